@@ -1,0 +1,171 @@
+#pragma once
+// The event as the rule engine sees it: the syscall record plus pointers into the state the
+// event happened in (thread/process, fd, user, container). Capture and state fill these plain
+// structs; fixtures fill them from JSON. Extractors read them directly, with no virtual calls.
+//
+// Ownership: an Event only borrows. ProcessInfo, FdInfo, ContainerInfo, UserInfo and GroupInfo
+// live in the state tables (or a fixture) and must outlive evaluation of the event.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sensor/events/event_types.h"
+#include "sensor/fields/ip.h"
+
+namespace sensor::fields {
+
+struct UserInfo {
+    uint32_t uid = 0;
+    std::string name;
+    std::string homedir;
+    std::string shell;
+};
+
+struct GroupInfo {
+    uint32_t gid = 0;
+    std::string name;
+};
+
+struct ContainerInfo {
+    std::string id = "host";  // 12-char short id, or "host"
+    std::string full_id = "host";
+    std::string name;
+    std::string type;  // containerd, cri-o, docker, podman ...
+    std::string image;
+    std::string image_repository;
+    std::string image_tag;
+    std::string image_digest;
+    std::string image_id;
+    int privileged = -1;  // -1 unknown, 0 false, 1 true
+    uint64_t start_ts = 0;  // ns since epoch, 0 unknown
+    std::map<std::string, std::string> labels;
+    std::string mounts;  // Falco's rendering: "src:dst:mode:rdwr:propagation,..."
+    std::string k8s_pod_name;
+    std::string k8s_ns_name;
+    std::string k8s_pod_uid;
+    std::string k8s_pod_sandbox_id;  // full id
+    std::map<std::string, std::string> k8s_pod_labels;
+    bool is_host() const { return id == "host"; }
+};
+
+// One thread's view of its process (Falco's "thread info"). Derived strings (cmdline, args)
+// are kept precomputed by the state layer so that extraction never builds strings.
+struct ProcessInfo {
+    int64_t tid = 0;
+    int64_t pid = 0;   // thread group id
+    int64_t ppid = 0;  // parent's pid
+    int64_t sid = 0;
+    int64_t vpgid = 0;
+    int64_t vpid = 0;
+    int64_t vtid = 0;
+    std::string name;     // comm, or basename of exe for a fresh exec (proc.name)
+    std::string exe;      // argv[0] (proc.exe)
+    std::string exepath;  // full resolved executable path (proc.exepath)
+    std::vector<std::string> argv;  // argv[1..]
+    std::string args;     // argv[1..] joined by spaces (proc.args)
+    std::string cmdline;  // name + " " + args (proc.cmdline)
+    std::string cwd;      // with trailing '/', as Falco prints it
+    std::vector<std::string> env;
+    std::string env_joined;
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    uint32_t loginuid = UINT32_MAX;  // -1 when unset
+    uint32_t tty = 0;
+    uint64_t cap_effective = 0;
+    uint64_t cap_permitted = 0;
+    uint64_t cap_inheritable = 0;
+    uint64_t start_ts = 0;  // clone time, ns since epoch
+    bool exe_writable = false;
+    bool exe_upper_layer = false;
+    bool exe_lower_layer = false;
+    bool exe_from_memfd = false;
+    uint64_t exe_ino = 0;
+    uint64_t exe_ino_ctime = 0;
+    uint64_t exe_ino_mtime = 0;
+    uint64_t fdlimit = 0;
+    const ProcessInfo* parent = nullptr;  // ancestry; nullptr at the root
+    const ContainerInfo* container = nullptr;
+    const UserInfo* user = nullptr;
+    const UserInfo* loginuser = nullptr;
+    const GroupInfo* group = nullptr;
+
+    // Refreshes args, cmdline and env_joined after argv/name/env change.
+    void refresh_derived();
+};
+
+enum class FdType : uint8_t {
+    Unknown, File, Directory, Ipv4, Ipv6, Unix, Pipe, Event, Signalfd, Eventpoll, Inotify,
+    Timerfd, Netlink, Bpf, Userfaultfd, IoUring, Memfd, Pidfd,
+};
+std::string_view fd_type_name(FdType t);  // "file", "ipv4", ...
+char fd_type_char(FdType t);              // 'f', '4', ...
+
+enum class L4Proto : uint8_t { Unknown, Tcp, Udp, Icmp, Raw };
+std::string_view l4proto_name(L4Proto p);
+
+struct FdInfo {
+    int64_t num = -1;
+    FdType type = FdType::Unknown;
+    std::string name;        // path, or "cip:cport->sip:sport" for connected sockets
+    std::string nameraw;     // name as passed to the syscall, before resolution
+    std::string directory;   // derived from name for files
+    std::string filename;    // derived from name for files
+    uint32_t open_flags = 0;  // O_* bits the fd was opened with
+    bool name_changed = false;
+    uint64_t dev = 0;
+    uint64_t ino = 0;
+    // sockets
+    L4Proto l4proto = L4Proto::Unknown;
+    IpAddr cip, sip;          // client/server (connect: local is client)
+    uint16_t cport = 0, sport = 0;
+    bool is_server = false;   // this end is the server (accepted socket)
+    bool connected = false;
+    std::string sockfamily;  // "ip", "unix"
+    // Refreshes directory/filename from name for file-like fds.
+    void refresh_derived();
+};
+
+enum class EventDir : uint8_t { Enter, Exit };
+
+// One syscall parameter: its name, Falco's text rendering (what evt.arg.NAME yields), and the
+// raw numeric value where it has one (evt.rawarg.NAME).
+struct EventParam {
+    std::string_view name;
+    std::string_view text;
+    int64_t raw = 0;
+    bool has_raw = false;
+};
+
+inline constexpr size_t kMaxEventParams = 32;
+
+struct Event {
+    uint64_t num = 0;  // sequence number, from 1
+    uint64_t ts = 0;   // ns since epoch
+    events::EventTypeId type = 0;
+    EventDir dir = EventDir::Exit;
+    int64_t res = 0;   // return value (evt.rawres); for fd-returning calls the fd
+    bool has_res = true;
+    uint32_t open_flags = 0;  // O_* flags for open-like events (evt.is_open_read...)
+    bool is_open_event = false;
+    uint16_t param_count = 0;
+    std::array<EventParam, kMaxEventParams> params{};
+    int64_t cpu = 0;
+    const ProcessInfo* proc = nullptr;
+    const FdInfo* fd = nullptr;  // the fd the event acts on or creates
+    const ContainerInfo* container = nullptr;  // falls back to proc->container
+
+    const EventParam* param(std::string_view pname) const {
+        for (uint16_t i = 0; i < param_count; ++i)
+            if (params[i].name == pname) return &params[i];
+        return nullptr;
+    }
+    const ContainerInfo* container_info() const {
+        if (container) return container;
+        return proc ? proc->container : nullptr;
+    }
+};
+
+}  // namespace sensor::fields

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates src/events/syscall_names.inc from the installed kernel headers (linux-libc-dev).
+set -euo pipefail
+out=${1:-src/events/syscall_names.inc}
+{
+  echo "// Generated from the x86_64 and generic (arm64) Linux syscall tables; names only."
+  echo "// Regenerate with tools/gen_syscall_names.sh."
+  { grep -oE '__NR_[a-z0-9_]+' /usr/include/x86_64-linux-gnu/asm/unistd_64.h
+    grep -oE '__NR_[a-z0-9_]+' /usr/include/asm-generic/unistd.h | grep -vE '__NR_(syscalls|arch_specific_syscall)'
+  } | sed 's/__NR_//' | sort -u | sed 's/.*/"&",/'
+} > "$out"
