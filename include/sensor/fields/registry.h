@@ -68,7 +68,9 @@ struct FieldDef {
     ArgKind arg_kind;
     std::string_view desc;
     ExtractFn extract;
-    bool list_valued = false;   // only in/intersects/exists apply
+    bool list_valued = false;   // a list: only in/intersects/exists apply
+    bool any_of = false;        // several candidates (fd.ip: client or server); a check holds
+                                // if it holds for any of them; output shows the first
     bool json_string = false;   // numeric field whose output_fields value is a string
     bool deprecated = false;    // reported as LOAD_DEPRECATED_ITEM when used
 };
@@ -79,7 +81,8 @@ struct FieldRef {
     FieldArg arg;
     // The field yields several values (no-arg ancestor form or a list field).
     bool multi() const {
-        return def->list_valued || (def->arg_kind == ArgKind::AncestorOpt && !arg.present);
+        return def->list_valued || def->any_of ||
+               (def->arg_kind == ArgKind::AncestorOpt && !arg.present);
     }
 };
 
