@@ -86,6 +86,7 @@ struct ProcessInfo {
     uint64_t exe_ino_ctime = 0;
     uint64_t exe_ino_mtime = 0;
     uint64_t fdlimit = 0;
+    uint64_t pidns_init_start_ts = 0;  // start of the pid namespace, ns since epoch; 0 unknown
     const ProcessInfo* parent = nullptr;  // ancestry; nullptr at the root
     const ContainerInfo* container = nullptr;
     const UserInfo* user = nullptr;

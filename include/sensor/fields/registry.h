@@ -95,6 +95,11 @@ const FieldDef* find_field(std::string_view name);
 std::optional<FieldRef> resolve_field(std::string_view name, const std::string* arg,
                                       std::string& error);
 
+// The host name evt.hostname reports. Defaults to gethostname(); the daemon may override it
+// (e.g. from FALCO_HOSTNAME) before events flow.
+void set_event_hostname(std::string name);
+std::string_view event_hostname();
+
 // Renders a value as Falco prints it in text output.
 void append_value_text(const FieldDef& def, const Value& v, std::string& out);
 

@@ -1,0 +1,215 @@
+// evt.* fields: the syscall record itself (type, direction, time, arguments, result).
+#include <time.h>
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+#include "extract_util.h"
+#include "field_tables.h"
+#include "sensor/events/errno_names.h"
+#include "sensor/events/event_types.h"
+#include "sensor/events/open_flags.h"
+
+namespace sensor::fields::detail {
+namespace {
+
+constexpr uint64_t kNsPerSec = 1000000000ULL;
+
+// Renders ts with strftime `fmt` (local time unless utc), then ".nnnnnnnnn" when nanos.
+void append_time(uint64_t ts, bool utc, const char* fmt, bool nanos, std::string& out) {
+    time_t secs = static_cast<time_t>(ts / kNsPerSec);
+    struct tm tm {};
+    if (utc) gmtime_r(&secs, &tm);
+    else localtime_r(&secs, &tm);
+    char buf[64];
+    size_t len = strftime(buf, sizeof buf, fmt, &tm);
+    out.append(buf, len);
+    if (nanos) {
+        char ns[16];
+        int w = std::snprintf(ns, sizeof ns, ".%09llu",
+                              static_cast<unsigned long long>(ts % kNsPerSec));
+        out.append(ns, static_cast<size_t>(w));
+    }
+}
+
+bool time_field(const Event& ev, bool utc, const char* fmt, bool nanos, const char* suffix,
+                Value& out, std::string& scratch) {
+    scratch.clear();
+    append_time(ev.ts, utc, fmt, nanos, scratch);
+    scratch += suffix;
+    return put_scratch(out, scratch);
+}
+
+template <typename T>
+void append_num(T v, std::string& out) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+// The creation mode of an open-like call, from its "mode" argument (raw, or octal text).
+uint32_t open_mode(const Event& ev) {
+    const EventParam* p = ev.param("mode");
+    if (!p) return 0;
+    if (p->has_raw) return static_cast<uint32_t>(p->raw);
+    uint32_t v = 0;
+    std::string_view t = p->text;
+    std::from_chars(t.data(), t.data() + t.size(), v, 8);
+    return v;
+}
+
+// A coarse evt.category: Falco derives it from its event table flags; we only need the
+// common groups, everything else is "other".
+std::string_view category_of(std::string_view type) {
+    static constexpr std::array<std::string_view, 20> kProcess = {
+        "execve", "execveat", "clone",  "clone3",  "fork",      "vfork",  "procexit",
+        "exit",   "exit_group", "kill", "tkill",   "tgkill",    "ptrace", "setuid",
+        "setgid", "setresuid", "setresgid", "capset", "prctl", "setsid"};
+    static constexpr std::array<std::string_view, 16> kNet = {
+        "socket",  "connect", "accept",   "accept4",  "bind",       "listen",
+        "sendto",  "sendmsg", "recvfrom", "recvmsg",  "shutdown",   "getsockopt",
+        "setsockopt", "socketpair", "sendmmsg", "recvmmsg"};
+    static constexpr std::array<std::string_view, 28> kFile = {
+        "open",    "openat",  "openat2",  "creat",    "close",    "read",      "write",
+        "pread64", "pwrite64", "readv",   "writev",   "unlink",   "unlinkat",  "rename",
+        "renameat", "renameat2", "mkdir", "mkdirat",  "rmdir",    "chmod",     "fchmod",
+        "fchmodat", "link",   "linkat",   "symlink",  "symlinkat", "dup",      "dup2"};
+    for (auto t : kProcess)
+        if (t == type) return "process";
+    for (auto t : kNet)
+        if (t == type) return "net";
+    for (auto t : kFile)
+        if (t == type) return "file";
+    return "other";
+}
+
+const EventParam* arg_param(const Event& ev, const FieldArg& arg) {
+    if (!arg.key.empty()) return ev.param(arg.key);
+    if (arg.index >= 0 && arg.index < ev.param_count)
+        return &ev.params[static_cast<size_t>(arg.index)];
+    return nullptr;
+}
+
+}  // namespace
+
+void add_evt_fields(std::vector<FieldDef>& f) {
+    using FT = FieldType;
+    using AK = ArgKind;
+    f.push_back({"evt.num", FT::Uint64, AK::None, "sequence number of the event",
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.num); }});
+    f.push_back({"evt.time", FT::String, AK::None,
+                 "event time as local HH:MM:SS.nnnnnnnnn", SENSOR_EXTRACTOR {
+                     return time_field(ev, false, "%H:%M:%S", true, "", out, scratch);
+                 }});
+    f.push_back({"evt.time.s", FT::String, AK::None, "event time as local HH:MM:SS",
+                 SENSOR_EXTRACTOR {
+                     return time_field(ev, false, "%H:%M:%S", false, "", out, scratch);
+                 }});
+    f.push_back({"evt.time.iso8601", FT::String, AK::None,
+                 "event time in UTC, ISO 8601 with nanoseconds", SENSOR_EXTRACTOR {
+                     return time_field(ev, true, "%Y-%m-%dT%H:%M:%S", true, "+0000", out,
+                                       scratch);
+                 }});
+    f.push_back({"evt.datetime", FT::String, AK::None,
+                 "event date and local time with nanoseconds", SENSOR_EXTRACTOR {
+                     return time_field(ev, false, "%Y-%m-%d %H:%M:%S", true, "", out, scratch);
+                 }});
+    f.push_back({"evt.datetime.s", FT::String, AK::None, "event date and local time",
+                 SENSOR_EXTRACTOR {
+                     return time_field(ev, false, "%Y-%m-%d %H:%M:%S", false, "", out, scratch);
+                 }});
+    f.push_back({"evt.rawtime", FT::AbsTime, AK::None, "event time, ns since the epoch",
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts); }});
+    f.push_back({"evt.rawtime.s", FT::Uint64, AK::None, "whole seconds of the event time",
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts / kNsPerSec); }});
+    f.push_back({"evt.rawtime.ns", FT::Uint64, AK::None,
+                 "nanosecond part of the event time",
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts % kNsPerSec); }});
+    // Timing relative to other events needs enter/exit pairing that the sensor does not do.
+    for (std::string_view name : {"evt.reltime", "evt.latency", "evt.deltatime"}) {
+        f.push_back(deprecated({name, FT::RelTime, AK::None, "not tracked; always missing",
+                                SENSOR_EXTRACTOR { return false; }}));
+    }
+    f.push_back({"evt.dir", FT::String, AK::None, "direction: > enter, < exit",
+                 SENSOR_EXTRACTOR {
+                     return put_str(out, ev.dir == EventDir::Enter ? ">" : "<");
+                 }});
+    f.push_back({"evt.type", FT::String, AK::None, "event type name, e.g. openat",
+                 SENSOR_EXTRACTOR {
+                     return put_nonempty(out, events::event_type_name(ev.type));
+                 }});
+    f.push_back({"evt.cpu", FT::Int64, AK::None, "CPU the event happened on",
+                 SENSOR_EXTRACTOR { return put_i64(out, ev.cpu); }});
+    f.push_back({"evt.args", FT::String, AK::None, "all arguments as name=value pairs",
+                 SENSOR_EXTRACTOR {
+                     scratch.clear();
+                     for (uint16_t i = 0; i < ev.param_count; ++i) {
+                         if (i) scratch += ' ';
+                         scratch += ev.params[i].name;
+                         scratch += '=';
+                         scratch += ev.params[i].text;
+                     }
+                     return put_scratch(out, scratch);
+                 }});
+    f.push_back({"evt.arg", FT::String, AK::EvtArg,
+                 "one argument as text, by name (evt.arg.NAME) or position (evt.arg[N])",
+                 SENSOR_EXTRACTOR {
+                     const EventParam* p = arg_param(ev, arg);
+                     return p && put_str(out, p->text);
+                 }});
+    f.push_back({"evt.rawarg", FT::Int64, AK::EvtArg,
+                 "one argument's raw numeric value, by name (evt.rawarg.NAME)",
+                 SENSOR_EXTRACTOR {
+                     const EventParam* p = arg_param(ev, arg);
+                     return p && p->has_raw && put_i64(out, p->raw);
+                 }});
+    f.push_back({"evt.res", FT::String, AK::None,
+                 "result: SUCCESS, or the errno name of a failure", SENSOR_EXTRACTOR {
+                     if (!ev.has_res) return false;
+                     if (ev.res >= 0) return put_str(out, "SUCCESS");
+                     std::string_view name = events::errno_name(static_cast<long>(-ev.res));
+                     if (!name.empty()) return put_str(out, name);
+                     scratch.clear();
+                     append_num(ev.res, scratch);
+                     return put_scratch(out, scratch);
+                 }});
+    f.push_back({"evt.rawres", FT::Int64, AK::None, "return value as a number",
+                 SENSOR_EXTRACTOR { return ev.has_res && put_i64(out, ev.res); }});
+    f.push_back({"evt.failed", FT::Bool, AK::None, "true when the call returned an error",
+                 SENSOR_EXTRACTOR { return put_bool(out, ev.has_res && ev.res < 0); }});
+    f.push_back({"evt.is_open_read", FT::Bool, AK::None,
+                 "true for an open that reads (O_RDONLY or O_RDWR)", SENSOR_EXTRACTOR {
+                     return put_bool(out, ev.is_open_event &&
+                                              events::oflags::opens_for_read(ev.open_flags));
+                 }});
+    f.push_back({"evt.is_open_write", FT::Bool, AK::None,
+                 "true for an open that writes (O_WRONLY or O_RDWR)", SENSOR_EXTRACTOR {
+                     return put_bool(out, ev.is_open_event &&
+                                              events::oflags::opens_for_write(ev.open_flags));
+                 }});
+    f.push_back({"evt.is_open_exec", FT::Bool, AK::None,
+                 "true for an open that creates a file with an execute bit", SENSOR_EXTRACTOR {
+                     using namespace events::oflags;
+                     bool creates = ev.open_flags & (kCreat | kTmpFileBit);
+                     return put_bool(out, ev.is_open_event && creates && (open_mode(ev) & 0111));
+                 }});
+    f.push_back({"evt.is_open_create", FT::Bool, AK::None,
+                 "true for an open that created the file (O_F_CREATED)", SENSOR_EXTRACTOR {
+                     return put_bool(out, ev.is_open_event &&
+                                              (ev.open_flags & events::oflags::kFCreated));
+                 }});
+    f.push_back({"evt.category", FT::String, AK::None,
+                 "coarse event class: file, net, process or other", SENSOR_EXTRACTOR {
+                     return put_str(out, category_of(events::event_type_name(ev.type)));
+                 }});
+    f.push_back({"evt.hostname", FT::String, AK::None, "name of the host the sensor runs on",
+                 SENSOR_EXTRACTOR { return put_nonempty(out, event_hostname()); }});
+    f.push_back({"evt.source", FT::String, AK::None, "event source; always syscall",
+                 SENSOR_EXTRACTOR { return put_str(out, "syscall"); }});
+    f.push_back({"evt.is_async", FT::Bool, AK::None,
+                 "true for events not caused by a syscall; always false here",
+                 SENSOR_EXTRACTOR { return put_bool(out, false); }});
+}
+
+}  // namespace sensor::fields::detail

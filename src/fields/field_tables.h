@@ -1,0 +1,15 @@
+#pragma once
+// Private to the registry: each extract_*.cpp contributes the definitions of one field class.
+#include <vector>
+
+#include "sensor/fields/registry.h"
+
+namespace sensor::fields::detail {
+
+void add_evt_fields(std::vector<FieldDef>& out);
+void add_proc_fields(std::vector<FieldDef>& out);
+void add_fd_fields(std::vector<FieldDef>& out);
+void add_user_fields(std::vector<FieldDef>& out);
+void add_container_fields(std::vector<FieldDef>& out);
+
+}  // namespace sensor::fields::detail

@@ -1,0 +1,210 @@
+#include "sensor/fields/registry.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <unordered_map>
+
+#include "field_tables.h"
+
+namespace sensor::fields {
+namespace {
+
+struct Registry {
+    std::vector<FieldDef> defs;
+    std::unordered_map<std::string_view, const FieldDef*> by_name;
+
+    Registry() {
+        detail::add_evt_fields(defs);
+        detail::add_proc_fields(defs);
+        detail::add_fd_fields(defs);
+        detail::add_user_fields(defs);
+        detail::add_container_fields(defs);
+        // Indexed only after the vector stops growing, so the pointers stay valid.
+        for (const FieldDef& d : defs) by_name.emplace(d.name, &d);
+    }
+};
+
+const Registry& registry() {
+    static const Registry r;
+    return r;
+}
+
+std::string& hostname_storage() {
+    static std::string name = [] {
+        char buf[256] = {};
+        if (gethostname(buf, sizeof buf - 1) != 0) return std::string();
+        return std::string(buf);
+    }();
+    return name;
+}
+
+// "evt.arg.flags" -> "flags" for the given prefix, or empty.
+std::string_view dotted_arg(std::string_view name, std::string_view prefix) {
+    if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) return {};
+    return name.substr(prefix.size());
+}
+
+std::optional<int64_t> parse_index(std::string_view s) {
+    int64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::string written(std::string_view name, const std::string* arg) {
+    std::string s(name);
+    if (arg) s.append("[").append(*arg).append("]");
+    return s;
+}
+
+}  // namespace
+
+std::string_view field_type_name(FieldType t) {
+    switch (t) {
+        case FieldType::String: return "string";
+        case FieldType::Path: return "path";
+        case FieldType::Int64: return "int64";
+        case FieldType::Uint64: return "uint64";
+        case FieldType::Bool: return "bool";
+        case FieldType::AbsTime: return "abstime";
+        case FieldType::RelTime: return "reltime";
+        case FieldType::Ip: return "ipaddr";
+        case FieldType::Net: return "ipnet";
+        case FieldType::Bytes: return "bytebuf";
+    }
+    return "unknown";
+}
+
+bool is_numeric(FieldType t) {
+    return t == FieldType::Int64 || t == FieldType::Uint64 || t == FieldType::AbsTime ||
+           t == FieldType::RelTime;
+}
+
+bool is_stringy(FieldType t) { return t == FieldType::String || t == FieldType::Path; }
+
+const std::vector<FieldDef>& all_fields() { return registry().defs; }
+
+const FieldDef* find_field(std::string_view name) {
+    const auto& m = registry().by_name;
+    auto it = m.find(name);
+    return it == m.end() ? nullptr : it->second;
+}
+
+std::optional<FieldRef> resolve_field(std::string_view name, const std::string* arg,
+                                      std::string& error) {
+    FieldRef ref;
+    ref.def = find_field(name);
+
+    // evt.arg.NAME / evt.rawarg.NAME: the parameter name is part of the field name.
+    if (!ref.def) {
+        for (std::string_view base : {"evt.arg", "evt.rawarg"}) {
+            std::string prefix = std::string(base) + ".";
+            std::string_view key = dotted_arg(name, prefix);
+            if (key.empty()) continue;
+            if (arg) {
+                error = "field " + written(name, arg) + " takes no [argument] after ." +
+                        std::string(key);
+                return std::nullopt;
+            }
+            ref.def = find_field(base);
+            ref.arg.present = true;
+            ref.arg.key = std::string(key);
+            return ref;
+        }
+        error = "filter_check called with nonexistent field " + written(name, arg);
+        return std::nullopt;
+    }
+
+    const FieldDef& d = *ref.def;
+    switch (d.arg_kind) {
+        case ArgKind::None:
+            if (arg) {
+                error = "field " + std::string(d.name) + " does not take an argument";
+                return std::nullopt;
+            }
+            break;
+        case ArgKind::Index:
+        case ArgKind::AncestorOpt: {
+            if (!arg) {
+                if (d.arg_kind == ArgKind::Index) {
+                    error = "field " + std::string(d.name) + " requires a numeric argument";
+                    return std::nullopt;
+                }
+                break;
+            }
+            auto idx = parse_index(*arg);
+            if (!idx || *idx < 0) {
+                error = "field " + written(name, arg) +
+                        ": the argument must be a non-negative number";
+                return std::nullopt;
+            }
+            ref.arg.present = true;
+            ref.arg.index = *idx;
+            break;
+        }
+        case ArgKind::Key:
+        case ArgKind::KeyOpt:
+            if (!arg) {
+                if (d.arg_kind == ArgKind::Key) {
+                    error = "field " + std::string(d.name) + " requires an argument, e.g. " +
+                            std::string(d.name) + "[key]";
+                    return std::nullopt;
+                }
+                break;
+            }
+            if (arg->empty()) {
+                error = "field " + written(name, arg) + ": empty argument";
+                return std::nullopt;
+            }
+            ref.arg.present = true;
+            ref.arg.key = *arg;
+            break;
+        case ArgKind::EvtArg:
+            // evt.rawarg only has the dotted form; evt.arg also takes [N] or [NAME].
+            if (!arg || arg->empty() || d.name == "evt.rawarg") {
+                error = "field " + written(name, arg) + " requires an argument, e.g. " +
+                        std::string(d.name) + ".name";
+                return std::nullopt;
+            }
+            ref.arg.present = true;
+            if (auto idx = parse_index(*arg)) {
+                if (*idx < 0) {
+                    error = "field " + written(name, arg) + ": negative argument index";
+                    return std::nullopt;
+                }
+                ref.arg.index = *idx;
+            } else {
+                ref.arg.key = *arg;
+            }
+            break;
+    }
+    return ref;
+}
+
+void set_event_hostname(std::string name) { hostname_storage() = std::move(name); }
+
+std::string_view event_hostname() { return hostname_storage(); }
+
+void append_value_text(const FieldDef& def, const Value& v, std::string& out) {
+    char buf[24];
+    auto num = [&](auto x) {
+        auto r = std::to_chars(buf, buf + sizeof buf, x);
+        out.append(buf, r.ptr);
+    };
+    switch (def.type) {
+        case FieldType::String:
+        case FieldType::Path:
+        case FieldType::Bytes: out += v.str; break;
+        case FieldType::Int64: num(v.i64); break;
+        case FieldType::Uint64:
+        case FieldType::AbsTime:
+        case FieldType::RelTime: num(v.u64); break;
+        case FieldType::Bool: out += v.b ? "true" : "false"; break;
+        case FieldType::Ip: out += v.ip.to_string(); break;
+        case FieldType::Net: out += v.net.to_string(); break;
+    }
+}
+
+}  // namespace sensor::fields
