@@ -29,7 +29,9 @@ constexpr int kMaxAncestry = 64;
 struct LineError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-[[noreturn]] void fail(const std::string& what) { throw LineError(what); }
+[[noreturn]] void fail(const std::string& what) {
+    throw LineError(what);
+}
 
 std::string key_path(std::string_view where, std::string_view key) {
     return where.empty() ? std::string(key) : std::string(where) + "." + std::string(key);
@@ -137,15 +139,24 @@ std::string basename_of(const std::string& path) {
 
 FdType fd_type_from_name(const std::string& name, std::string_view where) {
     static constexpr std::pair<std::string_view, FdType> kTypes[] = {
-        {"file", FdType::File},         {"directory", FdType::Directory},
-        {"ipv4", FdType::Ipv4},         {"ipv6", FdType::Ipv6},
-        {"unix", FdType::Unix},         {"pipe", FdType::Pipe},
-        {"event", FdType::Event},       {"signalfd", FdType::Signalfd},
-        {"eventpoll", FdType::Eventpoll}, {"inotify", FdType::Inotify},
-        {"timerfd", FdType::Timerfd},   {"netlink", FdType::Netlink},
-        {"bpf", FdType::Bpf},           {"userfaultfd", FdType::Userfaultfd},
-        {"io_uring", FdType::IoUring},  {"memfd", FdType::Memfd},
-        {"pidfd", FdType::Pidfd},       {"unknown", FdType::Unknown},
+        {"file", FdType::File},
+        {"directory", FdType::Directory},
+        {"ipv4", FdType::Ipv4},
+        {"ipv6", FdType::Ipv6},
+        {"unix", FdType::Unix},
+        {"pipe", FdType::Pipe},
+        {"event", FdType::Event},
+        {"signalfd", FdType::Signalfd},
+        {"eventpoll", FdType::Eventpoll},
+        {"inotify", FdType::Inotify},
+        {"timerfd", FdType::Timerfd},
+        {"netlink", FdType::Netlink},
+        {"bpf", FdType::Bpf},
+        {"userfaultfd", FdType::Userfaultfd},
+        {"io_uring", FdType::IoUring},
+        {"memfd", FdType::Memfd},
+        {"pidfd", FdType::Pidfd},
+        {"unknown", FdType::Unknown},
     };
     for (const auto& [n, t] : kTypes)
         if (n == name) return t;
@@ -173,8 +184,8 @@ uint32_t get_open_flags(const Json& j, const char* key, std::string_view where) 
     if (!v) return 0;
     if (v->is_number_integer()) return static_cast<uint32_t>(get_uint(j, key, where, 0));
     auto flags = events::oflags::parse_open_flags(get_str(j, key, where));
-    if (!flags) fail(key_path(where, key) + ": unknown open flag in \"" + v->get<std::string>() +
-                     "\"");
+    if (!flags)
+        fail(key_path(where, key) + ": unknown open flag in \"" + v->get<std::string>() + "\"");
     return *flags;
 }
 
@@ -184,7 +195,7 @@ bool is_open_like(std::string_view type) {
 }
 
 class Loader {
-public:
+  public:
     explicit Loader(FixtureSet& set) : set_(set) {}
 
     void load_line(const Json& j) {
@@ -225,7 +236,7 @@ public:
         set_.events.push_back(ev);
     }
 
-private:
+  private:
     std::string_view keep(std::string s) { return set_.strings.emplace_back(std::move(s)); }
 
     void load_args(const Json& j, Event& ev, const std::string& type_name) {
@@ -270,11 +281,11 @@ private:
 
     const ContainerInfo* load_container(const Json& j) {
         const char* w = "container";
-        check_keys(j, w,
-                   {"id", "full_id", "name", "type", "image", "image_repository", "image_tag",
-                    "image_digest", "image_id", "privileged", "start_ts", "labels", "mounts",
-                    "k8s_pod_name", "k8s_ns_name", "k8s_pod_uid", "k8s_pod_sandbox_id",
-                    "k8s_pod_labels"});
+        check_keys(
+            j, w,
+            {"id", "full_id", "name", "type", "image", "image_repository", "image_tag",
+             "image_digest", "image_id", "privileged", "start_ts", "labels", "mounts",
+             "k8s_pod_name", "k8s_ns_name", "k8s_pod_uid", "k8s_pod_sandbox_id", "k8s_pod_labels"});
         ContainerInfo& c = set_.containers.emplace_back();
         c.full_id = get_str(j, "full_id", w);
         c.id = get_str(j, "id", w, c.full_id.substr(0, 12));
@@ -321,15 +332,42 @@ private:
                            int depth) {
         if (depth > kMaxAncestry) fail(w + ": ancestry deeper than 64 levels");
         check_keys(j, w,
-                   {"pid",           "tid",           "ppid",           "sid",
-                    "vpgid",         "vpid",          "vtid",           "name",
-                    "exe",           "exepath",       "args",           "cwd",
-                    "env",           "uid",           "gid",            "user",
-                    "group",         "homedir",       "shell",          "loginuid",
-                    "loginname",     "tty",           "cap_effective",  "cap_permitted",
-                    "cap_inheritable", "start_ts",    "exe_writable",   "exe_upper_layer",
-                    "exe_lower_layer", "exe_from_memfd", "exe_ino",     "exe_ino_ctime",
-                    "exe_ino_mtime", "fdlimit",       "pidns_init_start_ts", "parent"});
+                   {"pid",
+                    "tid",
+                    "ppid",
+                    "sid",
+                    "vpgid",
+                    "vpid",
+                    "vtid",
+                    "name",
+                    "exe",
+                    "exepath",
+                    "args",
+                    "cwd",
+                    "env",
+                    "uid",
+                    "gid",
+                    "user",
+                    "group",
+                    "homedir",
+                    "shell",
+                    "loginuid",
+                    "loginname",
+                    "tty",
+                    "cap_effective",
+                    "cap_permitted",
+                    "cap_inheritable",
+                    "start_ts",
+                    "exe_writable",
+                    "exe_upper_layer",
+                    "exe_lower_layer",
+                    "exe_from_memfd",
+                    "exe_ino",
+                    "exe_ino_ctime",
+                    "exe_ino_mtime",
+                    "fdlimit",
+                    "pidns_init_start_ts",
+                    "parent"});
         ProcessInfo& p = set_.processes.emplace_back();
         if (const Json* parent = member(j, "parent"))
             p.parent = load_proc(*parent, ci, w + ".parent", depth + 1);
@@ -396,8 +434,7 @@ private:
         const char* w = "fd";
         check_keys(j, w,
                    {"num", "type", "name", "nameraw", "flags", "name_changed", "l4proto", "cip",
-                    "sip", "cport", "sport", "is_server", "connected", "dev", "ino",
-                    "sockfamily"});
+                    "sip", "cport", "sport", "is_server", "connected", "dev", "ino", "sockfamily"});
         FdInfo& f = set_.fds.emplace_back();
         f.num = get_int(j, "num", w, ev.is_open_event && ev.res >= 0 ? ev.res : -1);
         f.type = fd_type_from_name(get_str(j, "type", w, "file"), w);
@@ -418,12 +455,12 @@ private:
         f.ino = get_uint(j, "ino", w, 0);
         bool ip = f.type == FdType::Ipv4 || f.type == FdType::Ipv6;
         if (member(j, "l4proto")) f.l4proto = l4proto_from_name(get_str(j, "l4proto", w), w);
-        f.sockfamily = get_str(j, "sockfamily", w,
-                               ip ? "ip" : (f.type == FdType::Unix ? "unix" : ""));
+        f.sockfamily =
+            get_str(j, "sockfamily", w, ip ? "ip" : (f.type == FdType::Unix ? "unix" : ""));
         if (f.name.empty() && ip && (f.cip.valid() || f.sip.valid())) {
             // The connection tuple, as fd.name shows it for a socket.
-            f.name = f.cip.to_string() + ":" + std::to_string(f.cport) + "->" +
-                     f.sip.to_string() + ":" + std::to_string(f.sport);
+            f.name = f.cip.to_string() + ":" + std::to_string(f.cport) + "->" + f.sip.to_string() +
+                     ":" + std::to_string(f.sport);
         }
         f.refresh_derived();
         return &f;

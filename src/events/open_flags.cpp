@@ -41,10 +41,14 @@ constexpr std::array<FlagName, 2> kLayerFlags{{
 
 std::string_view access_name(uint32_t flags) {
     switch (flags & kAccMode) {
-        case kWrOnly: return "O_WRONLY";
-        case kRdWr: return "O_RDWR";
-        case kRdOnly: return "O_RDONLY";
-        default: return "";  // 3 is not a valid access mode
+        case kWrOnly:
+            return "O_WRONLY";
+        case kRdWr:
+            return "O_RDWR";
+        case kRdOnly:
+            return "O_RDONLY";
+        default:
+            return "";  // 3 is not a valid access mode
     }
 }
 

@@ -42,24 +42,42 @@ void FdInfo::refresh_derived() {
 
 std::string_view fd_type_name(FdType t) {
     switch (t) {
-        case FdType::File: return "file";
-        case FdType::Directory: return "directory";
-        case FdType::Ipv4: return "ipv4";
-        case FdType::Ipv6: return "ipv6";
-        case FdType::Unix: return "unix";
-        case FdType::Pipe: return "pipe";
-        case FdType::Event: return "event";
-        case FdType::Signalfd: return "signalfd";
-        case FdType::Eventpoll: return "eventpoll";
-        case FdType::Inotify: return "inotify";
-        case FdType::Timerfd: return "timerfd";
-        case FdType::Netlink: return "netlink";
-        case FdType::Bpf: return "bpf";
-        case FdType::Userfaultfd: return "userfaultfd";
-        case FdType::IoUring: return "io_uring";
-        case FdType::Memfd: return "memfd";
-        case FdType::Pidfd: return "pidfd";
-        case FdType::Unknown: break;
+        case FdType::File:
+            return "file";
+        case FdType::Directory:
+            return "directory";
+        case FdType::Ipv4:
+            return "ipv4";
+        case FdType::Ipv6:
+            return "ipv6";
+        case FdType::Unix:
+            return "unix";
+        case FdType::Pipe:
+            return "pipe";
+        case FdType::Event:
+            return "event";
+        case FdType::Signalfd:
+            return "signalfd";
+        case FdType::Eventpoll:
+            return "eventpoll";
+        case FdType::Inotify:
+            return "inotify";
+        case FdType::Timerfd:
+            return "timerfd";
+        case FdType::Netlink:
+            return "netlink";
+        case FdType::Bpf:
+            return "bpf";
+        case FdType::Userfaultfd:
+            return "userfaultfd";
+        case FdType::IoUring:
+            return "io_uring";
+        case FdType::Memfd:
+            return "memfd";
+        case FdType::Pidfd:
+            return "pidfd";
+        case FdType::Unknown:
+            break;
     }
     return "unknown";
 }
@@ -67,35 +85,58 @@ std::string_view fd_type_name(FdType t) {
 // Letters as Falco's fd.typechar prints them (note userfaultfd shares 'u' with unix).
 char fd_type_char(FdType t) {
     switch (t) {
-        case FdType::File: return 'f';
-        case FdType::Directory: return 'd';
-        case FdType::Ipv4: return '4';
-        case FdType::Ipv6: return '6';
-        case FdType::Unix: return 'u';
-        case FdType::Pipe: return 'p';
-        case FdType::Event: return 'e';
-        case FdType::Signalfd: return 's';
-        case FdType::Eventpoll: return 'l';
-        case FdType::Inotify: return 'i';
-        case FdType::Timerfd: return 't';
-        case FdType::Netlink: return 'n';
-        case FdType::Bpf: return 'b';
-        case FdType::Userfaultfd: return 'u';
-        case FdType::IoUring: return 'r';
-        case FdType::Memfd: return 'm';
-        case FdType::Pidfd: return 'P';
-        case FdType::Unknown: break;
+        case FdType::File:
+            return 'f';
+        case FdType::Directory:
+            return 'd';
+        case FdType::Ipv4:
+            return '4';
+        case FdType::Ipv6:
+            return '6';
+        case FdType::Unix:
+            return 'u';
+        case FdType::Pipe:
+            return 'p';
+        case FdType::Event:
+            return 'e';
+        case FdType::Signalfd:
+            return 's';
+        case FdType::Eventpoll:
+            return 'l';
+        case FdType::Inotify:
+            return 'i';
+        case FdType::Timerfd:
+            return 't';
+        case FdType::Netlink:
+            return 'n';
+        case FdType::Bpf:
+            return 'b';
+        case FdType::Userfaultfd:
+            return 'u';
+        case FdType::IoUring:
+            return 'r';
+        case FdType::Memfd:
+            return 'm';
+        case FdType::Pidfd:
+            return 'P';
+        case FdType::Unknown:
+            break;
     }
     return 'o';
 }
 
 std::string_view l4proto_name(L4Proto p) {
     switch (p) {
-        case L4Proto::Tcp: return "tcp";
-        case L4Proto::Udp: return "udp";
-        case L4Proto::Icmp: return "icmp";
-        case L4Proto::Raw: return "raw";
-        case L4Proto::Unknown: break;
+        case L4Proto::Tcp:
+            return "tcp";
+        case L4Proto::Udp:
+            return "udp";
+        case L4Proto::Icmp:
+            return "icmp";
+        case L4Proto::Raw:
+            return "raw";
+        case L4Proto::Unknown:
+            break;
     }
     return "";
 }

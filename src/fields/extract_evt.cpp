@@ -20,8 +20,10 @@ constexpr uint64_t kNsPerSec = 1000000000ULL;
 void append_time(uint64_t ts, bool utc, const char* fmt, bool nanos, std::string& out) {
     time_t secs = static_cast<time_t>(ts / kNsPerSec);
     struct tm tm {};
-    if (utc) gmtime_r(&secs, &tm);
-    else localtime_r(&secs, &tm);
+    if (utc)
+        gmtime_r(&secs, &tm);
+    else
+        localtime_r(&secs, &tm);
     char buf[64];
     size_t len = strftime(buf, sizeof buf, fmt, &tm);
     out.append(buf, len);
@@ -63,18 +65,18 @@ uint32_t open_mode(const Event& ev) {
 // common groups, everything else is "other".
 std::string_view category_of(std::string_view type) {
     static constexpr std::array<std::string_view, 20> kProcess = {
-        "execve", "execveat", "clone",  "clone3",  "fork",      "vfork",  "procexit",
-        "exit",   "exit_group", "kill", "tkill",   "tgkill",    "ptrace", "setuid",
-        "setgid", "setresuid", "setresgid", "capset", "prctl", "setsid"};
+        "execve", "execveat",   "clone",     "clone3", "fork",   "vfork",  "procexit",
+        "exit",   "exit_group", "kill",      "tkill",  "tgkill", "ptrace", "setuid",
+        "setgid", "setresuid",  "setresgid", "capset", "prctl",  "setsid"};
     static constexpr std::array<std::string_view, 16> kNet = {
-        "socket",  "connect", "accept",   "accept4",  "bind",       "listen",
-        "sendto",  "sendmsg", "recvfrom", "recvmsg",  "shutdown",   "getsockopt",
+        "socket",     "connect",    "accept",   "accept4", "bind",     "listen",
+        "sendto",     "sendmsg",    "recvfrom", "recvmsg", "shutdown", "getsockopt",
         "setsockopt", "socketpair", "sendmmsg", "recvmmsg"};
     static constexpr std::array<std::string_view, 28> kFile = {
-        "open",    "openat",  "openat2",  "creat",    "close",    "read",      "write",
-        "pread64", "pwrite64", "readv",   "writev",   "unlink",   "unlinkat",  "rename",
-        "renameat", "renameat2", "mkdir", "mkdirat",  "rmdir",    "chmod",     "fchmod",
-        "fchmodat", "link",   "linkat",   "symlink",  "symlinkat", "dup",      "dup2"};
+        "open",     "openat",    "openat2", "creat",   "close",     "read",     "write",
+        "pread64",  "pwrite64",  "readv",   "writev",  "unlink",    "unlinkat", "rename",
+        "renameat", "renameat2", "mkdir",   "mkdirat", "rmdir",     "chmod",    "fchmod",
+        "fchmodat", "link",      "linkat",  "symlink", "symlinkat", "dup",      "dup2"};
     for (auto t : kProcess)
         if (t == type) return "process";
     for (auto t : kNet)
@@ -97,73 +99,96 @@ void add_evt_fields(std::vector<FieldDef>& f) {
     using FT = FieldType;
     using AK = ArgKind;
     f.push_back({"evt.num", FT::Uint64, AK::None, "sequence number of the event",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.num); }});
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.num);
+}
+}  // namespace sensor::fields::detail
+);
     f.push_back({"evt.time", FT::String, AK::None,
                  "event time as local HH:MM:SS.nnnnnnnnn", SENSOR_EXTRACTOR {
                      return time_field(ev, false, "%H:%M:%S", true, "", out, scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.time.s", FT::String, AK::None, "event time as local HH:MM:SS",
                  SENSOR_EXTRACTOR {
                      return time_field(ev, false, "%H:%M:%S", false, "", out, scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.time.iso8601", FT::String, AK::None,
                  "event time in UTC, ISO 8601 with nanoseconds", SENSOR_EXTRACTOR {
                      return time_field(ev, true, "%Y-%m-%dT%H:%M:%S", true, "+0000", out,
                                        scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.datetime", FT::String, AK::None,
                  "event date and local time with nanoseconds", SENSOR_EXTRACTOR {
                      return time_field(ev, false, "%Y-%m-%d %H:%M:%S", true, "", out, scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.datetime.s", FT::String, AK::None, "event date and local time",
                  SENSOR_EXTRACTOR {
                      return time_field(ev, false, "%Y-%m-%d %H:%M:%S", false, "", out, scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.rawtime", FT::AbsTime, AK::None, "event time, ns since the epoch",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts); }});
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts);
+    }
+    });
     f.push_back({"evt.rawtime.s", FT::Uint64, AK::None, "whole seconds of the event time",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts / kNsPerSec); }});
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts / kNsPerSec);
+    }
+    });
     f.push_back({"evt.rawtime.ns", FT::Uint64, AK::None,
                  "nanosecond part of the event time",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts % kNsPerSec); }});
+                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts % kNsPerSec);
+    }
+    });
     // Timing relative to other events needs enter/exit pairing that the sensor does not do.
     for (std::string_view name : {"evt.reltime", "evt.latency", "evt.deltatime"}) {
         f.push_back(deprecated({name, FT::RelTime, AK::None, "not tracked; always missing",
-                                SENSOR_EXTRACTOR { return false; }}));
+                                SENSOR_EXTRACTOR { return false;
+    }
+    }));
     }
     f.push_back({"evt.dir", FT::String, AK::None, "direction: > enter, < exit",
                  SENSOR_EXTRACTOR {
                      return put_str(out, ev.dir == EventDir::Enter ? ">" : "<");
-                 }});
+    }
+    });
     f.push_back({"evt.type", FT::String, AK::None, "event type name, e.g. openat",
                  SENSOR_EXTRACTOR {
                      return put_nonempty(out, events::event_type_name(ev.type));
-                 }});
+    }
+    });
     f.push_back({"evt.cpu", FT::Int64, AK::None, "CPU the event happened on",
-                 SENSOR_EXTRACTOR { return put_i64(out, ev.cpu); }});
+                 SENSOR_EXTRACTOR { return put_i64(out, ev.cpu);
+    }
+    });
     f.push_back({"evt.args", FT::String, AK::None, "all arguments as name=value pairs",
                  SENSOR_EXTRACTOR {
                      scratch.clear();
                      for (uint16_t i = 0; i < ev.param_count; ++i) {
-                         if (i) scratch += ' ';
-                         scratch += ev.params[i].name;
-                         scratch += '=';
-                         scratch += ev.params[i].text;
+    if (i) scratch += ' ';
+    scratch += ev.params[i].name;
+    scratch += '=';
+    scratch += ev.params[i].text;
                      }
                      return put_scratch(out, scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.arg", FT::String, AK::EvtArg,
                  "one argument as text, by name (evt.arg.NAME) or position (evt.arg[N])",
                  SENSOR_EXTRACTOR {
                      const EventParam* p = arg_param(ev, arg);
                      return p && put_str(out, p->text);
-                 }});
+    }
+    });
     f.push_back({"evt.rawarg", FT::Int64, AK::EvtArg,
                  "one argument's raw numeric value, by name (evt.rawarg.NAME)",
                  SENSOR_EXTRACTOR {
                      const EventParam* p = arg_param(ev, arg);
                      return p && p->has_raw && put_i64(out, p->raw);
-                 }});
+    }
+    });
     f.push_back({"evt.res", FT::String, AK::None,
                  "result: SUCCESS, or the errno name of a failure", SENSOR_EXTRACTOR {
                      if (!ev.has_res) return false;
@@ -173,43 +198,59 @@ void add_evt_fields(std::vector<FieldDef>& f) {
                      scratch.clear();
                      append_num(ev.res, scratch);
                      return put_scratch(out, scratch);
-                 }});
+    }
+    });
     f.push_back({"evt.rawres", FT::Int64, AK::None, "return value as a number",
-                 SENSOR_EXTRACTOR { return ev.has_res && put_i64(out, ev.res); }});
+                 SENSOR_EXTRACTOR { return ev.has_res && put_i64(out, ev.res);
+    }
+    });
     f.push_back({"evt.failed", FT::Bool, AK::None, "true when the call returned an error",
-                 SENSOR_EXTRACTOR { return put_bool(out, ev.has_res && ev.res < 0); }});
+                 SENSOR_EXTRACTOR { return put_bool(out, ev.has_res && ev.res < 0);
+    }
+    });
     f.push_back({"evt.is_open_read", FT::Bool, AK::None,
                  "true for an open that reads (O_RDONLY or O_RDWR)", SENSOR_EXTRACTOR {
                      return put_bool(out, ev.is_open_event &&
                                               events::oflags::opens_for_read(ev.open_flags));
-                 }});
+    }
+    });
     f.push_back({"evt.is_open_write", FT::Bool, AK::None,
                  "true for an open that writes (O_WRONLY or O_RDWR)", SENSOR_EXTRACTOR {
                      return put_bool(out, ev.is_open_event &&
                                               events::oflags::opens_for_write(ev.open_flags));
-                 }});
+    }
+    });
     f.push_back({"evt.is_open_exec", FT::Bool, AK::None,
                  "true for an open that creates a file with an execute bit", SENSOR_EXTRACTOR {
                      using namespace events::oflags;
                      bool creates = ev.open_flags & (kCreat | kTmpFileBit);
                      return put_bool(out, ev.is_open_event && creates && (open_mode(ev) & 0111));
-                 }});
+    }
+    });
     f.push_back({"evt.is_open_create", FT::Bool, AK::None,
                  "true for an open that created the file (O_F_CREATED)", SENSOR_EXTRACTOR {
                      return put_bool(out, ev.is_open_event &&
                                               (ev.open_flags & events::oflags::kFCreated));
-                 }});
+    }
+    });
     f.push_back({"evt.category", FT::String, AK::None,
                  "coarse event class: file, net, process or other", SENSOR_EXTRACTOR {
                      return put_str(out, category_of(events::event_type_name(ev.type)));
-                 }});
+    }
+    });
     f.push_back({"evt.hostname", FT::String, AK::None, "name of the host the sensor runs on",
-                 SENSOR_EXTRACTOR { return put_nonempty(out, event_hostname()); }});
+                 SENSOR_EXTRACTOR { return put_nonempty(out, event_hostname());
+    }
+    });
     f.push_back({"evt.source", FT::String, AK::None, "event source; always syscall",
-                 SENSOR_EXTRACTOR { return put_str(out, "syscall"); }});
+                 SENSOR_EXTRACTOR { return put_str(out, "syscall");
+    }
+    });
     f.push_back({"evt.is_async", FT::Bool, AK::None,
                  "true for events not caused by a syscall; always false here",
-                 SENSOR_EXTRACTOR { return put_bool(out, false); }});
-}
+                 SENSOR_EXTRACTOR { return put_bool(out, false);
+    }
+    });
+    }
 
-}  // namespace sensor::fields::detail
+    }  // namespace sensor::fields::detail

@@ -43,10 +43,10 @@ void append_ip(const IpAddr& a, std::string& out);
 
 // The signature every extractor has; parameters a given extractor ignores are allowed to go
 // unused (many fields read only `ev` and `out`).
-#define SENSOR_EXTRACTOR                                                     \
-    []([[maybe_unused]] const ::sensor::fields::Event& ev,                   \
-       [[maybe_unused]] const ::sensor::fields::FieldArg& arg,               \
-       [[maybe_unused]] uint32_t n, [[maybe_unused]] ::sensor::fields::Value& out, \
+#define SENSOR_EXTRACTOR                                                                    \
+    []([[maybe_unused]] const ::sensor::fields::Event& ev,                                  \
+       [[maybe_unused]] const ::sensor::fields::FieldArg& arg, [[maybe_unused]] uint32_t n, \
+       [[maybe_unused]] ::sensor::fields::Value& out,                                       \
        [[maybe_unused]] std::string& scratch) -> bool
 
 // A field with several candidate values (fd.ip: client, then server).

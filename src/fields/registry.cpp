@@ -63,16 +63,26 @@ std::string written(std::string_view name, const std::string* arg) {
 
 std::string_view field_type_name(FieldType t) {
     switch (t) {
-        case FieldType::String: return "string";
-        case FieldType::Path: return "path";
-        case FieldType::Int64: return "int64";
-        case FieldType::Uint64: return "uint64";
-        case FieldType::Bool: return "bool";
-        case FieldType::AbsTime: return "abstime";
-        case FieldType::RelTime: return "reltime";
-        case FieldType::Ip: return "ipaddr";
-        case FieldType::Net: return "ipnet";
-        case FieldType::Bytes: return "bytebuf";
+        case FieldType::String:
+            return "string";
+        case FieldType::Path:
+            return "path";
+        case FieldType::Int64:
+            return "int64";
+        case FieldType::Uint64:
+            return "uint64";
+        case FieldType::Bool:
+            return "bool";
+        case FieldType::AbsTime:
+            return "abstime";
+        case FieldType::RelTime:
+            return "reltime";
+        case FieldType::Ip:
+            return "ipaddr";
+        case FieldType::Net:
+            return "ipnet";
+        case FieldType::Bytes:
+            return "bytebuf";
     }
     return "unknown";
 }
@@ -82,9 +92,13 @@ bool is_numeric(FieldType t) {
            t == FieldType::RelTime;
 }
 
-bool is_stringy(FieldType t) { return t == FieldType::String || t == FieldType::Path; }
+bool is_stringy(FieldType t) {
+    return t == FieldType::String || t == FieldType::Path;
+}
 
-const std::vector<FieldDef>& all_fields() { return registry().defs; }
+const std::vector<FieldDef>& all_fields() {
+    return registry().defs;
+}
 
 const FieldDef* find_field(std::string_view name) {
     const auto& m = registry().by_name;
@@ -136,8 +150,8 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
             }
             auto idx = parse_index(*arg);
             if (!idx || *idx < 0) {
-                error = "field " + written(name, arg) +
-                        ": the argument must be a non-negative number";
+                error =
+                    "field " + written(name, arg) + ": the argument must be a non-negative number";
                 return std::nullopt;
             }
             ref.arg.present = true;
@@ -183,9 +197,13 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
     return ref;
 }
 
-void set_event_hostname(std::string name) { hostname_storage() = std::move(name); }
+void set_event_hostname(std::string name) {
+    hostname_storage() = std::move(name);
+}
 
-std::string_view event_hostname() { return hostname_storage(); }
+std::string_view event_hostname() {
+    return hostname_storage();
+}
 
 void append_value_text(const FieldDef& def, const Value& v, std::string& out) {
     char buf[24];
@@ -196,14 +214,26 @@ void append_value_text(const FieldDef& def, const Value& v, std::string& out) {
     switch (def.type) {
         case FieldType::String:
         case FieldType::Path:
-        case FieldType::Bytes: out += v.str; break;
-        case FieldType::Int64: num(v.i64); break;
+        case FieldType::Bytes:
+            out += v.str;
+            break;
+        case FieldType::Int64:
+            num(v.i64);
+            break;
         case FieldType::Uint64:
         case FieldType::AbsTime:
-        case FieldType::RelTime: num(v.u64); break;
-        case FieldType::Bool: out += v.b ? "true" : "false"; break;
-        case FieldType::Ip: out += v.ip.to_string(); break;
-        case FieldType::Net: out += v.net.to_string(); break;
+        case FieldType::RelTime:
+            num(v.u64);
+            break;
+        case FieldType::Bool:
+            out += v.b ? "true" : "false";
+            break;
+        case FieldType::Ip:
+            out += v.ip.to_string();
+            break;
+        case FieldType::Net:
+            out += v.net.to_string();
+            break;
     }
 }
 

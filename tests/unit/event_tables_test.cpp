@@ -13,9 +13,9 @@ TEST(FlagsTest, RendersInFalcoOrder) {
               "O_TRUNC|O_CREAT|O_WRONLY");
     EXPECT_EQ(oflags::open_flags_to_string(0), "O_RDONLY");
     EXPECT_EQ(oflags::open_flags_to_string(oflags::kRdWr | oflags::kCloExec), "O_RDWR|O_CLOEXEC");
-    EXPECT_EQ(oflags::open_flags_to_string(oflags::kWrOnly | oflags::kFCreated |
-                                           oflags::kFdUpperLayer),
-              "O_WRONLY|O_F_CREATED|FD_UPPER_LAYER");
+    EXPECT_EQ(
+        oflags::open_flags_to_string(oflags::kWrOnly | oflags::kFCreated | oflags::kFdUpperLayer),
+        "O_WRONLY|O_F_CREATED|FD_UPPER_LAYER");
 }
 
 TEST(FlagsTest, ParsesNamesAndNumbers) {

@@ -50,7 +50,9 @@ std::string val(const Event& ev, const std::string& written) {
     return v.empty() ? "<NA>" : v.front();
 }
 
-uint16_t type_id(const char* name) { return sensor::events::event_type_id(name).value(); }
+uint16_t type_id(const char* name) {
+    return sensor::events::event_type_id(name).value();
+}
 
 struct World {
     ContainerInfo container;
@@ -208,8 +210,8 @@ TEST(FieldsResolve, ArgumentChecks) {
     EXPECT_EQ(must_resolve("proc.env[HOME]").arg.key, "HOME");
 
     std::string err;
-    for (const char* bad : {"proc.aname[x]", "proc.aname[-1]", "proc.name[1]", "container.label",
-                            "proc.apid[1x]"}) {
+    for (const char* bad :
+         {"proc.aname[x]", "proc.aname[-1]", "proc.name[1]", "container.label", "proc.apid[1x]"}) {
         EXPECT_FALSE(resolve(bad, err)) << bad;
         EXPECT_FALSE(err.empty()) << bad;
         EXPECT_EQ(err.find("nonexistent"), std::string::npos) << bad << ": " << err;
@@ -218,23 +220,80 @@ TEST(FieldsResolve, ArgumentChecks) {
 
 TEST(FieldsResolve, RulesetFieldsExist) {
     // A sample of fields the default rules use in conditions and outputs.
-    for (const char* f :
-         {"evt.type", "evt.num", "evt.rawres", "evt.res", "evt.args", "evt.hostname",
-          "evt.is_open_read", "evt.is_open_write", "evt.time", "evt.time.iso8601",
-          "proc.name", "proc.pname", "proc.cmdline", "proc.pcmdline", "proc.exe", "proc.pexe",
-          "proc.exepath", "proc.pexepath", "proc.args", "proc.cwd", "proc.tty", "proc.sname",
-          "proc.vpgid.name", "proc.vpgid.exe", "proc.is_vpgid_leader", "proc.vpid",
-          "proc.ppid.duration", "proc.duration", "proc.exe_ino.ctime", "proc.exe_ino.mtime",
-          "proc.exe_ino.ctime_duration_proc_start", "proc.is_exe_upper_layer",
-          "proc.is_exe_from_memfd", "proc.aexe[2]", "proc.aexepath[2]", "proc.aname[7]",
-          "thread.cap_effective", "thread.cap_permitted", "user.name", "user.uid",
-          "user.loginuid", "user.loginname", "group.gid", "group.name", "fd.name",
-          "fd.nameraw", "fd.directory", "fd.filename", "fd.typechar", "fd.type", "fd.num",
-          "fd.l4proto", "fd.lport", "fd.rport", "fd.sport", "fd.port", "fd.sip", "fd.ip",
-          "fd.net", "fd.snet", "fd.rnet", "fd.sip.name", "fd.cip.name", "fd.lip.name",
-          "fd.rip.name", "fd.connected", "fd.name_changed", "fd.sockfamily", "container.id",
-          "container.image.repository", "container.privileged", "container.start_ts",
-          "k8s.ns.name", "k8s.pod.name"}) {
+    for (const char* f : {"evt.type",
+                          "evt.num",
+                          "evt.rawres",
+                          "evt.res",
+                          "evt.args",
+                          "evt.hostname",
+                          "evt.is_open_read",
+                          "evt.is_open_write",
+                          "evt.time",
+                          "evt.time.iso8601",
+                          "proc.name",
+                          "proc.pname",
+                          "proc.cmdline",
+                          "proc.pcmdline",
+                          "proc.exe",
+                          "proc.pexe",
+                          "proc.exepath",
+                          "proc.pexepath",
+                          "proc.args",
+                          "proc.cwd",
+                          "proc.tty",
+                          "proc.sname",
+                          "proc.vpgid.name",
+                          "proc.vpgid.exe",
+                          "proc.is_vpgid_leader",
+                          "proc.vpid",
+                          "proc.ppid.duration",
+                          "proc.duration",
+                          "proc.exe_ino.ctime",
+                          "proc.exe_ino.mtime",
+                          "proc.exe_ino.ctime_duration_proc_start",
+                          "proc.is_exe_upper_layer",
+                          "proc.is_exe_from_memfd",
+                          "proc.aexe[2]",
+                          "proc.aexepath[2]",
+                          "proc.aname[7]",
+                          "thread.cap_effective",
+                          "thread.cap_permitted",
+                          "user.name",
+                          "user.uid",
+                          "user.loginuid",
+                          "user.loginname",
+                          "group.gid",
+                          "group.name",
+                          "fd.name",
+                          "fd.nameraw",
+                          "fd.directory",
+                          "fd.filename",
+                          "fd.typechar",
+                          "fd.type",
+                          "fd.num",
+                          "fd.l4proto",
+                          "fd.lport",
+                          "fd.rport",
+                          "fd.sport",
+                          "fd.port",
+                          "fd.sip",
+                          "fd.ip",
+                          "fd.net",
+                          "fd.snet",
+                          "fd.rnet",
+                          "fd.sip.name",
+                          "fd.cip.name",
+                          "fd.lip.name",
+                          "fd.rip.name",
+                          "fd.connected",
+                          "fd.name_changed",
+                          "fd.sockfamily",
+                          "container.id",
+                          "container.image.repository",
+                          "container.privileged",
+                          "container.start_ts",
+                          "k8s.ns.name",
+                          "k8s.pod.name"}) {
         std::string err;
         EXPECT_TRUE(resolve(f, err)) << f << ": " << err;
     }
@@ -355,8 +414,7 @@ TEST(FieldsProc, Ancestors) {
     EXPECT_EQ(val(w.ev, "proc.apid[2]"), "100");
     EXPECT_EQ(val(w.ev, "proc.aexepath[2]"), "/usr/sbin/sshd");
     EXPECT_EQ(val(w.ev, "proc.acmdline[2]"), "sshd -D");
-    EXPECT_EQ(values(w.ev, "proc.aname"),
-              (std::vector<std::string>{"bash", "sshd", "systemd"}));
+    EXPECT_EQ(values(w.ev, "proc.aname"), (std::vector<std::string>{"bash", "sshd", "systemd"}));
     EXPECT_EQ(values(w.ev, "proc.apid"), (std::vector<std::string>{"200", "100", "1"}));
     // With an argument only n = 0 yields a value.
     FieldRef ref = must_resolve("proc.aname[1]");

@@ -123,12 +123,12 @@ TEST(FixtureEvents, SetIsMovable) {
 
 TEST(FixtureEvents, Errors) {
     EXPECT_EQ(error_of(R"({"type":"openat","prc":{}})"), "t.jsonl:1: unknown key \"prc\"");
-    EXPECT_EQ(error_of("\n" R"({"type":"execve","proc":{"pid":1,"nmae":"x"}})"),
+    EXPECT_EQ(error_of("\n"
+                       R"({"type":"execve","proc":{"pid":1,"nmae":"x"}})"),
               "t.jsonl:2: unknown key \"proc.nmae\"");
     EXPECT_EQ(error_of(R"({"type":"execve","proc":{"parent":{"pid":"1"}}})"),
               "t.jsonl:1: proc.parent.pid: expected an integer");
-    EXPECT_EQ(error_of(R"({"type":"nosuchcall"})"),
-              "t.jsonl:1: unknown event type \"nosuchcall\"");
+    EXPECT_EQ(error_of(R"({"type":"nosuchcall"})"), "t.jsonl:1: unknown event type \"nosuchcall\"");
     EXPECT_EQ(error_of(R"({"dir":"<"})"), "t.jsonl:1: missing \"type\"");
     EXPECT_EQ(error_of(R"({"type":"open","args":{"flags":"O_RDONLY|O_BOGUS"}})"),
               "t.jsonl:1: args.flags: unknown open flag in \"O_RDONLY|O_BOGUS\"");

@@ -41,7 +41,7 @@ inline constexpr uint32_t kTmpFileBit = 020000000;  // __O_TMPFILE
 inline constexpr uint32_t kTmpFile = kTmpFileBit | kDirectory;
 // Not open(2) bits: markers the sensor adds, rendered the way Falco does. High bits that the
 // kernel does not use for open flags.
-inline constexpr uint32_t kFCreated = 1u << 28;     // O_F_CREATED: the call created the file
+inline constexpr uint32_t kFCreated = 1u << 28;      // O_F_CREATED: the call created the file
 inline constexpr uint32_t kFdUpperLayer = 1u << 29;  // FD_UPPER_LAYER (overlayfs)
 inline constexpr uint32_t kFdLowerLayer = 1u << 30;  // FD_LOWER_LAYER (overlayfs)
 
