@@ -1,0 +1,18 @@
+#pragma once
+// The set of event types a compiled condition can match (Falco's ppm_event_codes): `and`
+// intersects, `or` unites, `not` is pushed to the leaves; evt.type checks give sets, other
+// checks are neutral (all types).
+#include <cstdint>
+#include <vector>
+
+#include "sensor/engine/filter.h"
+
+namespace sensor::engine {
+
+// One byte per event type id; 1 when the condition can match that type.
+using EventTypeMask = std::vector<uint8_t>;
+
+EventTypeMask event_types_of(const FilterNode& root);
+size_t count_types(const EventTypeMask& m);
+
+}  // namespace sensor::engine

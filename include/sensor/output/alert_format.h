@@ -1,0 +1,32 @@
+#pragma once
+// Renders a matched rule for one event as Falco's text line or JSON object.
+#include <string>
+
+#include "sensor/engine/ruleset.h"
+
+namespace sensor::output {
+
+struct AlertFormat {
+    bool json = true;
+    bool include_output = true;         // json_include_output_property
+    bool include_output_fields = true;  // json_include_output_fields_property
+    bool include_tags = true;           // json_include_tags_property
+    bool include_message = false;       // json_include_message_property
+    bool iso8601 = false;               // time_format_iso_8601
+    std::string hostname;
+};
+
+// "HH:MM:SS.nnnnnnnnn" in local time (Falco's %evt.time).
+std::string format_local_time(uint64_t ts_ns);
+// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000" (Falco's %evt.time.iso8601).
+std::string format_iso8601_offset(uint64_t ts_ns);
+// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (the JSON `time` key).
+std::string format_utc_z(uint64_t ts_ns);
+
+// The formatted rule output without the time/priority prefix.
+std::string render_message(const engine::CompiledRule& rule, const fields::Event& ev);
+// One alert, without a trailing newline.
+std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
+                         const AlertFormat& fmt);
+
+}  // namespace sensor::output

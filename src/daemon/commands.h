@@ -1,0 +1,30 @@
+#pragma once
+// The sensor's command implementations; main.cpp only parses the command line.
+#include <string>
+#include <vector>
+
+#include "sensor/rules/loader.h"
+
+namespace sensor::daemon {
+
+enum class ReportFormat { Text, Json };
+
+// `sensor -r FILE...` / `-V FILE...`: validate, print the report, return the exit code.
+int validate_rules(const std::vector<std::string>& files, ReportFormat fmt);
+// `sensor -L -r FILE...`: list loaded rules.
+int list_rules(const std::vector<std::string>& files, ReportFormat fmt);
+// `sensor --list`: the field registry.
+int list_fields(ReportFormat fmt);
+
+struct ReplayOptions {
+    std::string events_path;  // "-" for stdin
+    std::vector<std::string> rules_files;
+    std::vector<std::string> overrides;  // key=value
+};
+// `sensor replay --events FILE -r RULES...`: alerts as JSON lines on stdout.
+int replay(const ReplayOptions& opts);
+
+// Prints a load result's per-file report (shared by validate and failed loads).
+void print_load_report(const rules::LoadResult& res, ReportFormat fmt, bool summary);
+
+}  // namespace sensor::daemon

@@ -1,0 +1,94 @@
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "sensor/events/event_types.h"
+#include "sensor/fields/registry.h"
+
+namespace sensor::daemon {
+namespace {
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+    std::string out;
+    for (const auto& s : v) {
+        if (!out.empty()) out += sep;
+        out += s;
+    }
+    return out;
+}
+
+std::vector<std::string> type_names(const engine::CompiledRule& r) {
+    std::vector<std::string> out;
+    if (r.type_count == r.types.size()) return {"(all)"};
+    for (size_t i = 0; i < r.types.size(); ++i)
+        if (r.types[i])
+            out.emplace_back(events::event_type_name(static_cast<events::EventTypeId>(i)));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string_view arg_form(fields::ArgKind k) {
+    switch (k) {
+        case fields::ArgKind::None: return "";
+        case fields::ArgKind::Index: return "[N]";
+        case fields::ArgKind::AncestorOpt: return "[N] optional";
+        case fields::ArgKind::Key: return "[KEY]";
+        case fields::ArgKind::KeyOpt: return "[KEY] optional";
+        case fields::ArgKind::EvtArg: return ".NAME or [NAME] or [N]";
+    }
+    return "";
+}
+
+}  // namespace
+
+int list_rules(const std::vector<std::string>& files, ReportFormat fmt) {
+    auto res = rules::load_rules_files(files);
+    if (!res.ok) {
+        print_load_report(res, ReportFormat::Text, false);
+        return 1;
+    }
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : res.ruleset->rules) {
+        auto types = type_names(r);
+        if (fmt == ReportFormat::Json) {
+            arr.push_back({{"name", r.name},
+                           {"priority", std::string(engine::priority_name(r.priority))},
+                           {"enabled", r.enabled},
+                           {"source", r.source},
+                           {"event_types", types},
+                           {"tags", r.tags},
+                           {"desc", r.desc}});
+            continue;
+        }
+        std::cout << r.name << (r.enabled ? "" : " (disabled)") << "\n"
+                  << "  priority:    " << engine::priority_name(r.priority) << "\n"
+                  << "  event types: " << join(types, ", ") << "\n"
+                  << "  tags:        " << join(r.tags, ", ") << "\n";
+    }
+    if (fmt == ReportFormat::Json) std::cout << arr.dump(2) << "\n";
+    return 0;
+}
+
+int list_fields(ReportFormat fmt) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& f : fields::all_fields()) {
+        if (fmt == ReportFormat::Json) {
+            arr.push_back({{"name", std::string(f.name)},
+                           {"type", std::string(fields::field_type_name(f.type))},
+                           {"arg", std::string(arg_form(f.arg_kind))},
+                           {"desc", std::string(f.desc)},
+                           {"deprecated", f.deprecated}});
+            continue;
+        }
+        std::string head = std::string(f.name);
+        auto a = arg_form(f.arg_kind);
+        if (!a.empty()) head += " " + std::string(a);
+        std::cout << head << "  (" << fields::field_type_name(f.type) << ")"
+                  << (f.deprecated ? " [deprecated]" : "") << "\n    " << f.desc << "\n";
+    }
+    if (fmt == ReportFormat::Json) std::cout << arr.dump(2) << "\n";
+    return 0;
+}
+
+}  // namespace sensor::daemon

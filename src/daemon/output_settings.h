@@ -1,0 +1,34 @@
+#pragma once
+// The falco.yaml-compatible output and rule-selection keys, settable as `-o key=value`.
+#include <string>
+
+#include "sensor/output/alert_format.h"
+#include "sensor/rules/loader.h"
+
+namespace sensor::daemon {
+
+// Falco's default `append_output: [{suggested_output: true}]` for the container plugin fields.
+inline constexpr const char* kSuggestedOutput =
+    "container_id=%container.id container_name=%container.name "
+    "container_image_repository=%container.image.repository "
+    "container_image_tag=%container.image.tag k8s_pod_name=%k8s.pod.name "
+    "k8s_ns_name=%k8s.ns.name";
+
+struct OutputSettings {
+    bool json_output = true;
+    bool json_include_output_property = true;
+    bool json_include_output_fields_property = true;
+    bool json_include_tags_property = true;
+    bool json_include_message_property = false;
+    bool time_format_iso_8601 = false;
+    bool suggested_output = true;
+    engine::Priority priority = engine::Priority::Debug;
+    bool rule_matching_all = false;
+
+    // Applies "key=value"; false with a message naming the key when it is unknown or invalid.
+    bool apply(const std::string& key_value, std::string& error);
+    rules::LoadOptions load_options() const;
+    output::AlertFormat alert_format() const;
+};
+
+}  // namespace sensor::daemon

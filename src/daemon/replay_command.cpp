@@ -1,0 +1,56 @@
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "output_settings.h"
+#include "sensor/capture/fixture_events.h"
+#include "sensor/output/alert_format.h"
+
+namespace sensor::daemon {
+
+int replay(const ReplayOptions& opts) {
+    OutputSettings settings;
+    std::string err;
+    for (const auto& kv : opts.overrides) {
+        if (!settings.apply(kv, err)) {
+            std::cerr << "sensor: " << err << "\n";
+            return 2;
+        }
+    }
+    rules::LoadOptions lo = settings.load_options();
+    auto res = rules::load_rules_files(opts.rules_files, lo);
+    if (!res.ok) {
+        print_load_report(res, ReportFormat::Text, false);
+        return 1;
+    }
+    capture::FixtureSet set;
+    try {
+        if (opts.events_path == "-") {
+            set = capture::load_fixture_events(std::cin, "<stdin>");
+        } else {
+            std::ifstream in(opts.events_path);
+            if (!in) {
+                std::cerr << "sensor: cannot open events file " << opts.events_path << "\n";
+                return 2;
+            }
+            set = capture::load_fixture_events(in, opts.events_path);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "sensor: " << e.what() << "\n";
+        return 2;
+    }
+    output::AlertFormat fmt = settings.alert_format();
+    const engine::Ruleset& rs = *res.ruleset;
+    auto ctx = rs.new_context();
+    for (const auto& ev : set.events) {
+        rs.evaluate(ev, ctx, [&](const engine::CompiledRule& r) {
+            std::cout << output::format_alert(r, ev, fmt) << "\n";
+        });
+    }
+    std::cout.flush();
+    return 0;
+}
+
+}  // namespace sensor::daemon

@@ -1,0 +1,63 @@
+#include "sensor/output/alert_format.h"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace sensor::output {
+namespace {
+
+std::string strftime_ns(uint64_t ts_ns, bool local, const char* fmt, const char* suffix) {
+    time_t secs = static_cast<time_t>(ts_ns / 1000000000ULL);
+    struct tm tm {};
+    if (local) localtime_r(&secs, &tm);
+    else gmtime_r(&secs, &tm);
+    char buf[64];
+    size_t n = strftime(buf, sizeof buf, fmt, &tm);
+    char ns[32];
+    snprintf(ns, sizeof ns, ".%09llu%s", static_cast<unsigned long long>(ts_ns % 1000000000ULL),
+             suffix);
+    return std::string(buf, n) + ns;
+}
+
+}  // namespace
+
+std::string format_local_time(uint64_t ts_ns) { return strftime_ns(ts_ns, true, "%H:%M:%S", ""); }
+std::string format_iso8601_offset(uint64_t ts_ns) {
+    return strftime_ns(ts_ns, false, "%Y-%m-%dT%H:%M:%S", "+0000");
+}
+std::string format_utc_z(uint64_t ts_ns) {
+    return strftime_ns(ts_ns, false, "%Y-%m-%dT%H:%M:%S", "Z");
+}
+
+std::string render_message(const engine::CompiledRule& rule, const fields::Event& ev) {
+    std::string msg;
+    rule.output.render(ev, msg);
+    return msg;
+}
+
+std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
+                         const AlertFormat& fmt) {
+    std::string message = render_message(rule, ev);
+    std::string line = (fmt.iso8601 ? format_iso8601_offset(ev.ts) : format_local_time(ev.ts)) +
+                       ": " + std::string(engine::priority_name(rule.priority)) + " " + message;
+    if (!fmt.json) return line;
+    nlohmann::json j;
+    j["hostname"] = fmt.hostname;
+    if (fmt.include_output) j["output"] = line;
+    if (fmt.include_message) j["message"] = message;
+    if (fmt.include_output_fields) {
+        nlohmann::json fields = nlohmann::json::object();
+        rule.output.add_fields_json(ev, fields);
+        fields[fmt.iso8601 ? "evt.time.iso8601" : "evt.time"] = ev.ts;
+        j["output_fields"] = std::move(fields);
+    }
+    j["priority"] = std::string(engine::priority_name(rule.priority));
+    j["rule"] = rule.name;
+    j["source"] = rule.source;
+    if (fmt.include_tags) j["tags"] = rule.tags;
+    j["time"] = format_utc_z(ev.ts);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace sensor::output

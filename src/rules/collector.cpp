@@ -1,0 +1,297 @@
+#include "collector.h"
+
+namespace sensor::rules {
+
+Diagnostic make_diag(bool error, std::string code, std::string message, const Location& loc,
+                     std::string kind, std::string name) {
+    Diagnostic d;
+    d.error = error;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.item_kind = std::move(kind);
+    d.item_name = std::move(name);
+    set_location(d, loc);
+    return d;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& code, const std::string& msg, const Location& loc,
+                       const std::string& kind, const std::string& name) {
+    throw LoadError(make_diag(true, code, msg, loc, kind, name));
+}
+
+template <typename T>
+T* lookup(std::vector<T>& v, std::unordered_map<std::string, size_t>& ids, const std::string& n) {
+    auto it = ids.find(n);
+    return it == ids.end() ? nullptr : &v[it->second];
+}
+
+}  // namespace
+
+ListDef* Collector::find_list(const std::string& n) { return lookup(lists_, list_ids_, n); }
+MacroDef* Collector::find_macro(const std::string& n) { return lookup(macros_, macro_ids_, n); }
+RuleDef* Collector::find_rule(const std::string& n) { return lookup(rules_, rule_ids_, n); }
+
+void Collector::add_list(ListDecl d, std::vector<Diagnostic>& warnings) {
+    size_t index = next_index();
+    if (d.append) {
+        warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
+                                     "The 'append' key is deprecated. Use 'override' instead.",
+                                     d.loc, "list", d.name));
+    }
+    bool append = d.append || d.override_op == "append";
+    bool replace = d.override_op == "replace";
+    ListDef* prev = find_list(d.name);
+    if ((append || replace) && !prev)
+        fail("LOAD_ERR_VALIDATE",
+             std::string("List has '") + (d.append ? "append" : "override") +
+                 "' key but no list by that name already exists",
+             d.loc, "list", d.name);
+    if (append) {
+        for (auto& i : d.items) prev->items.push_back(std::move(i));
+        return;
+    }
+    if (prev) {
+        prev->items = std::move(d.items);
+        prev->loc = d.loc;
+        prev->visibility = index;
+        return;
+    }
+    list_ids_[d.name] = lists_.size();
+    lists_.push_back(ListDef{d.name, std::move(d.items), d.loc, index, index, false});
+}
+
+void Collector::add_macro(MacroDecl d, std::vector<Diagnostic>& warnings) {
+    size_t index = next_index();
+    if (d.append) {
+        warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
+                                     "The 'append' key is deprecated. Use 'override' instead.",
+                                     d.loc, "macro", d.name));
+    }
+    bool append = d.append || d.override_op == "append";
+    bool replace = d.override_op == "replace";
+    MacroDef* prev = find_macro(d.name);
+    if ((append || replace) && !prev)
+        fail("LOAD_ERR_VALIDATE",
+             std::string("Macro has '") + (d.append ? "append" : "override") +
+                 "' key but no macro by that name already exists",
+             d.loc, "macro", d.name);
+    if (append) {
+        prev->condition.append(d.condition);
+        return;
+    }
+    if (prev) {
+        prev->condition = std::move(d.condition);
+        prev->loc = d.loc;
+        prev->visibility = index;
+        return;
+    }
+    macro_ids_[d.name] = macros_.size();
+    macros_.push_back(MacroDef{d.name, std::move(d.condition), d.loc, index, index, false});
+}
+
+namespace {
+
+const std::set<std::string> kAppendable = {"condition", "output", "desc", "tags", "exceptions"};
+const std::set<std::string> kReplaceable = {"condition", "output",     "desc",
+                                            "priority",  "capture",    "capture_duration",
+                                            "tags",      "exceptions", "enabled",
+                                            "warn_evttypes", "skip-if-unknown-filter"};
+
+bool decl_has(const RuleDecl& d, const std::string& key) {
+    if (key == "condition") return d.condition.has_value();
+    if (key == "output") return d.output.has_value();
+    if (key == "desc") return d.desc.has_value();
+    if (key == "priority") return d.priority.has_value();
+    if (key == "tags") return d.tags.has_value();
+    if (key == "exceptions") return d.exceptions.has_value();
+    if (key == "enabled") return d.enabled.has_value();
+    if (key == "warn_evttypes") return d.warn_evttypes.has_value();
+    if (key == "skip-if-unknown-filter") return d.skip_if_unknown_filter.has_value();
+    if (key == "capture") return d.capture.has_value();
+    if (key == "capture_duration") return d.capture_duration.has_value();
+    return false;
+}
+
+void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDecl& d,
+                       std::vector<Diagnostic>& warnings) {
+    for (auto& e : more) {
+        ExceptionDef* same = nullptr;
+        for (auto& have : r.exceptions)
+            if (have.name == e.name) same = &have;
+        if (!same) {
+            r.exceptions.push_back(std::move(e));
+            continue;
+        }
+        if (!e.fields.empty() || e.comps_given)
+            fail("LOAD_ERR_VALIDATE",
+                 "Can not append exception fields or comps to existing exception '" + e.name +
+                     "', only values",
+                 e.loc, "rule", d.name);
+        if (e.values.empty())
+            warnings.push_back(make_diag(false, "LOAD_APPEND_NO_VALUES",
+                                         "Overriding/appending exception '" + e.name +
+                                             "' with no values",
+                                         e.loc, "rule", d.name));
+        for (auto& row : e.values) same->values.push_back(std::move(row));
+    }
+}
+
+void apply_replace(RuleDef& r, RuleDecl& d, const std::string& key) {
+    if (key == "condition") r.condition = std::move(*d.condition);
+    else if (key == "output") r.output = std::move(*d.output);
+    else if (key == "desc") r.desc = *d.desc;
+    else if (key == "priority") r.priority = *d.priority;
+    else if (key == "tags") r.tags = *d.tags;
+    else if (key == "exceptions") r.exceptions = std::move(*d.exceptions);
+    else if (key == "enabled") r.enabled = *d.enabled;
+    else if (key == "warn_evttypes") r.warn_evttypes = *d.warn_evttypes;
+    else if (key == "skip-if-unknown-filter") r.skip_if_unknown_filter = *d.skip_if_unknown_filter;
+    else if (key == "capture") r.capture = *d.capture;
+    else if (key == "capture_duration") r.capture_duration = *d.capture_duration;
+}
+
+void apply_append(RuleDef& r, RuleDecl& d, const std::string& key,
+                  std::vector<Diagnostic>& warnings) {
+    if (key == "condition") r.condition.append(*d.condition);
+    else if (key == "output") r.output.append(*d.output);
+    else if (key == "desc") r.desc += " " + *d.desc;
+    else if (key == "tags") r.tags.insert(d.tags->begin(), d.tags->end());
+    else if (key == "exceptions") append_exceptions(r, *d.exceptions, d, warnings);
+}
+
+}  // namespace
+
+void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
+    size_t index = next_index();
+    auto where = [&](const std::string& key) {
+        auto it = d.key_locs.find(key);
+        return it == d.key_locs.end() ? d.loc : it->second;
+    };
+    if (d.append && d.has_override)
+        fail("LOAD_ERR_YAML_VALIDATE", "Keys 'override' and 'append: true' cannot be used together.",
+             d.loc, "rule", d.name);
+    RuleDef* prev = find_rule(d.name);
+    auto check_source = [&]() {
+        if (prev && d.source && !d.source->empty() && *d.source != prev->source)
+            fail("LOAD_ERR_VALIDATE", "Rule has been re-defined with a different source", d.loc,
+                 "rule", d.name);
+    };
+
+    if (d.append) {
+        warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
+                                     "The 'append' key is deprecated. Use 'override' instead.",
+                                     d.loc, "rule", d.name));
+        if (!prev)
+            fail("LOAD_ERR_VALIDATE",
+                 "Rule uses 'append' or 'override.<key>: append' but no rule by that name "
+                 "already exists",
+                 d.loc, "rule", d.name);
+        check_source();
+        for (const char* key : {"priority", "capture", "capture_duration", "warn_evttypes",
+                                "skip-if-unknown-filter"})
+            if (decl_has(d, key))
+                fail("LOAD_ERR_YAML_VALIDATE",
+                     std::string("Key '") + key + "' cannot be appended to, use 'replace' instead",
+                     where(key), "rule", d.name);
+        // `enabled` on an appending item is ignored, as Falco does.
+        for (const auto& key : kAppendable)
+            if (decl_has(d, key)) apply_append(*prev, d, key, warnings);
+        return;
+    }
+
+    if (d.has_override) {
+        for (const auto& [key, op] : d.override_ops) {
+            if (op != "append" && op != "replace")
+                fail("LOAD_ERR_YAML_VALIDATE",
+                     "Invalid override operation for key '" + key + "': '" + op +
+                         "'. Allowed values are: append, replace",
+                     where("override"), "rule", d.name);
+            if (op == "append" && !kAppendable.count(key))
+                fail("LOAD_ERR_YAML_VALIDATE",
+                     "Key '" + key + "' cannot be appended to, use 'replace' instead",
+                     where("override"), "rule", d.name);
+            if (op == "replace" && !kReplaceable.count(key))
+                fail("LOAD_ERR_YAML_VALIDATE", "Key '" + key + "' cannot be replaced",
+                     where("override"), "rule", d.name);
+            if (!decl_has(d, key))
+                fail("LOAD_ERR_YAML_VALIDATE",
+                     "An " + op + " override for '" + key + "' was specified but '" + key +
+                         "' is not defined",
+                     where("override"), "rule", d.name);
+        }
+        for (const auto& key : kReplaceable)
+            if (decl_has(d, key) && !d.override_ops.count(key))
+                fail("LOAD_ERR_YAML_VALIDATE",
+                     "Unexpected key '" + key +
+                         "': no corresponding entry under 'override' is defined.",
+                     where(key), "rule", d.name);
+        if (!prev) {
+            bool any_append = false;
+            for (const auto& [k, op] : d.override_ops) any_append |= op == "append";
+            fail("LOAD_ERR_VALIDATE",
+                 any_append ? "Rule uses 'append' or 'override.<key>: append' but no rule by "
+                              "that name already exists"
+                            : "An replace to a rule was requested but no rule by that name "
+                              "already exists",
+                 d.loc, "rule", d.name);
+        }
+        check_source();
+        for (const auto& [key, op] : d.override_ops) {
+            if (op == "append") apply_append(*prev, d, key, warnings);
+            else apply_replace(*prev, d, key);
+        }
+        return;
+    }
+
+    bool full = d.condition || d.output || d.desc || d.priority;
+    if (!full) {
+        if (!d.enabled)
+            fail("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'condition'", d.loc,
+                 "rule", d.name);
+        if (!prev)
+            fail("LOAD_ERR_VALIDATE",
+                 "Rule has 'enabled' key but no rule by that name already exists", d.loc, "rule",
+                 d.name);
+        warnings.push_back(make_diag(
+            false, "LOAD_DEPRECATED_ITEM",
+            "The standalone 'enabled' key usage is deprecated. The correct approach requires "
+            "also a 'replace' entry in the 'override' key (i.e. 'override: { enabled: replace "
+            "}').",
+            d.loc, "rule", d.name));
+        prev->enabled = *d.enabled;
+        return;
+    }
+    for (const char* key : {"condition", "output", "desc", "priority"})
+        if (!decl_has(d, key))
+            fail("LOAD_ERR_YAML_VALIDATE", std::string("Item has no mapping for key '") + key + "'",
+                 d.loc, "rule", d.name);
+    check_source();
+    RuleDef r;
+    r.name = d.name;
+    r.condition = std::move(*d.condition);
+    r.output = std::move(*d.output);
+    r.desc = *d.desc;
+    r.priority = *d.priority;
+    if (d.source && !d.source->empty()) r.source = *d.source;
+    if (d.tags) r.tags = *d.tags;
+    if (d.exceptions) r.exceptions = std::move(*d.exceptions);
+    if (d.enabled) r.enabled = *d.enabled;
+    if (d.warn_evttypes) r.warn_evttypes = *d.warn_evttypes;
+    if (d.skip_if_unknown_filter) r.skip_if_unknown_filter = *d.skip_if_unknown_filter;
+    if (d.capture) r.capture = *d.capture;
+    if (d.capture_duration) r.capture_duration = *d.capture_duration;
+    r.loc = d.loc;
+    r.visibility = index;
+    if (prev) {
+        r.index = prev->index;
+        *prev = std::move(r);
+        return;
+    }
+    r.index = index;
+    rule_ids_[r.name] = rules_.size();
+    rules_.push_back(std::move(r));
+}
+
+}  // namespace sensor::rules

@@ -1,0 +1,307 @@
+// Compiles everything collected so far into a Ruleset: list substitution, macro resolution
+// (visibility, loops), exceptions, condition and output compilation, event-type indexing, and
+// the warnings Falco gives (unused macros/lists, too many event types, ...).
+#include "rules_compiler.h"
+
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "condition_text.h"
+#include "sensor/rules/parser.h"
+
+namespace sensor::rules {
+namespace {
+
+constexpr size_t kTooManyEventTypes = 100;
+
+struct ParsedMacro {
+    ast::NodePtr ast;
+    std::string text;  // after list substitution
+    bool validated = false;
+};
+
+class RulesCompiler {
+public:
+    RulesCompiler(Collector& c, const LoadOptions& o, std::vector<Diagnostic>& w)
+        : col_(c), opts_(o), warnings_(w) {}
+
+    std::shared_ptr<engine::Ruleset> run() {
+        for (auto& l : col_.lists()) l.used = false;
+        for (auto& m : col_.macros()) m.used = false;
+        expand_nested_lists(col_.lists(), expanded_);
+        rs_ = std::make_shared<engine::Ruleset>();
+        rs_->match_all = opts_.match_all;
+
+        parsed_.resize(col_.macros().size());
+        for (size_t i = 0; i < col_.macros().size(); ++i) parse_macro(i);
+        for (size_t i = 0; i < col_.macros().size(); ++i) {
+            const MacroDef& m = col_.macros()[i];
+            std::vector<std::string> stack{m.name};
+            validate_refs(*parsed_[i].ast, m.visibility, stack, "macro", m.name, m.condition,
+                          parsed_[i].text);
+            parsed_[i].validated = true;
+        }
+        for (auto& r : col_.rules()) compile_rule(r);
+        for (const auto& m : col_.macros())
+            if (!m.used)
+                warnings_.push_back(make_diag(false, "LOAD_UNUSED_MACRO",
+                                              "Macro not referred to by any other rule/macro",
+                                              m.loc, "macro", m.name));
+        for (const auto& l : col_.lists())
+            if (!l.used)
+                warnings_.push_back(make_diag(false, "LOAD_UNUSED_LIST",
+                                              "List not referred to by any other rule/macro",
+                                              l.loc, "list", l.name));
+        rs_->build_index();
+        return rs_;
+    }
+
+private:
+    Collector& col_;
+    const LoadOptions& opts_;
+    std::vector<Diagnostic>& warnings_;
+    std::vector<std::vector<std::string>> expanded_;
+    std::vector<ParsedMacro> parsed_;
+    std::shared_ptr<engine::Ruleset> rs_;
+    std::unordered_map<std::string, engine::FilterNode*> compiled_macros_;
+    std::unordered_set<std::string> compiling_;
+
+    std::string substitute_lists(std::string text) {
+        auto& lists = col_.lists();
+        for (size_t i = 0; i < lists.size(); ++i)
+            if (substitute_list(text, lists[i].name, expanded_[i])) lists[i].used = true;
+        return text;
+    }
+
+    // Maps an offset in the substituted text back to the author's text: the same token is
+    // looked up in the original; the original's own parse error position wins for syntax.
+    static Location locate_token(const LocatedText& original, const std::string& substituted,
+                                 uint32_t offset) {
+        if (offset < substituted.size()) {
+            size_t end = substituted.find_first_of(" \t\r\n(),=", offset);
+            std::string token = substituted.substr(offset, end == std::string::npos
+                                                               ? std::string::npos
+                                                               : end - offset);
+            if (token.empty() && offset < substituted.size()) token = substituted.substr(offset, 1);
+            size_t at = token.empty() ? std::string::npos : original.text.find(token);
+            if (at != std::string::npos) return original.locate(at);
+        }
+        return original.locate(0);
+    }
+
+    static Location locate_parse_error(const LocatedText& original, uint32_t offset,
+                                       bool substituted_differs) {
+        if (!substituted_differs) return original.locate(offset);
+        try {
+            parse_condition(original.text);
+        } catch (const ParseError& e) {
+            return original.locate(e.offset());
+        }
+        return original.locate(0);
+    }
+
+    ast::NodePtr parse_located(const LocatedText& cond, const std::string& text,
+                               const std::string& kind, const std::string& name) {
+        try {
+            return parse_condition(text);
+        } catch (const ParseError& e) {
+            Location loc = locate_parse_error(cond, e.offset(), text != cond.text);
+            throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_CONDITION", e.what(), loc, kind,
+                                      name));
+        }
+    }
+
+    void parse_macro(size_t i) {
+        const MacroDef& m = col_.macros()[i];
+        parsed_[i].text = substitute_lists(m.condition.text);
+        parsed_[i].ast = parse_located(m.condition, parsed_[i].text, "macro", m.name);
+    }
+
+    size_t macro_index(const std::string& name) {
+        const MacroDef* m = col_.find_macro(name);
+        return m ? static_cast<size_t>(m - col_.macros().data()) : SIZE_MAX;
+    }
+
+    // Checks that every macro referenced is defined (and visible) and that there are no loops;
+    // marks referenced macros used.
+    void validate_refs(const ast::Node& n, size_t limit, std::vector<std::string>& stack,
+                       const std::string& kind, const std::string& name, const LocatedText& cond,
+                       const std::string& text) {
+        if (n.kind != ast::Node::Kind::Macro) {
+            for (const auto& c : n.children)
+                validate_refs(*c, limit, stack, kind, name, cond, text);
+            return;
+        }
+        size_t idx = macro_index(n.name);
+        if (idx == SIZE_MAX || col_.macros()[idx].index >= limit)
+            throw LoadError(make_diag(true, "LOAD_ERR_VALIDATE",
+                                      "Undefined macro '" + n.name + "' used in filter.",
+                                      locate_token(cond, text, n.pos.offset), kind, name));
+        for (const auto& s : stack)
+            if (s == n.name)
+                throw LoadError(make_diag(true, "LOAD_ERR_VALIDATE",
+                                          "reference loop in macro '" + n.name + "'",
+                                          locate_token(cond, text, n.pos.offset), kind, name));
+        MacroDef& m = col_.macros()[idx];
+        m.used = true;
+        if (parsed_[idx].validated) return;
+        stack.push_back(m.name);
+        validate_refs(*parsed_[idx].ast, m.visibility, stack, "macro", m.name, m.condition,
+                      parsed_[idx].text);
+        stack.pop_back();
+        parsed_[idx].validated = true;
+    }
+
+    void add_compile_warnings(const std::vector<engine::CompileWarning>& ws,
+                              const LocatedText& cond, const std::string& text,
+                              const std::string& kind, const std::string& name) {
+        for (const auto& w : ws)
+            warnings_.push_back(make_diag(false,
+                                          w.deprecated ? "LOAD_DEPRECATED_ITEM"
+                                                       : "LOAD_COMPILE_CONDITION",
+                                          w.message, locate_token(cond, text, w.offset), kind,
+                                          name));
+    }
+
+    const engine::FilterNode* compile_macro(const std::string& name, const std::string& rule) {
+        auto it = compiled_macros_.find(name);
+        if (it != compiled_macros_.end()) return it->second;
+        size_t idx = macro_index(name);
+        const MacroDef& m = col_.macros()[idx];
+        // The reference node exists before the body so recursive shapes cannot loop (loops were
+        // rejected by validate_refs already).
+        engine::FilterNode* ref = rs_->arena.make();
+        ref->kind = engine::FilterNode::Kind::Macro;
+        ref->fn = engine::macro_fn();
+        ref->slot = rs_->arena.memo_slots++;
+        ref->macro_name = name;
+        compiled_macros_[name] = ref;
+        std::vector<engine::CompileWarning> ws;
+        engine::FilterBuilder b(rs_->arena, [&](const std::string& n, uint32_t) {
+            return compile_macro(n, rule);
+        });
+        try {
+            ref->target = b.build(*parsed_[idx].ast, ws);
+        } catch (const engine::CompileError& e) {
+            compiled_macros_.erase(name);
+            throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_CONDITION",
+                                      std::string(e.what()) + " (macro used by rule '" + rule +
+                                          "')",
+                                      locate_token(m.condition, parsed_[idx].text, e.offset()),
+                                      "macro", m.name));
+        }
+        add_compile_warnings(ws, m.condition, parsed_[idx].text, "macro", m.name);
+        return ref;
+    }
+
+    static bool is_unknown_filter_error(const std::string& msg) {
+        for (const char* s : {"nonexistent field", "invalid formatting token",
+                              "unknown event type", "unknown filter:"})
+            if (msg.find(s) != std::string::npos) return true;
+        return false;
+    }
+
+    void compile_rule(RuleDef& r) {
+        if (r.source != "syscall") {
+            warnings_.push_back(make_diag(false, "LOAD_UNKNOWN_SOURCE",
+                                          "Unknown source " + r.source + ", skipping", r.loc,
+                                          "rule", r.name));
+            return;
+        }
+        try {
+            compile_rule_checked(r);
+        } catch (LoadError& e) {
+            if (r.skip_if_unknown_filter && is_unknown_filter_error(e.diag.message)) {
+                e.diag.error = false;
+                e.diag.code = "LOAD_UNKNOWN_FILTER";
+                e.diag.message = "Rule skipped: " + e.diag.message;
+                warnings_.push_back(e.diag);
+                return;
+            }
+            throw;
+        }
+    }
+
+    void compile_rule_checked(RuleDef& r) {
+        LocatedText cond;
+        std::string exc = exceptions_condition(r);
+        if (exc.empty()) {
+            cond = r.condition;
+        } else {
+            cond.text = "(";
+            for (const auto& p : r.condition.pieces) cond.pieces.push_back({p.start + 1, p.loc});
+            cond.text += r.condition.text + ")";
+            cond.pieces.push_back(
+                {cond.text.size(), r.exceptions.empty() ? r.loc : r.exceptions.front().loc});
+            cond.text += exc;
+        }
+        std::string text = substitute_lists(cond.text);
+        ast::NodePtr tree = parse_located(cond, text, "rule", r.name);
+        std::vector<std::string> stack;
+        validate_refs(*tree, SIZE_MAX, stack, "rule", r.name, cond, text);
+
+        engine::CompiledRule out;
+        out.name = r.name;
+        out.desc = r.desc;
+        out.source = r.source;
+        out.priority = r.priority;
+        out.tags.assign(r.tags.begin(), r.tags.end());
+        out.condition = text;
+        std::vector<engine::CompileWarning> ws;
+        engine::FilterBuilder b(rs_->arena, [&](const std::string& n, uint32_t) {
+            return compile_macro(n, r.name);
+        });
+        try {
+            out.filter = b.build(*tree, ws);
+        } catch (const engine::CompileError& e) {
+            throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_CONDITION", e.what(),
+                                      locate_token(cond, text, e.offset()), "rule", r.name));
+        }
+        add_compile_warnings(ws, cond, text, "rule", r.name);
+        out.types = engine::event_types_of(*out.filter);
+        out.type_count = engine::count_types(out.types);
+        if (r.warn_evttypes && out.type_count > kTooManyEventTypes)
+            warnings_.push_back(make_diag(
+                false, "LOAD_NO_EVTTYPE",
+                "Rule matches too many evt.type values. This has a significant performance "
+                "penalty.",
+                r.condition.locate(0), "rule", r.name));
+
+        out.output_format = r.output.text;
+        if (!opts_.extra_output.empty()) out.output_format += " " + opts_.extra_output;
+        try {
+            out.output = output::compile_output(out.output_format);
+        } catch (const std::exception& e) {
+            Location loc = r.output.locate(0);
+            std::string msg = e.what();
+            auto pct = msg.find('%');
+            if (pct != std::string::npos) {
+                std::string tok = msg.substr(pct);
+                tok = tok.substr(0, tok.find_first_of(" :"));
+                size_t at = r.output.text.find(tok);
+                if (at != std::string::npos) loc = r.output.locate(at);
+            }
+            throw LoadError(
+                make_diag(true, "LOAD_ERR_COMPILE_OUTPUT", msg, loc, "rule", r.name));
+        }
+        if (out.output.used_container_info)
+            warnings_.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
+                                          "%container.info is deprecated and has been removed "
+                                          "from the output",
+                                          r.output.locate(0), "rule", r.name));
+        out.enabled = r.enabled && r.priority <= opts_.min_priority;
+        // Position is the first definition's: keep the collector's order.
+        rs_->rules.push_back(std::move(out));
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<engine::Ruleset> compile_rules(Collector& collector, const LoadOptions& opts,
+                                               std::vector<Diagnostic>& warnings) {
+    RulesCompiler c(collector, opts, warnings);
+    return c.run();
+}
+
+}  // namespace sensor::rules

@@ -1,0 +1,468 @@
+// Reads one rules file (YAML) into the collector, validating structure and key types.
+#include "yaml_reader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstring>
+#include <deque>
+#include <regex>
+
+namespace sensor::rules {
+namespace {
+
+struct Ctx {
+    std::shared_ptr<const SourceFile> file;
+    Collector& collector;
+    std::vector<Diagnostic>& warnings;
+    ReadState& state;
+    std::string kind;  // current item kind
+    std::string name;  // current item name
+};
+
+Location loc_of(const Ctx& c, const YAML::Node& n) {
+    Location l;
+    l.file = c.file;
+    YAML::Mark m = n.Mark();
+    if (m.pos >= 0) {
+        l.pos = static_cast<size_t>(m.pos);
+        l.line = static_cast<uint32_t>(m.line + 1);
+        l.col = static_cast<uint32_t>(m.column + 1);
+    }
+    return l;
+}
+
+[[noreturn]] void fail(const Ctx& c, const std::string& code, const std::string& msg,
+                       const YAML::Node& at) {
+    throw LoadError(make_diag(true, code, msg, loc_of(c, at), c.kind, c.name));
+}
+
+void warn(const Ctx& c, const std::string& code, const std::string& msg, const YAML::Node& at) {
+    c.warnings.push_back(make_diag(false, code, msg, loc_of(c, at), c.kind, c.name));
+}
+
+// Finds `key` in a map without creating it (const operator[] would, for non-const nodes).
+const YAML::Node* find_key(const YAML::Node& map, std::string_view key,
+                           std::deque<std::pair<YAML::Node, YAML::Node>>& storage) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        if (it->first.IsScalar() && it->first.Scalar() == key) {
+            storage.emplace_back(it->first, it->second);
+            return &storage.back().second;
+        }
+    }
+    return nullptr;
+}
+
+struct Item {
+    const Ctx& c;
+    YAML::Node node;
+    std::deque<std::pair<YAML::Node, YAML::Node>> storage;  // stable addresses for get()
+
+    Item(const Ctx& ctx, YAML::Node n) : c(ctx), node(std::move(n)) {}
+    const YAML::Node* get(std::string_view key) { return find_key(node, key, storage); }
+
+    std::optional<std::string> scalar(std::string_view key, bool required = false) {
+        const YAML::Node* v = get(key);
+        if (!v) {
+            if (required)
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Item has no mapping for key '" + std::string(key) + "'", node);
+            return std::nullopt;
+        }
+        if (v->IsNull()) {
+            if (required)
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Mapping for key '" + std::string(key) + "' is empty", *v);
+            return std::string();
+        }
+        if (!v->IsScalar())
+            fail(c, "LOAD_ERR_YAML_VALIDATE",
+                 "Value of '" + std::string(key) + "' must be a string, not a " +
+                     (v->IsSequence() ? "sequence" : "mapping"),
+                 *v);
+        return v->Scalar();
+    }
+
+    std::optional<LocatedText> text(std::string_view key, bool required = false) {
+        auto s = scalar(key, required);
+        if (!s) return std::nullopt;
+        return LocatedText::from(*s, loc_of(c, *get(key)));
+    }
+
+    std::optional<bool> boolean(std::string_view key) {
+        const YAML::Node* v = get(key);
+        if (!v) return std::nullopt;
+        bool out = false;
+        if (!v->IsScalar() || !YAML::convert<bool>::decode(*v, out))
+            fail(c, "LOAD_ERR_YAML_VALIDATE",
+                 "Value of '" + std::string(key) + "' must be a boolean (true or false)", *v);
+        return out;
+    }
+
+    std::vector<std::string> scalar_seq(const YAML::Node& v, const std::string& what) {
+        std::vector<std::string> out;
+        if (v.IsNull()) return out;
+        if (!v.IsSequence())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of '" + what + "' must be a sequence", v);
+        for (const auto& e : v) {
+            if (!e.IsScalar())
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Items of '" + what + "' must be strings", e);
+            out.push_back(e.Scalar());
+        }
+        return out;
+    }
+
+    void check_keys(std::initializer_list<std::string_view> known) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            std::string k = it->first.IsScalar() ? it->first.Scalar() : "?";
+            bool ok = false;
+            for (auto kk : known) ok |= kk == k;
+            if (!ok) warn(c, "LOAD_UNKNOWN_KEY", "Unknown key '" + k + "'. The key will be ignored.",
+                          it->first);
+        }
+    }
+
+    std::map<std::string, std::string> overrides(bool& present) {
+        std::map<std::string, std::string> out;
+        const YAML::Node* v = get("override");
+        present = v != nullptr;
+        if (!v) return out;
+        if (!v->IsMap())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'override' must be a mapping", *v);
+        for (auto it = v->begin(); it != v->end(); ++it) {
+            if (!it->first.IsScalar() || !it->second.IsScalar())
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Entries of 'override' must be 'key: append|replace'", it->first);
+            out[it->first.Scalar()] = it->second.Scalar();
+        }
+        return out;
+    }
+};
+
+std::string item_name(Item& it, const char* key) {
+    auto n = it.scalar(key, true);
+    if (n->empty())
+        fail(it.c, "LOAD_ERR_YAML_VALIDATE", std::string("Mapping for key '") + key + "' is empty",
+             it.node);
+    return *n;
+}
+
+void read_engine_version(Ctx& c, Item& it) {
+    c.kind = "required_engine_version";
+    const YAML::Node* v = it.get("required_engine_version");
+    if (!v->IsScalar())
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'required_engine_version' must be a version",
+             *v);
+    std::string s = v->Scalar();
+    c.name = s;
+    static const std::regex int_re("^[0-9]+$");
+    static const std::regex semver_re("^([0-9]+)\\.([0-9]+)\\.([0-9]+)$");
+    if (std::regex_match(s, int_re)) s = "0." + s + ".0";
+    std::smatch m;
+    if (!std::regex_match(s, m, semver_re))
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "Unable to parse engine version '" + s + "' as a semver string",
+             *v);
+    EngineVersion req{std::stoul(m[1]), std::stoul(m[2]), std::stoul(m[3])};
+    if (req.major != kEngineVersion.major || !(req <= kEngineVersion))
+        fail(c, "LOAD_ERR_VALIDATE",
+             "Rules require engine version " + req.str() + ", but engine version is " +
+                 kEngineVersion.str(),
+             *v);
+    if (c.state.required_engine_version < req) c.state.required_engine_version = req;
+}
+
+void read_plugin_versions(Ctx& c, Item& it) {
+    c.kind = "required_plugin_versions";
+    const YAML::Node* v = it.get("required_plugin_versions");
+    if (!v->IsSequence())
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'required_plugin_versions' must be a sequence",
+             *v);
+    for (const auto& p : *v) {
+        if (!p.IsMap())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Each required plugin must be a mapping", p);
+        std::deque<std::pair<YAML::Node, YAML::Node>> st;
+        const YAML::Node* name = find_key(p, "name", st);
+        const YAML::Node* version = find_key(p, "version", st);
+        if (!name || !name->IsScalar())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'name'", p);
+        if (!version || !version->IsScalar())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'version'", p);
+        c.state.required_plugins.push_back({name->Scalar(), version->Scalar(), loc_of(c, p), {}});
+        if (const YAML::Node* alts = find_key(p, "alternatives", st)) {
+            if (!alts->IsSequence())
+                fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'alternatives' must be a sequence",
+                     *alts);
+            for (const auto& a : *alts) {
+                std::deque<std::pair<YAML::Node, YAML::Node>> st2;
+                const YAML::Node* an = find_key(a, "name", st2);
+                const YAML::Node* av = find_key(a, "version", st2);
+                if (!a.IsMap() || !an || !av || !an->IsScalar() || !av->IsScalar())
+                    fail(c, "LOAD_ERR_YAML_VALIDATE",
+                         "Each alternative needs scalar 'name' and 'version'", a);
+                c.state.required_plugins.back().alternatives.push_back(an->Scalar());
+            }
+        }
+    }
+}
+
+void read_list(Ctx& c, Item& it) {
+    c.kind = "list";
+    c.name.clear();
+    ListDecl d;
+    d.name = item_name(it, "list");
+    c.name = d.name;
+    d.loc = loc_of(c, it.node);
+    it.check_keys({"list", "items", "append", "override"});
+    static const std::regex list_name_re(R"re([^()"'[:space:]=,]+)re");
+    if (!std::regex_match(d.name, list_name_re))
+        warn(c, "LOAD_INVALID_LIST_NAME",
+             "List has an invalid name. List names should match a regular expression: "
+             "[^()\"'[:space:]=,]+",
+             it.node);
+    const YAML::Node* items = it.get("items");
+    if (!items) fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'items'", it.node);
+    d.items = it.scalar_seq(*items, "items");
+    d.append = it.boolean("append").value_or(false);
+    auto ov = it.overrides(d.has_override);
+    if (d.append && d.has_override)
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "Keys 'override' and 'append: true' cannot be used together.",
+             it.node);
+    for (const auto& [k, op] : ov) {
+        if (k != "items")
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a list",
+                 *it.get("override"));
+        if (op != "append" && op != "replace")
+            fail(c, "LOAD_ERR_YAML_VALIDATE",
+                 "Invalid override operation for key 'items': '" + op + "'", *it.get("override"));
+        d.override_op = op;
+    }
+    if (d.has_override && d.items.empty())
+        warn(c, "LOAD_APPEND_NO_VALUES", "Overriding/appending list with no values", it.node);
+    c.collector.add_list(std::move(d), c.warnings);
+}
+
+void read_macro(Ctx& c, Item& it) {
+    c.kind = "macro";
+    c.name.clear();
+    MacroDecl d;
+    d.name = item_name(it, "macro");
+    c.name = d.name;
+    d.loc = loc_of(c, it.node);
+    it.check_keys({"macro", "condition", "append", "override"});
+    static const std::regex macro_name_re("[a-zA-Z]+[a-zA-Z0-9_]*");
+    if (!std::regex_match(d.name, macro_name_re))
+        warn(c, "LOAD_INVALID_MACRO_NAME",
+             "Macro has an invalid name. Macro names should match a regular expression: "
+             "[a-zA-Z]+[a-zA-Z0-9_]*",
+             it.node);
+    d.condition = *it.text("condition", true);
+    d.append = it.boolean("append").value_or(false);
+    auto ov = it.overrides(d.has_override);
+    if (d.append && d.has_override)
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "Keys 'override' and 'append: true' cannot be used together.",
+             it.node);
+    for (const auto& [k, op] : ov) {
+        if (k != "condition")
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a macro",
+                 *it.get("override"));
+        if (op != "append" && op != "replace")
+            fail(c, "LOAD_ERR_YAML_VALIDATE",
+                 "Invalid override operation for key 'condition': '" + op + "'",
+                 *it.get("override"));
+        d.override_op = op;
+    }
+    c.collector.add_macro(std::move(d), c.warnings);
+}
+
+ExceptionDef read_exception(Ctx& c, const YAML::Node& e) {
+    ExceptionDef x;
+    x.loc = loc_of(c, e);
+    if (!e.IsMap()) fail(c, "LOAD_ERR_YAML_VALIDATE", "Each exception must be a mapping", e);
+    Item it(c, e);
+    x.name = item_name(it, "name");
+    it.check_keys({"name", "fields", "comps", "values"});
+    if (const YAML::Node* f = it.get("fields")) {
+        if (f->IsScalar()) {
+            x.fields.push_back(f->Scalar());
+        } else {
+            x.fields_is_list = true;
+            x.fields = it.scalar_seq(*f, "fields");
+        }
+    }
+    if (const YAML::Node* cm = it.get("comps")) {
+        x.comps_given = true;
+        if (cm->IsScalar()) x.comps.push_back(cm->Scalar());
+        else x.comps = it.scalar_seq(*cm, "comps");
+    }
+    if (const YAML::Node* v = it.get("values")) {
+        if (!v->IsSequence() && !v->IsNull())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'values' must be a sequence", *v);
+        if (v->IsSequence()) {
+            for (const auto& row : *v) {
+                std::vector<ExceptionValue> vals;
+                auto one = [&](const YAML::Node& n) {
+                    ExceptionValue ev;
+                    if (n.IsScalar()) {
+                        ev.scalar = n.Scalar();
+                    } else if (n.IsSequence()) {
+                        ev.is_list = true;
+                        ev.list = it.scalar_seq(n, "values");
+                    } else {
+                        fail(c, "LOAD_ERR_YAML_VALIDATE",
+                             "Exception values must be strings or lists", n);
+                    }
+                    return ev;
+                };
+                if (x.fields_is_list) {
+                    if (!row.IsSequence())
+                        fail(c, "LOAD_ERR_YAML_VALIDATE",
+                             "Expected values array for exception '" + x.name +
+                                 "' to contain a list of values",
+                             row);
+                    for (const auto& cell : row) vals.push_back(one(cell));
+                } else {
+                    if (!row.IsScalar())
+                        fail(c, "LOAD_ERR_YAML_VALIDATE",
+                             "Expected values array for exception '" + x.name +
+                                 "' to contain a list of strings",
+                             row);
+                    vals.push_back(one(row));
+                }
+                x.values.push_back(std::move(vals));
+            }
+        }
+    }
+    return x;
+}
+
+void read_rule(Ctx& c, Item& it) {
+    c.kind = "rule";
+    c.name.clear();
+    RuleDecl d;
+    d.name = item_name(it, "rule");
+    c.name = d.name;
+    d.loc = loc_of(c, it.node);
+    it.check_keys({"rule", "condition", "output", "desc", "priority", "source", "tags",
+                   "exceptions", "enabled", "warn_evttypes", "skip-if-unknown-filter", "capture",
+                   "capture_duration", "append", "override"});
+    for (auto i = it.node.begin(); i != it.node.end(); ++i)
+        if (i->first.IsScalar()) d.key_locs[i->first.Scalar()] = loc_of(c, i->first);
+    d.condition = it.text("condition");
+    if (auto o = it.text("output")) {
+        // Falco trims the output.
+        auto& s = o->text;
+        size_t b = s.find_first_not_of(" \t\r\n");
+        size_t e = s.find_last_not_of(" \t\r\n");
+        if (b == std::string::npos) {
+            s.clear();
+        } else {
+            for (auto& p : o->pieces) p.start = p.start > b ? p.start - b : 0;
+            s = s.substr(b, e - b + 1);
+        }
+        d.output = std::move(o);
+    }
+    d.desc = it.scalar("desc");
+    if (auto p = it.scalar("priority")) {
+        auto pr = engine::parse_priority(*p);
+        if (!pr) fail(c, "LOAD_ERR_YAML_VALIDATE", "Invalid priority", *it.get("priority"));
+        d.priority = pr;
+    }
+    d.source = it.scalar("source");
+    if (const YAML::Node* t = it.get("tags")) {
+        auto v = it.scalar_seq(*t, "tags");
+        d.tags = std::set<std::string>(v.begin(), v.end());
+    }
+    if (const YAML::Node* ex = it.get("exceptions")) {
+        if (!ex->IsSequence() && !ex->IsNull())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'exceptions' must be a sequence", *ex);
+        std::vector<ExceptionDef> list;
+        std::set<std::string> names;
+        if (ex->IsSequence()) {
+            for (const auto& e : *ex) {
+                list.push_back(read_exception(c, e));
+                if (!names.insert(list.back().name).second)
+                    warn(c, "LOAD_EXCEPTION_NAME_NOT_UNIQUE",
+                         "Multiple definitions of exception '" + list.back().name +
+                             "' in the same rule",
+                         e);
+            }
+        }
+        d.exceptions = std::move(list);
+    }
+    d.enabled = it.boolean("enabled");
+    d.warn_evttypes = it.boolean("warn_evttypes");
+    d.skip_if_unknown_filter = it.boolean("skip-if-unknown-filter");
+    d.capture = it.boolean("capture");
+    if (auto cd = it.scalar("capture_duration")) {
+        try {
+            d.capture_duration = std::stoull(*cd);
+        } catch (const std::exception&) {
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'capture_duration' must be a number",
+                 *it.get("capture_duration"));
+        }
+    }
+    d.append = it.boolean("append").value_or(false);
+    d.override_ops = it.overrides(d.has_override);
+    c.collector.add_rule(std::move(d), c.warnings);
+}
+
+}  // namespace
+
+void read_rules_file(std::shared_ptr<const SourceFile> file, Collector& collector,
+                     std::vector<Diagnostic>& warnings, ReadState& state) {
+    Ctx c{file, collector, warnings, state, "rules content", ""};
+    Location file_start;
+    file_start.file = file;
+    file_start.line = 1;
+    file_start.col = 1;
+    if (file->content.find('\0') != std::string::npos)
+        throw LoadError(make_diag(true, "LOAD_ERR_YAML_PARSE",
+                                  "file is not text: it contains NUL bytes", file_start,
+                                  "rules content", ""));
+    std::vector<YAML::Node> docs;
+    try {
+        docs = YAML::LoadAll(file->content);
+    } catch (const YAML::Exception& e) {
+        Location l = file_start;
+        if (e.mark.pos >= 0) {
+            l.pos = static_cast<size_t>(e.mark.pos);
+            l.line = static_cast<uint32_t>(e.mark.line + 1);
+            l.col = static_cast<uint32_t>(e.mark.column + 1);
+        }
+        throw LoadError(make_diag(true, "LOAD_ERR_YAML_PARSE", e.msg, l, "rules content", ""));
+    }
+    for (const auto& doc : docs) {
+        if (doc.IsNull()) continue;
+        c.kind = "rules content";
+        c.name.clear();
+        if (!doc.IsSequence())
+            fail(c, "LOAD_ERR_YAML_VALIDATE", "Rules content is not yaml array of objects", doc);
+        for (const auto& node : doc) {
+            c.kind = "rules content";
+            c.name.clear();
+            if (!node.IsMap())
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Unexpected element type. Each element should be a yaml associative array.",
+                     node);
+            Item it(c, node);
+            if (it.get("required_engine_version")) {
+                collector.next_index();
+                read_engine_version(c, it);
+            } else if (it.get("required_plugin_versions")) {
+                collector.next_index();
+                read_plugin_versions(c, it);
+            } else if (it.get("list")) {
+                read_list(c, it);
+            } else if (it.get("macro")) {
+                read_macro(c, it);
+            } else if (it.get("rule")) {
+                read_rule(c, it);
+            } else {
+                collector.next_index();
+                warn(c, "LOAD_UNKNOWN_ITEM", "Unknown top level item", node);
+            }
+        }
+    }
+}
+
+}  // namespace sensor::rules
