@@ -1,5 +1,7 @@
 #include "source_text.h"
 
+#include <cstdio>
+
 namespace sensor::rules {
 namespace {
 
@@ -40,8 +42,11 @@ size_t raw_position(const std::string& raw, size_t start, const std::string& val
         }
         return start;
     }
-    while (j < raw.size() && is_ws(raw[j])) ++j;
-    return j < raw.size() ? j : start;
+    // Pointing into the value: skip indentation to its next character. Past the value's end:
+    // stay right after its last character.
+    if (k < value.size())
+        while (j < raw.size() && is_ws(raw[j])) ++j;
+    return j <= raw.size() ? j : start;
 }
 
 void line_col(const std::string& content, size_t pos, uint32_t& line, uint32_t& col) {
@@ -85,9 +90,22 @@ void set_location(Diagnostic& d, const Location& loc) {
     if (loc.pos > 0 && c[loc.pos - 1] == '\n') ls = loc.pos;
     size_t le = c.find('\n', loc.pos);
     if (le == std::string::npos) le = c.size();
-    std::string line = c.substr(ls, le - ls);
-    if (line.size() > 300) line = line.substr(0, 300) + "...";
-    d.snippet = line + "\n" + std::string(loc.pos - ls < 300 ? loc.pos - ls : 300, ' ') + "^\n";
+    std::string line;
+    size_t caret = 0;
+    for (size_t i = ls; i < le && line.size() < 300; ++i) {
+        unsigned char ch = static_cast<unsigned char>(c[i]);
+        // Control bytes (binary input) are shown escaped so the report stays one readable line.
+        if (ch < 0x20 && ch != '\t') {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\x%02x", ch);
+            line += esc;
+        } else {
+            line += static_cast<char>(ch);
+        }
+        if (i < loc.pos) caret = line.size();
+    }
+    if (le - ls > 300) line += "...";
+    d.snippet = line + "\n" + std::string(caret, ' ') + "^\n";
 }
 
 }  // namespace sensor::rules
