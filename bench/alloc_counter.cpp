@@ -1,0 +1,23 @@
+#include "alloc_counter.h"
+
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<uint64_t> g_allocs{0};
+}
+
+namespace sensor::bench {
+uint64_t allocation_count() { return g_allocs.load(std::memory_order_relaxed); }
+}  // namespace sensor::bench
+
+void* operator new(std::size_t n) {
+    g_allocs.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
