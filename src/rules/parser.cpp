@@ -61,6 +61,7 @@ public:
 
     ast::NodePtr parse_all() {
         if (s_.empty()) fail("empty condition");
+        lex_blanks();  // surrounding blanks are allowed
         auto n = parse_or();
         lex_blanks();
         if (pos_ < s_.size()) fail_after("expecting 'or', 'and'");

@@ -1,0 +1,145 @@
+// Event-type sets of compiled conditions (SPEC 2.6, tricky case 7).
+#include <gtest/gtest.h>
+
+#include "condition_harness.h"
+
+using cond_test::compile_error;
+using cond_test::type_count_of;
+using cond_test::types_of;
+using Set = std::set<std::string>;
+
+namespace {
+
+size_t all_count() { return sensor::events::event_type_count(); }
+
+}  // namespace
+
+TEST(EventTypesLeaves, EqualityAndLists) {
+    EXPECT_EQ(types_of("evt.type = open"), Set({"open"}));
+    EXPECT_EQ(types_of("evt.type == open"), Set({"open"}));
+    EXPECT_EQ(types_of("evt.type in (open, openat, openat2)"), Set({"open", "openat", "openat2"}));
+    EXPECT_EQ(types_of("evt.type intersects (execve, execveat)"), Set({"execve", "execveat"}));
+    EXPECT_EQ(types_of("evt.type in ()"), Set());
+}
+
+TEST(EventTypesLeaves, NotEqualIsTheComplement) {
+    Set ne = types_of("evt.type != open");
+    EXPECT_EQ(ne.size(), all_count() - 1);
+    EXPECT_EQ(ne.count("open"), 0u);
+    EXPECT_EQ(ne.count("openat"), 1u);
+    Set nin = types_of("not evt.type in (open, openat)");
+    EXPECT_EQ(nin.size(), all_count() - 2);
+    EXPECT_EQ(nin.count("openat"), 0u);
+    EXPECT_EQ(types_of("not evt.type != open"), Set({"open"}));
+}
+
+TEST(EventTypesLeaves, ExistsAndNeutralChecks) {
+    EXPECT_EQ(type_count_of("evt.type exists"), all_count());
+    EXPECT_EQ(type_count_of("not evt.type exists"), 0u);
+    EXPECT_EQ(type_count_of("proc.name = cat"), all_count());
+    EXPECT_EQ(type_count_of("not proc.name = cat"), all_count());
+    EXPECT_EQ(type_count_of("proc.name exists"), all_count());
+    EXPECT_EQ(type_count_of("not proc.name exists"), all_count());
+    EXPECT_EQ(type_count_of("evt.num > 0"), all_count());
+    EXPECT_EQ(type_count_of("fd.name startswith /etc"), all_count());
+}
+
+TEST(EventTypesAlgebra, AndIntersectsOrUnites) {
+    EXPECT_EQ(types_of("evt.type in (open, openat) and evt.type in (openat, execve)"),
+              Set({"openat"}));
+    EXPECT_EQ(types_of("evt.type = open or evt.type = execve"), Set({"open", "execve"}));
+    EXPECT_EQ(types_of("evt.type = open and proc.name = cat"), Set({"open"}));
+    EXPECT_EQ(type_count_of("evt.type = open or proc.name = cat"), all_count());
+    EXPECT_EQ(types_of("evt.type = open and evt.type = close"), Set());
+    EXPECT_EQ(types_of("(evt.type = open or evt.type = close) and evt.type != close"),
+              Set({"open"}));
+    EXPECT_EQ(types_of("evt.type in (open, close, read) and not evt.type in (read, write)"),
+              Set({"open", "close"}));
+}
+
+TEST(EventTypesAlgebra, DeMorgan) {
+    // not (A or B) = not A and not B
+    Set a = types_of("not (evt.type = open or evt.type = close)");
+    EXPECT_EQ(a.size(), all_count() - 2);
+    EXPECT_EQ(a.count("open") + a.count("close"), 0u);
+    EXPECT_EQ(a, types_of("not evt.type = open and not evt.type = close"));
+    // not (A and B) = not A or not B
+    EXPECT_EQ(type_count_of("not (evt.type = open and evt.type = close)"), all_count());
+    EXPECT_EQ(types_of("not (evt.type in (open, close) and evt.type in (close, read))"),
+              types_of("evt.type != close"));
+    EXPECT_EQ(types_of("not not evt.type = open"), Set({"open"}));
+    EXPECT_EQ(types_of("not (not evt.type = open or not evt.type = close)"), Set());
+    EXPECT_EQ(types_of("not (not evt.type in (open, close) or not evt.type in (close, read))"),
+              Set({"close"}));
+}
+
+TEST(EventTypesAlgebra, NegatedNeutralStaysNeutral) {
+    // SPEC tricky case 7.
+    EXPECT_EQ(types_of("evt.type in (connect, execve, accept, mmap, container) and not "
+                       "(proc.name=cat and evt.type=mmap)"),
+              Set({"connect", "execve", "accept", "mmap", "container"}));
+    EXPECT_EQ(types_of("evt.type=mmap and not evt.type=mmap"), Set());
+    EXPECT_EQ(types_of("evt.type in (open, mmap) and not (proc.name=cat or evt.type=mmap)"),
+              Set({"open"}));
+    EXPECT_EQ(types_of("evt.type in (open, mmap) and (proc.name=cat or evt.type=mmap)"),
+              Set({"open", "mmap"}));
+}
+
+TEST(EventTypesMacros, MacrosContributeTheirSets) {
+    std::map<std::string, std::string> m = {
+        {"open_read", "evt.type in (open, openat) and evt.is_open_read = true"},
+        {"spawned_process", "evt.type = execve and evt.dir = <"},
+        {"never_true", "evt.num = 0"},
+        {"nested", "open_read or evt.type = close"},
+    };
+    EXPECT_EQ(types_of("open_read", m), Set({"open", "openat"}));
+    EXPECT_EQ(types_of("open_read and proc.name = cat", m), Set({"open", "openat"}));
+    EXPECT_EQ(types_of("open_read or spawned_process", m), Set({"open", "openat", "execve"}));
+    EXPECT_EQ(types_of("open_read and spawned_process", m), Set());
+    EXPECT_EQ(types_of("nested", m), Set({"open", "openat", "close"}));
+    EXPECT_EQ(types_of("spawned_process and not never_true", m), Set({"execve"}));
+    EXPECT_EQ(types_of("spawned_process and never_true", m), Set());
+    // A negated macro whose body has a neutral check is neutral: not (A and N) = not A or ALL.
+    EXPECT_EQ(types_of("not open_read", m).size(), all_count());
+    EXPECT_EQ(types_of("evt.type = openat and not nested", m), Set({"openat"}));
+    EXPECT_EQ(types_of("evt.type = openat and not (open_read or evt.type = openat)", m), Set());
+}
+
+TEST(EventTypesNever, EvtNumZeroIsEmpty) {
+    EXPECT_EQ(types_of("evt.num = 0"), Set());
+    EXPECT_EQ(types_of("evt.type = open and evt.num = 0"), Set());
+    EXPECT_EQ(types_of("evt.type = open or evt.num = 0"), Set({"open"}));
+    EXPECT_EQ(type_count_of("not evt.num = 0"), all_count());
+    EXPECT_EQ(type_count_of("evt.num = 1"), all_count());
+}
+
+TEST(EventTypesErrors, UnknownTypeTransformerAndVal) {
+    EXPECT_EQ(compile_error("evt.type = foo"), "unknown event type foo");
+    EXPECT_EQ(compile_error("evt.type in (open, foo)"), "unknown event type foo");
+    EXPECT_EQ(compile_error("evt.type != foo"), "unknown event type foo");
+    EXPECT_FALSE(compile_error("tolower(evt.type) = open").empty());
+    EXPECT_FALSE(compile_error("toupper(evt.type) in (OPEN)").empty());
+    EXPECT_FALSE(compile_error("concat(evt.type, proc.name) = x").empty());
+    EXPECT_FALSE(compile_error("evt.type = val(proc.name)").empty());
+    EXPECT_FALSE(compile_error("evt.type = tolower(proc.name)").empty());
+    EXPECT_FALSE(compile_error("evt.type in val(proc.name)").empty());
+    EXPECT_EQ(compile_error("evt.type = open"), "");
+}
+
+TEST(EventTypesEval, MaskAgreesWithEvaluation) {
+    // Every event type outside the computed set must make the condition false.
+    cond_test::World w;
+    for (std::string c : {"evt.type in (open, openat) and proc.name = cat",
+                          "not evt.type in (open, openat) or proc.name = dog",
+                          "evt.type != openat and evt.type != open"}) {
+        auto comp = cond_test::compile(c);
+        ASSERT_TRUE(comp);
+        auto mask = sensor::engine::event_types_of(*comp->root);
+        for (const char* t : {"open", "openat", "execve", "close"}) {
+            w.ev.type = cond_test::type_id(t);
+            if (!mask[w.ev.type]) {
+                EXPECT_FALSE(comp->eval(w.ev)) << c << " on " << t;
+            }
+        }
+    }
+}
