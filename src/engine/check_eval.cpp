@@ -228,6 +228,15 @@ bool eval_generic(const FilterNode& node, EvalCtx& ctx) {
     std::string& buf = k.lhs->scratch2;
     if (k.op == CmpOp::Exists) return k.lhs->get(ev, 0, v);
     if (!k.lhs->multi) return k.lhs->get(ev, 0, v) && match_value(k, ev, v, buf);
+    // Fields read from either end of a connection (fd.ip, fd.net, fd.port ...): `=`/`in` hold
+    // when either end matches, `!=` only when neither end does (Falco compares both ends).
+    if (k.op == CmpOp::Ne && k.mod == Modifier::None && k.lhs->is_field() &&
+        k.lhs->field.def->any_of) {
+        uint32_t n = 0;
+        for (; k.lhs->get(ev, n, v); ++n)
+            if (!match_value(k, ev, v, buf)) return false;
+        return n > 0;
+    }
     if (k.lhs->list && k.op == CmpOp::In) {
         // A list is `in` a set when every element is.
         uint32_t n = 0;

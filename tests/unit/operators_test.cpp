@@ -240,6 +240,15 @@ TEST(OperatorsAddresses, IpFields) {
     EXPECT_NO_MATCH("fd.sip = \"10.0.0.0/8\"", w.ev);
     EXPECT_MATCH("fd.ip in (\"192.168.0.0/16\", \"93.184.0.0/16\")", w.ev);
     EXPECT_MATCH("fd.ip exists", w.ev);
+    // `!=` on an either-end field holds only when neither end is equal.
+    EXPECT_NO_MATCH("fd.ip != 10.0.0.1", w.ev);
+    EXPECT_NO_MATCH("fd.ip != 93.184.216.34", w.ev);
+    EXPECT_MATCH("fd.ip != 1.2.3.4", w.ev);
+    EXPECT_MATCH("not fd.ip = 1.2.3.4", w.ev);
+    EXPECT_NO_MATCH("fd.net != \"10.0.0.0/8\"", w.ev);
+    EXPECT_MATCH("fd.net != \"192.168.0.0/16\"", w.ev);
+    EXPECT_NO_MATCH("fd.port != 443", w.ev);
+    EXPECT_MATCH("fd.port != 80", w.ev);
     // Not a socket: missing.
     World f;
     EXPECT_NO_MATCH("fd.ip exists", f.ev);
@@ -480,4 +489,32 @@ TEST(OperatorsEvtType, ChecksOnTheEventType) {
     EXPECT_MATCH("evt.type = anyof (execve, openat)", w.ev);
     EXPECT_TRUE(error_contains("evt.type = foo", "unknown event type foo"));
     EXPECT_TRUE(error_contains("evt.type in (open, foo)", "unknown event type foo"));
+}
+
+TEST(OperatorsModifiers, RegexAndCaseInsensitiveLists) {
+    World w;  // proc.name "cat"
+    EXPECT_MATCH("proc.name regex anyof (\"d.*\", \"c.t\")", w.ev);
+    EXPECT_NO_MATCH("proc.name regex anyof (\"d.*\", \"c\")", w.ev);
+    EXPECT_MATCH("proc.name regex oneof (\"c.*\", \"d.*\")", w.ev);
+    EXPECT_NO_MATCH("proc.name regex oneof (\"c.*\", \".*t\")", w.ev);
+    EXPECT_MATCH("proc.name icontains anyof (X, AT)", w.ev);
+    EXPECT_MATCH("proc.name iglob oneof (C*, D*)", w.ev);
+    EXPECT_FALSE(compiles("proc.name regex anyof (\"(\", \"c\")"));
+}
+
+TEST(OperatorsStrings, ValOnTheRightWithEveryStringOperator) {
+    World w;
+    w.cat.exe = "CA";
+    EXPECT_MATCH("proc.name icontains val(proc.exe)", w.ev);
+    EXPECT_NO_MATCH("proc.name contains val(proc.exe)", w.ev);
+    EXPECT_FALSE(compiles("proc.name startswith val(tolower(proc.exe))"));  // val() takes a field
+    EXPECT_MATCH("proc.name startswith tolower(proc.exe)", w.ev);
+    w.cat.exe = "ca";
+    EXPECT_MATCH("proc.name startswith val(proc.exe)", w.ev);
+    EXPECT_NO_MATCH("proc.name endswith val(proc.exe)", w.ev);
+    EXPECT_MATCH("proc.cmdline contains val(proc.name)", w.ev);
+    EXPECT_MATCH("proc.aname[0] = val(proc.name)", w.ev);
+    EXPECT_MATCH("proc.pname = val(proc.aname[1])", w.ev);
+    w.cat.exe = "c*";
+    EXPECT_MATCH("proc.name glob val(proc.exe)", w.ev);
 }

@@ -33,6 +33,9 @@ ast::NodePtr check_of(const std::string& c) {
 TEST(ParserKeywords, AndOrNeedBlankOrParen) {
     expect_accept({"a and b", "a or b", "a and(b)", "a or(b)", "(a)and(b)", "a\tand\nb",
                    "a and\tb", "a or\rb", "a.b exists and(c.d exists)"});
+    // \b is a blank too; \f and \v are not (after and/or).
+    expect_accept({"a and\bb", "a\bor\bb"});
+    expect_reject({"a and\fb", "a or\vb"});
     expect_reject({"a andb", "a orb", "a and", "a or", "and b", "or b", "a andnot b",
                    "a and or b", "a b"});
 }
@@ -180,6 +183,8 @@ TEST(ParserValues, QuotedStringsAndEscapes) {
     EXPECT_FALSE(parses("test.str = \"bad \\q\""));
     EXPECT_NE(parse_error("test.str = \"bad \\q\"").find("unsupported string escape sequence"),
               std::string::npos);
+    // \x escapes are HEAD-only; the released libs reject them.
+    EXPECT_FALSE(parses("test.str = \"\\x41\""));
     EXPECT_FALSE(parses("test.str = \"unterminated"));
     EXPECT_FALSE(parses("test.str = 'unterminated"));
     // Quoted values keep what bare strings cannot hold.
@@ -379,6 +384,10 @@ TEST(ParserDepth, DeepNestingIsAnErrorNotACrash) {
     tf += " = x";
     EXPECT_FALSE(parse_error(tf).empty());
 
+    // Long flat chains are not nesting.
+    std::string chain = "a";
+    for (int i = 0; i < 3000; ++i) chain += " and a";
+    EXPECT_TRUE(parses(chain));
     // Moderate nesting is fine.
     std::string ok = std::string(50, '(') + "a" + std::string(50, ')');
     EXPECT_TRUE(parses(ok));
