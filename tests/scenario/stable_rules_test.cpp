@@ -35,105 +35,128 @@ constexpr const char* kHostname = "scenario-host";
 
 // What the rules file declares for each rule, written out independently of the loader.
 struct RuleMeta {
-    std::string priority;  // Falco's JSON priority name
-    std::string message;   // output text before the first " |"
+    std::string priority;           // Falco's JSON priority name
+    std::string message;            // output text before the first " |"
     std::vector<std::string> tags;  // sorted (Falco emits a std::set)
 };
 
 const std::map<std::string, RuleMeta>& stable_rules() {
     static const std::map<std::string, RuleMeta> m = {
         {"Directory traversal monitored file read",
-         {"Warning", "Read monitored file via directory traversal",
+         {"Warning",
+          "Read monitored file via directory traversal",
           {"T1555", "container", "filesystem", "host", "maturity_stable",
            "mitre_credential_access"}}},
         {"Read sensitive file trusted after startup",
-         {"Warning", "Sensitive file opened for reading by trusted program after startup",
+         {"Warning",
+          "Sensitive file opened for reading by trusted program after startup",
           {"T1555", "container", "filesystem", "host", "maturity_stable",
            "mitre_credential_access"}}},
         {"Read sensitive file untrusted",
-         {"Warning", "Sensitive file opened for reading by non-trusted program",
+         {"Warning",
+          "Sensitive file opened for reading by non-trusted program",
           {"T1555", "container", "filesystem", "host", "maturity_stable",
            "mitre_credential_access"}}},
         {"Run shell untrusted",
-         {"Notice", "Shell spawned by untrusted binary",
+         {"Notice",
+          "Shell spawned by untrusted binary",
           {"T1059.004", "container", "host", "maturity_stable", "mitre_execution", "process",
            "shell"}}},
         {"System user interactive",
-         {"Informational", "System user ran an interactive command",
-          {"NIST_800-53_AC-2", "T1059", "container", "host", "maturity_stable",
-           "mitre_execution", "users"}}},
+         {"Informational",
+          "System user ran an interactive command",
+          {"NIST_800-53_AC-2", "T1059", "container", "host", "maturity_stable", "mitre_execution",
+           "users"}}},
         {"Terminal shell in container",
-         {"Notice", "A shell was spawned in a container with an attached terminal",
+         {"Notice",
+          "A shell was spawned in a container with an attached terminal",
           {"T1059", "container", "maturity_stable", "mitre_execution", "shell"}}},
         {"Contact K8S API Server From Container",
-         {"Notice", "Unexpected connection to K8s API Server from container",
+         {"Notice",
+          "Unexpected connection to K8s API Server from container",
           {"T1565", "container", "k8s", "maturity_stable", "mitre_discovery", "network"}}},
         {"Netcat Remote Code Execution in Container",
-         {"Warning", "Netcat runs inside container that allows remote code execution",
+         {"Warning",
+          "Netcat runs inside container that allows remote code execution",
           {"T1059", "container", "maturity_stable", "mitre_execution", "network", "process"}}},
         {"Search Private Keys or Passwords",
-         {"Warning", "Grep private keys or passwords activities found",
+         {"Warning",
+          "Grep private keys or passwords activities found",
           {"T1552.001", "container", "filesystem", "host", "maturity_stable",
            "mitre_credential_access", "process"}}},
         {"Clear Log Activities",
-         {"Warning", "Log files were tampered",
+         {"Warning",
+          "Log files were tampered",
           {"NIST_800-53_AU-10", "T1070", "container", "filesystem", "host", "maturity_stable",
            "mitre_defense_evasion"}}},
         {"Remove Bulk Data from Disk",
-         {"Warning", "Bulk data has been removed from disk",
+         {"Warning",
+          "Bulk data has been removed from disk",
           {"T1485", "container", "filesystem", "host", "maturity_stable", "mitre_impact",
            "process"}}},
         {"Create Symlink Over Sensitive Files",
-         {"Warning", "Symlinks created over sensitive files",
+         {"Warning",
+          "Symlinks created over sensitive files",
           {"T1555", "container", "filesystem", "host", "maturity_stable",
            "mitre_credential_access"}}},
         {"Create Hardlink Over Sensitive Files",
-         {"Warning", "Hardlinks created over sensitive files",
+         {"Warning",
+          "Hardlinks created over sensitive files",
           {"T1555", "container", "filesystem", "host", "maturity_stable",
            "mitre_credential_access"}}},
         {"Packet socket created in container",
-         {"Notice", "Packet socket was created in a container",
+         {"Notice",
+          "Packet socket was created in a container",
           {"T1557.002", "container", "maturity_stable", "mitre_credential_access", "network"}}},
         {"Redirect STDOUT/STDIN to Network Connection in Container",
-         {"Notice", "Redirect stdout/stdin to network connection",
+         {"Notice",
+          "Redirect stdout/stdin to network connection",
           {"T1059", "container", "maturity_stable", "mitre_execution", "network", "process"}}},
         {"Linux Kernel Module Injection Detected",
-         {"Warning", "Linux Kernel Module injection from container",
+         {"Warning",
+          "Linux Kernel Module injection from container",
           {"TA0003", "container", "host", "maturity_stable", "mitre_persistence", "process"}}},
         {"Debugfs Launched in Privileged Container",
-         {"Warning", "Debugfs launched started in a privileged container",
+         {"Warning",
+          "Debugfs launched started in a privileged container",
           {"T1611", "cis", "container", "maturity_stable", "mitre_privilege_escalation",
            "process"}}},
         {"Detect release_agent File Container Escapes",
-         {"Critical", "Detect an attempt to exploit a container escape using release_agent file",
+         {"Critical",
+          "Detect an attempt to exploit a container escape using release_agent file",
           {"T1611", "container", "maturity_stable", "mitre_privilege_escalation", "process"}}},
         {"PTRACE attached to process",
-         {"Warning", "Detected ptrace PTRACE_ATTACH attempt",
+         {"Warning",
+          "Detected ptrace PTRACE_ATTACH attempt",
           {"T1055.008", "container", "host", "maturity_stable", "mitre_privilege_escalation",
            "process"}}},
         {"PTRACE anti-debug attempt",
-         {"Notice", "Detected potential PTRACE_TRACEME anti-debug attempt",
-          {"T1622", "container", "host", "maturity_stable", "mitre_defense_evasion",
-           "process"}}},
+         {"Notice",
+          "Detected potential PTRACE_TRACEME anti-debug attempt",
+          {"T1622", "container", "host", "maturity_stable", "mitre_defense_evasion", "process"}}},
         {"Find AWS Credentials",
-         {"Warning", "Detected AWS credentials search activity",
+         {"Warning",
+          "Detected AWS credentials search activity",
           {"T1552", "aws", "container", "host", "maturity_stable", "mitre_credential_access",
            "process"}}},
         {"Execution from /dev/shm",
-         {"Warning", "File execution detected from /dev/shm",
+         {"Warning",
+          "File execution detected from /dev/shm",
           {"T1059.004", "container", "host", "maturity_stable", "mitre_execution"}}},
         {"Drop and execute new binary in container",
-         {"Critical", "Executing binary not part of base image",
+         {"Critical",
+          "Executing binary not part of base image",
           {"PCI_DSS_11.5.1", "TA0003", "container", "maturity_stable", "mitre_persistence",
            "process"}}},
         {"Disallowed SSH Connection Non Standard Port",
-         {"Notice", "Disallowed SSH Connection",
+         {"Notice",
+          "Disallowed SSH Connection",
           {"T1059", "container", "host", "maturity_stable", "mitre_execution", "network",
            "process"}}},
         {"Fileless execution via memfd_create",
-         {"Critical", "Fileless execution via memfd_create",
-          {"T1620", "container", "host", "maturity_stable", "mitre_defense_evasion",
-           "process"}}},
+         {"Critical",
+          "Fileless execution via memfd_create",
+          {"T1620", "container", "host", "maturity_stable", "mitre_defense_evasion", "process"}}},
     };
     return m;
 }
@@ -165,17 +188,20 @@ std::string read_file(const std::string& path) {
 using Fields = std::vector<std::pair<std::string, json>>;
 
 struct Case {
-    uint64_t num;                    // evt.num of the fixture event
-    std::string rule;                // the rule the event exercises
-    bool fires;                      // false: a near miss for `rule`
-    Fields fields;                   // expected output_fields of `rule`'s alert (when fires)
+    uint64_t num;                     // evt.num of the fixture event
+    std::string rule;                 // the rule the event exercises
+    bool fires;                       // false: a near miss for `rule`
+    Fields fields;                    // expected output_fields of `rule`'s alert (when fires)
     std::vector<std::string> also{};  // other rules that rightly fire on the same event
 };
 
 // The container suggested-output fields (kSuggestedOutput) for events on the host.
-const Fields kHost = {{"container.id", "host"},           {"container.name", "host"},
-                      {"container.image.repository", nullptr}, {"container.image.tag", nullptr},
-                      {"k8s.pod.name", nullptr},         {"k8s.ns.name", nullptr}};
+const Fields kHost = {{"container.id", "host"},
+                      {"container.name", "host"},
+                      {"container.image.repository", nullptr},
+                      {"container.image.tag", nullptr},
+                      {"k8s.pod.name", nullptr},
+                      {"k8s.ns.name", nullptr}};
 const Fields kWebCtr = {{"container.id", "3f7a9c1e5b2d"},
                         {"container.name", "k8s_web_web-7d9f8-abcde_shop"},
                         {"container.image.repository", "docker.io/library/nginx"},
@@ -198,9 +224,15 @@ Fields with(Fields a, const Fields& b) {
 // proc_exepath parent command terminal.
 Fields common(const char* type, const char* user, int uid, int loginuid, const char* name,
               const char* exepath, json pname, const char* cmdline, int tty) {
-    return {{"evt.type", type},       {"user.name", user},         {"user.uid", uid},
-            {"user.loginuid", loginuid}, {"proc.name", name},      {"proc.exepath", exepath},
-            {"proc.pname", std::move(pname)}, {"proc.cmdline", cmdline}, {"proc.tty", tty}};
+    return {{"evt.type", type},
+            {"user.name", user},
+            {"user.uid", uid},
+            {"user.loginuid", loginuid},
+            {"proc.name", name},
+            {"proc.exepath", exepath},
+            {"proc.pname", std::move(pname)},
+            {"proc.cmdline", cmdline},
+            {"proc.tty", tty}};
 }
 
 const std::vector<Case>& cases() {
@@ -224,7 +256,9 @@ const std::vector<Case>& cases() {
         {14, "Directory traversal monitored file read", false, {}},
 
         // 2 Read sensitive file trusted after startup (nginx is not trusted by the other rule)
-        {21, "Read sensitive file trusted after startup", true,
+        {21,
+         "Read sensitive file trusted after startup",
+         true,
          with(with(common("openat", "www-data", 33, -1, "nginx", "/usr/sbin/nginx", "nginx",
                           "nginx -g daemon on; master_process on;", 0),
                    {{"fd.name", "/etc/shadow"},
@@ -234,7 +268,11 @@ const std::vector<Case>& cases() {
                     {"proc.aname[4]", nullptr}}),
               kHost),
          {"Read sensitive file untrusted"}},
-        {22, "Read sensitive file trusted after startup", false, {}, {"Read sensitive file untrusted"}},
+        {22,
+         "Read sensitive file trusted after startup",
+         false,
+         {},
+         {"Read sensitive file untrusted"}},
         {24, "Read sensitive file trusted after startup", false, {}},
 
         // 3 Read sensitive file untrusted
@@ -284,6 +322,9 @@ const std::vector<Case>& cases() {
                    {{"evt.arg.flags", "0"}}),
               kWebCtr)},
         {62, "Terminal shell in container", false, {}},
+        {63, "Terminal shell in container", true,  // no known parent: container_entrypoint
+         with(common("execve", "root", 0, -1, "bash", "/usr/bin/bash", nullptr, "bash -l", 34816),
+              kWebCtr)},
 
         // 7 Contact K8S API Server From Container: cannot fire (see unfireable_rules); both the
         // API call and the database connection stay silent with the stable rules.
@@ -319,10 +360,10 @@ const std::vector<Case>& cases() {
 
         // 10 Clear Log Activities
         {101, "Clear Log Activities", true,
-         with(with(common("openat", "root", 0, 1000, "bash", "/usr/bin/bash", "sudo", "bash",
-                          34816),
-                   {{"fd.name", "/var/log/auth.log"}}),
-              kHost)},
+         with(
+             with(common("openat", "root", 0, 1000, "bash", "/usr/bin/bash", "sudo", "bash", 34816),
+                  {{"fd.name", "/var/log/auth.log"}}),
+             kHost)},
         {102, "Clear Log Activities", false, {}},
         {103, "Clear Log Activities", true,
          with(common("openat", "root", 0, 1000, "bash", "/usr/bin/bash", "sudo", "bash", 34816),
@@ -408,8 +449,7 @@ const std::vector<Case>& cases() {
         // 18 Detect release_agent File Container Escapes
         {181, "Detect release_agent File Container Escapes", true,
          with(with(common("openat", "root", 0, -1, "sh", "/usr/bin/dash", "bash",
-                          "sh -c echo /var/lib/containerd/x/cmd > /tmp/cgrp/release_agent",
-                          34817),
+                          "sh -c echo /var/lib/containerd/x/cmd > /tmp/cgrp/release_agent", 34817),
                    {{"fd.name", "/tmp/cgrp/release_agent"},
                     {"thread.cap_effective",
                      "CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID "
@@ -471,9 +511,14 @@ const std::vector<Case>& cases() {
               kHost)},
         {222, "Execution from /dev/shm", false, {}},
         {223, "Execution from /dev/shm", true,
-         common("execve", "alice", 1000, 1000, "sh", "/usr/bin/dash", "bash",
-                "sh /dev/shm/run.sh", 34816)},
+         common("execve", "alice", 1000, 1000, "sh", "/usr/bin/dash", "bash", "sh /dev/shm/run.sh",
+                34816)},
         {224, "Execution from /dev/shm", false, {}},
+        {225, "Execution from /dev/shm", true,
+         with(common("execve", "alice", 1000, 1000, "kswapd0", "/dev/shm/kswapd0", "bash",
+                     "kswapd0", 34816),
+              {{"proc.cwd", "/dev/shm/"}})},
+        {226, "Execution from /dev/shm", false, {}},
 
         // 23 Drop and execute new binary in container
         {231, "Drop and execute new binary in container", true,
@@ -507,6 +552,7 @@ const std::vector<Case>& cases() {
                      "ssh -o ConnectTimeout=5 -p 8080 tunnel@198.51.100.23", 34816),
               {{"fd.name", "10.0.0.5:53126->198.51.100.23:8080"}, {"fd.rport", 8080}})},
         {244, "Disallowed SSH Connection Non Standard Port", false, {}},
+        {246, "Disallowed SSH Connection Non Standard Port", false, {}},
 
         // 25 Fileless execution via memfd_create
         {251, "Fileless execution via memfd_create", true,
@@ -644,8 +690,8 @@ TEST_F(StableRules, FiringAlertsCarryTheExpectedJson) {
 
         std::vector<std::string> keys;
         for (auto it = a.begin(); it != a.end(); ++it) keys.push_back(it.key());
-        EXPECT_EQ(keys, (std::vector<std::string>{"hostname", "output", "output_fields",
-                                                  "priority", "rule", "source", "tags", "time"}));
+        EXPECT_EQ(keys, (std::vector<std::string>{"hostname", "output", "output_fields", "priority",
+                                                  "rule", "source", "tags", "time"}));
         EXPECT_EQ(a["hostname"], kHostname);
         EXPECT_EQ(a["rule"], c.rule);
         EXPECT_EQ(a["priority"], meta.priority);
@@ -662,8 +708,7 @@ TEST_F(StableRules, FiringAlertsCarryTheExpectedJson) {
         EXPECT_EQ(out.substr(0, head.size()), head);
         const json& of = a["output_fields"];
         const std::string cid = of.value("container.id", std::string("?"));
-        EXPECT_NE(out.find(" container_id=" + cid + " container_name="), std::string::npos)
-            << out;
+        EXPECT_NE(out.find(" container_id=" + cid + " container_name="), std::string::npos) << out;
 
         for (const auto& [key, want] : c.fields) {
             ASSERT_TRUE(of.contains(key)) << "output_fields lacks " << key;
