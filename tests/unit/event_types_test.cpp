@@ -143,3 +143,58 @@ TEST(EventTypesEval, MaskAgreesWithEvaluation) {
         }
     }
 }
+
+#include "sensor/rules/loader.h"
+
+namespace {
+
+// Loads one rule (plus optional extra YAML items before it) and returns its compiled rule.
+const sensor::engine::CompiledRule* load_one(const std::string& extra, const std::string& cond,
+                                             sensor::rules::LoadResult& keep) {
+    std::string yaml = extra + "- rule: r\n  desc: d\n  condition: " + cond +
+                       "\n  output: o\n  priority: WARNING\n";
+    keep = sensor::rules::load_rules_contents({{"test.yaml", yaml}});
+    if (!keep.ok || !keep.ruleset || keep.ruleset->rules.empty()) {
+        std::string why;
+        for (const auto& f : keep.files)
+            for (const auto& d : f.diagnostics) why += d.code + ": " + d.message + "\n";
+        ADD_FAILURE() << "load failed for [" << cond << "]\n" << why;
+        return nullptr;
+    }
+    return &keep.ruleset->rules[0];
+}
+
+std::set<std::string> names(const sensor::engine::EventTypeMask& m) {
+    std::set<std::string> out;
+    for (size_t i = 0; i < m.size(); ++i)
+        if (m[i]) out.insert(std::string(sensor::events::event_type_name(static_cast<uint16_t>(i))));
+    return out;
+}
+
+}  // namespace
+
+TEST(EventTypesLoader, RulesFromYamlGetTheSameSets) {
+    sensor::rules::LoadResult res;
+    auto* r = load_one("", "evt.type in (connect, execve, accept, mmap, container) and not "
+                           "(proc.name=cat and evt.type=mmap)", res);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(names(r->types), Set({"connect", "execve", "accept", "mmap", "container"}));
+
+    sensor::rules::LoadResult res2;
+    auto* m = load_one("- macro: spawned\n  condition: evt.type in (execve, execveat)\n"
+                       "- list: shells\n  items: [bash, sh]\n",
+                       "spawned and proc.name in (shells)", res2);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(names(m->types), Set({"execve", "execveat"}));
+
+    auto bad = sensor::rules::load_rules_contents(
+        {{"bad.yaml", "- rule: r\n  desc: d\n  condition: evt.type = foo\n"
+                      "  output: o\n  priority: WARNING\n"}});
+    EXPECT_FALSE(bad.ok);
+    bool found = false;
+    for (const auto& f : bad.files)
+        for (const auto& d : f.diagnostics)
+            found |= d.error && d.code == "LOAD_ERR_COMPILE_CONDITION" &&
+                     d.message.find("unknown event type foo") != std::string::npos;
+    EXPECT_TRUE(found);
+}
