@@ -1,10 +1,9 @@
 // Reads one rules file (YAML) into the collector, validating structure and key types.
 #include "yaml_reader.h"
 
-#include <yaml-cpp/yaml.h>
+#include "yaml_tree.h"
 
 #include <cstring>
-#include <deque>
 #include <regex>
 
 namespace sensor::rules {
@@ -19,7 +18,7 @@ struct Ctx {
     std::string name;  // current item name
 };
 
-Location loc_of(const Ctx& c, const YAML::Node& n) {
+Location loc_of(const Ctx& c, const YNode& n) {
     Location l;
     l.file = c.file;
     YAML::Mark m = n.Mark();
@@ -32,36 +31,30 @@ Location loc_of(const Ctx& c, const YAML::Node& n) {
 }
 
 [[noreturn]] void fail(const Ctx& c, const std::string& code, const std::string& msg,
-                       const YAML::Node& at) {
+                       const YNode& at) {
     throw LoadError(make_diag(true, code, msg, loc_of(c, at), c.kind, c.name));
 }
 
-void warn(const Ctx& c, const std::string& code, const std::string& msg, const YAML::Node& at) {
+void warn(const Ctx& c, const std::string& code, const std::string& msg, const YNode& at) {
     c.warnings.push_back(make_diag(false, code, msg, loc_of(c, at), c.kind, c.name));
 }
 
-// Finds `key` in a map without creating it (const operator[] would, for non-const nodes).
-const YAML::Node* find_key(const YAML::Node& map, std::string_view key,
-                           std::deque<std::pair<YAML::Node, YAML::Node>>& storage) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-        if (it->first.IsScalar() && it->first.Scalar() == key) {
-            storage.emplace_back(it->first, it->second);
-            return &storage.back().second;
-        }
-    }
+// Finds `key` in a map.
+const YNode* find_key(const YNode& map, std::string_view key) {
+    for (const auto& [k, v] : map.pairs)
+        if (k->IsScalar() && k->Scalar() == key) return v.get();
     return nullptr;
 }
 
 struct Item {
     const Ctx& c;
-    YAML::Node node;
-    std::deque<std::pair<YAML::Node, YAML::Node>> storage;  // stable addresses for get()
+    const YNode& node;
 
-    Item(const Ctx& ctx, YAML::Node n) : c(ctx), node(std::move(n)) {}
-    const YAML::Node* get(std::string_view key) { return find_key(node, key, storage); }
+    Item(const Ctx& ctx, const YNode& n) : c(ctx), node(n) {}
+    const YNode* get(std::string_view key) { return find_key(node, key); }
 
     std::optional<std::string> scalar(std::string_view key, bool required = false) {
-        const YAML::Node* v = get(key);
+        const YNode* v = get(key);
         if (!v) {
             if (required)
                 fail(c, "LOAD_ERR_YAML_VALIDATE",
@@ -89,51 +82,51 @@ struct Item {
     }
 
     std::optional<bool> boolean(std::string_view key) {
-        const YAML::Node* v = get(key);
+        const YNode* v = get(key);
         if (!v) return std::nullopt;
         bool out = false;
-        if (!v->IsScalar() || !YAML::convert<bool>::decode(*v, out))
+        if (!v->IsScalar() || !parse_yaml_bool(v->Scalar(), out))
             fail(c, "LOAD_ERR_YAML_VALIDATE",
                  "Value of '" + std::string(key) + "' must be a boolean (true or false)", *v);
         return out;
     }
 
-    std::vector<std::string> scalar_seq(const YAML::Node& v, const std::string& what) {
+    std::vector<std::string> scalar_seq(const YNode& v, const std::string& what) {
         std::vector<std::string> out;
         if (v.IsNull()) return out;
         if (!v.IsSequence())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of '" + what + "' must be a sequence", v);
-        for (const auto& e : v) {
-            if (!e.IsScalar())
-                fail(c, "LOAD_ERR_YAML_VALIDATE",
-                     "Items of '" + what + "' must be strings", e);
-            out.push_back(e.Scalar());
+        for (const auto& e : v.items) {
+            if (!e->IsScalar())
+                fail(c, "LOAD_ERR_YAML_VALIDATE", "Items of '" + what + "' must be strings", *e);
+            out.push_back(e->Scalar());
         }
         return out;
     }
 
     void check_keys(std::initializer_list<std::string_view> known) {
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            std::string k = it->first.IsScalar() ? it->first.Scalar() : "?";
+        for (const auto& [key, value] : node.pairs) {
+            std::string k = key->IsScalar() ? key->Scalar() : "?";
             bool ok = false;
             for (auto kk : known) ok |= kk == k;
-            if (!ok) warn(c, "LOAD_UNKNOWN_KEY", "Unknown key '" + k + "'. The key will be ignored.",
-                          it->first);
+            if (!ok)
+                warn(c, "LOAD_UNKNOWN_KEY", "Unknown key '" + k + "'. The key will be ignored.",
+                     *key);
         }
     }
 
     std::map<std::string, std::string> overrides(bool& present) {
         std::map<std::string, std::string> out;
-        const YAML::Node* v = get("override");
+        const YNode* v = get("override");
         present = v != nullptr;
         if (!v) return out;
         if (!v->IsMap())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'override' must be a mapping", *v);
-        for (auto it = v->begin(); it != v->end(); ++it) {
-            if (!it->first.IsScalar() || !it->second.IsScalar())
+        for (const auto& [k, op] : v->pairs) {
+            if (!k->IsScalar() || !op->IsScalar())
                 fail(c, "LOAD_ERR_YAML_VALIDATE",
-                     "Entries of 'override' must be 'key: append|replace'", it->first);
-            out[it->first.Scalar()] = it->second.Scalar();
+                     "Entries of 'override' must be 'key: append|replace'", *k);
+            out[k->Scalar()] = op->Scalar();
         }
         return out;
     }
@@ -149,7 +142,7 @@ std::string item_name(Item& it, const char* key) {
 
 void read_engine_version(Ctx& c, Item& it) {
     c.kind = "required_engine_version";
-    const YAML::Node* v = it.get("required_engine_version");
+    const YNode* v = it.get("required_engine_version");
     if (!v->IsScalar())
         fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'required_engine_version' must be a version",
              *v);
@@ -173,29 +166,29 @@ void read_engine_version(Ctx& c, Item& it) {
 
 void read_plugin_versions(Ctx& c, Item& it) {
     c.kind = "required_plugin_versions";
-    const YAML::Node* v = it.get("required_plugin_versions");
+    const YNode* v = it.get("required_plugin_versions");
     if (!v->IsSequence())
         fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'required_plugin_versions' must be a sequence",
              *v);
-    for (const auto& p : *v) {
+    for (const auto& pp : v->items) {
+        const YNode& p = *pp;
         if (!p.IsMap())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Each required plugin must be a mapping", p);
-        std::deque<std::pair<YAML::Node, YAML::Node>> st;
-        const YAML::Node* name = find_key(p, "name", st);
-        const YAML::Node* version = find_key(p, "version", st);
+        const YNode* name = find_key(p, "name");
+        const YNode* version = find_key(p, "version");
         if (!name || !name->IsScalar())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'name'", p);
         if (!version || !version->IsScalar())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'version'", p);
         c.state.required_plugins.push_back({name->Scalar(), version->Scalar(), loc_of(c, p), {}});
-        if (const YAML::Node* alts = find_key(p, "alternatives", st)) {
+        if (const YNode* alts = find_key(p, "alternatives")) {
             if (!alts->IsSequence())
                 fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'alternatives' must be a sequence",
                      *alts);
-            for (const auto& a : *alts) {
-                std::deque<std::pair<YAML::Node, YAML::Node>> st2;
-                const YAML::Node* an = find_key(a, "name", st2);
-                const YAML::Node* av = find_key(a, "version", st2);
+            for (const auto& ap : alts->items) {
+                const YNode& a = *ap;
+                const YNode* an = find_key(a, "name");
+                const YNode* av = find_key(a, "version");
                 if (!a.IsMap() || !an || !av || !an->IsScalar() || !av->IsScalar())
                     fail(c, "LOAD_ERR_YAML_VALIDATE",
                          "Each alternative needs scalar 'name' and 'version'", a);
@@ -219,7 +212,7 @@ void read_list(Ctx& c, Item& it) {
              "List has an invalid name. List names should match a regular expression: "
              "[^()\"'[:space:]=,]+",
              it.node);
-    const YAML::Node* items = it.get("items");
+    const YNode* items = it.get("items");
     if (!items) fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'items'", it.node);
     d.items = it.scalar_seq(*items, "items");
     d.append = it.boolean("append").value_or(false);
@@ -274,14 +267,14 @@ void read_macro(Ctx& c, Item& it) {
     c.collector.add_macro(std::move(d), c.warnings);
 }
 
-ExceptionDef read_exception(Ctx& c, const YAML::Node& e) {
+ExceptionDef read_exception(Ctx& c, const YNode& e) {
     ExceptionDef x;
     x.loc = loc_of(c, e);
     if (!e.IsMap()) fail(c, "LOAD_ERR_YAML_VALIDATE", "Each exception must be a mapping", e);
     Item it(c, e);
     x.name = item_name(it, "name");
     it.check_keys({"name", "fields", "comps", "values"});
-    if (const YAML::Node* f = it.get("fields")) {
+    if (const YNode* f = it.get("fields")) {
         if (f->IsScalar()) {
             x.fields.push_back(f->Scalar());
         } else {
@@ -289,18 +282,19 @@ ExceptionDef read_exception(Ctx& c, const YAML::Node& e) {
             x.fields = it.scalar_seq(*f, "fields");
         }
     }
-    if (const YAML::Node* cm = it.get("comps")) {
+    if (const YNode* cm = it.get("comps")) {
         x.comps_given = true;
         if (cm->IsScalar()) x.comps.push_back(cm->Scalar());
         else x.comps = it.scalar_seq(*cm, "comps");
     }
-    if (const YAML::Node* v = it.get("values")) {
+    if (const YNode* v = it.get("values")) {
         if (!v->IsSequence() && !v->IsNull())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'values' must be a sequence", *v);
         if (v->IsSequence()) {
-            for (const auto& row : *v) {
+            for (const auto& rowp : v->items) {
+                const YNode& row = *rowp;
                 std::vector<ExceptionValue> vals;
-                auto one = [&](const YAML::Node& n) {
+                auto one = [&](const YNode& n) {
                     ExceptionValue ev;
                     if (n.IsScalar()) {
                         ev.scalar = n.Scalar();
@@ -319,7 +313,7 @@ ExceptionDef read_exception(Ctx& c, const YAML::Node& e) {
                              "Expected values array for exception '" + x.name +
                                  "' to contain a list of values",
                              row);
-                    for (const auto& cell : row) vals.push_back(one(cell));
+                    for (const auto& cell : row.items) vals.push_back(one(*cell));
                 } else {
                     if (!row.IsScalar())
                         fail(c, "LOAD_ERR_YAML_VALIDATE",
@@ -345,8 +339,8 @@ void read_rule(Ctx& c, Item& it) {
     it.check_keys({"rule", "condition", "output", "desc", "priority", "source", "tags",
                    "exceptions", "enabled", "warn_evttypes", "skip-if-unknown-filter", "capture",
                    "capture_duration", "append", "override"});
-    for (auto i = it.node.begin(); i != it.node.end(); ++i)
-        if (i->first.IsScalar()) d.key_locs[i->first.Scalar()] = loc_of(c, i->first);
+    for (const auto& [k, v] : it.node.pairs)
+        if (k->IsScalar()) d.key_locs[k->Scalar()] = loc_of(c, *k);
     d.condition = it.text("condition");
     if (auto o = it.text("output")) {
         // Falco trims the output.
@@ -368,17 +362,18 @@ void read_rule(Ctx& c, Item& it) {
         d.priority = pr;
     }
     d.source = it.scalar("source");
-    if (const YAML::Node* t = it.get("tags")) {
+    if (const YNode* t = it.get("tags")) {
         auto v = it.scalar_seq(*t, "tags");
         d.tags = std::set<std::string>(v.begin(), v.end());
     }
-    if (const YAML::Node* ex = it.get("exceptions")) {
+    if (const YNode* ex = it.get("exceptions")) {
         if (!ex->IsSequence() && !ex->IsNull())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'exceptions' must be a sequence", *ex);
         std::vector<ExceptionDef> list;
         std::set<std::string> names;
         if (ex->IsSequence()) {
-            for (const auto& e : *ex) {
+            for (const auto& ep : ex->items) {
+                const YNode& e = *ep;
                 list.push_back(read_exception(c, e));
                 if (!names.insert(list.back().name).second)
                     warn(c, "LOAD_EXCEPTION_NAME_NOT_UNIQUE",
@@ -419,25 +414,27 @@ void read_rules_file(std::shared_ptr<const SourceFile> file, Collector& collecto
         throw LoadError(make_diag(true, "LOAD_ERR_YAML_PARSE",
                                   "file is not text: it contains NUL bytes", file_start,
                                   "rules content", ""));
-    std::vector<YAML::Node> docs;
+    std::vector<YNodePtr> docs;
     try {
-        docs = YAML::LoadAll(file->content);
-    } catch (const YAML::Exception& e) {
+        docs = parse_yaml_documents(file->content);
+    } catch (const YamlError& e) {
         Location l = file_start;
         if (e.mark.pos >= 0) {
             l.pos = static_cast<size_t>(e.mark.pos);
             l.line = static_cast<uint32_t>(e.mark.line + 1);
             l.col = static_cast<uint32_t>(e.mark.column + 1);
         }
-        throw LoadError(make_diag(true, "LOAD_ERR_YAML_PARSE", e.msg, l, "rules content", ""));
+        throw LoadError(make_diag(true, "LOAD_ERR_YAML_PARSE", e.what(), l, "rules content", ""));
     }
-    for (const auto& doc : docs) {
+    for (const auto& docp : docs) {
+        const YNode& doc = *docp;
         if (doc.IsNull()) continue;
         c.kind = "rules content";
         c.name.clear();
         if (!doc.IsSequence())
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Rules content is not yaml array of objects", doc);
-        for (const auto& node : doc) {
+        for (const auto& nodep : doc.items) {
+            const YNode& node = *nodep;
             c.kind = "rules content";
             c.name.clear();
             if (!node.IsMap())

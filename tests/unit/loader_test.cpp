@@ -740,6 +740,9 @@ TEST(Garbage, NeverCrashes) {
     EXPECT_FALSE(load("{a: 1}").ok);
     EXPECT_FALSE(load("- 1\n- 2\n").ok);
     EXPECT_FALSE(load("- rule: [\n").ok);
+    // yaml-cpp 0.7's LoadAll loops forever on these (found by fuzzing); we must fail instead.
+    EXPECT_FALSE(load(",").ok);
+    EXPECT_FALSE(load("- rule: X\n  condition: >\n    a\n,    and b\n").ok);
     EXPECT_TRUE(load("").ok);
     EXPECT_TRUE(load("# only a comment\n").ok);
     // Deep YAML nesting.
