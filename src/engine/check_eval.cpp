@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "sensor/engine/filter.h"
+#include "sensor/events/event_types.h"
 
 namespace sensor::engine {
 
@@ -251,6 +252,7 @@ bool eval_generic(const FilterNode& node, EvalCtx& ctx) {
 
 bool eval_evt_type(const FilterNode& node, EvalCtx& ctx) {
     const Check& k = *node.check;
+    if (k.syscall_only && !events::is_syscall(ctx.ev->type)) return false;
     bool in = ctx.ev->type < k.type_mask.size() && k.type_mask[ctx.ev->type];
     return k.op == CmpOp::Ne ? !in : in;
 }

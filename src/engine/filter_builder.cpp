@@ -282,6 +282,7 @@ void set_constants(Check& k, const std::vector<std::string>& values, const ast::
 }
 
 void compile_evt_type(Check& k, const std::vector<std::string>& values, uint32_t off) {
+    k.syscall_only = k.lhs->field.def->name == "syscall.type";
     k.type_mask.assign(events::event_type_count(), 0);
     for (const auto& v : values) {
         auto id = events::event_type_id(v);

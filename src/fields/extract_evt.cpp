@@ -149,13 +149,21 @@ void add_evt_fields(std::vector<FieldDef>& f) {
     }
     }));
     }
-    f.push_back({"evt.dir", FT::String, AK::None, "direction: > enter, < exit",
-                 SENSOR_EXTRACTOR {
-                     return put_str(out, ev.dir == EventDir::Enter ? ">" : "<");
+    // Deprecated in Falco since drivers stopped sending enter events; still evaluated.
+    f.push_back(deprecated({"evt.dir", FT::String, AK::None, "direction: > enter, < exit",
+                            SENSOR_EXTRACTOR {
+                                return put_str(out, ev.dir == EventDir::Enter ? ">" : "<");
     }
-    });
+    }));
     f.push_back({"evt.type", FT::String, AK::None, "event type name, e.g. openat",
                  SENSOR_EXTRACTOR {
+                     return put_nonempty(out, events::event_type_name(ev.type));
+    }
+    });
+    f.push_back({"syscall.type", FT::String, AK::None,
+                 "syscall name for syscall events; missing for others (procexit, container...)",
+                 SENSOR_EXTRACTOR {
+                     if (!events::is_syscall(ev.type)) return false;
                      return put_nonempty(out, events::event_type_name(ev.type));
     }
     });

@@ -803,3 +803,36 @@ TEST(Options, MinimumPriorityDisablesLessSevereRules) {
     Ev cat("open", "cat");
     EXPECT_EQ(fired(r, cat.ev), std::vector<std::string>{"Crit"});
 }
+
+TEST(Fields, SyscallTypeIsEvtTypeForSyscallsOnly) {
+    auto r = load(R"(
+- rule: NotOpen
+  desc: d
+  condition: syscall.type != open
+  output: o
+  priority: WARNING
+  warn_evttypes: false
+- rule: Open
+  desc: d
+  condition: syscall.type = open
+  output: o
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok);
+    Ev open("open", "cat"), exec("execve", "cat"), exitev("procexit", "cat");
+    EXPECT_EQ(fired(r, open.ev), std::vector<std::string>{"Open"});
+    EXPECT_EQ(fired(r, exec.ev), std::vector<std::string>{"NotOpen"});
+    EXPECT_TRUE(fired(r, exitev.ev).empty());
+}
+
+TEST(Warnings, EvtDirIsDeprecated) {
+    auto r = load(R"(
+- rule: R
+  desc: d
+  condition: evt.type = execve and evt.dir = <
+  output: o
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok);
+    EXPECT_TRUE(has_warning(r, "LOAD_DEPRECATED_ITEM", "R"));
+}

@@ -59,6 +59,7 @@ struct Check {
     std::unique_ptr<Operand> rhs;  // val(field) or transformer on the right
     std::vector<uint8_t> type_mask;  // evt.type checks: one byte per event type id
     bool evt_type = false;
+    bool syscall_only = false;  // syscall.type: missing (so false) for non-syscall events
 
     Check();
     ~Check();

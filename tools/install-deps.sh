@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs everything needed to build and test sensor on Debian 12 (run as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+  cmake make g++ pkg-config
+  libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev
+  libgtest-dev libbenchmark-dev
+  clang libclang-rt-14-dev   # libFuzzer and the clang sanitizer runtimes
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
