@@ -8,7 +8,9 @@ std::atomic<uint64_t> g_allocs{0};
 }
 
 namespace sensor::bench {
-uint64_t allocation_count() { return g_allocs.load(std::memory_order_relaxed); }
+uint64_t allocation_count() {
+    return g_allocs.load(std::memory_order_relaxed);
+}
 }  // namespace sensor::bench
 
 void* operator new(std::size_t n) {
@@ -16,8 +18,18 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t n) {
+    return operator new(n);
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}

@@ -53,8 +53,7 @@ void run_engine(benchmark::State& state, const std::vector<std::string>& files) 
     uint64_t allocs_before = bench::allocation_count();
     size_t events = 0;
     for (auto _ : state) {
-        for (const auto& ev : set.events)
-            matches += rs.evaluate(ev, ctx, [](const auto&) {});
+        for (const auto& ev : set.events) matches += rs.evaluate(ev, ctx, [](const auto&) {});
         events += set.events.size();
     }
     uint64_t allocs = bench::allocation_count() - allocs_before;
@@ -65,7 +64,9 @@ void run_engine(benchmark::State& state, const std::vector<std::string>& files) 
         static_cast<double>(matches) / static_cast<double>(events ? events : 1);
 }
 
-void BM_EngineStableRulesEventMix(benchmark::State& state) { run_engine(state, {kStable}); }
+void BM_EngineStableRulesEventMix(benchmark::State& state) {
+    run_engine(state, {kStable});
+}
 BENCHMARK(BM_EngineStableRulesEventMix);
 
 void BM_EngineStableAndIncubatingEventMix(benchmark::State& state) {

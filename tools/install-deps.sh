@@ -6,7 +6,7 @@ packages=(
   cmake make g++ pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev
   libgtest-dev libbenchmark-dev
-  clang libclang-rt-14-dev   # libFuzzer and the clang sanitizer runtimes
+  clang libclang-rt-14-dev clang-format   # libFuzzer, sanitizer runtimes, formatting
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,9 @@ echo "== build (RelWithDebInfo)"
 cmake -S . -B build -DSENSOR_BUILD_BENCH=ON >/dev/null
 cmake --build build -j"$jobs"
 
+echo "== formatting"
+tools/check-format.sh
+
 echo "== unit, conformance and scenario tests"
 ctest --test-dir build --output-on-failure -j"$jobs"
 

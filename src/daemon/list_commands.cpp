@@ -30,12 +30,18 @@ std::vector<std::string> type_names(const engine::CompiledRule& r) {
 
 std::string_view arg_form(fields::ArgKind k) {
     switch (k) {
-        case fields::ArgKind::None: return "";
-        case fields::ArgKind::Index: return "[N]";
-        case fields::ArgKind::AncestorOpt: return "[N] optional";
-        case fields::ArgKind::Key: return "[KEY]";
-        case fields::ArgKind::KeyOpt: return "[KEY] optional";
-        case fields::ArgKind::EvtArg: return ".NAME or [NAME] or [N]";
+        case fields::ArgKind::None:
+            return "";
+        case fields::ArgKind::Index:
+            return "[N]";
+        case fields::ArgKind::AncestorOpt:
+            return "[N] optional";
+        case fields::ArgKind::Key:
+            return "[KEY]";
+        case fields::ArgKind::KeyOpt:
+            return "[KEY] optional";
+        case fields::ArgKind::EvtArg:
+            return ".NAME or [NAME] or [N]";
     }
     return "";
 }

@@ -19,20 +19,19 @@ void print_load_report(const rules::LoadResult& res, ReportFormat fmt, bool summ
                              {"errors", errors},
                              {"warnings", warnings}});
         }
-        nlohmann::json out{{"ok", res.ok},
-                           {"files", files},
-                           {"summary",
-                            {{"rules", res.rule_count},
-                             {"macros", res.macro_count},
-                             {"lists", res.list_count}}}};
+        nlohmann::json out{
+            {"ok", res.ok},
+            {"files", files},
+            {"summary",
+             {{"rules", res.rule_count}, {"macros", res.macro_count}, {"lists", res.list_count}}}};
         std::cout << out.dump(2) << "\n";
         return;
     }
     for (const auto& f : res.files) {
         size_t nerr = 0, nwarn = 0;
         for (const auto& d : f.diagnostics) (d.error ? nerr : nwarn)++;
-        std::cout << f.path << ": " << (f.ok ? "Ok" : "Invalid")
-                  << (nwarn ? ", with warnings" : "") << "\n";
+        std::cout << f.path << ": " << (f.ok ? "Ok" : "Invalid") << (nwarn ? ", with warnings" : "")
+                  << "\n";
         if (nerr) {
             std::cout << nerr << " Errors:\n";
             for (const auto& d : f.diagnostics)

@@ -17,10 +17,9 @@ Check::Check(Check&&) noexcept = default;
 
 std::string_view cmp_op_name(CmpOp op) {
     static constexpr std::string_view names[] = {
-        "=",          "!=",       "<",        "<=",         ">",          ">=",
-        "contains",   "icontains", "bcontains", "startswith", "bstartswith", "endswith",
-        "glob",       "iglob",    "regex",    "in",         "intersects", "pmatch",
-        "exists"};
+        "=",         "!=",        "<",          "<=",          ">",        ">=",   "contains",
+        "icontains", "bcontains", "startswith", "bstartswith", "endswith", "glob", "iglob",
+        "regex",     "in",        "intersects", "pmatch",      "exists"};
     return names[static_cast<int>(op)];
 }
 
@@ -29,7 +28,9 @@ namespace {
 using fields::FieldType;
 using fields::Value;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Case-insensitive substring search; `needle` is already lower-cased.
 bool icontains(std::string_view hay, std::string_view needle) {
@@ -45,8 +46,7 @@ bool icontains(std::string_view hay, std::string_view needle) {
     return false;
 }
 
-bool glob_match(const std::string& pattern, std::string_view v, bool casefold,
-                std::string& buf) {
+bool glob_match(const std::string& pattern, std::string_view v, bool casefold, std::string& buf) {
     buf.assign(v);  // fnmatch needs a NUL-terminated subject
     return fnmatch(pattern.c_str(), buf.c_str(), casefold ? FNM_CASEFOLD : 0) == 0;
 }
@@ -54,13 +54,22 @@ bool glob_match(const std::string& pattern, std::string_view v, bool casefold,
 template <typename T>
 bool cmp_num(CmpOp op, T a, T b) {
     switch (op) {
-        case CmpOp::Eq: case CmpOp::In: case CmpOp::Intersects: return a == b;
-        case CmpOp::Ne: return a != b;
-        case CmpOp::Lt: return a < b;
-        case CmpOp::Le: return a <= b;
-        case CmpOp::Gt: return a > b;
-        case CmpOp::Ge: return a >= b;
-        default: return false;
+        case CmpOp::Eq:
+        case CmpOp::In:
+        case CmpOp::Intersects:
+            return a == b;
+        case CmpOp::Ne:
+            return a != b;
+        case CmpOp::Lt:
+            return a < b;
+        case CmpOp::Le:
+            return a <= b;
+        case CmpOp::Gt:
+            return a > b;
+        case CmpOp::Ge:
+            return a >= b;
+        default:
+            return false;
     }
 }
 
@@ -73,34 +82,47 @@ bool bytes_contains(std::string_view hay, std::string_view needle, bool prefix_o
 bool match_str(const Check& k, CmpOp op, std::string_view v, std::string_view r, size_t i,
                std::string& buf) {
     switch (op) {
-        case CmpOp::Eq: case CmpOp::In: case CmpOp::Intersects: return v == r;
-        case CmpOp::Ne: return v != r;
-        case CmpOp::Lt: return v < r;
-        case CmpOp::Le: return v <= r;
-        case CmpOp::Gt: return v > r;
-        case CmpOp::Ge: return v >= r;
-        case CmpOp::Contains: return v.find(r) != std::string_view::npos;
+        case CmpOp::Eq:
+        case CmpOp::In:
+        case CmpOp::Intersects:
+            return v == r;
+        case CmpOp::Ne:
+            return v != r;
+        case CmpOp::Lt:
+            return v < r;
+        case CmpOp::Le:
+            return v <= r;
+        case CmpOp::Gt:
+            return v > r;
+        case CmpOp::Ge:
+            return v >= r;
+        case CmpOp::Contains:
+            return v.find(r) != std::string_view::npos;
         case CmpOp::IContains:
             return icontains(v, i < k.lowered.size() ? std::string_view(k.lowered[i]) : r);
-        case CmpOp::StartsWith: return v.substr(0, r.size()) == r;
+        case CmpOp::StartsWith:
+            return v.substr(0, r.size()) == r;
         case CmpOp::EndsWith:
             return v.size() >= r.size() && v.substr(v.size() - r.size()) == r;
-        case CmpOp::BContains: return bytes_contains(v, r, false);
-        case CmpOp::BStartsWith: return bytes_contains(v, r, true);
+        case CmpOp::BContains:
+            return bytes_contains(v, r, false);
+        case CmpOp::BStartsWith:
+            return bytes_contains(v, r, true);
         case CmpOp::Glob:
         case CmpOp::IGlob: {
             std::string pattern(r);
             return glob_match(pattern, v, op == CmpOp::IGlob, buf);
         }
         case CmpOp::Regex:
-            return i < k.regexes.size() && RE2::FullMatch(re2::StringPiece(v.data(), v.size()),
-                                                          *k.regexes[i]);
+            return i < k.regexes.size() &&
+                   RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *k.regexes[i]);
         case CmpOp::PMatch: {
             PathPrefixSet p;
             p.add(r);
             return p.matches(v);
         }
-        case CmpOp::Exists: return true;
+        case CmpOp::Exists:
+            return true;
     }
     return false;
 }
@@ -114,11 +136,14 @@ bool match_const(const Check& k, CmpOp op, const Value& v, size_t i, std::string
             if (op == CmpOp::Glob || op == CmpOp::IGlob)
                 return glob_match(k.strs[i], v.str, op == CmpOp::IGlob, buf);
             return match_str(k, op, v.str, k.strs[i], i, buf);
-        case FieldType::Int64: return cmp_num(op, v.i64, k.i64s[i]);
+        case FieldType::Int64:
+            return cmp_num(op, v.i64, k.i64s[i]);
         case FieldType::Uint64:
         case FieldType::AbsTime:
-        case FieldType::RelTime: return cmp_num(op, v.u64, k.u64s[i]);
-        case FieldType::Bool: return cmp_num(op, v.b, static_cast<bool>(k.bools[i]));
+        case FieldType::RelTime:
+            return cmp_num(op, v.u64, k.u64s[i]);
+        case FieldType::Bool:
+            return cmp_num(op, v.b, static_cast<bool>(k.bools[i]));
         case FieldType::Ip:
             if (!k.nets.empty()) {
                 bool in = k.nets[i].contains(v.ip);
@@ -135,14 +160,20 @@ bool match_const(const Check& k, CmpOp op, const Value& v, size_t i, std::string
 
 size_t const_count(const Check& k) {
     switch (k.type) {
-        case FieldType::Int64: return k.i64s.size();
+        case FieldType::Int64:
+            return k.i64s.size();
         case FieldType::Uint64:
         case FieldType::AbsTime:
-        case FieldType::RelTime: return k.u64s.size();
-        case FieldType::Bool: return k.bools.size();
-        case FieldType::Ip: return k.nets.empty() ? k.ips.size() : k.nets.size();
-        case FieldType::Net: return k.nets.size();
-        default: return k.strs.size();
+        case FieldType::RelTime:
+            return k.u64s.size();
+        case FieldType::Bool:
+            return k.bools.size();
+        case FieldType::Ip:
+            return k.nets.empty() ? k.ips.size() : k.nets.size();
+        case FieldType::Net:
+            return k.nets.size();
+        default:
+            return k.strs.size();
     }
 }
 
@@ -162,20 +193,23 @@ bool match_dynamic(const Check& k, const Value& v, const Value& r, std::string& 
                 return glob_match(std::string(r.str), v.str, op == CmpOp::IGlob, buf);
             return match_str(k, op, v.str, r.str, SIZE_MAX, buf);
         }
-        case FieldType::Int64: return cmp_num(k.op, v.i64, r.i64);
+        case FieldType::Int64:
+            return cmp_num(k.op, v.i64, r.i64);
         case FieldType::Uint64:
         case FieldType::AbsTime:
-        case FieldType::RelTime: return cmp_num(k.op, v.u64, r.u64);
-        case FieldType::Bool: return cmp_num(k.op, v.b, r.b);
-        case FieldType::Ip: return k.op == CmpOp::Ne ? !(v.ip == r.ip) : v.ip == r.ip;
-        case FieldType::Net: return k.op == CmpOp::Ne ? !(v.net.addr == r.net.addr)
-                                                      : v.net.addr == r.net.addr;
+        case FieldType::RelTime:
+            return cmp_num(k.op, v.u64, r.u64);
+        case FieldType::Bool:
+            return cmp_num(k.op, v.b, r.b);
+        case FieldType::Ip:
+            return k.op == CmpOp::Ne ? !(v.ip == r.ip) : v.ip == r.ip;
+        case FieldType::Net:
+            return k.op == CmpOp::Ne ? !(v.net.addr == r.net.addr) : v.net.addr == r.net.addr;
     }
     return false;
 }
 
-bool match_rhs_operand(const Check& k, const fields::Event& ev, const Value& v,
-                       std::string& buf) {
+bool match_rhs_operand(const Check& k, const fields::Event& ev, const Value& v, std::string& buf) {
     Value r;
     if (!k.rhs->multi) return k.rhs->get(ev, 0, r) && match_dynamic(k, v, r, buf);
     // A multi-valued right side: set operators mean "equals one of them".
@@ -295,8 +329,12 @@ bool eval_or(const FilterNode& n, EvalCtx& ctx) {
         if (k->eval(ctx)) return true;
     return false;
 }
-bool eval_not(const FilterNode& n, EvalCtx& ctx) { return !n.kids[0]->eval(ctx); }
-bool eval_const(const FilterNode& n, EvalCtx&) { return n.const_value; }
+bool eval_not(const FilterNode& n, EvalCtx& ctx) {
+    return !n.kids[0]->eval(ctx);
+}
+bool eval_const(const FilterNode& n, EvalCtx&) {
+    return n.const_value;
+}
 bool eval_macro(const FilterNode& n, EvalCtx& ctx) {
     if (ctx.memo_gen[n.slot] == ctx.gen) return ctx.memo_val[n.slot] != 0;
     bool r = n.target->eval(ctx);
@@ -307,11 +345,21 @@ bool eval_macro(const FilterNode& n, EvalCtx& ctx) {
 
 }  // namespace
 
-FilterNode::Fn and_fn() { return eval_and; }
-FilterNode::Fn or_fn() { return eval_or; }
-FilterNode::Fn not_fn() { return eval_not; }
-FilterNode::Fn macro_fn() { return eval_macro; }
-FilterNode::Fn const_fn() { return eval_const; }
+FilterNode::Fn and_fn() {
+    return eval_and;
+}
+FilterNode::Fn or_fn() {
+    return eval_or;
+}
+FilterNode::Fn not_fn() {
+    return eval_not;
+}
+FilterNode::Fn macro_fn() {
+    return eval_macro;
+}
+FilterNode::Fn const_fn() {
+    return eval_const;
+}
 
 void finalize_check(FilterNode& node) {
     const Check& k = *node.check;
@@ -323,26 +371,56 @@ void finalize_check(FilterNode& node) {
     if (k.lhs->multi || k.rhs || k.mod != Modifier::None) return;
     if (fields::is_stringy(k.type)) {
         switch (k.op) {
-            case CmpOp::Eq: node.fn = eval_str_fast<CmpOp::Eq>; break;
-            case CmpOp::Ne: node.fn = eval_str_fast<CmpOp::Ne>; break;
+            case CmpOp::Eq:
+                node.fn = eval_str_fast<CmpOp::Eq>;
+                break;
+            case CmpOp::Ne:
+                node.fn = eval_str_fast<CmpOp::Ne>;
+                break;
             case CmpOp::In:
-            case CmpOp::Intersects: node.fn = eval_str_fast<CmpOp::In>; break;
-            case CmpOp::Contains: node.fn = eval_str_fast<CmpOp::Contains>; break;
-            case CmpOp::IContains: node.fn = eval_str_fast<CmpOp::IContains>; break;
-            case CmpOp::StartsWith: node.fn = eval_str_fast<CmpOp::StartsWith>; break;
-            case CmpOp::EndsWith: node.fn = eval_str_fast<CmpOp::EndsWith>; break;
-            case CmpOp::PMatch: node.fn = eval_str_fast<CmpOp::PMatch>; break;
-            default: break;
+            case CmpOp::Intersects:
+                node.fn = eval_str_fast<CmpOp::In>;
+                break;
+            case CmpOp::Contains:
+                node.fn = eval_str_fast<CmpOp::Contains>;
+                break;
+            case CmpOp::IContains:
+                node.fn = eval_str_fast<CmpOp::IContains>;
+                break;
+            case CmpOp::StartsWith:
+                node.fn = eval_str_fast<CmpOp::StartsWith>;
+                break;
+            case CmpOp::EndsWith:
+                node.fn = eval_str_fast<CmpOp::EndsWith>;
+                break;
+            case CmpOp::PMatch:
+                node.fn = eval_str_fast<CmpOp::PMatch>;
+                break;
+            default:
+                break;
         }
     } else if (k.type == FieldType::Int64) {
         switch (k.op) {
-            case CmpOp::Eq: node.fn = eval_int_fast<CmpOp::Eq>; break;
-            case CmpOp::Ne: node.fn = eval_int_fast<CmpOp::Ne>; break;
-            case CmpOp::Lt: node.fn = eval_int_fast<CmpOp::Lt>; break;
-            case CmpOp::Le: node.fn = eval_int_fast<CmpOp::Le>; break;
-            case CmpOp::Gt: node.fn = eval_int_fast<CmpOp::Gt>; break;
-            case CmpOp::Ge: node.fn = eval_int_fast<CmpOp::Ge>; break;
-            default: break;
+            case CmpOp::Eq:
+                node.fn = eval_int_fast<CmpOp::Eq>;
+                break;
+            case CmpOp::Ne:
+                node.fn = eval_int_fast<CmpOp::Ne>;
+                break;
+            case CmpOp::Lt:
+                node.fn = eval_int_fast<CmpOp::Lt>;
+                break;
+            case CmpOp::Le:
+                node.fn = eval_int_fast<CmpOp::Le>;
+                break;
+            case CmpOp::Gt:
+                node.fn = eval_int_fast<CmpOp::Gt>;
+                break;
+            case CmpOp::Ge:
+                node.fn = eval_int_fast<CmpOp::Ge>;
+                break;
+            default:
+                break;
         }
     }
 }

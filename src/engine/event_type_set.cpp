@@ -5,8 +5,12 @@
 namespace sensor::engine {
 namespace {
 
-EventTypeMask all() { return EventTypeMask(events::event_type_count(), 1); }
-EventTypeMask none() { return EventTypeMask(events::event_type_count(), 0); }
+EventTypeMask all() {
+    return EventTypeMask(events::event_type_count(), 1);
+}
+EventTypeMask none() {
+    return EventTypeMask(events::event_type_count(), 0);
+}
 
 void complement(EventTypeMask& m) {
     for (auto& b : m) b = !b;
@@ -57,7 +61,9 @@ EventTypeMask walk(const FilterNode& n, bool negated) {
 
 }  // namespace
 
-EventTypeMask event_types_of(const FilterNode& root) { return walk(root, false); }
+EventTypeMask event_types_of(const FilterNode& root) {
+    return walk(root, false);
+}
 
 size_t count_types(const EventTypeMask& m) {
     size_t n = 0;

@@ -16,15 +16,26 @@ using fields::FieldType;
 namespace ast = rules::ast;
 
 CmpOp parse_op(const std::string& op) {
-    static const std::pair<std::string_view, CmpOp> ops[] = {
-        {"=", CmpOp::Eq},           {"==", CmpOp::Eq},          {"!=", CmpOp::Ne},
-        {"<", CmpOp::Lt},           {"<=", CmpOp::Le},          {">", CmpOp::Gt},
-        {">=", CmpOp::Ge},          {"contains", CmpOp::Contains},
-        {"icontains", CmpOp::IContains}, {"bcontains", CmpOp::BContains},
-        {"startswith", CmpOp::StartsWith}, {"bstartswith", CmpOp::BStartsWith},
-        {"endswith", CmpOp::EndsWith}, {"glob", CmpOp::Glob},    {"iglob", CmpOp::IGlob},
-        {"regex", CmpOp::Regex},    {"in", CmpOp::In},          {"intersects", CmpOp::Intersects},
-        {"pmatch", CmpOp::PMatch},  {"exists", CmpOp::Exists}};
+    static const std::pair<std::string_view, CmpOp> ops[] = {{"=", CmpOp::Eq},
+                                                             {"==", CmpOp::Eq},
+                                                             {"!=", CmpOp::Ne},
+                                                             {"<", CmpOp::Lt},
+                                                             {"<=", CmpOp::Le},
+                                                             {">", CmpOp::Gt},
+                                                             {">=", CmpOp::Ge},
+                                                             {"contains", CmpOp::Contains},
+                                                             {"icontains", CmpOp::IContains},
+                                                             {"bcontains", CmpOp::BContains},
+                                                             {"startswith", CmpOp::StartsWith},
+                                                             {"bstartswith", CmpOp::BStartsWith},
+                                                             {"endswith", CmpOp::EndsWith},
+                                                             {"glob", CmpOp::Glob},
+                                                             {"iglob", CmpOp::IGlob},
+                                                             {"regex", CmpOp::Regex},
+                                                             {"in", CmpOp::In},
+                                                             {"intersects", CmpOp::Intersects},
+                                                             {"pmatch", CmpOp::PMatch},
+                                                             {"exists", CmpOp::Exists}};
     for (const auto& [name, value] : ops)
         if (name == op) return value;
     throw std::runtime_error("unknown operator " + op);
@@ -46,21 +57,18 @@ bool op_allowed(FieldType t, CmpOp op, bool list_valued) {
         case FieldType::AbsTime:
         case FieldType::RelTime:
             return op == CmpOp::Eq || op == CmpOp::Ne || op == CmpOp::Lt || op == CmpOp::Le ||
-                   op == CmpOp::Gt || op == CmpOp::Ge || op == CmpOp::In ||
-                   op == CmpOp::Intersects;
+                   op == CmpOp::Gt || op == CmpOp::Ge || op == CmpOp::In || op == CmpOp::Intersects;
         case FieldType::Bool:
         case FieldType::Ip:
         case FieldType::Net:
-            return op == CmpOp::Eq || op == CmpOp::Ne || op == CmpOp::In ||
-                   op == CmpOp::Intersects;
+            return op == CmpOp::Eq || op == CmpOp::Ne || op == CmpOp::In || op == CmpOp::Intersects;
         case FieldType::String:
         case FieldType::Path:
             return op != CmpOp::BContains && op != CmpOp::BStartsWith;
         case FieldType::Bytes:
-            return op == CmpOp::Eq || op == CmpOp::Ne || op == CmpOp::Contains ||
-                   op == CmpOp::In || op == CmpOp::StartsWith || op == CmpOp::EndsWith ||
-                   op == CmpOp::Intersects || op == CmpOp::BContains ||
-                   op == CmpOp::BStartsWith;
+            return op == CmpOp::Eq || op == CmpOp::Ne || op == CmpOp::Contains || op == CmpOp::In ||
+                   op == CmpOp::StartsWith || op == CmpOp::EndsWith || op == CmpOp::Intersects ||
+                   op == CmpOp::BContains || op == CmpOp::BStartsWith;
     }
     return false;
 }
@@ -70,14 +78,19 @@ Family family(FieldType t) {
     switch (t) {
         case FieldType::String:
         case FieldType::Path:
-        case FieldType::Bytes: return Family::Text;
-        case FieldType::Int64: return Family::Signed;
+        case FieldType::Bytes:
+            return Family::Text;
+        case FieldType::Int64:
+            return Family::Signed;
         case FieldType::Uint64:
         case FieldType::AbsTime:
-        case FieldType::RelTime: return Family::Unsigned;
-        case FieldType::Bool: return Family::Bool;
+        case FieldType::RelTime:
+            return Family::Unsigned;
+        case FieldType::Bool:
+            return Family::Bool;
         case FieldType::Ip:
-        case FieldType::Net: return Family::Addr;
+        case FieldType::Net:
+            return Family::Addr;
     }
     return Family::Text;
 }
@@ -130,7 +143,8 @@ bool unhex(std::string_view s, std::string& out) {
 }
 
 bool is_field_name_operand(const ast::Operand& op) {
-    if (op.kind == ast::Operand::Kind::Field) return op.name == "evt.type" || op.name == "syscall.type";
+    if (op.kind == ast::Operand::Kind::Field)
+        return op.name == "evt.type" || op.name == "syscall.type";
     for (const auto& a : op.args)
         if (is_field_name_operand(a)) return true;
     return false;
@@ -148,8 +162,10 @@ void warn_suspicious_value(const std::string& v, uint32_t offset,
         return;
     }
     if (parsed.kind == ast::Operand::Kind::Transformer)
-        warnings.push_back({"'" + v + "' may be a valid transformer misused as a const string "
-                            "value", offset});
+        warnings.push_back({"'" + v +
+                                "' may be a valid transformer misused as a const string "
+                                "value",
+                            offset});
     else
         warnings.push_back(
             {"'" + v + "' may be a valid field misused as a const string value", offset});
@@ -161,9 +177,9 @@ bool has_regex_meta(std::string_view s) {
 
 void warn_regex(const std::string& v, uint32_t offset, std::vector<CompileWarning>& warnings) {
     auto suggest = [&](const char* op) {
-        warnings.push_back({"regex '" + v + "' can be replaced by the '" + op +
-                                "' operator, which is faster",
-                            offset});
+        warnings.push_back(
+            {"regex '" + v + "' can be replaced by the '" + op + "' operator, which is faster",
+             offset});
     };
     std::string_view s = v;
     if (!has_regex_meta(s)) return suggest("=");
@@ -181,9 +197,8 @@ void set_constants(Check& k, const std::vector<std::string>& values, const ast::
     uint32_t off = n.rhs.pos.offset;
     const std::string& fname = k.lhs->text;
     auto bad = [&](const std::string& v, const char* what) {
-        throw CompileError("invalid " + std::string(what) + " value '" + v + "' for '" + fname +
-                               "'",
-                           off);
+        throw CompileError(
+            "invalid " + std::string(what) + " value '" + v + "' for '" + fname + "'", off);
     };
     for (const auto& v : values) warn_suspicious_value(v, off, warnings);
     switch (k.type) {
@@ -220,9 +235,12 @@ void set_constants(Check& k, const std::vector<std::string>& values, const ast::
             break;
         case FieldType::Bool:
             for (const auto& v : values) {
-                if (v == "true" || v == "1") k.bools.push_back(true);
-                else if (v == "false" || v == "0") k.bools.push_back(false);
-                else bad(v, "boolean");
+                if (v == "true" || v == "1")
+                    k.bools.push_back(true);
+                else if (v == "false" || v == "0")
+                    k.bools.push_back(false);
+                else
+                    bad(v, "boolean");
             }
             break;
         case FieldType::Ip: {
@@ -316,8 +334,8 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
                            n.pos.offset);
     if (k->mod != Modifier::None && (k->type == FieldType::Ip || k->type == FieldType::Net) &&
         k->op != CmpOp::Eq && k->op != CmpOp::Ne)
-        throw CompileError("modifier '" + n.modifier + "' is not supported with operator '" +
-                               n.op + "' on address fields",
+        throw CompileError("modifier '" + n.modifier + "' is not supported with operator '" + n.op +
+                               "' on address fields",
                            n.pos.offset);
     if (n.kind == ast::Node::Kind::Unary) return k;
 
@@ -336,8 +354,8 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
             }
             if (family(k->rhs->type) != family(k->type))
                 throw CompileError("cannot compare '" + k->lhs->text + "' (" +
-                                       std::string(fields::field_type_name(k->type)) +
-                                       ") with '" + k->rhs->text + "' (" +
+                                       std::string(fields::field_type_name(k->type)) + ") with '" +
+                                       k->rhs->text + "' (" +
                                        std::string(fields::field_type_name(k->rhs->type)) + ")",
                                    n.rhs.pos.offset);
             return k;
@@ -382,10 +400,10 @@ const FilterNode* FilterBuilder::build(const ast::Node& n, std::vector<CompileWa
             FilterNode* node = arena_.make();
             node->kind = n.kind == ast::Node::Kind::And  ? FilterNode::Kind::And
                          : n.kind == ast::Node::Kind::Or ? FilterNode::Kind::Or
-                                                          : FilterNode::Kind::Not;
+                                                         : FilterNode::Kind::Not;
             node->fn = n.kind == ast::Node::Kind::And  ? and_fn()
                        : n.kind == ast::Node::Kind::Or ? or_fn()
-                                                        : not_fn();
+                                                       : not_fn();
             node->kids = std::move(kids);
             return node;
         }

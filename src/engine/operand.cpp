@@ -224,7 +224,8 @@ std::unique_ptr<Operand> compile_operand(const rules::ast::Operand& src) {
             if (op->args.size() < 2)
                 throw std::runtime_error("transformer 'concat' requires at least 2 arguments");
             for (const auto& a : op->args)
-                if (a->multi) throw std::runtime_error("transformer 'concat' requires single values");
+                if (a->multi)
+                    throw std::runtime_error("transformer 'concat' requires single values");
             op->fn = get_concat;
             op->type = FieldType::String;
             break;

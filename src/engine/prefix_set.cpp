@@ -17,7 +17,8 @@ bool PathPrefixSet::matches(std::string_view path) const {
     if (root_ && !path.empty() && path[0] == '/') return true;
     if (prefixes_.empty()) return false;
     for (size_t i = 1; i <= path.size(); ++i) {
-        if ((i == path.size() || path[i] == '/') && prefixes_.find(path.substr(0, i)) != prefixes_.end())
+        if ((i == path.size() || path[i] == '/') &&
+            prefixes_.find(path.substr(0, i)) != prefixes_.end())
             return true;
     }
     return false;

@@ -21,6 +21,8 @@ std::optional<Priority> parse_priority(std::string_view s) {
     return std::nullopt;
 }
 
-std::string_view priority_name(Priority p) { return kNames[static_cast<size_t>(p)]; }
+std::string_view priority_name(Priority p) {
+    return kNames[static_cast<size_t>(p)];
+}
 
 }  // namespace sensor::engine

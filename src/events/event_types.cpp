@@ -14,10 +14,9 @@ constexpr const char* kSyscallNames[] = {
 
 // Events that do not come from one syscall; names as Falco's event table spells them.
 constexpr const char* kNonSyscallNames[] = {
-    "procexit", "container", "switch",       "signaldeliver", "page_fault",
-    "procinfo", "drop",      "notification", "infra",         "pluginevent",
-    "asyncevent", "cpu_hotplug", "k8s",      "tracer",        "mesos",
-    "sysdigevent", "scapevent",
+    "procexit", "container",    "switch", "signaldeliver", "page_fault", "procinfo",
+    "drop",     "notification", "infra",  "pluginevent",   "asyncevent", "cpu_hotplug",
+    "k8s",      "tracer",       "mesos",  "sysdigevent",   "scapevent",
 };
 
 struct Table {
@@ -44,7 +43,9 @@ const Table& table() {
 
 }  // namespace
 
-size_t event_type_count() { return table().names.size(); }
+size_t event_type_count() {
+    return table().names.size();
+}
 
 std::optional<EventTypeId> event_type_id(std::string_view name) {
     const auto& t = table();
@@ -58,6 +59,8 @@ std::string_view event_type_name(EventTypeId id) {
     return id < t.names.size() ? t.names[id] : std::string_view{};
 }
 
-bool is_syscall(EventTypeId id) { return id < table().syscall_count; }
+bool is_syscall(EventTypeId id) {
+    return id < table().syscall_count;
+}
 
 }  // namespace sensor::events

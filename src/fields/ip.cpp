@@ -34,8 +34,10 @@ IpAddr IpAddr::v4(uint32_t host_order) {
 
 std::string IpAddr::to_string() const {
     char out[INET6_ADDRSTRLEN] = {};
-    if (family == 4) inet_ntop(AF_INET, bytes.data(), out, sizeof out);
-    else if (family == 6) inet_ntop(AF_INET6, bytes.data(), out, sizeof out);
+    if (family == 4)
+        inet_ntop(AF_INET, bytes.data(), out, sizeof out);
+    else if (family == 6)
+        inet_ntop(AF_INET6, bytes.data(), out, sizeof out);
     return out;
 }
 
@@ -68,6 +70,8 @@ bool IpNet::contains(const IpAddr& a) const {
     return (addr.bytes[full] & mask) == (a.bytes[full] & mask);
 }
 
-std::string IpNet::to_string() const { return addr.to_string() + "/" + std::to_string(prefix); }
+std::string IpNet::to_string() const {
+    return addr.to_string() + "/" + std::to_string(prefix);
+}
 
 }  // namespace sensor::fields

@@ -10,8 +10,10 @@ namespace {
 std::string strftime_ns(uint64_t ts_ns, bool local, const char* fmt, const char* suffix) {
     time_t secs = static_cast<time_t>(ts_ns / 1000000000ULL);
     struct tm tm {};
-    if (local) localtime_r(&secs, &tm);
-    else gmtime_r(&secs, &tm);
+    if (local)
+        localtime_r(&secs, &tm);
+    else
+        gmtime_r(&secs, &tm);
     char buf[64];
     size_t n = strftime(buf, sizeof buf, fmt, &tm);
     char ns[32];
@@ -22,7 +24,9 @@ std::string strftime_ns(uint64_t ts_ns, bool local, const char* fmt, const char*
 
 }  // namespace
 
-std::string format_local_time(uint64_t ts_ns) { return strftime_ns(ts_ns, true, "%H:%M:%S", ""); }
+std::string format_local_time(uint64_t ts_ns) {
+    return strftime_ns(ts_ns, true, "%H:%M:%S", "");
+}
 std::string format_iso8601_offset(uint64_t ts_ns) {
     return strftime_ns(ts_ns, false, "%Y-%m-%dT%H:%M:%S", "+0000");
 }

@@ -7,7 +7,9 @@
 namespace sensor::output {
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // After '%': the longest prefix that compiles to a field or transformer (Falco retries with
 // shorter input, so `%proc.name.` is proc.name followed by a literal '.').
@@ -55,8 +57,8 @@ OutputTemplate compile_output(std::string_view format) {
         if (i >= format.size() || !is_alpha(format[i]))
             throw std::runtime_error("empty formatting token");
         if (format.substr(i, 14) == "container.info" &&
-            (i + 14 >= format.size() || !(is_alpha(format[i + 14]) || format[i + 14] == '.' ||
-                                          format[i + 14] == '_'))) {
+            (i + 14 >= format.size() ||
+             !(is_alpha(format[i + 14]) || format[i + 14] == '.' || format[i + 14] == '_'))) {
             t.used_container_info = true;
             i += 14;
             continue;
@@ -112,8 +114,10 @@ void OutputTemplate::render(const fields::Event& ev, std::string& out) const {
         if (!append_operand_text(*t.operand, ev, out)) out += "<NA>";
         if (t.width) {
             size_t len = out.size() - start;
-            if (len > t.width) out.resize(start + t.width);
-            else out.append(t.width - len, ' ');
+            if (len > t.width)
+                out.resize(start + t.width);
+            else
+                out.append(t.width - len, ' ');
         }
     }
 }
@@ -131,8 +135,10 @@ void OutputTemplate::add_fields_json(const fields::Event& ev, nlohmann::json& ou
             def.type == FieldType::Ip || def.type == FieldType::Net ||
             def.type == FieldType::Bytes) {
             std::string text;
-            if (append_operand_text(op, ev, text)) slot = std::move(text);
-            else slot = nullptr;
+            if (append_operand_text(op, ev, text))
+                slot = std::move(text);
+            else
+                slot = nullptr;
             continue;
         }
         if (!op.get(ev, 0, v)) {
@@ -140,9 +146,15 @@ void OutputTemplate::add_fields_json(const fields::Event& ev, nlohmann::json& ou
             continue;
         }
         switch (def.type) {
-            case FieldType::Int64: slot = v.i64; break;
-            case FieldType::Bool: slot = v.b; break;
-            default: slot = v.u64; break;
+            case FieldType::Int64:
+                slot = v.i64;
+                break;
+            case FieldType::Bool:
+                slot = v.b;
+                break;
+            default:
+                slot = v.u64;
+                break;
         }
     }
 }

@@ -55,14 +55,29 @@ std::string quote_value(const std::string& v) {
     std::string out = "\"";
     for (char c : v) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default: out += c;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            default:
+                out += c;
         }
     }
     return out + "\"";
@@ -128,9 +143,12 @@ std::string to_string(const Node& n) {
             std::string out = to_string(n.lhs) + " " + n.op + " ";
             if (!n.modifier.empty()) out += n.modifier + " ";
             switch (n.rhs.kind) {
-                case Rhs::Kind::Value: return out + quote_value(n.rhs.value);
-                case Rhs::Kind::List: return out + list_to_string(n.rhs.items);
-                case Rhs::Kind::ListRef: return out + n.rhs.list_name;
+                case Rhs::Kind::Value:
+                    return out + quote_value(n.rhs.value);
+                case Rhs::Kind::List:
+                    return out + list_to_string(n.rhs.items);
+                case Rhs::Kind::ListRef:
+                    return out + n.rhs.list_name;
                 case Rhs::Kind::Operand:
                     if (n.rhs.is_val) return out + "val(" + to_string(n.rhs.operand[0]) + ")";
                     return out + to_string(n.rhs.operand[0]);

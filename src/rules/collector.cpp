@@ -29,9 +29,15 @@ T* lookup(std::vector<T>& v, std::unordered_map<std::string, size_t>& ids, const
 
 }  // namespace
 
-ListDef* Collector::find_list(const std::string& n) { return lookup(lists_, list_ids_, n); }
-MacroDef* Collector::find_macro(const std::string& n) { return lookup(macros_, macro_ids_, n); }
-RuleDef* Collector::find_rule(const std::string& n) { return lookup(rules_, rule_ids_, n); }
+ListDef* Collector::find_list(const std::string& n) {
+    return lookup(lists_, list_ids_, n);
+}
+MacroDef* Collector::find_macro(const std::string& n) {
+    return lookup(macros_, macro_ids_, n);
+}
+RuleDef* Collector::find_rule(const std::string& n) {
+    return lookup(rules_, rule_ids_, n);
+}
 
 void Collector::add_list(ListDecl d, std::vector<Diagnostic>& warnings) {
     size_t index = next_index();
@@ -94,10 +100,17 @@ void Collector::add_macro(MacroDecl d, std::vector<Diagnostic>& warnings) {
 namespace {
 
 const std::set<std::string> kAppendable = {"condition", "output", "desc", "tags", "exceptions"};
-const std::set<std::string> kReplaceable = {"condition", "output",     "desc",
-                                            "priority",  "capture",    "capture_duration",
-                                            "tags",      "exceptions", "enabled",
-                                            "warn_evttypes", "skip-if-unknown-filter"};
+const std::set<std::string> kReplaceable = {"condition",
+                                            "output",
+                                            "desc",
+                                            "priority",
+                                            "capture",
+                                            "capture_duration",
+                                            "tags",
+                                            "exceptions",
+                                            "enabled",
+                                            "warn_evttypes",
+                                            "skip-if-unknown-filter"};
 
 bool decl_has(const RuleDecl& d, const std::string& key) {
     if (key == "condition") return d.condition.has_value();
@@ -130,35 +143,51 @@ void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDe
                      "', only values",
                  e.loc, "rule", d.name);
         if (e.values.empty())
-            warnings.push_back(make_diag(false, "LOAD_APPEND_NO_VALUES",
-                                         "Overriding/appending exception '" + e.name +
-                                             "' with no values",
-                                         e.loc, "rule", d.name));
+            warnings.push_back(
+                make_diag(false, "LOAD_APPEND_NO_VALUES",
+                          "Overriding/appending exception '" + e.name + "' with no values", e.loc,
+                          "rule", d.name));
         for (auto& row : e.values) same->values.push_back(std::move(row));
     }
 }
 
 void apply_replace(RuleDef& r, RuleDecl& d, const std::string& key) {
-    if (key == "condition") r.condition = std::move(*d.condition);
-    else if (key == "output") r.output = std::move(*d.output);
-    else if (key == "desc") r.desc = *d.desc;
-    else if (key == "priority") r.priority = *d.priority;
-    else if (key == "tags") r.tags = *d.tags;
-    else if (key == "exceptions") r.exceptions = std::move(*d.exceptions);
-    else if (key == "enabled") r.enabled = *d.enabled;
-    else if (key == "warn_evttypes") r.warn_evttypes = *d.warn_evttypes;
-    else if (key == "skip-if-unknown-filter") r.skip_if_unknown_filter = *d.skip_if_unknown_filter;
-    else if (key == "capture") r.capture = *d.capture;
-    else if (key == "capture_duration") r.capture_duration = *d.capture_duration;
+    if (key == "condition")
+        r.condition = std::move(*d.condition);
+    else if (key == "output")
+        r.output = std::move(*d.output);
+    else if (key == "desc")
+        r.desc = *d.desc;
+    else if (key == "priority")
+        r.priority = *d.priority;
+    else if (key == "tags")
+        r.tags = *d.tags;
+    else if (key == "exceptions")
+        r.exceptions = std::move(*d.exceptions);
+    else if (key == "enabled")
+        r.enabled = *d.enabled;
+    else if (key == "warn_evttypes")
+        r.warn_evttypes = *d.warn_evttypes;
+    else if (key == "skip-if-unknown-filter")
+        r.skip_if_unknown_filter = *d.skip_if_unknown_filter;
+    else if (key == "capture")
+        r.capture = *d.capture;
+    else if (key == "capture_duration")
+        r.capture_duration = *d.capture_duration;
 }
 
 void apply_append(RuleDef& r, RuleDecl& d, const std::string& key,
                   std::vector<Diagnostic>& warnings) {
-    if (key == "condition") r.condition.append(*d.condition);
-    else if (key == "output") r.output.append(*d.output);
-    else if (key == "desc") r.desc += " " + *d.desc;
-    else if (key == "tags") r.tags.insert(d.tags->begin(), d.tags->end());
-    else if (key == "exceptions") append_exceptions(r, *d.exceptions, d, warnings);
+    if (key == "condition")
+        r.condition.append(*d.condition);
+    else if (key == "output")
+        r.output.append(*d.output);
+    else if (key == "desc")
+        r.desc += " " + *d.desc;
+    else if (key == "tags")
+        r.tags.insert(d.tags->begin(), d.tags->end());
+    else if (key == "exceptions")
+        append_exceptions(r, *d.exceptions, d, warnings);
 }
 
 }  // namespace
@@ -170,8 +199,8 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
         return it == d.key_locs.end() ? d.loc : it->second;
     };
     if (d.append && d.has_override)
-        fail("LOAD_ERR_YAML_VALIDATE", "Keys 'override' and 'append: true' cannot be used together.",
-             d.loc, "rule", d.name);
+        fail("LOAD_ERR_YAML_VALIDATE",
+             "Keys 'override' and 'append: true' cannot be used together.", d.loc, "rule", d.name);
     RuleDef* prev = find_rule(d.name);
     auto check_source = [&]() {
         if (prev && d.source && !d.source->empty() && *d.source != prev->source)
@@ -189,8 +218,8 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
                  "already exists",
                  d.loc, "rule", d.name);
         check_source();
-        for (const char* key : {"priority", "capture", "capture_duration", "warn_evttypes",
-                                "skip-if-unknown-filter"})
+        for (const char* key :
+             {"priority", "capture", "capture_duration", "warn_evttypes", "skip-if-unknown-filter"})
             if (decl_has(d, key))
                 fail("LOAD_ERR_YAML_VALIDATE",
                      std::string("Key '") + key + "' cannot be appended to, use 'replace' instead",
@@ -239,8 +268,10 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
         }
         check_source();
         for (const auto& [key, op] : d.override_ops) {
-            if (op == "append") apply_append(*prev, d, key, warnings);
-            else apply_replace(*prev, d, key);
+            if (op == "append")
+                apply_append(*prev, d, key, warnings);
+            else
+                apply_replace(*prev, d, key);
         }
         return;
     }
@@ -248,8 +279,8 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
     bool full = d.condition || d.output || d.desc || d.priority;
     if (!full) {
         if (!d.enabled)
-            fail("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'condition'", d.loc,
-                 "rule", d.name);
+            fail("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'condition'", d.loc, "rule",
+                 d.name);
         if (!prev)
             fail("LOAD_ERR_VALIDATE",
                  "Rule has 'enabled' key but no rule by that name already exists", d.loc, "rule",

@@ -109,7 +109,7 @@ struct MacroDecl {
 };
 
 class Collector {
-public:
+  public:
     void add_list(ListDecl d, std::vector<Diagnostic>& warnings);
     void add_macro(MacroDecl d, std::vector<Diagnostic>& warnings);
     void add_rule(RuleDecl d, std::vector<Diagnostic>& warnings);
@@ -122,7 +122,7 @@ public:
     MacroDef* find_macro(const std::string& n);
     RuleDef* find_rule(const std::string& n);
 
-private:
+  private:
     std::vector<ListDef> lists_;
     std::vector<MacroDef> macros_;
     std::vector<RuleDef> rules_;

@@ -5,8 +5,12 @@
 namespace sensor::rules {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_delim(char c) { return is_blank(c) || c == '(' || c == ')' || c == ',' || c == '='; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+bool is_delim(char c) {
+    return is_blank(c) || c == '(' || c == ')' || c == ',' || c == '=';
+}
 
 }  // namespace
 
@@ -38,8 +42,10 @@ bool substitute_list(std::string& cond, const std::string& name,
         while (start > 0 && is_blank(cond[start - 1])) --start;
         while (end < cond.size() && is_blank(cond[end])) ++end;
         if (joined.empty()) {
-            if (start > 0 && cond[start - 1] == ',') --start;
-            else if (end < cond.size() && cond[end] == ',') ++end;
+            if (start > 0 && cond[start - 1] == ',')
+                --start;
+            else if (end < cond.size() && cond[end] == ',')
+                ++end;
         }
         std::string next = cond.substr(0, start);
         if (start > 0) next += ' ';
@@ -83,10 +89,10 @@ bool is_list_op(const std::string& op) {
 }
 
 bool valid_comp(const std::string& op) {
-    static const char* ops[] = {"=",          "==",        "!=",         "<",          "<=",
-                                ">",          ">=",        "contains",   "icontains",  "bcontains",
-                                "startswith", "bstartswith", "endswith", "glob",       "iglob",
-                                "regex",      "in",        "intersects", "pmatch"};
+    static const char* ops[] = {"=",          "==",          "!=",         "<",         "<=",
+                                ">",          ">=",          "contains",   "icontains", "bcontains",
+                                "startswith", "bstartswith", "endswith",   "glob",      "iglob",
+                                "regex",      "in",          "intersects", "pmatch"};
     for (const char* o : ops)
         if (op == o) return true;
     auto sp = op.find(' ');
@@ -136,9 +142,10 @@ std::string exceptions_condition(const RuleDef& r) {
             std::string comp = comps.empty() ? "in" : comps[0];
             if (comp != "in" && comp != "pmatch" && comp != "intersects" &&
                 comp.find(' ') == std::string::npos)
-                fail(r, e, "Rule exception '" + e.name +
-                               "': comps must be one of in, pmatch, intersects or a modifier "
-                               "operator when fields is a single value");
+                fail(r, e,
+                     "Rule exception '" + e.name +
+                         "': comps must be one of in, pmatch, intersects or a modifier "
+                         "operator when fields is a single value");
             if (!valid_comp(comp))
                 fail(r, e, "Rule exception '" + e.name + "' has invalid comp '" + comp + "'");
             if (e.values.empty()) continue;
@@ -152,8 +159,10 @@ std::string exceptions_condition(const RuleDef& r) {
         }
         if (!e.comps_given) comps.assign(e.fields.size(), "=");
         if (comps.size() != e.fields.size())
-            fail(r, e, "Rule exception '" + e.name + "': fields and comps lists must have equal "
-                       "length");
+            fail(r, e,
+                 "Rule exception '" + e.name +
+                     "': fields and comps lists must have equal "
+                     "length");
         for (const auto& cmp : comps)
             if (!valid_comp(cmp))
                 fail(r, e, "Rule exception '" + e.name + "' has invalid comp '" + cmp + "'");
@@ -161,13 +170,15 @@ std::string exceptions_condition(const RuleDef& r) {
         std::string rows;
         for (const auto& row : e.values) {
             if (row.size() != e.fields.size())
-                fail(r, e, "Exception '" + e.name + "' has a value row with " +
-                               std::to_string(row.size()) + " values, but " +
-                               std::to_string(e.fields.size()) + " fields");
+                fail(r, e,
+                     "Exception '" + e.name + "' has a value row with " +
+                         std::to_string(row.size()) + " values, but " +
+                         std::to_string(e.fields.size()) + " fields");
             std::string clause;
             for (size_t i = 0; i < row.size(); ++i) {
                 if (i) clause += " and ";
-                clause += e.fields[i] + " " + comps[i] + " " + render_value(row[i], is_list_op(comps[i]));
+                clause +=
+                    e.fields[i] + " " + comps[i] + " " + render_value(row[i], is_list_op(comps[i]));
             }
             if (!rows.empty()) rows += " or ";
             rows += "(" + clause + ")";

@@ -18,7 +18,9 @@ bool FileReport::has_warnings() const {
                        [](const Diagnostic& d) { return !d.error; });
 }
 
-std::string engine_version() { return kEngineVersion.str(); }
+std::string engine_version() {
+    return kEngineVersion.str();
+}
 
 namespace {
 
@@ -86,9 +88,11 @@ LoadResult load(const std::vector<std::shared_ptr<SourceFile>>& files,
     res.list_count = collector.lists().size();
     res.required_engine_version = state.required_engine_version.str();
     for (auto& f : res.files)
-        std::stable_sort(f.diagnostics.begin(), f.diagnostics.end(),
-                         [](const Diagnostic& a, const Diagnostic& b) { return a.error > b.error; });
-    if (files.empty()) res.ruleset = std::make_shared<engine::Ruleset>(), res.ruleset->build_index();
+        std::stable_sort(
+            f.diagnostics.begin(), f.diagnostics.end(),
+            [](const Diagnostic& a, const Diagnostic& b) { return a.error > b.error; });
+    if (files.empty())
+        res.ruleset = std::make_shared<engine::Ruleset>(), res.ruleset->build_index();
     return res;
 }
 
@@ -107,7 +111,8 @@ LoadResult load_rules_contents(const std::vector<RulesInput>& inputs, const Load
     std::vector<std::shared_ptr<SourceFile>> files;
     std::vector<Diagnostic> errors(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
-        files.push_back(std::make_shared<SourceFile>(SourceFile{inputs[i].name, inputs[i].content}));
+        files.push_back(
+            std::make_shared<SourceFile>(SourceFile{inputs[i].name, inputs[i].content}));
         errors[i].error = false;
     }
     return load(files, errors, opts);

@@ -9,27 +9,35 @@
 namespace sensor::rules {
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_ident_char(char c) {
+    return is_alpha(c) || is_digit(c) || c == '_';
+}
 bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 // lex_blank's set; \f and \v are deliberately absent (they only count after `not`).
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\b' || c == '\r' || c == '\n'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\b' || c == '\r' || c == '\n';
+}
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 bool is_bare_char(char c) {
-    return !(c == '(' || c == ')' || c == '"' || c == '\'' || is_space(c) || c == '=' ||
-             c == ',' || c == '\0');
+    return !(c == '(' || c == ')' || c == '"' || c == '\'' || is_space(c) || c == '=' || c == ',' ||
+             c == '\0');
 }
 bool is_field_arg_bare_char(char c) {
     return !(c == '[' || c == ']' || c == '"' || c == '\'' || is_space(c) || c == '\0');
 }
 
-constexpr std::array<std::string_view, 7> kTransformers = {"tolower", "toupper", "b64",
-                                                          "basename", "len", "join", "concat"};
+constexpr std::array<std::string_view, 7> kTransformers = {
+    "tolower", "toupper", "b64", "basename", "len", "join", "concat"};
 
 // Operators in the order they are tried; `needs_blank` marks the word operators.
 struct OpSpec {
@@ -38,16 +46,16 @@ struct OpSpec {
     bool needs_blank;
 };
 constexpr std::array<OpSpec, 20> kOps = {{
-    {"exists", OpSpec::Unary, false},    {"<=", OpSpec::Num, false},
-    {"<", OpSpec::Num, false},           {">=", OpSpec::Num, false},
-    {">", OpSpec::Num, false},           {"==", OpSpec::Str, false},
-    {"=", OpSpec::Str, false},           {"!=", OpSpec::Str, false},
-    {"glob", OpSpec::Str, true},         {"iglob", OpSpec::Str, true},
-    {"contains", OpSpec::Str, true},     {"icontains", OpSpec::Str, true},
-    {"bcontains", OpSpec::Str, true},    {"startswith", OpSpec::Str, true},
-    {"bstartswith", OpSpec::Str, true},  {"endswith", OpSpec::Str, true},
-    {"regex", OpSpec::Str, true},        {"intersects", OpSpec::List, false},
-    {"in", OpSpec::List, false},         {"pmatch", OpSpec::List, false},
+    {"exists", OpSpec::Unary, false},   {"<=", OpSpec::Num, false},
+    {"<", OpSpec::Num, false},          {">=", OpSpec::Num, false},
+    {">", OpSpec::Num, false},          {"==", OpSpec::Str, false},
+    {"=", OpSpec::Str, false},          {"!=", OpSpec::Str, false},
+    {"glob", OpSpec::Str, true},        {"iglob", OpSpec::Str, true},
+    {"contains", OpSpec::Str, true},    {"icontains", OpSpec::Str, true},
+    {"bcontains", OpSpec::Str, true},   {"startswith", OpSpec::Str, true},
+    {"bstartswith", OpSpec::Str, true}, {"endswith", OpSpec::Str, true},
+    {"regex", OpSpec::Str, true},       {"intersects", OpSpec::List, false},
+    {"in", OpSpec::List, false},        {"pmatch", OpSpec::List, false},
 }};
 
 constexpr const char* kOpList =
@@ -56,7 +64,7 @@ constexpr const char* kOpList =
     "'intersects', 'in', 'pmatch'";
 
 class Parser {
-public:
+  public:
     Parser(std::string_view text, uint32_t max_depth) : s_(text), max_depth_(max_depth) {}
 
     ast::NodePtr parse_all() {
@@ -78,7 +86,7 @@ public:
         return pos_;
     }
 
-private:
+  private:
     std::string_view s_;
     size_t pos_ = 0;
     uint32_t depth_ = 0;
@@ -104,9 +112,7 @@ private:
         ~DepthGuard() { --p.depth_; }
     };
 
-    char peek(size_t ahead = 0) const {
-        return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0';
-    }
+    char peek(size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
     bool at_end() const { return pos_ >= s_.size(); }
     bool lex_blanks() {
         size_t start = pos_;
@@ -341,8 +347,9 @@ private:
             }
             return a;
         }
-        fail("expected a field, transformer, quoted string, number or list as transformer "
-             "argument");
+        fail(
+            "expected a field, transformer, quoted string, number or list as transformer "
+            "argument");
     }
 
     // HexNumber | Number; returns matched length (0 if none) without consuming.
@@ -491,10 +498,10 @@ private:
                 return false;
             }
             size_t id = match_identifier(pos_);
-            bool list_next = peek() == '(' ||
-                             (id && !(is_keyword(s_.substr(pos_, id)) &&
-                                      (is_blank(peek(id)) || peek(id) == '(' ||
-                                       pos_ + id == s_.size())));
+            bool list_next =
+                peek() == '(' ||
+                (id && !(is_keyword(s_.substr(pos_, id)) &&
+                         (is_blank(peek(id)) || peek(id) == '(' || pos_ + id == s_.size())));
             if (!list_next) {
                 pos_ = save;
                 return false;
@@ -569,14 +576,30 @@ std::string unescape_quoted(std::string_view body, char quote) {
         if (i + 1 >= body.size()) throw std::invalid_argument("unterminated escape sequence");
         char e = body[++i];
         switch (e) {
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case '\\': out += '\\'; break;
-            case '/': out += '/'; break;
-            case ' ': out += '\\'; break;  // legacy: "\ " is a lone backslash
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
+            case 'n':
+                out += '\n';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '/':
+                out += '/';
+                break;
+            case ' ':
+                out += '\\';
+                break;  // legacy: "\ " is a lone backslash
             case '"':
                 if (quote != '"')
                     throw std::invalid_argument("unsupported string escape sequence: \\\"");

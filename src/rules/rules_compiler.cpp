@@ -22,7 +22,7 @@ struct ParsedMacro {
 };
 
 class RulesCompiler {
-public:
+  public:
     RulesCompiler(Collector& c, const LoadOptions& o, std::vector<Diagnostic>& w)
         : col_(c), opts_(o), warnings_(w) {}
 
@@ -51,13 +51,13 @@ public:
         for (const auto& l : col_.lists())
             if (!l.used)
                 warnings_.push_back(make_diag(false, "LOAD_UNUSED_LIST",
-                                              "List not referred to by any other rule/macro",
-                                              l.loc, "list", l.name));
+                                              "List not referred to by any other rule/macro", l.loc,
+                                              "list", l.name));
         rs_->build_index();
         return rs_;
     }
 
-private:
+  private:
     Collector& col_;
     const LoadOptions& opts_;
     std::vector<Diagnostic>& warnings_;
@@ -80,9 +80,8 @@ private:
                                  uint32_t offset) {
         if (offset < substituted.size()) {
             size_t end = substituted.find_first_of(" \t\r\n(),=", offset);
-            std::string token = substituted.substr(offset, end == std::string::npos
-                                                               ? std::string::npos
-                                                               : end - offset);
+            std::string token = substituted.substr(
+                offset, end == std::string::npos ? std::string::npos : end - offset);
             if (token.empty() && offset < substituted.size()) token = substituted.substr(offset, 1);
             size_t at = token.empty() ? std::string::npos : original.text.find(token);
             if (at != std::string::npos) return original.locate(at);
@@ -107,8 +106,8 @@ private:
             return parse_condition(text);
         } catch (const ParseError& e) {
             Location loc = locate_parse_error(cond, e.offset(), text != cond.text);
-            throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_CONDITION", e.what(), loc, kind,
-                                      name));
+            throw LoadError(
+                make_diag(true, "LOAD_ERR_COMPILE_CONDITION", e.what(), loc, kind, name));
         }
     }
 
@@ -157,11 +156,9 @@ private:
                               const LocatedText& cond, const std::string& text,
                               const std::string& kind, const std::string& name) {
         for (const auto& w : ws)
-            warnings_.push_back(make_diag(false,
-                                          w.deprecated ? "LOAD_DEPRECATED_ITEM"
-                                                       : "LOAD_COMPILE_CONDITION",
-                                          w.message, locate_token(cond, text, w.offset), kind,
-                                          name));
+            warnings_.push_back(
+                make_diag(false, w.deprecated ? "LOAD_DEPRECATED_ITEM" : "LOAD_COMPILE_CONDITION",
+                          w.message, locate_token(cond, text, w.offset), kind, name));
     }
 
     const engine::FilterNode* compile_macro(const std::string& name, const std::string& rule) {
@@ -178,26 +175,24 @@ private:
         ref->macro_name = name;
         compiled_macros_[name] = ref;
         std::vector<engine::CompileWarning> ws;
-        engine::FilterBuilder b(rs_->arena, [&](const std::string& n, uint32_t) {
-            return compile_macro(n, rule);
-        });
+        engine::FilterBuilder b(
+            rs_->arena, [&](const std::string& n, uint32_t) { return compile_macro(n, rule); });
         try {
             ref->target = b.build(*parsed_[idx].ast, ws);
         } catch (const engine::CompileError& e) {
             compiled_macros_.erase(name);
-            throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_CONDITION",
-                                      std::string(e.what()) + " (macro used by rule '" + rule +
-                                          "')",
-                                      locate_token(m.condition, parsed_[idx].text, e.offset()),
-                                      "macro", m.name));
+            throw LoadError(make_diag(
+                true, "LOAD_ERR_COMPILE_CONDITION",
+                std::string(e.what()) + " (macro used by rule '" + rule + "')",
+                locate_token(m.condition, parsed_[idx].text, e.offset()), "macro", m.name));
         }
         add_compile_warnings(ws, m.condition, parsed_[idx].text, "macro", m.name);
         return ref;
     }
 
     static bool is_unknown_filter_error(const std::string& msg) {
-        for (const char* s : {"nonexistent field", "invalid formatting token",
-                              "unknown event type", "unknown filter:"})
+        for (const char* s : {"nonexistent field", "invalid formatting token", "unknown event type",
+                              "unknown filter:"})
             if (msg.find(s) != std::string::npos) return true;
         return false;
     }
@@ -249,9 +244,8 @@ private:
         out.tags.assign(r.tags.begin(), r.tags.end());
         out.condition = text;
         std::vector<engine::CompileWarning> ws;
-        engine::FilterBuilder b(rs_->arena, [&](const std::string& n, uint32_t) {
-            return compile_macro(n, r.name);
-        });
+        engine::FilterBuilder b(
+            rs_->arena, [&](const std::string& n, uint32_t) { return compile_macro(n, r.name); });
         try {
             out.filter = b.build(*tree, ws);
         } catch (const engine::CompileError& e) {
@@ -282,8 +276,7 @@ private:
                 size_t at = r.output.text.find(tok);
                 if (at != std::string::npos) loc = r.output.locate(at);
             }
-            throw LoadError(
-                make_diag(true, "LOAD_ERR_COMPILE_OUTPUT", msg, loc, "rule", r.name));
+            throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_OUTPUT", msg, loc, "rule", r.name));
         }
         if (out.output.used_container_info)
             warnings_.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",

@@ -5,7 +5,9 @@
 namespace sensor::rules {
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // Walks the raw YAML scalar starting at `start` alongside its parsed value and returns the raw
 // position of value byte `k`. Folding (newline+indent -> space), block indentation and escapes

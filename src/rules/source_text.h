@@ -17,7 +17,7 @@ struct SourceFile {
 
 struct Location {
     std::shared_ptr<const SourceFile> file;
-    size_t pos = 0;  // byte offset of the node in the file
+    size_t pos = 0;              // byte offset of the node in the file
     uint32_t line = 0, col = 0;  // 1-based
 };
 

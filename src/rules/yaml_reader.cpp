@@ -153,8 +153,8 @@ void read_engine_version(Ctx& c, Item& it) {
     if (std::regex_match(s, int_re)) s = "0." + s + ".0";
     std::smatch m;
     if (!std::regex_match(s, m, semver_re))
-        fail(c, "LOAD_ERR_YAML_VALIDATE", "Unable to parse engine version '" + s + "' as a semver string",
-             *v);
+        fail(c, "LOAD_ERR_YAML_VALIDATE",
+             "Unable to parse engine version '" + s + "' as a semver string", *v);
     EngineVersion req{std::stoul(m[1]), std::stoul(m[2]), std::stoul(m[3])};
     if (req.major != kEngineVersion.major || !(req <= kEngineVersion))
         fail(c, "LOAD_ERR_VALIDATE",
@@ -218,8 +218,8 @@ void read_list(Ctx& c, Item& it) {
     d.append = it.boolean("append").value_or(false);
     auto ov = it.overrides(d.has_override);
     if (d.append && d.has_override)
-        fail(c, "LOAD_ERR_YAML_VALIDATE", "Keys 'override' and 'append: true' cannot be used together.",
-             it.node);
+        fail(c, "LOAD_ERR_YAML_VALIDATE",
+             "Keys 'override' and 'append: true' cannot be used together.", it.node);
     for (const auto& [k, op] : ov) {
         if (k != "items")
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a list",
@@ -252,8 +252,8 @@ void read_macro(Ctx& c, Item& it) {
     d.append = it.boolean("append").value_or(false);
     auto ov = it.overrides(d.has_override);
     if (d.append && d.has_override)
-        fail(c, "LOAD_ERR_YAML_VALIDATE", "Keys 'override' and 'append: true' cannot be used together.",
-             it.node);
+        fail(c, "LOAD_ERR_YAML_VALIDATE",
+             "Keys 'override' and 'append: true' cannot be used together.", it.node);
     for (const auto& [k, op] : ov) {
         if (k != "condition")
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a macro",
@@ -284,8 +284,10 @@ ExceptionDef read_exception(Ctx& c, const YNode& e) {
     }
     if (const YNode* cm = it.get("comps")) {
         x.comps_given = true;
-        if (cm->IsScalar()) x.comps.push_back(cm->Scalar());
-        else x.comps = it.scalar_seq(*cm, "comps");
+        if (cm->IsScalar())
+            x.comps.push_back(cm->Scalar());
+        else
+            x.comps = it.scalar_seq(*cm, "comps");
     }
     if (const YNode* v = it.get("values")) {
         if (!v->IsSequence() && !v->IsNull())

@@ -11,7 +11,7 @@ namespace sensor::rules {
 namespace {
 
 class TreeBuilder : public YAML::EventHandler {
-public:
+  public:
     YNodePtr root;
     size_t events = 0;
 
@@ -46,7 +46,7 @@ public:
     }
     void OnMapEnd() override { close(); }
 
-private:
+  private:
     struct Open {
         std::shared_ptr<YNode> node;
         YNodePtr pending_key;
@@ -113,10 +113,10 @@ std::vector<YNodePtr> parse_yaml_documents(const std::string& content) {
 }
 
 bool parse_yaml_bool(const std::string& s, bool& out) {
-    static const char* truthy[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
-                                   "on", "On", "ON"};
-    static const char* falsy[] = {"n", "N", "no", "No", "NO", "false", "False", "FALSE",
-                                  "off", "Off", "OFF"};
+    static const char* truthy[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                   "True", "TRUE", "on",  "On",  "ON"};
+    static const char* falsy[] = {"n",     "N",     "no",  "No",  "NO", "false",
+                                  "False", "FALSE", "off", "Off", "OFF"};
     for (const char* t : truthy)
         if (s == t) return out = true, true;
     for (const char* f : falsy)

@@ -22,7 +22,7 @@ struct YNode {
     Kind kind = Kind::Null;
     YAML::Mark mark;
     std::string scalar;
-    std::vector<YNodePtr> items;                     // Sequence
+    std::vector<YNodePtr> items;                       // Sequence
     std::vector<std::pair<YNodePtr, YNodePtr>> pairs;  // Map, in file order
 
     bool IsNull() const { return kind == Kind::Null; }

@@ -12,7 +12,8 @@ using namespace sensor;
 namespace {
 
 const std::string kStable = std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml";
-const std::string kIncubating = std::string(SENSOR_SHARED_DIR) + "/rules/falco-incubating_rules.yaml";
+const std::string kIncubating =
+    std::string(SENSOR_SHARED_DIR) + "/rules/falco-incubating_rules.yaml";
 
 size_t errors(const rules::LoadResult& r) {
     size_t n = 0;

@@ -17,10 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     (void)sensor::rules::ast::to_string(*tree);
     sensor::engine::FilterArena arena;
-    sensor::engine::FilterBuilder b(arena, [](const std::string& name, uint32_t off)
-                                               -> const sensor::engine::FilterNode* {
-        throw sensor::engine::CompileError("no macros here: " + name, off);
-    });
+    sensor::engine::FilterBuilder b(
+        arena, [](const std::string& name, uint32_t off) -> const sensor::engine::FilterNode* {
+            throw sensor::engine::CompileError("no macros here: " + name, off);
+        });
     std::vector<sensor::engine::CompileWarning> warnings;
     try {
         b.build(*tree, warnings);

@@ -35,8 +35,8 @@ inline bool parses(const std::string& text) {
 }
 
 // The parse error message, or "" when the text parses.
-inline std::string parse_error(const std::string& text, uint32_t max_depth =
-                                                             sensor::rules::kMaxConditionDepth) {
+inline std::string parse_error(const std::string& text,
+                               uint32_t max_depth = sensor::rules::kMaxConditionDepth) {
     try {
         sensor::rules::parse_condition(text, max_depth);
         return "";
@@ -78,9 +78,8 @@ struct Compiled {
         ref->macro_name = name;
         macro_nodes[name] = ref;
         asts.push_back(sensor::rules::parse_condition(t->second));
-        engine::FilterBuilder b(arena, [this](const std::string& n, uint32_t off) {
-            return resolve(n, off);
-        });
+        engine::FilterBuilder b(
+            arena, [this](const std::string& n, uint32_t off) { return resolve(n, off); });
         ref->target = b.build(*asts.back(), warnings);
         return ref;
     }
@@ -100,9 +99,8 @@ inline std::unique_ptr<Compiled> compile_or_throw(
     auto c = std::make_unique<Compiled>();
     c->macro_text = macros;
     c->asts.push_back(sensor::rules::parse_condition(text));
-    engine::FilterBuilder b(c->arena, [p = c.get()](const std::string& n, uint32_t off) {
-        return p->resolve(n, off);
-    });
+    engine::FilterBuilder b(
+        c->arena, [p = c.get()](const std::string& n, uint32_t off) { return p->resolve(n, off); });
     c->root = b.build(*c->asts.front(), c->warnings);
     return c;
 }
@@ -130,7 +128,9 @@ inline std::string compile_error(const std::string& text,
     }
 }
 
-inline bool compiles(const std::string& text) { return compile_error(text).empty(); }
+inline bool compiles(const std::string& text) {
+    return compile_error(text).empty();
+}
 
 // Warnings emitted while compiling.
 inline std::vector<std::string> warnings_of(const std::string& text) {
@@ -166,7 +166,9 @@ inline size_t type_count_of(const std::string& text,
     return engine::count_types(engine::event_types_of(*c->root));
 }
 
-inline uint16_t type_id(const char* name) { return events::event_type_id(name).value(); }
+inline uint16_t type_id(const char* name) {
+    return events::event_type_id(name).value();
+}
 
 // A small process tree and a few fds, as state a condition can read:
 // systemd(1) -> sshd(100) -> bash(200) -> cat(300); the event is an openat of /etc/shadow by
@@ -266,6 +268,7 @@ inline std::optional<bool> eval(const std::string& text, const fields::Event& ev
 }  // namespace cond_test
 
 // EXPECT that a condition compiles and evaluates to true/false on an event.
-#define EXPECT_MATCH(cond, ev) EXPECT_EQ(::cond_test::eval((cond), (ev)), std::optional<bool>(true)) << (cond)
+#define EXPECT_MATCH(cond, ev) \
+    EXPECT_EQ(::cond_test::eval((cond), (ev)), std::optional<bool>(true)) << (cond)
 #define EXPECT_NO_MATCH(cond, ev) \
     EXPECT_EQ(::cond_test::eval((cond), (ev)), std::optional<bool>(false)) << (cond)

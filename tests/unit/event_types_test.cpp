@@ -10,7 +10,9 @@ using Set = std::set<std::string>;
 
 namespace {
 
-size_t all_count() { return sensor::events::event_type_count(); }
+size_t all_count() {
+    return sensor::events::event_type_count();
+}
 
 }  // namespace
 
@@ -167,7 +169,8 @@ const sensor::engine::CompiledRule* load_one(const std::string& extra, const std
 std::set<std::string> names(const sensor::engine::EventTypeMask& m) {
     std::set<std::string> out;
     for (size_t i = 0; i < m.size(); ++i)
-        if (m[i]) out.insert(std::string(sensor::events::event_type_name(static_cast<uint16_t>(i))));
+        if (m[i])
+            out.insert(std::string(sensor::events::event_type_name(static_cast<uint16_t>(i))));
     return out;
 }
 
@@ -175,21 +178,25 @@ std::set<std::string> names(const sensor::engine::EventTypeMask& m) {
 
 TEST(EventTypesLoader, RulesFromYamlGetTheSameSets) {
     sensor::rules::LoadResult res;
-    auto* r = load_one("", "evt.type in (connect, execve, accept, mmap, container) and not "
-                           "(proc.name=cat and evt.type=mmap)", res);
+    auto* r = load_one("",
+                       "evt.type in (connect, execve, accept, mmap, container) and not "
+                       "(proc.name=cat and evt.type=mmap)",
+                       res);
     ASSERT_TRUE(r);
     EXPECT_EQ(names(r->types), Set({"connect", "execve", "accept", "mmap", "container"}));
 
     sensor::rules::LoadResult res2;
-    auto* m = load_one("- macro: spawned\n  condition: evt.type in (execve, execveat)\n"
-                       "- list: shells\n  items: [bash, sh]\n",
-                       "spawned and proc.name in (shells)", res2);
+    auto* m = load_one(
+        "- macro: spawned\n  condition: evt.type in (execve, execveat)\n"
+        "- list: shells\n  items: [bash, sh]\n",
+        "spawned and proc.name in (shells)", res2);
     ASSERT_TRUE(m);
     EXPECT_EQ(names(m->types), Set({"execve", "execveat"}));
 
-    auto bad = sensor::rules::load_rules_contents(
-        {{"bad.yaml", "- rule: r\n  desc: d\n  condition: evt.type = foo\n"
-                      "  output: o\n  priority: WARNING\n"}});
+    auto bad =
+        sensor::rules::load_rules_contents({{"bad.yaml",
+                                             "- rule: r\n  desc: d\n  condition: evt.type = foo\n"
+                                             "  output: o\n  priority: WARNING\n"}});
     EXPECT_FALSE(bad.ok);
     bool found = false;
     for (const auto& f : bad.files)

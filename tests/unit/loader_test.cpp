@@ -30,7 +30,8 @@ const rules::Diagnostic* first_error(const rules::LoadResult& r) {
     return nullptr;
 }
 
-bool has_warning(const rules::LoadResult& r, const std::string& code, const std::string& name = "") {
+bool has_warning(const rules::LoadResult& r, const std::string& code,
+                 const std::string& name = "") {
     for (const auto& d : all_diags(r))
         if (!d.error && d.code == code && (name.empty() || d.item_name == name)) return true;
     return false;
@@ -112,7 +113,8 @@ TEST(Loader, PriorityParsingIsCaseInsensitiveAndAcceptsInfo) {
   desc: d
   condition: evt.type = open
   output: o
-  priority: )" + std::string(p) + "\n";
+  priority: )" + std::string(p) +
+                        "\n";
         auto r = load(y);
         EXPECT_TRUE(r.ok) << p;
     }
@@ -334,9 +336,9 @@ TEST(Loader, EngineVersion) {
     EXPECT_TRUE(load("- required_engine_version: 10\n").ok);
     auto too_new = load("- required_engine_version: 0.99.0\n");
     ASSERT_FALSE(too_new.ok);
-    EXPECT_EQ(first_error(too_new)->message,
-              "Rules require engine version 0.99.0, but engine version is " +
-                  rules::engine_version());
+    EXPECT_EQ(
+        first_error(too_new)->message,
+        "Rules require engine version 0.99.0, but engine version is " + rules::engine_version());
     EXPECT_FALSE(load("- required_engine_version: banana\n").ok);
 }
 
@@ -735,7 +737,10 @@ TEST(Diagnostics, ErrorInsideMacroPointsIntoTheMacro) {
 }
 
 TEST(Garbage, NeverCrashes) {
-    std::string binary("\x7f" "ELF\x02\x01\x01\0\0\0\0", 12);
+    std::string binary(
+        "\x7f"
+        "ELF\x02\x01\x01\0\0\0\0",
+        12);
     EXPECT_FALSE(load(binary).ok);
     EXPECT_FALSE(load("{a: 1}").ok);
     EXPECT_FALSE(load("- 1\n- 2\n").ok);
@@ -754,8 +759,9 @@ TEST(Garbage, NeverCrashes) {
     ASSERT_FALSE(r.ok);
     EXPECT_NE(first_error(r)->message.find("max depth"), std::string::npos);
     // A 1 MB condition loads (or fails) quickly without crashing.
-    std::string big = "- rule: R\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = "
-                      "open and proc.name in (";
+    std::string big =
+        "- rule: R\n  desc: d\n  output: o\n  priority: INFO\n  condition: evt.type = "
+        "open and proc.name in (";
     for (int i = 0; i < 110000; ++i) big += "name" + std::to_string(i) + ",";
     big += "last)\n";
     ASSERT_GT(big.size(), 1000000u);

@@ -318,7 +318,8 @@ TEST(OperatorsTypes, StringOnlyOperatorsOnNumbersAreErrors) {
     EXPECT_FALSE(compiles("proc.pid = val(proc.name)"));
     EXPECT_FALSE(compiles("fd.cip = val(proc.name)"));
     // Unknown fields use Falco's wording.
-    EXPECT_TRUE(error_contains("proc.nme = x", "filter_check called with nonexistent field proc.nme"));
+    EXPECT_TRUE(
+        error_contains("proc.nme = x", "filter_check called with nonexistent field proc.nme"));
 }
 
 TEST(OperatorsModifiers, OneOfAnyOfAllOf) {
@@ -383,16 +384,38 @@ TEST(OperatorsMissing, EveryComparisonIsFalse) {
     World w;
     w.ev.proc = nullptr;
     w.ev.fd = nullptr;
-    for (std::string c :
-         {"proc.name = x", "proc.name != x", "proc.name in (x)", "proc.name intersects (x)",
-          "proc.name contains a", "proc.name icontains a", "proc.name startswith c",
-          "proc.name endswith t", "proc.name glob *", "proc.name iglob *",
-          "proc.name regex \".*\"", "proc.name < 9", "proc.name > 0", "proc.name pmatch (/)",
-          "proc.name == anyof (a, b)", "proc.name != allof (a, b)", "proc.name != oneof (a, b)",
-          "proc.pid = 1", "proc.pid != 1", "proc.pid < 1", "proc.pid >= 0", "proc.pid in (1)",
-          "fd.name != /etc", "fd.name pmatch (/)", "fd.ip != 1.2.3.4", "fd.net != \"0.0.0.0/0\"",
-          "proc.name exists", "proc.aname = x", "proc.aname != x", "proc.aname[1] != x",
-          "proc.name = val(proc.exe)", "proc.name != val(proc.exe)"}) {
+    for (std::string c : {"proc.name = x",
+                          "proc.name != x",
+                          "proc.name in (x)",
+                          "proc.name intersects (x)",
+                          "proc.name contains a",
+                          "proc.name icontains a",
+                          "proc.name startswith c",
+                          "proc.name endswith t",
+                          "proc.name glob *",
+                          "proc.name iglob *",
+                          "proc.name regex \".*\"",
+                          "proc.name < 9",
+                          "proc.name > 0",
+                          "proc.name pmatch (/)",
+                          "proc.name == anyof (a, b)",
+                          "proc.name != allof (a, b)",
+                          "proc.name != oneof (a, b)",
+                          "proc.pid = 1",
+                          "proc.pid != 1",
+                          "proc.pid < 1",
+                          "proc.pid >= 0",
+                          "proc.pid in (1)",
+                          "fd.name != /etc",
+                          "fd.name pmatch (/)",
+                          "fd.ip != 1.2.3.4",
+                          "fd.net != \"0.0.0.0/0\"",
+                          "proc.name exists",
+                          "proc.aname = x",
+                          "proc.aname != x",
+                          "proc.aname[1] != x",
+                          "proc.name = val(proc.exe)",
+                          "proc.name != val(proc.exe)"}) {
         EXPECT_NO_MATCH(c, w.ev);
     }
 }

@@ -31,13 +31,13 @@ ast::NodePtr check_of(const std::string& c) {
 }  // namespace
 
 TEST(ParserKeywords, AndOrNeedBlankOrParen) {
-    expect_accept({"a and b", "a or b", "a and(b)", "a or(b)", "(a)and(b)", "a\tand\nb",
-                   "a and\tb", "a or\rb", "a.b exists and(c.d exists)"});
+    expect_accept({"a and b", "a or b", "a and(b)", "a or(b)", "(a)and(b)", "a\tand\nb", "a and\tb",
+                   "a or\rb", "a.b exists and(c.d exists)"});
     // \b is a blank too; \f and \v are not (after and/or).
     expect_accept({"a and\bb", "a\bor\bb"});
     expect_reject({"a and\fb", "a or\vb"});
-    expect_reject({"a andb", "a orb", "a and", "a or", "and b", "or b", "a andnot b",
-                   "a and or b", "a b"});
+    expect_reject(
+        {"a andb", "a orb", "a and", "a or", "and b", "or b", "a andnot b", "a and or b", "a b"});
 }
 
 TEST(ParserKeywords, NotNeedsWhitespaceOrParen) {
@@ -101,8 +101,8 @@ TEST(ParserOperators, WordOperatorsNeedBlank) {
 
 TEST(ParserOperators, CaseSensitive) {
     expect_reject({"test.op ExIsTs", "test.op EXISTS", "test.op CONTAINS x", "test.op In (a)",
-                   "test.op IN (a)", "test.op Startswith x", "test.op PMATCH (/a)",
-                   "a AND b", "a Or b", "NOT a.b exists"});
+                   "test.op IN (a)", "test.op Startswith x", "test.op PMATCH (/a)", "a AND b",
+                   "a Or b", "NOT a.b exists"});
 }
 
 TEST(ParserOperators, MissingOrUnknownOperator) {
@@ -115,8 +115,8 @@ TEST(ParserOperators, MissingOrUnknownOperator) {
 
 TEST(ParserValues, NumericOperatorsNeedNumbers) {
     expect_accept({"test.num >= 0", "test.num > -1", "test.num < +12", "test.num <= 1.5",
-                   "test.num > 1e+10", "test.num > 1.2E-3", "test.num >= 0x1F",
-                   "test.num >= 0XaB", "test.num < 12.", "test.num > len(proc.name)"});
+                   "test.num > 1e+10", "test.num > 1.2E-3", "test.num >= 0x1F", "test.num >= 0XaB",
+                   "test.num < 12.", "test.num > len(proc.name)"});
     expect_reject({"test.num >= 0aaaaa", "test.num > !0.1222e+10", "test.num > abc",
                    "test.num > \"1\"", "test.num < 0x", "test.num >= 0xZZ", "test.num < (1)",
                    "test.num > 1e10x"});
@@ -156,12 +156,12 @@ TEST(ParserValues, Lists) {
     EXPECT_EQ(empty->rhs.kind, ast::Rhs::Kind::List);
     EXPECT_TRUE(empty->rhs.items.empty());
     expect_accept({"test.list in ( )", "test.list in (a)", "test.list in (a, b)",
-                   "test.list in ( a , b )", "test.list in (\"a b\", 'c')",
-                   "test.list in (a,\nb)", "test.list intersects (a, b)",
-                   "test.list pmatch (/a, /b)", "test.list in mylist"});
+                   "test.list in ( a , b )", "test.list in (\"a b\", 'c')", "test.list in (a,\nb)",
+                   "test.list intersects (a, b)", "test.list pmatch (/a, /b)",
+                   "test.list in mylist"});
     expect_reject({"test.list in (value,)", "test.list in (,)", "test.list in (a,,b)",
-                   "test.list in (,a)", "test.list in (a", "test.list in a b",
-                   "test.list in \"a\"", "test.list in (a b)"});
+                   "test.list in (,a)", "test.list in (a", "test.list in a b", "test.list in \"a\"",
+                   "test.list in (a b)"});
     auto q = check_of("test.list in (\"a b\", 'c', d)");
     EXPECT_EQ(q->rhs.items, (std::vector<std::string>{"a b", "c", "d"}));
     auto ref = check_of("test.list in mylist");
@@ -249,9 +249,8 @@ TEST(ParserModifiers, ModifierFollowedByListIdentifier) {
 }
 
 TEST(ParserModifiers, NotOnNumericOrListOperators) {
-    expect_reject({"test.num > oneof (1, 2)", "test.num <= anyof (1)",
-                   "test.list in oneof (a)", "test.list intersects anyof (a)",
-                   "test.list pmatch allof (/a)"});
+    expect_reject({"test.num > oneof (1, 2)", "test.num <= anyof (1)", "test.list in oneof (a)",
+                   "test.list intersects anyof (a)", "test.list pmatch allof (/a)"});
 }
 
 TEST(ParserFieldArgs, Forms) {
@@ -310,8 +309,8 @@ TEST(ParserTransformers, LeftAndRightHandSides) {
     EXPECT_TRUE(parses("tolower( proc.name ) exists"));
     EXPECT_TRUE(parses("len(proc.name) >= len(proc.pname)"));
     expect_reject({"tolower(proc.name = x", "tolower() = x", "tolower(,proc.name) = x",
-                   "tolower(proc.name,) = x", "tolower (proc.name) = x",
-                   "unknownfn(proc.name) = x", "TOLOWER(proc.name) = x"});
+                   "tolower(proc.name,) = x", "tolower (proc.name) = x", "unknownfn(proc.name) = x",
+                   "TOLOWER(proc.name) = x"});
 }
 
 TEST(ParserTransformers, ValOnTheRight) {
@@ -342,8 +341,8 @@ TEST(ParserPrecedence, NotAndOr) {
 }
 
 TEST(ParserPrecedence, ParenthesesAndWhitespace) {
-    expect_accept({"((a))", " a ", "\ta\n", "( a and b )", "(a)or(b)", "a and (b or c)",
-                   "not(a and b)"});
+    expect_accept(
+        {"((a))", " a ", "\ta\n", "( a and b )", "(a)or(b)", "a and (b or c)", "not(a and b)"});
     expect_reject({"", "   ", "()", "(a", "a)", "((a)", "a and (b", "(a or b))"});
     EXPECT_NE(parse_error("(a").find("expected a ')' token"), std::string::npos);
     EXPECT_NE(parse_error("a b").find("unexpected token after 'a'"), std::string::npos);

@@ -122,11 +122,11 @@ TEST(TransformersRhs, OnTheRightHandSide) {
 TEST(TransformersMissing, MissingInputIsMissingOutput) {
     World w;
     w.ev.proc = nullptr;
-    for (std::string c : {"tolower(proc.name) = x", "tolower(proc.name) != x",
-                          "toupper(proc.name) exists", "b64(proc.name) exists",
-                          "basename(proc.exepath) != x", "len(proc.name) = 0",
-                          "len(proc.name) >= 0", "concat(proc.name, \"x\") = x",
-                          "fd.name != tolower(proc.name)", "fd.name = tolower(proc.name)"}) {
+    for (std::string c :
+         {"tolower(proc.name) = x", "tolower(proc.name) != x", "toupper(proc.name) exists",
+          "b64(proc.name) exists", "basename(proc.exepath) != x", "len(proc.name) = 0",
+          "len(proc.name) >= 0", "concat(proc.name, \"x\") = x", "fd.name != tolower(proc.name)",
+          "fd.name = tolower(proc.name)"}) {
         EXPECT_NO_MATCH(c, w.ev);
     }
     EXPECT_MATCH("not tolower(proc.name) = x", w.ev);

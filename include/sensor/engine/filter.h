@@ -32,8 +32,25 @@ struct EvalCtx {
 };
 
 enum class CmpOp : uint8_t {
-    Eq, Ne, Lt, Le, Gt, Ge, Contains, IContains, BContains, StartsWith, BStartsWith, EndsWith,
-    Glob, IGlob, Regex, In, Intersects, PMatch, Exists,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contains,
+    IContains,
+    BContains,
+    StartsWith,
+    BStartsWith,
+    EndsWith,
+    Glob,
+    IGlob,
+    Regex,
+    In,
+    Intersects,
+    PMatch,
+    Exists,
 };
 enum class Modifier : uint8_t { None, OneOf, AnyOf, AllOf };
 
@@ -56,7 +73,7 @@ struct Check {
     PathPrefixSet paths;                       // pmatch
     PrefixTrie prefixes;                       // startswith with a list
     std::vector<std::unique_ptr<re2::RE2>> regexes;
-    std::unique_ptr<Operand> rhs;  // val(field) or transformer on the right
+    std::unique_ptr<Operand> rhs;    // val(field) or transformer on the right
     std::vector<uint8_t> type_mask;  // evt.type checks: one byte per event type id
     bool evt_type = false;
     bool syscall_only = false;  // syscall.type: missing (so false) for non-syscall events

@@ -13,12 +13,12 @@
 namespace sensor::engine {
 
 class CompileError : public std::runtime_error {
-public:
+  public:
     CompileError(const std::string& msg, uint32_t offset)
         : std::runtime_error(msg), offset_(offset) {}
     uint32_t offset() const { return offset_; }
 
-private:
+  private:
     uint32_t offset_;
 };
 
@@ -39,16 +39,17 @@ struct FilterArena {
 };
 
 class FilterBuilder {
-public:
+  public:
     // Returns the compiled body of a macro (compiling it on first use) or throws CompileError.
-    using MacroResolver = std::function<const FilterNode*(const std::string& name, uint32_t offset)>;
+    using MacroResolver =
+        std::function<const FilterNode*(const std::string& name, uint32_t offset)>;
 
     FilterBuilder(FilterArena& arena, MacroResolver resolver)
         : arena_(arena), resolver_(std::move(resolver)) {}
 
     const FilterNode* build(const rules::ast::Node& n, std::vector<CompileWarning>& warnings);
 
-private:
+  private:
     FilterArena& arena_;
     MacroResolver resolver_;
 };

@@ -18,8 +18,8 @@ struct Operand {
                         fields::Value& out);
     Fn fn = nullptr;
     fields::FieldType type = fields::FieldType::String;
-    bool multi = false;  // yields several values (any-ancestor, any_of, lists)
-    bool list = false;   // a real list (in = all, intersects = any)
+    bool multi = false;      // yields several values (any-ancestor, any_of, lists)
+    bool list = false;       // a real list (in = all, intersects = any)
     fields::FieldRef field;  // Field operands
     TransformerKind transformer = TransformerKind::None;
     std::vector<std::unique_ptr<Operand>> args;  // transformer arguments

@@ -19,26 +19,26 @@ using StringSet = std::unordered_set<std::string, StringViewHash, std::equal_to<
 // `fd.name pmatch (/etc, /usr/lib)`: matches a path equal to, or below, one of the prefixes,
 // component-wise (`/etc` matches `/etc/x`, not `/etcfoo`). Lookups hash each component prefix.
 class PathPrefixSet {
-public:
+  public:
     void add(std::string_view prefix);
     bool matches(std::string_view path) const;
     bool empty() const { return prefixes_.empty() && !root_; }
 
-private:
+  private:
     StringSet prefixes_;
     bool root_ = false;
 };
 
 // A byte trie; `count_prefixes_of(v)` is the number of stored strings that are prefixes of v.
 class PrefixTrie {
-public:
+  public:
     void add(std::string_view s);
     uint32_t count_prefixes_of(std::string_view v, bool stop_at_first) const;
     bool empty() const { return nodes_.size() <= 1; }
 
-private:
+  private:
     struct Node {
-        uint32_t terminal = 0;  // strings ending here
+        uint32_t terminal = 0;                                 // strings ending here
         std::vector<std::pair<unsigned char, uint32_t>> next;  // sorted by byte
     };
     std::vector<Node> nodes_{Node{}};

@@ -7,13 +7,22 @@
 namespace sensor::engine {
 
 enum class Priority : uint8_t {
-    Emergency = 0, Alert, Critical, Error, Warning, Notice, Informational, Debug,
+    Emergency = 0,
+    Alert,
+    Critical,
+    Error,
+    Warning,
+    Notice,
+    Informational,
+    Debug,
 };
 
 // Case-insensitive; accepts `info` for Informational, as Falco does.
 std::optional<Priority> parse_priority(std::string_view s);
 std::string_view priority_name(Priority p);  // full names: "Informational", not "Info"
 // syslog severity (LOG_EMERG..LOG_DEBUG) equals the numeric priority.
-inline int priority_syslog_severity(Priority p) { return static_cast<int>(p); }
+inline int priority_syslog_severity(Priority p) {
+    return static_cast<int>(p);
+}
 
 }  // namespace sensor::engine

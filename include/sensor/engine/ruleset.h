@@ -29,7 +29,7 @@ struct CompiledRule {
 };
 
 class Ruleset {
-public:
+  public:
     std::vector<CompiledRule> rules;  // in first-definition order
     FilterArena arena;
     bool match_all = false;  // rule_matching: all (default first)
@@ -56,11 +56,9 @@ public:
     }
 
     size_t enabled_count() const;
-    const std::vector<uint32_t>& rules_for_type(events::EventTypeId t) const {
-        return by_type_[t];
-    }
+    const std::vector<uint32_t>& rules_for_type(events::EventTypeId t) const { return by_type_[t]; }
 
-private:
+  private:
     std::vector<std::vector<uint32_t>> by_type_;
 };
 

@@ -39,7 +39,7 @@ struct ContainerInfo {
     std::string image_tag;
     std::string image_digest;
     std::string image_id;
-    int privileged = -1;  // -1 unknown, 0 false, 1 true
+    int privileged = -1;    // -1 unknown, 0 false, 1 true
     uint64_t start_ts = 0;  // ns since epoch, 0 unknown
     std::map<std::string, std::string> labels;
     std::string mounts;  // Falco's rendering: "src:dst:mode:rdwr:propagation,..."
@@ -61,13 +61,13 @@ struct ProcessInfo {
     int64_t vpgid = 0;
     int64_t vpid = 0;
     int64_t vtid = 0;
-    std::string name;     // comm, or basename of exe for a fresh exec (proc.name)
-    std::string exe;      // argv[0] (proc.exe)
-    std::string exepath;  // full resolved executable path (proc.exepath)
+    std::string name;               // comm, or basename of exe for a fresh exec (proc.name)
+    std::string exe;                // argv[0] (proc.exe)
+    std::string exepath;            // full resolved executable path (proc.exepath)
     std::vector<std::string> argv;  // argv[1..]
-    std::string args;     // argv[1..] joined by spaces (proc.args)
-    std::string cmdline;  // name + " " + args (proc.cmdline)
-    std::string cwd;      // with trailing '/', as Falco prints it
+    std::string args;               // argv[1..] joined by spaces (proc.args)
+    std::string cmdline;            // name + " " + args (proc.cmdline)
+    std::string cwd;                // with trailing '/', as Falco prints it
     std::vector<std::string> env;
     std::string env_joined;
     uint32_t uid = 0;
@@ -86,7 +86,7 @@ struct ProcessInfo {
     uint64_t exe_ino_ctime = 0;
     uint64_t exe_ino_mtime = 0;
     uint64_t fdlimit = 0;
-    uint64_t pidns_init_start_ts = 0;  // start of the pid namespace, ns since epoch; 0 unknown
+    uint64_t pidns_init_start_ts = 0;     // start of the pid namespace, ns since epoch; 0 unknown
     const ProcessInfo* parent = nullptr;  // ancestry; nullptr at the root
     const ContainerInfo* container = nullptr;
     const UserInfo* user = nullptr;
@@ -98,8 +98,24 @@ struct ProcessInfo {
 };
 
 enum class FdType : uint8_t {
-    Unknown, File, Directory, Ipv4, Ipv6, Unix, Pipe, Event, Signalfd, Eventpoll, Inotify,
-    Timerfd, Netlink, Bpf, Userfaultfd, IoUring, Memfd, Pidfd,
+    Unknown,
+    File,
+    Directory,
+    Ipv4,
+    Ipv6,
+    Unix,
+    Pipe,
+    Event,
+    Signalfd,
+    Eventpoll,
+    Inotify,
+    Timerfd,
+    Netlink,
+    Bpf,
+    Userfaultfd,
+    IoUring,
+    Memfd,
+    Pidfd,
 };
 std::string_view fd_type_name(FdType t);  // "file", "ipv4", ...
 char fd_type_char(FdType t);              // 'f', '4', ...
@@ -110,19 +126,19 @@ std::string_view l4proto_name(L4Proto p);
 struct FdInfo {
     int64_t num = -1;
     FdType type = FdType::Unknown;
-    std::string name;        // path, or "cip:cport->sip:sport" for connected sockets
-    std::string nameraw;     // name as passed to the syscall, before resolution
-    std::string directory;   // derived from name for files
-    std::string filename;    // derived from name for files
+    std::string name;         // path, or "cip:cport->sip:sport" for connected sockets
+    std::string nameraw;      // name as passed to the syscall, before resolution
+    std::string directory;    // derived from name for files
+    std::string filename;     // derived from name for files
     uint32_t open_flags = 0;  // O_* bits the fd was opened with
     bool name_changed = false;
     uint64_t dev = 0;
     uint64_t ino = 0;
     // sockets
     L4Proto l4proto = L4Proto::Unknown;
-    IpAddr cip, sip;          // client/server (connect: local is client)
+    IpAddr cip, sip;  // client/server (connect: local is client)
     uint16_t cport = 0, sport = 0;
-    bool is_server = false;   // this end is the server (accepted socket)
+    bool is_server = false;  // this end is the server (accepted socket)
     bool connected = false;
     std::string sockfamily;  // "ip", "unix"
     // Refreshes directory/filename from name for file-like fds.
@@ -147,7 +163,7 @@ struct Event {
     uint64_t ts = 0;   // ns since epoch
     events::EventTypeId type = 0;
     EventDir dir = EventDir::Exit;
-    int64_t res = 0;   // return value (evt.rawres); for fd-returning calls the fd
+    int64_t res = 0;  // return value (evt.rawres); for fd-returning calls the fd
     bool has_res = true;
     uint32_t open_flags = 0;  // O_* flags for open-like events (evt.is_open_read...)
     bool is_open_event = false;
@@ -155,7 +171,7 @@ struct Event {
     std::array<EventParam, kMaxEventParams> params{};
     int64_t cpu = 0;
     const ProcessInfo* proc = nullptr;
-    const FdInfo* fd = nullptr;  // the fd the event acts on or creates
+    const FdInfo* fd = nullptr;                // the fd the event acts on or creates
     const ContainerInfo* container = nullptr;  // falls back to proc->container
 
     const EventParam* param(std::string_view pname) const {

@@ -9,7 +9,7 @@
 namespace sensor::fields {
 
 struct IpAddr {
-    uint8_t family = 0;  // 0 none, 4, 6
+    uint8_t family = 0;               // 0 none, 4, 6
     std::array<uint8_t, 16> bytes{};  // v4 uses the first 4
 
     bool valid() const { return family != 0; }

@@ -14,10 +14,10 @@
 namespace sensor::fields {
 
 enum class FieldType : uint8_t {
-    String,   // CHARBUF
-    Path,     // FSPATH: a string that is a path
-    Int64,    // signed numbers (pids, fds, return values)
-    Uint64,   // unsigned numbers (uids, counters, inode numbers)
+    String,  // CHARBUF
+    Path,    // FSPATH: a string that is a path
+    Int64,   // signed numbers (pids, fds, return values)
+    Uint64,  // unsigned numbers (uids, counters, inode numbers)
     Bool,
     AbsTime,  // ns since epoch (compares as Uint64)
     RelTime,  // ns duration (compares as Uint64)
@@ -68,11 +68,11 @@ struct FieldDef {
     ArgKind arg_kind;
     std::string_view desc;
     ExtractFn extract;
-    bool list_valued = false;   // a list: only in/intersects/exists apply
-    bool any_of = false;        // several candidates (fd.ip: client or server); a check holds
-                                // if it holds for any of them; output shows the first
-    bool json_string = false;   // numeric field whose output_fields value is a string
-    bool deprecated = false;    // reported as LOAD_DEPRECATED_ITEM when used
+    bool list_valued = false;  // a list: only in/intersects/exists apply
+    bool any_of = false;       // several candidates (fd.ip: client or server); a check holds
+                               // if it holds for any of them; output shows the first
+    bool json_string = false;  // numeric field whose output_fields value is a string
+    bool deprecated = false;   // reported as LOAD_DEPRECATED_ITEM when used
 };
 
 // A resolved field reference: the definition plus its parsed argument.

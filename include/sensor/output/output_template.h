@@ -13,9 +13,9 @@
 namespace sensor::output {
 
 struct OutputToken {
-    std::string literal;                      // text before the field (may be empty)
+    std::string literal;                       // text before the field (may be empty)
     std::unique_ptr<engine::Operand> operand;  // null for a trailing literal
-    size_t width = 0;                         // %Nfield: pad or truncate (text only)
+    size_t width = 0;                          // %Nfield: pad or truncate (text only)
 };
 
 struct OutputTemplate {

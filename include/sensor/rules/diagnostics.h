@@ -14,8 +14,8 @@ struct Diagnostic {
     std::string code;  // LOAD_ERR_COMPILE_CONDITION, LOAD_UNUSED_MACRO, ...
     std::string message;
     std::string file;
-    uint32_t line = 0;  // 1-based; 0 when not known
-    uint32_t col = 0;   // 1-based
+    uint32_t line = 0;      // 1-based; 0 when not known
+    uint32_t col = 0;       // 1-based
     std::string item_kind;  // rule, macro, list, rules content, required_engine_version ...
     std::string item_name;
     std::string snippet;  // source line(s) with a caret under the column

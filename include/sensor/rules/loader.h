@@ -27,7 +27,7 @@ struct LoadResult {
     bool ok = true;
     std::vector<FileReport> files;
     size_t rule_count = 0, macro_count = 0, list_count = 0;  // distinct names
-    std::shared_ptr<engine::Ruleset> ruleset;  // set when ok
+    std::shared_ptr<engine::Ruleset> ruleset;                // set when ok
     std::string required_engine_version;
 };
 
@@ -39,8 +39,7 @@ struct RulesInput {
 // Directories expand to their *.yaml / *.yml files, sorted by name. Files load in order into
 // one collection, so later files may append to or override earlier ones.
 LoadResult load_rules_files(const std::vector<std::string>& paths, const LoadOptions& opts = {});
-LoadResult load_rules_contents(const std::vector<RulesInput>& inputs,
-                               const LoadOptions& opts = {});
+LoadResult load_rules_contents(const std::vector<RulesInput>& inputs, const LoadOptions& opts = {});
 
 // The engine version this sensor's rule language matches (Falco's, e.g. "0.62.0").
 std::string engine_version();

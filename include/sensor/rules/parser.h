@@ -9,12 +9,12 @@
 namespace sensor::rules {
 
 class ParseError : public std::runtime_error {
-public:
+  public:
     ParseError(const std::string& msg, uint32_t offset)
         : std::runtime_error(msg), offset_(offset) {}
     uint32_t offset() const { return offset_; }
 
-private:
+  private:
     uint32_t offset_;
 };
 
