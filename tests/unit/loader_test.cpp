@@ -842,3 +842,32 @@ TEST(Warnings, EvtDirIsDeprecated) {
     ASSERT_TRUE(r.ok);
     EXPECT_TRUE(has_warning(r, "LOAD_DEPRECATED_ITEM", "R"));
 }
+
+TEST(Exceptions, TransformerValueIsRealAndSpacedValueIsQuoted) {
+    auto r = load(R"(
+- rule: R
+  desc: d
+  condition: evt.type = open
+  output: o
+  priority: WARNING
+  exceptions:
+    - name: upper
+      fields: [proc.name]
+      values: [[toupper(proc.pname)]]
+    - name: spaced
+      fields: [proc.name]
+      values: [["proc.pname "]]
+)");
+    ASSERT_TRUE(r.ok) << first_error(r)->message;
+    EXPECT_NE(rule(r, "R")->condition.find("proc.name = \"proc.pname \""), std::string::npos);
+    Ev upper("open", "BASH");
+    fields::ProcessInfo parent;
+    parent.name = "bash";
+    upper.proc.parent = &parent;
+    EXPECT_TRUE(fired(r, upper.ev).empty());  // BASH == toupper(bash): excepted
+    Ev other("open", "ZSH");
+    other.proc.parent = &parent;
+    EXPECT_EQ(fired(r, other.ev).size(), 1u);
+    Ev spaced("open", "proc.pname ");
+    EXPECT_TRUE(fired(r, spaced.ev).empty());
+}

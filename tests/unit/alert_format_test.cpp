@@ -1,0 +1,168 @@
+// Output templates and alert rendering (Falco's text line and JSON object).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sensor/events/event_types.h"
+#include "sensor/output/alert_format.h"
+#include "sensor/output/output_template.h"
+#include "sensor/rules/loader.h"
+
+using namespace sensor;
+
+namespace {
+
+struct World {
+    fields::ProcessInfo parent, proc;
+    fields::UserInfo user{1000, "alice", "/home/alice", "/bin/bash"};
+    fields::FdInfo fd;
+    fields::Event ev;
+    World() {
+        parent.name = "bash";
+        parent.pid = 10;
+        proc.name = "cat";
+        proc.pid = 42;
+        proc.argv = {"/etc/shadow"};
+        proc.uid = 1000;
+        proc.user = &user;
+        proc.parent = &parent;
+        proc.refresh_derived();
+        parent.refresh_derived();
+        fd.num = 3;
+        fd.type = fields::FdType::File;
+        fd.name = "/etc/shadow";
+        fd.refresh_derived();
+        ev.type = *events::event_type_id("openat");
+        ev.num = 7;
+        ev.ts = 1700000000123456789ULL;  // 2023-11-14T22:13:20.123456789Z
+        ev.proc = &proc;
+        ev.fd = &fd;
+    }
+};
+
+std::string render(const std::string& fmt, const fields::Event& ev) {
+    auto t = output::compile_output(fmt);
+    std::string out;
+    t.render(ev, out);
+    return out;
+}
+
+std::string template_error(const std::string& fmt) {
+    try {
+        output::compile_output(fmt);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+
+const engine::CompiledRule& only_rule(const rules::LoadResult& r) {
+    return r.ruleset->rules.at(0);
+}
+
+rules::LoadResult load_rule(const std::string& output, const std::string& priority = "WARNING") {
+    return rules::load_rules_contents(
+        {{"t.yaml", "- rule: Read shadow\n  desc: d\n  condition: evt.type = openat\n  output: \"" +
+                        output + "\"\n  priority: " + priority +
+                        "\n  tags: [zeta, alpha, T1555]\n"}});
+}
+
+}  // namespace
+
+TEST(OutputTemplate, FieldsLiteralsAndMissingValues) {
+    World w;
+    EXPECT_EQ(render("file=%fd.name by %proc.name (parent %proc.pname)", w.ev),
+              "file=/etc/shadow by cat (parent bash)");
+    EXPECT_EQ(render("gp=%proc.aname[2] cmd=%proc.cmdline", w.ev), "gp=<NA> cmd=cat /etc/shadow");
+    // The ancestor chain without an argument, parent first.
+    EXPECT_EQ(render("%proc.aname", w.ev), "bash");
+}
+
+TEST(OutputTemplate, LongestFieldPrefixAndWidth) {
+    World w;
+    EXPECT_EQ(render("%proc.name.", w.ev), "cat.");
+    EXPECT_EQ(render("%proc.namex", w.ev), "catx");
+    EXPECT_EQ(render("[%6proc.name]", w.ev), "[cat   ]");
+    EXPECT_EQ(render("[%2proc.name]", w.ev), "[ca]");
+    EXPECT_EQ(render("%toupper(proc.name)", w.ev), "CAT");
+}
+
+TEST(OutputTemplate, ErrorsUseFalcosWording) {
+    EXPECT_EQ(template_error("ends with %"), "formatting cannot end with a %");
+    EXPECT_EQ(template_error("% space"), "empty formatting token");
+    EXPECT_NE(template_error("%proc.nme x").find("invalid formatting token %proc.nme"),
+              std::string::npos);
+    auto t = output::compile_output("a %container.info b");
+    EXPECT_TRUE(t.used_container_info);
+    World w;
+    std::string out;
+    t.render(w.ev, out);
+    EXPECT_EQ(out, "a  b");
+}
+
+TEST(AlertFormat, TimeFormats) {
+    EXPECT_EQ(output::format_utc_z(1700000000123456789ULL), "2023-11-14T22:13:20.123456789Z");
+    EXPECT_EQ(output::format_iso8601_offset(1700000000000000001ULL),
+              "2023-11-14T22:13:20.000000001+0000");
+    setenv("TZ", "UTC", 1);
+    tzset();
+    EXPECT_EQ(output::format_local_time(1700000000123456789ULL), "22:13:20.123456789");
+}
+
+TEST(AlertFormat, JsonHasFalcosKeysAndTypes) {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    auto r = load_rule(
+        "file=%fd.name proc=%proc.name uid=%user.uid gp=%proc.aname[2] "
+        "up=%toupper(proc.name) ok=%evt.is_open_read");
+    ASSERT_TRUE(r.ok);
+    World w;
+    output::AlertFormat fmt;
+    fmt.hostname = "node-1";
+    auto j = nlohmann::json::parse(output::format_alert(only_rule(r), w.ev, fmt));
+    std::vector<std::string> keys;
+    for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+    EXPECT_EQ(keys, (std::vector<std::string>{"hostname", "output", "output_fields", "priority",
+                                              "rule", "source", "tags", "time"}));
+    EXPECT_EQ(j["hostname"], "node-1");
+    EXPECT_EQ(j["priority"], "Warning");
+    EXPECT_EQ(j["rule"], "Read shadow");
+    EXPECT_EQ(j["source"], "syscall");
+    EXPECT_EQ(j["time"], "2023-11-14T22:13:20.123456789Z");
+    EXPECT_EQ(j["tags"], (nlohmann::json{"T1555", "alpha", "zeta"}));
+    EXPECT_EQ(j["output"],
+              "22:13:20.123456789: Warning file=/etc/shadow proc=cat uid=1000 gp=<NA> up=CAT "
+              "ok=false");
+    const auto& f = j["output_fields"];
+    EXPECT_EQ(f["evt.time"], 1700000000123456789ULL);
+    EXPECT_TRUE(f["evt.time"].is_number_integer());
+    EXPECT_EQ(f["fd.name"], "/etc/shadow");
+    EXPECT_EQ(f["user.uid"], 1000);
+    EXPECT_TRUE(f["user.uid"].is_number());
+    EXPECT_TRUE(f["proc.aname[2]"].is_null());
+    EXPECT_EQ(f["evt.is_open_read"], false);
+    EXPECT_FALSE(f.contains("toupper(proc.name)"));  // transformed fields are left out
+}
+
+TEST(AlertFormat, PropertySwitchesAndTextLine) {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    auto r = load_rule("proc=%proc.name", "info");
+    ASSERT_TRUE(r.ok);
+    World w;
+    output::AlertFormat fmt;
+    fmt.include_output = false;
+    fmt.include_tags = false;
+    fmt.include_message = true;
+    fmt.iso8601 = true;
+    auto j = nlohmann::json::parse(output::format_alert(only_rule(r), w.ev, fmt));
+    EXPECT_FALSE(j.contains("output"));
+    EXPECT_FALSE(j.contains("tags"));
+    EXPECT_EQ(j["message"], "proc=cat");
+    EXPECT_EQ(j["priority"], "Informational");
+    EXPECT_TRUE(j["output_fields"].contains("evt.time.iso8601"));
+    fmt.json = false;
+    fmt.iso8601 = false;
+    EXPECT_EQ(output::format_alert(only_rule(r), w.ev, fmt),
+              "22:13:20.123456789: Informational proc=cat");
+}
