@@ -3,6 +3,7 @@
 // the warnings Falco gives (unused macros/lists, too many event types, ...).
 #include "rules_compiler.h"
 
+#include <algorithm>
 #include <functional>
 #include <unordered_map>
 #include <unordered_set>
@@ -14,11 +15,15 @@ namespace sensor::rules {
 namespace {
 
 constexpr size_t kTooManyEventTypes = 100;
+// Bound on a condition's nesting with macros expanded: real rules stay under 100, and the
+// compiler and evaluator recurse this deep.
+constexpr size_t kMaxExpandedDepth = 1000;
 
 struct ParsedMacro {
     ast::NodePtr ast;
     std::string text;  // after list substitution
     bool validated = false;
+    size_t depth = 0;  // nesting depth with macros expanded
 };
 
 class RulesCompiler {
@@ -37,9 +42,10 @@ class RulesCompiler {
         for (size_t i = 0; i < col_.macros().size(); ++i) parse_macro(i);
         for (size_t i = 0; i < col_.macros().size(); ++i) {
             const MacroDef& m = col_.macros()[i];
+            if (parsed_[i].validated) continue;
             std::vector<std::string> stack{m.name};
-            validate_refs(*parsed_[i].ast, m.visibility, stack, "macro", m.name, m.condition,
-                          parsed_[i].text);
+            parsed_[i].depth = validate_refs(*parsed_[i].ast, m.visibility, stack, "macro", m.name,
+                                             m.condition, parsed_[i].text);
             parsed_[i].validated = true;
         }
         for (auto& r : col_.rules()) compile_rule(r);
@@ -123,33 +129,43 @@ class RulesCompiler {
     }
 
     // Checks that every macro referenced is defined (and visible) and that there are no loops;
-    // marks referenced macros used.
-    void validate_refs(const ast::Node& n, size_t limit, std::vector<std::string>& stack,
-                       const std::string& kind, const std::string& name, const LocatedText& cond,
-                       const std::string& text) {
+    // marks referenced macros used. Returns the depth of the subtree with macros expanded,
+    // which is bounded so that compiling and evaluating cannot exhaust the stack.
+    size_t validate_refs(const ast::Node& n, size_t limit, std::vector<std::string>& stack,
+                         const std::string& kind, const std::string& name, const LocatedText& cond,
+                         const std::string& text) {
         if (n.kind != ast::Node::Kind::Macro) {
+            size_t d = 0;
             for (const auto& c : n.children)
-                validate_refs(*c, limit, stack, kind, name, cond, text);
-            return;
+                d = std::max(d, validate_refs(*c, limit, stack, kind, name, cond, text));
+            return d + 1;
         }
+        auto fail = [&](const std::string& msg) {
+            throw LoadError(make_diag(true, "LOAD_ERR_VALIDATE", msg,
+                                      locate_token(cond, text, n.pos.offset), kind, name));
+        };
         size_t idx = macro_index(n.name);
         if (idx == SIZE_MAX || col_.macros()[idx].index >= limit)
-            throw LoadError(make_diag(true, "LOAD_ERR_VALIDATE",
-                                      "Undefined macro '" + n.name + "' used in filter.",
-                                      locate_token(cond, text, n.pos.offset), kind, name));
-        for (const auto& s : stack)
-            if (s == n.name)
-                throw LoadError(make_diag(true, "LOAD_ERR_VALIDATE",
-                                          "reference loop in macro '" + n.name + "'",
-                                          locate_token(cond, text, n.pos.offset), kind, name));
+            fail("Undefined macro '" + n.name + "' used in filter.");
+        if (std::find(stack.begin(), stack.end(), n.name) != stack.end())
+            fail("reference loop in macro '" + n.name + "'");
         MacroDef& m = col_.macros()[idx];
         m.used = true;
-        if (parsed_[idx].validated) return;
-        stack.push_back(m.name);
-        validate_refs(*parsed_[idx].ast, m.visibility, stack, "macro", m.name, m.condition,
-                      parsed_[idx].text);
-        stack.pop_back();
-        parsed_[idx].validated = true;
+        if (!parsed_[idx].validated) {
+            if (stack.size() >= kMaxExpandedDepth)
+                fail("macros are nested more than " + std::to_string(kMaxExpandedDepth) +
+                     " levels deep");
+            stack.push_back(m.name);
+            parsed_[idx].depth = validate_refs(*parsed_[idx].ast, m.visibility, stack, "macro",
+                                               m.name, m.condition, parsed_[idx].text);
+            stack.pop_back();
+            parsed_[idx].validated = true;
+        }
+        size_t d = parsed_[idx].depth + 1;
+        if (d > kMaxExpandedDepth)
+            fail("condition is nested more than " + std::to_string(kMaxExpandedDepth) +
+                 " levels deep once macro '" + n.name + "' is expanded");
+        return d;
     }
 
     void add_compile_warnings(const std::vector<engine::CompileWarning>& ws,

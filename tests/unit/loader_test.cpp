@@ -871,3 +871,27 @@ TEST(Exceptions, TransformerValueIsRealAndSpacedValueIsQuoted) {
     Ev spaced("open", "proc.pname ");
     EXPECT_TRUE(fired(r, spaced.ev).empty());
 }
+
+TEST(Garbage, LongMacroChainsAreRejectedNotOverflowed) {
+    std::string y = "- macro: m0\n  condition: proc.name = x\n";
+    for (int i = 1; i < 30000; ++i)
+        y += "- macro: m" + std::to_string(i) + "\n  condition: m" + std::to_string(i - 1) +
+             " or proc.name = y\n";
+    y += "- rule: R\n  desc: d\n  condition: evt.type = open and m29999\n  output: o\n  "
+         "priority: INFO\n";
+    auto r = load(y);
+    ASSERT_FALSE(r.ok);
+    EXPECT_NE(first_error(r)->message.find("levels deep"), std::string::npos);
+    // A moderate chain is fine.
+    std::string ok = "- macro: m0\n  condition: proc.name = x\n";
+    for (int i = 1; i < 200; ++i)
+        ok += "- macro: m" + std::to_string(i) + "\n  condition: m" + std::to_string(i - 1) +
+              " or proc.name = y" + std::to_string(i) + "\n";
+    ok +=
+        "- rule: R\n  desc: d\n  condition: evt.type = open and m199\n  output: o\n  "
+        "priority: INFO\n";
+    auto r2 = load(ok);
+    ASSERT_TRUE(r2.ok);
+    Ev e("open", "y150");
+    EXPECT_EQ(fired(r2, e.ev).size(), 1u);
+}
