@@ -115,6 +115,27 @@ struct Item {
         }
     }
 
+    // Lists and macros have one overridable key; returns its operation, if any.
+    std::optional<std::string> single_override(const std::string& key, const std::string& kind,
+                                               bool append, bool& present) {
+        auto ov = overrides(present);
+        if (append && present)
+            fail(c, "LOAD_ERR_YAML_VALIDATE",
+                 "Keys 'override' and 'append: true' cannot be used together.", node);
+        std::optional<std::string> out;
+        for (const auto& [k, op] : ov) {
+            if (k != key)
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Key '" + k + "' cannot be overridden in a " + kind, *get("override"));
+            if (op != "append" && op != "replace")
+                fail(c, "LOAD_ERR_YAML_VALIDATE",
+                     "Invalid override operation for key '" + key + "': '" + op + "'",
+                     *get("override"));
+            out = op;
+        }
+        return out;
+    }
+
     std::map<std::string, std::string> overrides(bool& present) {
         std::map<std::string, std::string> out;
         const YNode* v = get("override");
@@ -216,19 +237,7 @@ void read_list(Ctx& c, Item& it) {
     if (!items) fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'items'", it.node);
     d.items = it.scalar_seq(*items, "items");
     d.append = it.boolean("append").value_or(false);
-    auto ov = it.overrides(d.has_override);
-    if (d.append && d.has_override)
-        fail(c, "LOAD_ERR_YAML_VALIDATE",
-             "Keys 'override' and 'append: true' cannot be used together.", it.node);
-    for (const auto& [k, op] : ov) {
-        if (k != "items")
-            fail(c, "LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a list",
-                 *it.get("override"));
-        if (op != "append" && op != "replace")
-            fail(c, "LOAD_ERR_YAML_VALIDATE",
-                 "Invalid override operation for key 'items': '" + op + "'", *it.get("override"));
-        d.override_op = op;
-    }
+    d.override_op = it.single_override("items", "list", d.append, d.has_override);
     if (d.has_override && d.items.empty())
         warn(c, "LOAD_APPEND_NO_VALUES", "Overriding/appending list with no values", it.node);
     c.collector.add_list(std::move(d), c.warnings);
@@ -250,20 +259,7 @@ void read_macro(Ctx& c, Item& it) {
              it.node);
     d.condition = *it.text("condition", true);
     d.append = it.boolean("append").value_or(false);
-    auto ov = it.overrides(d.has_override);
-    if (d.append && d.has_override)
-        fail(c, "LOAD_ERR_YAML_VALIDATE",
-             "Keys 'override' and 'append: true' cannot be used together.", it.node);
-    for (const auto& [k, op] : ov) {
-        if (k != "condition")
-            fail(c, "LOAD_ERR_YAML_VALIDATE", "Key '" + k + "' cannot be overridden in a macro",
-                 *it.get("override"));
-        if (op != "append" && op != "replace")
-            fail(c, "LOAD_ERR_YAML_VALIDATE",
-                 "Invalid override operation for key 'condition': '" + op + "'",
-                 *it.get("override"));
-        d.override_op = op;
-    }
+    d.override_op = it.single_override("condition", "macro", d.append, d.has_override);
     c.collector.add_macro(std::move(d), c.warnings);
 }
 

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/output_settings.h"
+#include "scenario_suite.h"
 #include "sensor/capture/fixture_events.h"
 #include "sensor/engine/priority.h"
 #include "sensor/events/event_types.h"
@@ -28,6 +29,10 @@
 
 using namespace sensor;
 using nlohmann::json;
+using scenario::Fired;
+using scenario::kHostname;
+using scenario::options;
+using scenario::run;
 
 namespace {
 
@@ -374,57 +379,10 @@ const std::vector<Case>& cases() {
     return c;
 }
 
-rules::LoadOptions options(bool match_all) {
-    rules::LoadOptions o;
-    o.match_all = match_all;
-    o.extra_output = daemon::kSuggestedOutput;
-    return o;
-}
-
-struct Fired {
-    std::string rule;
-    json alert;
-};
-
-std::vector<Fired> run(const rules::LoadResult& r, const fields::Event& ev) {
-    std::vector<Fired> out;
-    auto ctx = r.ruleset->new_context();
-    output::AlertFormat fmt;
-    fmt.hostname = "scenario-host";
-    r.ruleset->evaluate(ev, ctx, [&](const engine::CompiledRule& rule) {
-        out.push_back({rule.name, json::parse(output::format_alert(rule, ev, fmt))});
-    });
-    return out;
-}
-
-class DefaultRules : public ::testing::Test {
+class DefaultRules : public scenario::Suite<DefaultRules> {
   protected:
-    static void SetUpTestSuite() {
-        all_ = new rules::LoadResult(rules::load_rules_files({kRulesDir}, options(true)));
-        first_ = new rules::LoadResult(rules::load_rules_files({kRulesDir}, options(false)));
-        fixtures_ = new capture::FixtureSet(capture::load_fixture_file(kFixtures));
-    }
-    static void TearDownTestSuite() {
-        delete all_;
-        delete first_;
-        delete fixtures_;
-        all_ = first_ = nullptr;
-        fixtures_ = nullptr;
-    }
-    static const fields::Event* event(uint64_t num) {
-        for (const auto& ev : fixtures_->events)
-            if (ev.num == num) return &ev;
-        return nullptr;
-    }
-
-    static rules::LoadResult* all_;
-    static rules::LoadResult* first_;
-    static capture::FixtureSet* fixtures_;
+    static void SetUpTestSuite() { load({kRulesDir}, kFixtures); }
 };
-
-rules::LoadResult* DefaultRules::all_ = nullptr;
-rules::LoadResult* DefaultRules::first_ = nullptr;
-capture::FixtureSet* DefaultRules::fixtures_ = nullptr;
 
 // The shipped ruleset validates with zero errors and zero warnings (no unused lists or macros,
 // no rule without an event-type restriction, no unsafe <NA> comparisons ...).

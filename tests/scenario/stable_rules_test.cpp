@@ -19,19 +19,23 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/output_settings.h"
+#include "scenario_suite.h"
 #include "sensor/capture/fixture_events.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
 using nlohmann::json;
+using scenario::Fired;
+using scenario::kHostname;
+using scenario::options;
+using scenario::run;
 
 namespace {
 
 const std::string kRulesFile = std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml";
 const std::string kFixtures =
     std::string(SENSOR_SOURCE_DIR) + "/tests/scenario/fixtures/stable_rules.jsonl";
-constexpr const char* kHostname = "scenario-host";
 
 // What the rules file declares for each rule, written out independently of the loader.
 struct RuleMeta {
@@ -570,63 +574,10 @@ const std::vector<Case>& cases() {
     return c;
 }
 
-rules::LoadOptions options(bool match_all) {
-    rules::LoadOptions o;
-    o.match_all = match_all;
-    o.extra_output = daemon::kSuggestedOutput;  // Falco's default suggested_output
-    return o;
-}
-
-output::AlertFormat json_format() {
-    output::AlertFormat f;
-    f.hostname = kHostname;
-    return f;
-}
-
-struct Fired {
-    std::string rule;
-    json alert;
-};
-
-class StableRules : public ::testing::Test {
+class StableRules : public scenario::Suite<StableRules> {
   protected:
-    static void SetUpTestSuite() {
-        all_ = new rules::LoadResult(rules::load_rules_files({kRulesFile}, options(true)));
-        first_ = new rules::LoadResult(rules::load_rules_files({kRulesFile}, options(false)));
-        fixtures_ = new capture::FixtureSet(capture::load_fixture_file(kFixtures));
-    }
-    static void TearDownTestSuite() {
-        delete all_;
-        delete first_;
-        delete fixtures_;
-        all_ = first_ = nullptr;
-        fixtures_ = nullptr;
-    }
-
-    static const fields::Event* event(uint64_t num) {
-        for (const auto& ev : fixtures_->events)
-            if (ev.num == num) return &ev;
-        return nullptr;
-    }
-
-    // Every alert for one event, in rule definition order.
-    static std::vector<Fired> run(const rules::LoadResult& r, const fields::Event& ev) {
-        std::vector<Fired> out;
-        auto ctx = r.ruleset->new_context();
-        r.ruleset->evaluate(ev, ctx, [&](const engine::CompiledRule& rule) {
-            out.push_back({rule.name, json::parse(output::format_alert(rule, ev, json_format()))});
-        });
-        return out;
-    }
-
-    static rules::LoadResult* all_;
-    static rules::LoadResult* first_;
-    static capture::FixtureSet* fixtures_;
+    static void SetUpTestSuite() { load({kRulesFile}, kFixtures); }
 };
-
-rules::LoadResult* StableRules::all_ = nullptr;
-rules::LoadResult* StableRules::first_ = nullptr;
-capture::FixtureSet* StableRules::fixtures_ = nullptr;
 
 TEST_F(StableRules, RulesFileAndFixturesLoad) {
     ASSERT_TRUE(all_->ok);
