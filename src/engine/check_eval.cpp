@@ -79,8 +79,7 @@ bool bytes_contains(std::string_view hay, std::string_view needle, bool prefix_o
 }
 
 // Base operator between a string value and one string operand.
-bool match_str(const Check& k, CmpOp op, std::string_view v, std::string_view r, size_t i,
-               std::string& buf) {
+bool match_str(const Check& k, CmpOp op, std::string_view v, std::string_view r, size_t i) {
     switch (op) {
         case CmpOp::Eq:
         case CmpOp::In:
@@ -109,18 +108,15 @@ bool match_str(const Check& k, CmpOp op, std::string_view v, std::string_view r,
         case CmpOp::BStartsWith:
             return bytes_contains(v, r, true);
         case CmpOp::Glob:
-        case CmpOp::IGlob: {
-            std::string pattern(r);
-            return glob_match(pattern, v, op == CmpOp::IGlob, buf);
-        }
+        case CmpOp::IGlob:
+            return false;  // callers handle glob with a NUL-terminated pattern
+
         case CmpOp::Regex:
             return i < k.regexes.size() &&
                    RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *k.regexes[i]);
-        case CmpOp::PMatch: {
-            PathPrefixSet p;
-            p.add(r);
-            return p.matches(v);
-        }
+        case CmpOp::PMatch:
+            return false;  // set-based: see match_value
+
         case CmpOp::Exists:
             return true;
     }
@@ -135,7 +131,7 @@ bool match_const(const Check& k, CmpOp op, const Value& v, size_t i, std::string
         case FieldType::Bytes:
             if (op == CmpOp::Glob || op == CmpOp::IGlob)
                 return glob_match(k.strs[i], v.str, op == CmpOp::IGlob, buf);
-            return match_str(k, op, v.str, k.strs[i], i, buf);
+            return match_str(k, op, v.str, k.strs[i], i);
         case FieldType::Int64:
             return cmp_num(op, v.i64, k.i64s[i]);
         case FieldType::Uint64:
@@ -184,14 +180,18 @@ bool match_dynamic(const Check& k, const Value& v, const Value& r, std::string& 
         case FieldType::Path:
         case FieldType::Bytes: {
             CmpOp op = k.op == CmpOp::In || k.op == CmpOp::Intersects ? CmpOp::Eq : k.op;
+            // Dynamic right sides reuse the RHS operand's second scratch buffer.
+            std::string& tmp = k.rhs->scratch2;
             if (op == CmpOp::IContains) {
-                std::string needle(r.str);
-                for (char& c : needle) c = lower(c);
-                return icontains(v.str, needle);
+                tmp.assign(r.str);
+                for (char& c : tmp) c = lower(c);
+                return icontains(v.str, tmp);
             }
-            if (op == CmpOp::Glob || op == CmpOp::IGlob)
-                return glob_match(std::string(r.str), v.str, op == CmpOp::IGlob, buf);
-            return match_str(k, op, v.str, r.str, SIZE_MAX, buf);
+            if (op == CmpOp::Glob || op == CmpOp::IGlob) {
+                tmp.assign(r.str);
+                return glob_match(tmp, v.str, op == CmpOp::IGlob, buf);
+            }
+            return match_str(k, op, v.str, r.str, SIZE_MAX);
         }
         case FieldType::Int64:
             return cmp_num(k.op, v.i64, r.i64);

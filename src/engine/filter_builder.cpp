@@ -360,9 +360,20 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
                                    n.rhs.pos.offset);
             return k;
         }
-        case ast::Rhs::Kind::ListRef:
-            throw CompileError("Undefined list '" + n.rhs.list_name + "' used in filter",
-                               n.rhs.pos.offset);
+        case ast::Rhs::Kind::ListRef: {
+            // A bare word where a list is expected is a one-element list (lists themselves were
+            // substituted textually before parsing).
+            ast::Node one;
+            one.kind = n.kind;
+            one.pos = n.pos;
+            one.lhs = n.lhs;
+            one.op = n.op;
+            one.modifier = n.modifier;
+            one.rhs = n.rhs;
+            one.rhs.kind = ast::Rhs::Kind::List;
+            one.rhs.items = {n.rhs.list_name};
+            return compile_check(one, warnings);
+        }
         case ast::Rhs::Kind::Value:
             if (k->op == CmpOp::In || k->op == CmpOp::Intersects || k->op == CmpOp::PMatch)
                 throw CompileError("operator '" + n.op + "' requires a list", n.rhs.pos.offset);

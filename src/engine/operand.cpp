@@ -112,7 +112,8 @@ bool get_join(const Operand& self, const fields::Event& ev, uint32_t n, Value& o
     if (n != 0) return false;
     Value sep;
     if (!self.args[0]->get(ev, 0, sep)) return false;
-    std::string sep_text(sep.str);
+    // The separator's view stays valid: its operand is not evaluated again below.
+    std::string_view sep_text = sep.str;
     const Operand& list = *self.args[1];
     self.scratch.clear();
     Value v;

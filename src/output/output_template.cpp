@@ -19,7 +19,11 @@ std::unique_ptr<engine::Operand> compile_token(std::string_view text, size_t& us
     while (limit > 0) {
         rules::ast::Operand parsed;
         size_t n = rules::parse_output_operand(text.substr(0, limit), parsed);
-        if (n == 0) break;
+        if (n == 0) {
+            // Not even a parse (e.g. an unclosed `[` now cut short): try shorter still.
+            --limit;
+            continue;
+        }
         try {
             auto op = engine::compile_operand(parsed);
             used = n;

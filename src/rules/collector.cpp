@@ -46,16 +46,17 @@ void Collector::add_list(ListDecl d, std::vector<Diagnostic>& warnings) {
                                      "The 'append' key is deprecated. Use 'override' instead.",
                                      d.loc, "list", d.name));
     }
+    // Only appending needs a previous definition; a replace of nothing defines the list.
     bool append = d.append || d.override_op == "append";
-    bool replace = d.override_op == "replace";
     ListDef* prev = find_list(d.name);
-    if ((append || replace) && !prev)
+    if (append && !prev)
         fail("LOAD_ERR_VALIDATE",
              std::string("List has '") + (d.append ? "append" : "override") +
                  "' key but no list by that name already exists",
              d.loc, "list", d.name);
     if (append) {
         for (auto& i : d.items) prev->items.push_back(std::move(i));
+        prev->visibility = index;
         return;
     }
     if (prev) {
@@ -76,15 +77,16 @@ void Collector::add_macro(MacroDecl d, std::vector<Diagnostic>& warnings) {
                                      d.loc, "macro", d.name));
     }
     bool append = d.append || d.override_op == "append";
-    bool replace = d.override_op == "replace";
     MacroDef* prev = find_macro(d.name);
-    if ((append || replace) && !prev)
+    if (append && !prev)
         fail("LOAD_ERR_VALIDATE",
              std::string("Macro has '") + (d.append ? "append" : "override") +
                  "' key but no macro by that name already exists",
              d.loc, "macro", d.name);
     if (append) {
+        // The appended text may use macros defined since the first definition.
         prev->condition.append(d.condition);
+        prev->visibility = index;
         return;
     }
     if (prev) {
@@ -133,6 +135,11 @@ void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDe
         ExceptionDef* same = nullptr;
         for (auto& have : r.exceptions)
             if (have.name == e.name) same = &have;
+        if (e.values.empty())
+            warnings.push_back(
+                make_diag(false, "LOAD_APPEND_NO_VALUES",
+                          "Overriding/appending exception '" + e.name + "' with no values", e.loc,
+                          "rule", d.name));
         if (!same) {
             r.exceptions.push_back(std::move(e));
             continue;
@@ -218,15 +225,20 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
                  "already exists",
                  d.loc, "rule", d.name);
         check_source();
+        // Falco's legacy append reads only the appendable keys; say so rather than ignore.
         for (const char* key :
              {"priority", "capture", "capture_duration", "warn_evttypes", "skip-if-unknown-filter"})
             if (decl_has(d, key))
-                fail("LOAD_ERR_YAML_VALIDATE",
-                     std::string("Key '") + key + "' cannot be appended to, use 'replace' instead",
-                     where(key), "rule", d.name);
+                warnings.push_back(make_diag(false, "LOAD_UNKNOWN_KEY",
+                                             std::string("Key '") + key +
+                                                 "' is ignored on an 'append: true' item; use "
+                                                 "'override: {" +
+                                                 key + ": replace}'",
+                                             where(key), "rule", d.name));
         // `enabled` on an appending item is ignored, as Falco does.
         for (const auto& key : kAppendable)
             if (decl_has(d, key)) apply_append(*prev, d, key, warnings);
+        prev->visibility = index;
         return;
     }
 

@@ -59,8 +59,8 @@ LoadResult load(const std::vector<std::shared_ptr<SourceFile>>& files,
         }
         std::vector<Diagnostic> warnings;
         try {
-            read_rules_file(files[i], collector, warnings, state);
             compile_warnings.clear();
+            read_rules_file(files[i], collector, warnings, state);
             // Falco recompiles after each file; errors are attributed to the file being loaded.
             res.ruleset = compile_rules(collector, opts, compile_warnings);
             if (i + 1 == files.size()) check_required_plugins(state);
@@ -73,15 +73,13 @@ LoadResult load(const std::vector<std::shared_ptr<SourceFile>>& files,
         res.files.push_back(std::move(rep));
         if (!res.ok) break;
     }
-    if (!res.ok) {
-        res.ruleset.reset();
-    } else {
-        // Warnings of the final compile belong to the file of the item they name.
-        for (auto& w : compile_warnings) {
-            auto it = std::find_if(res.files.begin(), res.files.end(),
-                                   [&](const FileReport& f) { return f.path == w.file; });
-            (it == res.files.end() ? res.files.back() : *it).diagnostics.push_back(std::move(w));
-        }
+    if (!res.ok) res.ruleset.reset();
+    // Warnings of the last compile (also of a failed one: all warnings are reported) belong to
+    // the file of the item they name.
+    for (auto& w : compile_warnings) {
+        auto it = std::find_if(res.files.begin(), res.files.end(),
+                               [&](const FileReport& f) { return f.path == w.file; });
+        (it == res.files.end() ? res.files.back() : *it).diagnostics.push_back(std::move(w));
     }
     res.rule_count = collector.rules().size();
     res.macro_count = collector.macros().size();

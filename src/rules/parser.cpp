@@ -163,9 +163,14 @@ class Parser {
         std::vector<ast::NodePtr> kids;
         kids.push_back(parse_and());
         lex_blanks();
+        // 'or' (BLANK AndExpr | '(' Expr ')'): a group glued to the keyword is a whole operand.
         while (lex_keyword("or")) {
-            lex_blanks();
-            kids.push_back(parse_and());
+            if (peek() == '(') {
+                kids.push_back(parse_group());
+            } else {
+                lex_blanks();
+                kids.push_back(parse_and());
+            }
             lex_blanks();
         }
         if (kids.size() == 1) return std::move(kids[0]);
@@ -181,8 +186,12 @@ class Parser {
         kids.push_back(parse_not());
         lex_blanks();
         while (lex_keyword("and")) {
-            lex_blanks();
-            kids.push_back(parse_not());
+            if (peek() == '(') {
+                kids.push_back(parse_group());
+            } else {
+                lex_blanks();
+                kids.push_back(parse_not());
+            }
             lex_blanks();
         }
         if (kids.size() == 1) return std::move(kids[0]);

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "condition_text.h"
+#include "sensor/events/event_types.h"
 #include "sensor/rules/parser.h"
 
 namespace sensor::rules {
@@ -18,6 +19,14 @@ constexpr size_t kTooManyEventTypes = 100;
 // Bound on a condition's nesting with macros expanded: real rules stay under 100, and the
 // compiler and evaluator recurse this deep.
 constexpr size_t kMaxExpandedDepth = 1000;
+
+// Falco counts event codes, not names: a syscall has an enter and an exit code.
+size_t ppm_code_count(const engine::EventTypeMask& m) {
+    size_t n = 0;
+    for (size_t i = 0; i < m.size(); ++i)
+        if (m[i]) n += events::is_syscall(static_cast<events::EventTypeId>(i)) ? 2 : 1;
+    return n;
+}
 
 struct ParsedMacro {
     ast::NodePtr ast;
@@ -201,6 +210,10 @@ class RulesCompiler {
                 true, "LOAD_ERR_COMPILE_CONDITION",
                 std::string(e.what()) + " (macro used by rule '" + rule + "')",
                 locate_token(m.condition, parsed_[idx].text, e.offset()), "macro", m.name));
+        } catch (...) {
+            // A nested macro failed: never leave a half-built body for the next rule.
+            compiled_macros_.erase(name);
+            throw;
         }
         add_compile_warnings(ws, m.condition, parsed_[idx].text, "macro", m.name);
         return ref;
@@ -226,7 +239,11 @@ class RulesCompiler {
             if (r.skip_if_unknown_filter && is_unknown_filter_error(e.diag.message)) {
                 e.diag.error = false;
                 e.diag.code = "LOAD_UNKNOWN_FILTER";
+                if (e.diag.item_kind != "rule" || e.diag.item_name != r.name)
+                    e.diag.message += " (in " + e.diag.item_kind + " '" + e.diag.item_name + "')";
                 e.diag.message = "Rule skipped: " + e.diag.message;
+                e.diag.item_kind = "rule";
+                e.diag.item_name = r.name;
                 warnings_.push_back(e.diag);
                 return;
             }
@@ -271,7 +288,7 @@ class RulesCompiler {
         add_compile_warnings(ws, cond, text, "rule", r.name);
         out.types = engine::event_types_of(*out.filter);
         out.type_count = engine::count_types(out.types);
-        if (r.warn_evttypes && out.type_count > kTooManyEventTypes)
+        if (r.warn_evttypes && ppm_code_count(out.types) > kTooManyEventTypes)
             warnings_.push_back(make_diag(
                 false, "LOAD_NO_EVTTYPE",
                 "Rule matches too many evt.type values. This has a significant performance "
@@ -294,6 +311,12 @@ class RulesCompiler {
             }
             throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_OUTPUT", msg, loc, "rule", r.name));
         }
+        for (const auto& tok : out.output.tokens)
+            if (tok.operand && tok.operand->is_field() && tok.operand->field.def->deprecated)
+                warnings_.push_back(
+                    make_diag(false, "LOAD_DEPRECATED_ITEM",
+                              "field '" + tok.operand->text + "' used in the output is deprecated",
+                              r.output.locate(0), "rule", r.name));
         if (out.output.used_container_info)
             warnings_.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
                                           "%container.info is deprecated and has been removed "

@@ -433,6 +433,7 @@ void read_rules_file(std::shared_ptr<const SourceFile> file, Collector& collecto
             fail(c, "LOAD_ERR_YAML_VALIDATE", "Rules content is not yaml array of objects", doc);
         for (const auto& nodep : doc.items) {
             const YNode& node = *nodep;
+            if (node.IsNull()) continue;  // an empty `-` entry, skipped as Falco does
             c.kind = "rules content";
             c.name.clear();
             if (!node.IsMap())

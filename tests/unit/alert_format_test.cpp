@@ -85,6 +85,8 @@ TEST(OutputTemplate, LongestFieldPrefixAndWidth) {
     EXPECT_EQ(render("[%6proc.name]", w.ev), "[cat   ]");
     EXPECT_EQ(render("[%2proc.name]", w.ev), "[ca]");
     EXPECT_EQ(render("%toupper(proc.name)", w.ev), "CAT");
+    // `[` that does not close a valid argument is literal text after the longest field.
+    EXPECT_EQ(render("%proc.name[%proc.pid]", w.ev), "cat[42]");
 }
 
 TEST(OutputTemplate, ErrorsUseFalcosWording) {

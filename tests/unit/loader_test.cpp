@@ -895,3 +895,146 @@ TEST(Garbage, LongMacroChainsAreRejectedNotOverflowed) {
     Ev e("open", "y150");
     EXPECT_EQ(fired(r2, e.ev).size(), 1u);
 }
+
+TEST(Macros, AppendedTextMaySeeMacrosDefinedSince) {
+    auto r = load(R"(
+- macro: a
+  condition: proc.name = x
+- macro: b
+  condition: proc.name = y
+- macro: a
+  condition: or b
+  override:
+    condition: append
+- rule: R
+  desc: d
+  condition: evt.type = open and a
+  output: o
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok) << first_error(r)->message;
+    Ev y("open", "y");
+    EXPECT_EQ(fired(r, y.ev).size(), 1u);
+}
+
+TEST(Lists, ReplaceOfMissingListOrMacroDefinesIt) {
+    auto r = load(R"(
+- list: my_list
+  items: [cat]
+  override:
+    items: replace
+- macro: my_macro
+  condition: proc.name in (my_list)
+  override:
+    condition: replace
+- rule: R
+  desc: d
+  condition: evt.type = open and my_macro
+  output: o
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok) << first_error(r)->message;
+    Ev cat("open", "cat");
+    EXPECT_EQ(fired(r, cat.ev).size(), 1u);
+}
+
+TEST(Lists, BareWordAfterInIsAOneElementList) {
+    auto r = load(R"(
+- list: shells
+  items: [bash]
+- rule: R
+  desc: d
+  condition: evt.type = open and (proc.name in shells or proc.name in zsh)
+  output: o
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok) << first_error(r)->message;
+    Ev bash("open", "bash"), zsh("open", "zsh"), sh("open", "sh");
+    EXPECT_EQ(fired(r, bash.ev).size(), 1u);
+    EXPECT_EQ(fired(r, zsh.ev).size(), 1u);
+    EXPECT_TRUE(fired(r, sh.ev).empty());
+}
+
+TEST(Loader, EmptyItemsAreSkippedAndLegacyAppendIgnoresOtherKeys) {
+    auto r = load(std::string(kBaseRule) + R"(
+-
+- rule: R
+  condition: or proc.name = dog
+  priority: ERROR
+  append: true
+)");
+    ASSERT_TRUE(r.ok) << first_error(r)->message;
+    EXPECT_EQ(rule(r, "R")->priority, engine::Priority::Warning);
+    EXPECT_TRUE(has_warning(r, "LOAD_UNKNOWN_KEY", "R"));
+    Ev dog("execve", "dog");
+    EXPECT_EQ(fired(r, dog.ev).size(), 1u);
+}
+
+TEST(Exceptions, AppendedExceptionWithoutValuesWarns) {
+    auto r = load(std::string(kBaseRule) + R"(
+- rule: R
+  exceptions:
+    - name: later
+      fields: [proc.pname]
+  override:
+    exceptions: append
+)");
+    ASSERT_TRUE(r.ok) << first_error(r)->message;
+    EXPECT_TRUE(has_warning(r, "LOAD_APPEND_NO_VALUES", "R"));
+}
+
+TEST(Warnings, SkippedRuleLeavesSharedMacrosUsable) {
+    // Rule A is skipped because macro b has an unknown field; rule B uses the same macro chain
+    // and must get an error, not a half-compiled macro.
+    auto r = load(R"(
+- macro: b
+  condition: proc.nme = x
+- macro: a
+  condition: b
+- rule: A
+  desc: d
+  condition: evt.type = open and a
+  output: o
+  priority: WARNING
+  skip-if-unknown-filter: true
+- rule: B
+  desc: d
+  condition: evt.type = open and a
+  output: o
+  priority: WARNING
+)");
+    ASSERT_FALSE(r.ok);
+    EXPECT_EQ(first_error(r)->item_name, "b");
+    EXPECT_TRUE(has_warning(r, "LOAD_UNKNOWN_FILTER", "A"));
+}
+
+TEST(Warnings, TooManyEventTypesCountsEnterAndExitCodes) {
+    std::string many;
+    const char* names[] = {
+        "open",       "openat",     "close",   "read",   "write",       "pread64",     "pwrite64",
+        "readv",      "writev",     "mmap",    "munmap", "brk",         "ioctl",       "access",
+        "pipe",       "select",     "dup",     "dup2",   "pause",       "nanosleep",   "getpid",
+        "sendfile",   "socket",     "connect", "accept", "sendto",      "recvfrom",    "sendmsg",
+        "recvmsg",    "shutdown",   "bind",    "listen", "getsockname", "getpeername", "socketpair",
+        "setsockopt", "getsockopt", "clone",   "fork",   "vfork",       "execve",      "exit",
+        "wait4",      "kill",       "uname",   "fcntl",  "flock",       "fsync",       "fdatasync",
+        "truncate",   "ftruncate"};
+    for (const char* n : names) many += std::string(many.empty() ? "" : ", ") + n;
+    auto r = load("- rule: R\n  desc: d\n  condition: evt.type in (" + many +
+                  ")\n  output: o\n  priority: INFO\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(rule(r, "R")->type_count, 51u);
+    EXPECT_TRUE(has_warning(r, "LOAD_NO_EVTTYPE", "R"));
+}
+
+TEST(Warnings, DeprecatedFieldInOutput) {
+    auto r = load(R"(
+- rule: R
+  desc: d
+  condition: evt.type = open
+  output: "dir=%evt.dir"
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok);
+    EXPECT_TRUE(has_warning(r, "LOAD_DEPRECATED_ITEM", "R"));
+}

@@ -40,6 +40,12 @@ TEST(ParserKeywords, AndOrNeedBlankOrParen) {
         {"a andb", "a orb", "a and", "a or", "and b", "or b", "a andnot b", "a and or b", "a b"});
 }
 
+TEST(ParserKeywords, GroupGluedToKeywordIsAWholeOperand) {
+    // OrExpr ::= AndExpr ('or' (BLANK AndExpr | '(' Expr ')'))*: after `or(...)` only `or`.
+    expect_accept({"a.b=1 or(c.d=2) or e", "a and(b) or c", "a and(b) and c", "a or (b) and c"});
+    expect_reject({"a.b=1 or(c.d=2) and e"});
+}
+
 TEST(ParserKeywords, NotNeedsWhitespaceOrParen) {
     expect_accept({"not a", "not(a)", "not  a", "not\ta", "not not a", "not (a)", "a and not b",
                    "a and not(b)", "not\fa", "not\va"});
