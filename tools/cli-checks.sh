@@ -36,6 +36,19 @@ check "version" 0 "" "$bin" --version
 check "replay stable fixtures" 0 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml"
 n=$("$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" | grep -c '"rule":')
 if [ "$n" -gt 0 ]; then echo "ok   replay printed $n alerts"; pass=$((pass+1)); else echo "FAIL replay printed no alerts"; fail=$((fail+1)); fi
+out=$("$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml")
+if grep -q '"rule":"Read sensitive file untrusted"' <<<"$out" && grep -q '"fd.name":"/etc/shadow"' <<<"$out" \
+   && grep -q '"priority":"Warning"' <<<"$out"; then
+  echo "ok   replay alert carries rule, fields and priority"; pass=$((pass+1))
+else
+  echo "FAIL replay alert for /etc/shadow missing"; fail=$((fail+1))
+fi
+text=$("$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" -o json_output=false | head -n 1)
+if [[ "$text" =~ ^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}:\ (Emergency|Alert|Critical|Error|Warning|Notice|Informational|Debug)\  ]]; then
+  echo "ok   replay text output"; pass=$((pass+1))
+else
+  echo "FAIL replay text output: $text"; fail=$((fail+1))
+fi
 check "replay bad option" 2 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" -o bogus=1
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
