@@ -1,0 +1,36 @@
+// Global operator new replacement counting calls, for the state allocation test. It lives in
+// its own translation unit: inlined into the test, GCC mistakes malloc/free pairing for a
+// new/delete mismatch. Forwards to malloc/free, so other tests see no difference.
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<uint64_t> g_news{0};
+}
+
+uint64_t state_test_allocation_count() {
+    return g_news.load(std::memory_order_relaxed);
+}
+
+void* operator new(std::size_t n) {
+    g_news.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+    return operator new(n);
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
