@@ -32,7 +32,6 @@ class UserTable {
 
     uint64_t reloads() const { return reloads_; }
     uint64_t read_errors() const { return read_errors_; }  // files missing or unreadable
-    uint64_t generation() const { return reloads_; }       // changes when contents may have
 
   private:
     struct FileStamp {
