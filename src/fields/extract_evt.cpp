@@ -10,35 +10,17 @@
 #include "sensor/events/errno_names.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
+#include "sensor/events/time_format.h"
 
 namespace sensor::fields::detail {
 namespace {
 
 constexpr uint64_t kNsPerSec = 1000000000ULL;
 
-// Renders ts with strftime `fmt` (local time unless utc), then ".nnnnnnnnn" when nanos.
-void append_time(uint64_t ts, bool utc, const char* fmt, bool nanos, std::string& out) {
-    time_t secs = static_cast<time_t>(ts / kNsPerSec);
-    struct tm tm {};
-    if (utc)
-        gmtime_r(&secs, &tm);
-    else
-        localtime_r(&secs, &tm);
-    char buf[64];
-    size_t len = strftime(buf, sizeof buf, fmt, &tm);
-    out.append(buf, len);
-    if (nanos) {
-        char ns[16];
-        int w = std::snprintf(ns, sizeof ns, ".%09llu",
-                              static_cast<unsigned long long>(ts % kNsPerSec));
-        out.append(ns, static_cast<size_t>(w));
-    }
-}
-
 bool time_field(const Event& ev, bool utc, const char* fmt, bool nanos, const char* suffix,
                 Value& out, std::string& scratch) {
     scratch.clear();
-    append_time(ev.ts, utc, fmt, nanos, scratch);
+    events::append_time(ev.ts, utc, fmt, nanos, scratch);
     scratch += suffix;
     return put_scratch(out, scratch);
 }

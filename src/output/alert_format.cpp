@@ -1,37 +1,28 @@
 #include "sensor/output/alert_format.h"
 
-#include <ctime>
+#include "sensor/events/time_format.h"
 
 #include <nlohmann/json.hpp>
 
 namespace sensor::output {
 namespace {
 
-std::string strftime_ns(uint64_t ts_ns, bool local, const char* fmt, const char* suffix) {
-    time_t secs = static_cast<time_t>(ts_ns / 1000000000ULL);
-    struct tm tm {};
-    if (local)
-        localtime_r(&secs, &tm);
-    else
-        gmtime_r(&secs, &tm);
-    char buf[64];
-    size_t n = strftime(buf, sizeof buf, fmt, &tm);
-    char ns[32];
-    snprintf(ns, sizeof ns, ".%09llu%s", static_cast<unsigned long long>(ts_ns % 1000000000ULL),
-             suffix);
-    return std::string(buf, n) + ns;
+std::string render_time(uint64_t ts_ns, bool utc, const char* fmt, const char* suffix) {
+    std::string out;
+    events::append_time(ts_ns, utc, fmt, true, out);
+    return out + suffix;
 }
 
 }  // namespace
 
 std::string format_local_time(uint64_t ts_ns) {
-    return strftime_ns(ts_ns, true, "%H:%M:%S", "");
+    return render_time(ts_ns, false, "%H:%M:%S", "");
 }
 std::string format_iso8601_offset(uint64_t ts_ns) {
-    return strftime_ns(ts_ns, false, "%Y-%m-%dT%H:%M:%S", "+0000");
+    return render_time(ts_ns, true, "%Y-%m-%dT%H:%M:%S", "+0000");
 }
 std::string format_utc_z(uint64_t ts_ns) {
-    return strftime_ns(ts_ns, false, "%Y-%m-%dT%H:%M:%S", "Z");
+    return render_time(ts_ns, true, "%Y-%m-%dT%H:%M:%S", "Z");
 }
 
 std::string render_message(const engine::CompiledRule& rule, const fields::Event& ev) {
