@@ -7,6 +7,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libre2-dev
   libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format   # libFuzzer, sanitizer runtimes, formatting
+  libbpf-dev bpftool                      # the eBPF probe (clang compiles it)
 )
 missing=()
 for p in "${packages[@]}"; do

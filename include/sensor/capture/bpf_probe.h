@@ -1,0 +1,47 @@
+#pragma once
+// Loads the eBPF probe, sets its in-kernel syscall filter, and reads its ring buffer.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct sensor_syscall_exit;
+
+namespace sensor::capture {
+
+struct ProbeOptions {
+    uint32_t ring_bytes = 8u << 20;      // ring buffer size: a power of two, >= page size
+    uint64_t wakeup_bytes = 256u << 10;  // wake the reader once this much is waiting
+};
+
+class BpfProbe {
+  public:
+    using Handler = std::function<void(const sensor_syscall_exit&)>;
+
+    BpfProbe();
+    ~BpfProbe();
+    BpfProbe(const BpfProbe&) = delete;
+    BpfProbe& operator=(const BpfProbe&) = delete;
+
+    // Opens and loads the probe. False with a message saying what is missing (kernel BTF,
+    // privileges, ...) when it cannot.
+    bool load(const ProbeOptions& opts, std::string& error);
+    // Replaces the set of traced syscalls (by number). Works before and after attach.
+    bool set_syscalls(const std::vector<uint32_t>& numbers, std::string& error);
+    bool attach(std::string& error);
+    // Delivers waiting records, waiting at most timeout_ms for some to arrive. Returns the
+    // number delivered, or -1 on error.
+    int poll(int timeout_ms, const Handler& handler);
+    // Records the kernel could not deliver (ring buffer full), summed over CPUs.
+    uint64_t dropped() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// What a kernel must offer for the probe, checked without loading it: empty when fine.
+std::string probe_prerequisites_problem();
+
+}  // namespace sensor::capture

@@ -1,0 +1,54 @@
+#include "probe_skeleton.h"
+
+#include <errno.h>
+
+#include "probe.skel.h"
+
+struct sensor_probe_handle {
+    struct sensor_probe* skel;
+};
+
+struct sensor_probe_handle* sensor_probe_open(void) {
+    struct sensor_probe* skel = sensor_probe__open();
+    if (!skel) return NULL;
+    struct sensor_probe_handle* h = calloc(1, sizeof(*h));
+    if (!h) {
+        sensor_probe__destroy(skel);
+        return NULL;
+    }
+    h->skel = skel;
+    return h;
+}
+
+int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint64_t wakeup_bytes,
+                           uint32_t ring_bytes) {
+    h->skel->rodata->self_tgid = self_tgid;
+    h->skel->rodata->wakeup_bytes = wakeup_bytes;
+    return bpf_map__set_max_entries(h->skel->maps.events, ring_bytes);
+}
+
+int sensor_probe_load(struct sensor_probe_handle* h) {
+    return sensor_probe__load(h->skel);
+}
+
+int sensor_probe_attach(struct sensor_probe_handle* h) {
+    return sensor_probe__attach(h->skel);
+}
+
+int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map) {
+    switch (map) {
+        case SENSOR_MAP_EVENTS:
+            return bpf_map__fd(h->skel->maps.events);
+        case SENSOR_MAP_SYSCALL_FILTER:
+            return bpf_map__fd(h->skel->maps.syscall_filter);
+        case SENSOR_MAP_DROPS:
+            return bpf_map__fd(h->skel->maps.drops);
+    }
+    return -EINVAL;
+}
+
+void sensor_probe_destroy(struct sensor_probe_handle* h) {
+    if (!h) return;
+    sensor_probe__destroy(h->skel);
+    free(h);
+}

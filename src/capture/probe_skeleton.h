@@ -1,0 +1,30 @@
+#pragma once
+// A C shim over the bpftool-generated skeleton (generated C, compiled as C), so the C++ side
+// only sees plain functions and libbpf map fds.
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum sensor_probe_map {
+    SENSOR_MAP_EVENTS = 0,
+    SENSOR_MAP_SYSCALL_FILTER = 1,
+    SENSOR_MAP_DROPS = 2
+};
+
+struct sensor_probe_handle;
+
+struct sensor_probe_handle* sensor_probe_open(void);
+// Before load: the probe's own-process exclusion, wake-up threshold and ring buffer size.
+int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint64_t wakeup_bytes,
+                           uint32_t ring_bytes);
+int sensor_probe_load(struct sensor_probe_handle* h);
+int sensor_probe_attach(struct sensor_probe_handle* h);
+int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map);
+void sensor_probe_destroy(struct sensor_probe_handle* h);
+
+#ifdef __cplusplus
+}
+#endif
