@@ -34,7 +34,7 @@ enum sensor_drop_reason {
 struct sensor_syscall_exit {
     sensor_u64 ts_ns; /* CLOCK_BOOTTIME */
     sensor_u32 tid;
-    sensor_u32 pid; /* thread group id */
+    sensor_u32 pid;  /* thread group id */
     sensor_u16 kind; /* enum sensor_record_kind */
     sensor_u16 nr;   /* syscall number */
     sensor_u32 reserved;
