@@ -40,6 +40,13 @@ static __always_inline void count_drop(__u32 reason) {
     if (n) *n += 1;
 }
 
+static __always_inline void submit(void* r) {
+    __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
+                      ? BPF_RB_FORCE_WAKEUP
+                      : BPF_RB_NO_WAKEUP;
+    bpf_ringbuf_submit(r, flags);
+}
+
 static __always_inline long syscall_nr(struct pt_regs* regs) {
 #if defined(__TARGET_ARCH_x86)
     return BPF_CORE_READ(regs, orig_ax);
@@ -89,9 +96,58 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     r->args[5] = syscall_arg6(regs);
     r->cgroup_id = bpf_get_current_cgroup_id();
     bpf_get_current_comm(r->comm, sizeof(r->comm));
-    __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-                      ? BPF_RB_FORCE_WAKEUP
-                      : BPF_RB_NO_WAKEUP;
-    bpf_ringbuf_submit(r, flags);
+    submit(r);
+    return 0;
+}
+
+static __always_inline struct sensor_proc_event* proc_event(__u16 kind) {
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if ((__u32)(pid_tgid >> 32) == self_tgid) return 0;
+    struct sensor_proc_event* r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_drop(SENSOR_DROP_RINGBUF_FULL);
+        return 0;
+    }
+    r->ts_ns = bpf_ktime_get_boot_ns();
+    r->tid = (__u32)pid_tgid;
+    r->pid = (__u32)(pid_tgid >> 32);
+    r->kind = kind;
+    r->path_len = 0;
+    r->child_tid = 0;
+    r->child_pid = 0;
+    r->exit_code = 0;
+    r->cgroup_id = bpf_get_current_cgroup_id();
+    bpf_get_current_comm(r->comm, sizeof(r->comm));
+    return r;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
+    struct sensor_proc_event* r = proc_event(SENSOR_REC_PROC_EXEC);
+    if (!r) return 0;
+    // The kernel's copy of the path: user memory cannot change it after the check.
+    const char* filename = BPF_CORE_READ(bprm, filename);
+    long n = bpf_probe_read_kernel_str(r->path, sizeof(r->path), filename);
+    r->path_len = n > 0 ? (__u16)n : 0;
+    submit(r);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sensor_proc_fork, struct task_struct* parent, struct task_struct* child) {
+    struct sensor_proc_event* r = proc_event(SENSOR_REC_PROC_FORK);
+    if (!r) return 0;
+    r->child_tid = (__u32)BPF_CORE_READ(child, pid);
+    r->child_pid = (__u32)BPF_CORE_READ(child, tgid);
+    submit(r);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sensor_proc_exit, struct task_struct* p) {
+    struct sensor_proc_event* r = proc_event(SENSOR_REC_PROC_EXIT);
+    if (!r) return 0;
+    r->exit_code = (__u32)BPF_CORE_READ(p, exit_code);
+    submit(r);
     return 0;
 }

@@ -60,8 +60,8 @@ struct BpfProbe::Impl {
 
     static int on_record(void* ctx, void* data, size_t size) {
         auto* self = static_cast<Impl*>(ctx);
-        if (size < sizeof(sensor_syscall_exit)) return 0;
-        (*self->handler)(*static_cast<const sensor_syscall_exit*>(data));
+        if (size < sizeof(sensor_record_header)) return 0;
+        (*self->handler)(data, size);
         ++self->delivered;
         return 0;
     }

@@ -41,14 +41,20 @@ struct Seen {
 void drain(BpfProbe& p, pid_t child, Seen& seen, int want_child) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
     while (std::chrono::steady_clock::now() < deadline) {
-        p.poll(50, [&](const sensor_syscall_exit& r) {
+        p.poll(50, [&](const void* rec, size_t) {
+            auto& h = *static_cast<const sensor_record_header*>(rec);
+            if (h.kind != SENSOR_REC_SYSCALL_EXIT) return;
+            auto& r = *static_cast<const sensor_syscall_exit*>(rec);
             if (r.pid == static_cast<uint32_t>(getpid())) ++seen.self;
             if (r.nr != SYS_openat) ++seen.other_syscalls;
             if (r.pid == static_cast<uint32_t>(child) && r.nr == SYS_openat && r.ret >= 0)
                 ++seen.child_openat;
         });
         if (seen.child_openat >= want_child) {
-            p.poll(50, [&](const sensor_syscall_exit& r) {
+            p.poll(50, [&](const void* rec, size_t) {
+                auto& h = *static_cast<const sensor_record_header*>(rec);
+                if (h.kind != SENSOR_REC_SYSCALL_EXIT) return;
+                auto& r = *static_cast<const sensor_syscall_exit*>(rec);
                 if (r.pid == static_cast<uint32_t>(getpid())) ++seen.self;
             });
             return;
@@ -109,8 +115,63 @@ TEST_F(BpfProbeTest, FullRingBufferIsCountedAsDrops) {
     ASSERT_TRUE(p.attach(err)) << err;
     child_opening(path_, 2000);  // nobody reads meanwhile
     EXPECT_GT(p.dropped(), 0u);
-    int delivered = p.poll(10, [](const sensor_syscall_exit&) {});
+    int delivered = p.poll(10, [](const void*, size_t) {});
     EXPECT_GT(delivered, 0);
+}
+
+TEST_F(BpfProbeTest, ReportsForkExecAndExitOfOtherProcesses) {
+    BpfProbe p;
+    std::string err;
+    ASSERT_TRUE(p.load({}, err)) << err;
+    ASSERT_TRUE(p.set_syscalls({}, err)) << err;
+    ASSERT_TRUE(p.attach(err)) << err;
+    // Our own fork is excluded in the kernel, so the child forks a grandchild that runs
+    // /bin/true: the probe must report the child's fork, the grandchild's exec and both exits.
+    pid_t child = fork();
+    if (child == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            execl("/bin/true", "true", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        int st = 0;
+        waitpid(grandchild, &st, 0);
+        _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    uint32_t grandchild = 0;
+    bool self_fork = false, execed = false, child_exited = false, grandchild_exited = false;
+    std::string exec_path;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!(execed && child_exited && grandchild_exited) &&
+           std::chrono::steady_clock::now() < deadline) {
+        p.poll(50, [&](const void* rec, size_t size) {
+            auto& h = *static_cast<const sensor_record_header*>(rec);
+            if (h.kind == SENSOR_REC_SYSCALL_EXIT || size < sizeof(sensor_proc_event)) return;
+            auto& r = *static_cast<const sensor_proc_event*>(rec);
+            if (r.pid == static_cast<uint32_t>(getpid())) self_fork = true;
+            if (r.kind == SENSOR_REC_PROC_FORK && r.pid == static_cast<uint32_t>(child))
+                grandchild = r.child_pid;
+            if (r.kind == SENSOR_REC_PROC_EXEC && grandchild && r.pid == grandchild) {
+                execed = true;
+                exec_path.assign(r.path, r.path_len ? r.path_len - 1 : 0);
+            }
+            if (r.kind == SENSOR_REC_PROC_EXIT && r.pid == static_cast<uint32_t>(child))
+                child_exited = true;
+            if (r.kind == SENSOR_REC_PROC_EXIT && grandchild && r.pid == grandchild)
+                grandchild_exited = true;
+        });
+    }
+    EXPECT_NE(grandchild, 0u) << "no fork record for the child";
+    EXPECT_NE(grandchild, static_cast<uint32_t>(child));
+    EXPECT_TRUE(execed);
+    EXPECT_EQ(exec_path, "/bin/true");
+    EXPECT_TRUE(child_exited);
+    EXPECT_TRUE(grandchild_exited);
+    EXPECT_FALSE(self_fork) << "the sensor's own process must be excluded";
 }
 
 TEST(BpfProbePrerequisites, ThisKernelHasThem) {

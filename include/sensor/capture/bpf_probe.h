@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-struct sensor_syscall_exit;
-
 namespace sensor::capture {
 
 struct ProbeOptions {
@@ -17,7 +15,9 @@ struct ProbeOptions {
 
 class BpfProbe {
   public:
-    using Handler = std::function<void(const sensor_syscall_exit&)>;
+    // Called with each record (see bpf/record.h: every record starts with
+    // sensor_record_header, whose `kind` says which struct it is) and its size.
+    using Handler = std::function<void(const void* record, size_t size)>;
 
     BpfProbe();
     ~BpfProbe();
