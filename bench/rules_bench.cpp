@@ -2,9 +2,9 @@
 // and the recorded numbers.
 #include <benchmark/benchmark.h>
 
-#include "alloc_counter.h"
 #include "sensor/capture/fixture_events.h"
 #include "sensor/rules/loader.h"
+#include "support/alloc_counter.h"
 
 using namespace sensor;
 
@@ -50,13 +50,13 @@ void run_engine(benchmark::State& state, const std::vector<std::string>& files) 
     size_t matches = 0;
     // Warm-up: scratch buffers reach their steady-state capacity.
     for (const auto& ev : set.events) rs.evaluate(ev, ctx, [](const auto&) {});
-    uint64_t allocs_before = bench::allocation_count();
+    uint64_t allocs_before = testing_support::allocation_count();
     size_t events = 0;
     for (auto _ : state) {
         for (const auto& ev : set.events) matches += rs.evaluate(ev, ctx, [](const auto&) {});
         events += set.events.size();
     }
-    uint64_t allocs = bench::allocation_count() - allocs_before;
+    uint64_t allocs = testing_support::allocation_count() - allocs_before;
     state.SetItemsProcessed(static_cast<int64_t>(events));
     state.counters["allocs_per_event"] =
         benchmark::Counter(static_cast<double>(allocs) / static_cast<double>(events ? events : 1));

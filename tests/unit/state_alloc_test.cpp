@@ -7,7 +7,9 @@
 #include "sensor/state/container_table.h"
 #include "sensor/state/process_table.h"
 
-uint64_t state_test_allocation_count();  // state_alloc_counter.cpp
+#include "support/alloc_counter.h"
+
+using sensor::testing_support::allocation_count;
 
 namespace {
 
@@ -51,12 +53,12 @@ TEST(StateAllocation, CloneExecExitChurnAllocatesNothing) {
         t.on_exit(tid);
     };
     // Warm-up: fills the spare-node list, the container path cache and the string buffers.
-    uint64_t start = state_test_allocation_count();
+    uint64_t start = allocation_count();
     for (int64_t i = 0; i < 50; ++i) cycle(1000 + 2 * i);
-    uint64_t before = state_test_allocation_count();
+    uint64_t before = allocation_count();
     EXPECT_GT(before, start);  // the counter is live: warming up does allocate
     for (int64_t i = 0; i < 2000; ++i) cycle(5000 + 2 * i);
-    EXPECT_EQ(state_test_allocation_count() - before, 0u);
+    EXPECT_EQ(allocation_count() - before, 0u);
     EXPECT_EQ(t.size(), 2u);
     EXPECT_EQ(t.stats().exits, 2u * 2050);
 }
