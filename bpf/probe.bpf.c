@@ -1,9 +1,14 @@
 // sensor's CO-RE probe: one record per traced syscall exit, filtered in the kernel by a
-// per-syscall bitmap that user space computes from the loaded rules and state needs.
+// per-syscall table that user space computes from the loaded rules and state needs, plus
+// process exec/fork/exit records from the scheduler tracepoints.
+//
+// Records are built in a per-CPU buffer and copied into the ring buffer at their exact size,
+// so short records (close, dup) do not pay for the longest path a record could hold.
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_tracing.h>
 
 #include "record.h"
@@ -16,6 +21,13 @@ const volatile __u32 self_tgid = 0;
 // timer. Waking per record costs the traced workload more than the probe itself.
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
+#define PATH_DEPTH 32
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#define S_IFMT 00170000
+#define S_IFREG 0100000
+#define S_IFDIR 0040000
+#define CAP_DAC_OVERRIDE 1
+
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 8 * 1024 * 1024);  // resized by user space before load
@@ -25,7 +37,7 @@ struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, SENSOR_MAX_SYSCALLS);
     __type(key, __u32);
-    __type(value, __u8);
+    __type(value, struct sensor_syscall_conf);
 } syscall_filter SEC(".maps");
 
 struct {
@@ -35,16 +47,224 @@ struct {
     __type(value, __u64);
 } drops SEC(".maps");
 
+// rec: the record under construction (strings are appended while off < SENSOR_RECORD_MAX / 2
+// so that any string of up to SENSOR_STR_MAX fits); path: where paths are assembled backwards.
+struct scratch {
+    char rec[SENSOR_RECORD_MAX];
+    char path[SENSOR_STR_MAX * 2];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+// Kernel layouts that changed over time (CO-RE picks the one that exists).
+struct inode___v611 {  // 6.11+: split seconds and nanoseconds
+    time64_t i_ctime_sec;
+    u32 i_ctime_nsec;
+    time64_t i_mtime_sec;
+    u32 i_mtime_nsec;
+} __attribute__((preserve_access_index));
+struct inode___v66 {  // 6.6 - 6.10
+    struct timespec64 __i_ctime;
+    struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+struct inode___old {
+    struct timespec64 i_ctime;
+    struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+struct kernel_cap_struct___old {  // before 6.3: two 32-bit words
+    __u32 cap[2];
+} __attribute__((preserve_access_index));
+
 static __always_inline void count_drop(__u32 reason) {
     __u64* n = bpf_map_lookup_elem(&drops, &reason);
     if (n) *n += 1;
 }
 
-static __always_inline void submit(void* r) {
+static __always_inline struct scratch* get_scratch(void) {
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+// Copies the finished record (size bytes) into the ring buffer.
+static __always_inline void emit(struct scratch* s, __u32 size) {
+    struct sensor_record_header* h = (void*)s->rec;
+    h->size = size;
     __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
                       ? BPF_RB_FORCE_WAKEUP
                       : BPF_RB_NO_WAKEUP;
-    bpf_ringbuf_submit(r, flags);
+    if (size > SENSOR_RECORD_MAX) size = SENSOR_RECORD_MAX;
+    if (bpf_ringbuf_output(&events, s->rec, size, flags) != 0) count_drop(SENSOR_DROP_RINGBUF_FULL);
+}
+
+static __always_inline void fill_header(struct sensor_record_header* h, __u16 kind, __u16 nr) {
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    h->ts_ns = bpf_ktime_get_boot_ns();
+    h->tid = (__u32)pid_tgid;
+    h->pid = (__u32)(pid_tgid >> 32);
+    h->kind = kind;
+    h->nr = nr;
+    h->size = 0;
+}
+
+// Appends a user (or kernel) string at *off; returns its length with the NUL, 0 if unreadable.
+static __always_inline __u16 append_user_str(struct scratch* s, __u32* off, const void* src) {
+    __u32 o = *off;
+    if (o >= SENSOR_RECORD_MAX / 2 || !src) return 0;
+    long n = bpf_probe_read_user_str(&s->rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
+    if (n <= 0) return 0;
+    *off = o + (__u32)n;
+    return (__u16)n;
+}
+
+static __always_inline __u16 append_kernel_str(struct scratch* s, __u32* off, const void* src) {
+    __u32 o = *off;
+    if (o >= SENSOR_RECORD_MAX / 2 || !src) return 0;
+    long n =
+        bpf_probe_read_kernel_str(&s->rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
+    if (n <= 0) return 0;
+    *off = o + (__u32)n;
+    return (__u16)n;
+}
+
+// Resolves a path the way d_path does, up to the task's root, into s->path (backwards), then
+// appends it at *off. Sets *cut when deeper than PATH_DEPTH.
+static __noinline __u32 append_path(struct scratch* s, __u32 off, const struct path* p, __u32* cut) {
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
+    struct dentry* root_dentry = BPF_CORE_READ(task, fs, root.dentry);
+    struct vfsmount* root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+    struct dentry* d = BPF_CORE_READ(p, dentry);
+    struct vfsmount* vfsmnt = BPF_CORE_READ(p, mnt);
+    struct mount* mnt = container_of(vfsmnt, struct mount, mnt);
+    __u32 pos = SENSOR_STR_MAX - 1;  // s->path[pos..] holds the path built so far
+    s->path[SENSOR_STR_MAX - 1] = 0;
+    int done = 0;
+    for (int i = 0; i < PATH_DEPTH; i++) {
+        if (d == root_dentry && vfsmnt == root_mnt) {
+            done = 1;
+            break;
+        }
+        struct dentry* parent = BPF_CORE_READ(d, d_parent);
+        struct dentry* mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+        if (d == mnt_root || d == parent) {
+            struct mount* mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+            if (d != mnt_root || mnt == mnt_parent) {  // a filesystem's or the namespace's root
+                done = 1;
+                break;
+            }
+            d = BPF_CORE_READ(mnt, mnt_mountpoint);
+            mnt = mnt_parent;
+            vfsmnt = &mnt->mnt;
+            continue;
+        }
+        struct qstr name = BPF_CORE_READ(d, d_name);
+        __u32 len = name.len;
+        if (len == 0 || len + 1 > pos) break;
+        pos -= len + 1;
+        pos &= SENSOR_STR_MAX - 1;
+        s->path[pos] = '/';
+        bpf_probe_read_kernel(&s->path[(pos + 1) & (SENSOR_STR_MAX - 1)],
+                              len & (SENSOR_STR_MAX - 1), name.name);
+        d = parent;
+    }
+    if (!done) *cut = 1;
+    if (pos == SENSOR_STR_MAX - 1) {  // the root itself
+        pos = SENSOR_STR_MAX - 2;
+        s->path[pos] = '/';
+    }
+    if (off >= SENSOR_RECORD_MAX / 2) return 0;
+    __u32 n = SENSOR_STR_MAX - pos;  // with the NUL
+    pos &= SENSOR_STR_MAX - 1;
+    n &= SENSOR_STR_MAX - 1;
+    if (n == 0) return 0;
+    bpf_probe_read_kernel(&s->rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
+    return n;
+}
+
+static __always_inline struct file* fd_file(struct task_struct* task, long fd) {
+    if (fd < 0) return 0;
+    struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
+    unsigned int max = BPF_CORE_READ(fdt, max_fds);
+    if ((unsigned long)fd >= max) return 0;
+    struct file** fds = BPF_CORE_READ(fdt, fd);
+    struct file* f = 0;
+    bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+    return f;
+}
+
+static __always_inline __u64 encode_dev(dev_t dev) {  // kernel dev_t -> user space st_dev
+    __u32 major = dev >> 20, minor = dev & ((1U << 20) - 1);
+    return (minor & 0xff) | (major << 8) | ((__u64)(minor & ~0xffU) << 12);
+}
+
+static __always_inline __u32 layer_flags(struct inode* inode) {
+    unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+    if (magic != OVERLAYFS_SUPER_MAGIC) return 0;
+    // overlayfs embeds the vfs inode in struct ovl_inode, immediately followed by the upper
+    // dentry pointer (not in vmlinux BTF when overlay is a module).
+    struct dentry* upper = 0;
+    bpf_probe_read_kernel(&upper, sizeof(upper), (char*)inode + bpf_core_type_size(struct inode));
+    return upper ? SENSOR_FILE_UPPER_LAYER : SENSOR_FILE_LOWER_LAYER;
+}
+
+static __always_inline __u32 memfd_flag(struct file* f) {
+    char prefix[6] = {};
+    const unsigned char* name = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+    bpf_probe_read_kernel(prefix, sizeof(prefix), name);
+    return (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' &&
+            prefix[4] == 'd' && prefix[5] == ':')
+               ? SENSOR_FILE_MEMFD
+               : 0;
+}
+
+// File status of f into r, and its kernel path appended at *off (regular files and dirs).
+static __always_inline __u16 describe_file(struct scratch* s, __u32* off,
+                                           struct sensor_syscall_exit* r, struct file* f) {
+    if (!f) return 0;
+    struct inode* inode = BPF_CORE_READ(f, f_inode);
+    r->f_flags = BPF_CORE_READ(f, f_flags);
+    r->i_mode = BPF_CORE_READ(inode, i_mode);
+    r->ino = BPF_CORE_READ(inode, i_ino);
+    r->dev = encode_dev(BPF_CORE_READ(inode, i_sb, s_dev));
+    r->file_flags = layer_flags(inode) | memfd_flag(f);
+    __u32 ft = r->i_mode & S_IFMT;
+    if (ft != S_IFREG && ft != S_IFDIR) return 0;
+    if (r->file_flags & SENSOR_FILE_MEMFD) return 0;
+    __u32 cut = 0;
+    __u32 n = append_path(s, *off, &f->f_path, &cut);
+    if (cut) r->file_flags |= SENSOR_FILE_PATH_CUT;
+    *off += n;
+    return (__u16)n;
+}
+
+static __always_inline void describe_socket(struct sensor_syscall_exit* r, struct file* f) {
+    if (!f) return;
+    struct inode* inode = BPF_CORE_READ(f, f_inode);
+    if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != 0140000) return;  // S_IFSOCK
+    struct socket* sock = BPF_CORE_READ(f, private_data);
+    struct sock* sk = BPF_CORE_READ(sock, sk);
+    if (!sk) return;
+    __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    r->sock_family = family;
+    r->sock_type = BPF_CORE_READ(sock, type);
+    r->sock_proto = BPF_CORE_READ(sk, sk_protocol);
+    if (family == 2) {  // AF_INET
+        __u32 s4 = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+        __u32 d4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+        __builtin_memcpy(r->saddr, &s4, 4);
+        __builtin_memcpy(r->daddr, &d4, 4);
+    } else if (family == 10) {  // AF_INET6
+        BPF_CORE_READ_INTO(&r->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+        BPF_CORE_READ_INTO(&r->daddr, sk, __sk_common.skc_v6_daddr);
+    } else {
+        return;
+    }
+    r->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+    r->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 }
 
 static __always_inline long syscall_nr(struct pt_regs* regs) {
@@ -66,27 +286,24 @@ static __always_inline __u64 syscall_arg6(struct pt_regs* regs) {
 #endif
 }
 
+static __always_inline const void* str_arg(struct sensor_syscall_exit* r, __u8 index) {
+    return index < 6 ? (const void*)r->args[index] : 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     long nr = syscall_nr(regs);
     if (nr < 0 || nr >= SENSOR_MAX_SYSCALLS) return 0;
     __u32 key = (__u32)nr;
-    __u8* wanted = bpf_map_lookup_elem(&syscall_filter, &key);
-    if (!wanted || !*wanted) return 0;
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if ((__u32)(pid_tgid >> 32) == self_tgid) return 0;
+    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &key);
+    if (!conf || !conf->traced) return 0;
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+    struct scratch* s = get_scratch();
+    if (!s) return 0;
 
-    struct sensor_syscall_exit* r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-    if (!r) {
-        count_drop(SENSOR_DROP_RINGBUF_FULL);
-        return 0;
-    }
-    r->ts_ns = bpf_ktime_get_boot_ns();
-    r->tid = (__u32)pid_tgid;
-    r->pid = (__u32)(pid_tgid >> 32);
-    r->kind = SENSOR_REC_SYSCALL_EXIT;
-    r->nr = (__u16)nr;
-    r->reserved = 0;
+    struct sensor_syscall_exit* r = (void*)s->rec;
+    __builtin_memset(r, 0, sizeof(*r));
+    fill_header(&r->h, SENSOR_REC_SYSCALL_EXIT, (__u16)nr);
     r->ret = ret;
     r->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
     r->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
@@ -95,59 +312,195 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     r->args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
     r->args[5] = syscall_arg6(regs);
     r->cgroup_id = bpf_get_current_cgroup_id();
-    bpf_get_current_comm(r->comm, sizeof(r->comm));
-    submit(r);
+
+    __u32 off = sizeof(*r);
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
+    switch (conf->payload) {
+        case SENSOR_PAY_STRINGS:
+            r->str_len[0] = append_user_str(s, &off, str_arg(r, conf->str_arg[0]));
+            r->str_len[1] = append_user_str(s, &off, str_arg(r, conf->str_arg[1]));
+            break;
+        case SENSOR_PAY_NEW_FILE:
+            r->str_len[0] = append_user_str(s, &off, str_arg(r, conf->str_arg[0]));
+            if (ret >= 0) r->str_len[1] = describe_file(s, &off, r, fd_file(task, ret));
+            break;
+        case SENSOR_PAY_FD_FILE:
+            r->str_len[1] = describe_file(s, &off, r, fd_file(task, (long)(int)r->args[0]));
+            break;
+        case SENSOR_PAY_SOCK_ARG0:
+            describe_socket(r, fd_file(task, (long)(int)r->args[0]));
+            break;
+        case SENSOR_PAY_SOCK_RET:
+            describe_socket(r, fd_file(task, ret));
+            break;
+        default:
+            break;
+    }
+    emit(s, off);
     return 0;
 }
 
-static __always_inline struct sensor_proc_event* proc_event(__u16 kind) {
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if ((__u32)(pid_tgid >> 32) == self_tgid) return 0;
-    struct sensor_proc_event* r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-    if (!r) {
-        count_drop(SENSOR_DROP_RINGBUF_FULL);
-        return 0;
+static __always_inline __u64 read_cap(kernel_cap_t* cap) {
+    if (bpf_core_field_exists(cap->val)) return BPF_CORE_READ(cap, val);
+    struct kernel_cap_struct___old* old = (void*)cap;
+    return BPF_CORE_READ(old, cap[0]) | ((__u64)BPF_CORE_READ(old, cap[1]) << 32);
+}
+
+static __always_inline void inode_times(struct inode* inode, __u64* ctime, __u64* mtime) {
+    struct inode___v611* v611 = (void*)inode;
+    struct inode___v66* v66 = (void*)inode;
+    struct inode___old* old = (void*)inode;
+    if (bpf_core_field_exists(v611->i_ctime_sec)) {
+        *ctime = BPF_CORE_READ(v611, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(v611, i_ctime_nsec);
+        *mtime = BPF_CORE_READ(v611, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(v611, i_mtime_nsec);
+    } else if (bpf_core_field_exists(v66->__i_ctime)) {
+        *ctime = BPF_CORE_READ(v66, __i_ctime.tv_sec) * 1000000000ULL +
+                 BPF_CORE_READ(v66, __i_ctime.tv_nsec);
+        *mtime = BPF_CORE_READ(v66, __i_mtime.tv_sec) * 1000000000ULL +
+                 BPF_CORE_READ(v66, __i_mtime.tv_nsec);
+    } else {
+        *ctime = BPF_CORE_READ(old, i_ctime.tv_sec) * 1000000000ULL +
+                 BPF_CORE_READ(old, i_ctime.tv_nsec);
+        *mtime = BPF_CORE_READ(old, i_mtime.tv_sec) * 1000000000ULL +
+                 BPF_CORE_READ(old, i_mtime.tv_nsec);
     }
-    r->ts_ns = bpf_ktime_get_boot_ns();
-    r->tid = (__u32)pid_tgid;
-    r->pid = (__u32)(pid_tgid >> 32);
-    r->kind = kind;
-    r->path_len = 0;
-    r->child_tid = 0;
-    r->child_pid = 0;
-    r->exit_code = 0;
+}
+
+// Whether the credentials may write the inode (owner, group or other bits; CAP_DAC_OVERRIDE).
+static __always_inline int inode_writable(struct inode* inode, const struct cred* cred,
+                                          __u64 cap_eff) {
+    if (cap_eff & (1ULL << CAP_DAC_OVERRIDE)) return 1;
+    __u32 mode = BPF_CORE_READ(inode, i_mode);
+    __u32 fsuid = BPF_CORE_READ(cred, fsuid.val);
+    __u32 fsgid = BPF_CORE_READ(cred, fsgid.val);
+    if (BPF_CORE_READ(inode, i_uid.val) == fsuid) return (mode & 0200) != 0;
+    if (BPF_CORE_READ(inode, i_gid.val) == fsgid) return (mode & 0020) != 0;
+    return (mode & 0002) != 0;
+}
+
+static __always_inline __u32 tty_dev(struct task_struct* task) {
+    struct tty_struct* tty = BPF_CORE_READ(task, signal, tty);
+    if (!tty) return 0;
+    __u32 index = BPF_CORE_READ(tty, index);
+    __u32 major = BPF_CORE_READ(tty, driver, major);
+    __u32 minor = BPF_CORE_READ(tty, driver, minor_start) + index;
+    return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
+// The number of a struct pid in the deepest namespace it lives in (what the task sees).
+static __always_inline __u32 pid_in_own_ns(struct pid* pid) {
+    if (!pid) return 0;
+    unsigned int level = BPF_CORE_READ(pid, level);
+    __u32 nr = 0;
+    bpf_probe_read_kernel(&nr, sizeof(nr),
+                          (char*)&pid->numbers[0].nr + (level & 31) * bpf_core_type_size(struct upid));
+    return nr;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+    struct scratch* s = get_scratch();
+    if (!s) return 0;
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
+    struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
+
+    struct sensor_exec* r = (void*)s->rec;
+    __builtin_memset(r, 0, sizeof(*r));
+    fill_header(&r->h, SENSOR_REC_PROC_EXEC, (__u16)syscall_nr(regs));
+    r->ppid = BPF_CORE_READ(task, real_parent, tgid);
+    const struct cred* cred = BPF_CORE_READ(task, cred);
+    r->uid = BPF_CORE_READ(cred, euid.val);
+    r->gid = BPF_CORE_READ(cred, egid.val);
+    r->loginuid = bpf_core_field_exists(task->loginuid) ? BPF_CORE_READ(task, loginuid.val)
+                                                        : (__u32)-1;
+    r->tty = tty_dev(task);
+    r->cap_inheritable = read_cap(&((struct cred*)cred)->cap_inheritable);
+    r->cap_permitted = read_cap(&((struct cred*)cred)->cap_permitted);
+    r->cap_effective = read_cap(&((struct cred*)cred)->cap_effective);
+    r->start_boot_ns = BPF_CORE_READ(task, start_boottime);
+    r->fdlimit = BPF_CORE_READ(task, signal, rlim[7].rlim_cur);  // RLIMIT_NOFILE
+    r->cgroup_id = bpf_get_current_cgroup_id();
+    bpf_get_current_comm(r->comm, sizeof(r->comm));
+    r->vtid = pid_in_own_ns(BPF_CORE_READ(task, thread_pid));
+    r->vpid = pid_in_own_ns(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]));
+
+    __u32 off = sizeof(*r);
+    // The kernel's copy of the path: user memory cannot change it after the check.
+    r->filename_len = append_kernel_str(s, &off, BPF_CORE_READ(bprm, filename));
+
+    // argv from the new image's stack, as /proc/PID/cmdline reads it.
+    struct mm_struct* mm = BPF_CORE_READ(task, mm);
+    unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
+    unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
+    __u32 argn = arg_end > arg_start ? arg_end - arg_start : 0;
+    if (argn > SENSOR_STR_MAX - 1) argn = SENSOR_STR_MAX - 1;
+    // Keep the compiler from reusing the unbounded value the verifier cannot check.
+    asm volatile("%[n] &= 0xfff" : [n] "+r"(argn));
+    if (argn > 0 && off < SENSOR_RECORD_MAX / 2) {
+        __u32 o = off & (SENSOR_RECORD_MAX / 2 - 1);
+        if (bpf_probe_read_user(&s->rec[o], argn, (void*)arg_start) == 0) {
+            s->rec[(o + argn) & (SENSOR_RECORD_MAX - 1)] = 0;
+            r->argv_len = argn + 1;
+            off += argn + 1;
+        }
+    }
+
+    __u32 cut = 0;
+    struct path pwd = BPF_CORE_READ(task, fs, pwd);
+    __u32 n = append_path(s, off, &pwd, &cut);
+    r->cwd_len = n;
+    off += n;
+
+    struct file* exe = BPF_CORE_READ(mm, exe_file);
+    if (exe) {
+        struct inode* inode = BPF_CORE_READ(exe, f_inode);
+        r->exe_ino = BPF_CORE_READ(inode, i_ino);
+        inode_times(inode, &r->exe_ctime_ns, &r->exe_mtime_ns);
+        r->exe_flags = layer_flags(inode) | memfd_flag(exe);
+        if (inode_writable(inode, cred, r->cap_effective)) r->exe_flags |= SENSOR_FILE_WRITABLE;
+        if (r->exe_flags & SENSOR_FILE_MEMFD) {
+            // The name ("memfd:NAME"), as /proc/PID/exe shows it without the mount.
+            r->exepath_len =
+                append_kernel_str(s, &off, BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+        } else {
+            n = append_path(s, off, &exe->f_path, &cut);
+            r->exepath_len = n;
+            off += n;
+        }
+    }
+    emit(s, off);
+    return 0;
+}
+
+static __always_inline struct sensor_proc_event* proc_event(struct scratch* s, __u16 kind) {
+    struct sensor_proc_event* r = (void*)s->rec;
+    __builtin_memset(r, 0, sizeof(*r));
+    fill_header(&r->h, kind, 0);
     r->cgroup_id = bpf_get_current_cgroup_id();
     bpf_get_current_comm(r->comm, sizeof(r->comm));
     return r;
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
-    struct sensor_proc_event* r = proc_event(SENSOR_REC_PROC_EXEC);
-    if (!r) return 0;
-    // The kernel's copy of the path: user memory cannot change it after the check.
-    const char* filename = BPF_CORE_READ(bprm, filename);
-    long n = bpf_probe_read_kernel_str(r->path, sizeof(r->path), filename);
-    r->path_len = n > 0 ? (__u16)n : 0;
-    submit(r);
-    return 0;
-}
-
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sensor_proc_fork, struct task_struct* parent, struct task_struct* child) {
-    struct sensor_proc_event* r = proc_event(SENSOR_REC_PROC_FORK);
-    if (!r) return 0;
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+    struct scratch* s = get_scratch();
+    if (!s) return 0;
+    struct sensor_proc_event* r = proc_event(s, SENSOR_REC_PROC_FORK);
     r->child_tid = (__u32)BPF_CORE_READ(child, pid);
     r->child_pid = (__u32)BPF_CORE_READ(child, tgid);
-    submit(r);
+    emit(s, sizeof(*r));
     return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sensor_proc_exit, struct task_struct* p) {
-    struct sensor_proc_event* r = proc_event(SENSOR_REC_PROC_EXIT);
-    if (!r) return 0;
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+    struct scratch* s = get_scratch();
+    if (!s) return 0;
+    struct sensor_proc_event* r = proc_event(s, SENSOR_REC_PROC_EXIT);
     r->exit_code = (__u32)BPF_CORE_READ(p, exit_code);
-    submit(r);
+    emit(s, sizeof(*r));
     return 0;
 }

@@ -1,5 +1,7 @@
 /* Records the probe writes to the ring buffer; shared by the BPF program (C) and user space
- * (C++). Every record starts with sensor_record_header; `kind` says which struct it is. */
+ * (C++). Every record starts with sensor_record_header; `kind` says which struct it is. Records
+ * are variable length: a fixed part, then the strings it announces (each NUL-terminated, in
+ * the order of its *_len fields, a length of 0 meaning absent). */
 #ifndef SENSOR_BPF_RECORD_H
 #define SENSOR_BPF_RECORD_H
 
@@ -20,13 +22,36 @@ typedef __s64 sensor_s64;
 
 /* Syscall numbers index the in-kernel filter; the highest on x86_64 and arm64 is below 512. */
 #define SENSOR_MAX_SYSCALLS 512
-#define SENSOR_PATH_MAX 256
+/* Longest string a record carries (paths, argv); longer ones are cut. */
+#define SENSOR_STR_MAX 4096
+/* Largest record; the probe builds records in a per-CPU buffer of twice this size. */
+#define SENSOR_RECORD_MAX 16384
 
 enum sensor_record_kind {
-    SENSOR_REC_SYSCALL_EXIT = 1, /* a syscall returned: number, result, raw arguments */
-    SENSOR_REC_PROC_EXEC = 2,    /* a program was executed (sched_process_exec) */
-    SENSOR_REC_PROC_FORK = 3,    /* a task was created (sched_process_fork) */
-    SENSOR_REC_PROC_EXIT = 4,    /* a task exited (sched_process_exit) */
+    SENSOR_REC_SYSCALL_EXIT = 1, /* a syscall returned (sensor_syscall_exit) */
+    SENSOR_REC_PROC_EXEC = 2,    /* a program was executed (sensor_exec) */
+    SENSOR_REC_PROC_FORK = 3,    /* a task was created (sensor_proc_event) */
+    SENSOR_REC_PROC_EXIT = 4,    /* a task exited (sensor_proc_event) */
+};
+
+/* What the sys_exit program adds to a syscall's record beyond its raw arguments. User space
+ * chooses per syscall (sensor_syscall_conf), so the probe needs no syscall numbers. */
+enum sensor_payload {
+    SENSOR_PAY_ARGS = 0,      /* raw arguments only */
+    SENSOR_PAY_STRINGS = 1,   /* user strings at str_arg[0] and str_arg[1] */
+    SENSOR_PAY_NEW_FILE = 2,  /* the returned fd is a file: str 0 = user path at str_arg[0],
+                                 str 1 = its path resolved in the kernel, plus file status */
+    SENSOR_PAY_SOCK_ARG0 = 3, /* socket tuple of the fd in arg 0, + user string at str_arg[0] */
+    SENSOR_PAY_SOCK_RET = 4,  /* socket tuple of the returned fd */
+    SENSOR_PAY_FD_FILE = 5,   /* file status and kernel path of the fd in arg 0 */
+};
+#define SENSOR_NO_ARG 0xff
+
+/* Value of the syscall filter map, indexed by syscall number. */
+struct sensor_syscall_conf {
+    sensor_u8 traced;
+    sensor_u8 payload; /* enum sensor_payload */
+    sensor_u8 str_arg[2];
 };
 
 /* Why the probe could not deliver a record; indexes the per-CPU drop counters. */
@@ -35,39 +60,82 @@ enum sensor_drop_reason {
     SENSOR_DROP_REASONS = 1,
 };
 
+/* File status flags the probe derives (sensor_syscall_exit.file_flags, sensor_exec.exe_flags). */
+#define SENSOR_FILE_UPPER_LAYER 1u  /* on overlayfs, present in the upper (writable) layer */
+#define SENSOR_FILE_LOWER_LAYER 2u  /* on overlayfs, only in a lower layer */
+#define SENSOR_FILE_MEMFD 4u        /* a memfd_create file */
+#define SENSOR_FILE_WRITABLE 8u     /* the task's credentials allow writing the file */
+#define SENSOR_FILE_PATH_CUT 16u    /* the kernel path was too deep and is incomplete */
+
 struct sensor_record_header {
     sensor_u64 ts_ns; /* CLOCK_BOOTTIME */
     sensor_u32 tid;
     sensor_u32 pid; /* thread group id */
     sensor_u16 kind;
+    sensor_u16 nr; /* syscall number (exec: execve or execveat) */
+    sensor_u32 size; /* bytes of the whole record */
 };
 
 struct sensor_syscall_exit {
-    sensor_u64 ts_ns;
-    sensor_u32 tid;
-    sensor_u32 pid;
-    sensor_u16 kind; /* SENSOR_REC_SYSCALL_EXIT */
-    sensor_u16 nr;   /* syscall number */
-    sensor_u32 reserved;
+    struct sensor_record_header h;
     sensor_s64 ret;
     sensor_u64 args[6];
     sensor_u64 cgroup_id;
-    char comm[16];
+    /* file status, SENSOR_PAY_NEW_FILE / FD_FILE */
+    sensor_u32 f_flags; /* open flags as the kernel holds them */
+    sensor_u32 i_mode;  /* file type and permissions */
+    sensor_u64 dev;     /* st_dev, encoded as user space sees it */
+    sensor_u64 ino;
+    sensor_u32 file_flags; /* SENSOR_FILE_* */
+    /* socket, SENSOR_PAY_SOCK_*: local (s) and remote (d) ends, ports in host order */
+    sensor_u16 sock_family; /* AF_*, 0 when the fd is no socket */
+    sensor_u16 sock_type;   /* SOCK_STREAM, SOCK_DGRAM ... */
+    sensor_u16 sock_proto;  /* IPPROTO_* */
+    sensor_u16 sport;
+    sensor_u16 dport;
+    sensor_u16 str_len[2];
+    sensor_u8 saddr[16]; /* IPv4 in the first 4 bytes */
+    sensor_u8 daddr[16];
+    /* followed by the strings */
 };
 
-/* Process lifecycle: exec carries the executed path, fork the new task, exit the code. */
+/* A program was executed: everything proc.* needs, read from the kernel at exec time. */
+struct sensor_exec {
+    struct sensor_record_header h;
+    sensor_u32 ppid; /* real parent's thread group id */
+    sensor_u32 uid;  /* effective */
+    sensor_u32 gid;  /* effective */
+    sensor_u32 loginuid;
+    sensor_u32 tty; /* device number, 0 when none */
+    sensor_u32 exe_flags; /* SENSOR_FILE_* of the executable */
+    sensor_u32 vpid;      /* ids in the task's own pid namespace */
+    sensor_u32 vtid;
+    sensor_u64 cap_inheritable;
+    sensor_u64 cap_permitted;
+    sensor_u64 cap_effective;
+    sensor_u64 exe_ino;
+    sensor_u64 exe_ctime_ns;
+    sensor_u64 exe_mtime_ns;
+    sensor_u64 start_boot_ns; /* when the task was created (CLOCK_BOOTTIME) */
+    sensor_u64 fdlimit;
+    sensor_u64 cgroup_id;
+    char comm[16];
+    /* strings: filename (as passed), argv (NUL-separated), cwd, executable path */
+    sensor_u16 filename_len;
+    sensor_u16 argv_len;
+    sensor_u16 cwd_len;
+    sensor_u16 exepath_len;
+};
+
+/* Fork: the new task; exit: the code. */
 struct sensor_proc_event {
-    sensor_u64 ts_ns;
-    sensor_u32 tid;
-    sensor_u32 pid;
-    sensor_u16 kind;
-    sensor_u16 path_len; /* bytes of path including the NUL; 0 when none */
+    struct sensor_record_header h;
     sensor_u32 child_tid;
     sensor_u32 child_pid;
     sensor_u32 exit_code;
+    sensor_u32 reserved;
     sensor_u64 cgroup_id;
     char comm[16];
-    char path[SENSOR_PATH_MAX];
 };
 
 #endif

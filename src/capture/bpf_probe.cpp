@@ -12,6 +12,8 @@
 
 #include "probe_skeleton.h"
 #include "record.h"
+#include "sensor/events/syscalls.h"
+#include "syscall_schema.h"
 
 namespace sensor::capture {
 namespace {
@@ -93,7 +95,8 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
         return false;
     }
     if (int err = sensor_probe_load(impl_->skel)) {
-        if (err == -EPERM || err == -EACCES)
+        // As root, EACCES is the verifier rejecting the program, not a privilege problem.
+        if (err == -EPERM || (err == -EACCES && geteuid() != 0))
             error = "loading the eBPF probe was refused (" + errno_text(err) +
                     "): run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE";
         else
@@ -111,16 +114,24 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
 
 bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& error) {
     int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_SYSCALL_FILTER);
-    std::vector<uint8_t> wanted(SENSOR_MAX_SYSCALLS, 0);
+    std::vector<sensor_syscall_conf> conf(SENSOR_MAX_SYSCALLS);
     for (uint32_t n : numbers) {
         if (n >= SENSOR_MAX_SYSCALLS) {
             error = "syscall number " + std::to_string(n) + " is out of the probe's range";
             return false;
         }
-        wanted[n] = 1;
+        sensor_syscall_conf& c = conf[n];
+        c.traced = 1;
+        c.payload = SENSOR_PAY_ARGS;
+        c.str_arg[0] = c.str_arg[1] = SENSOR_NO_ARG;
+        if (const SyscallSchema* s = syscall_schema(events::syscall_name(n))) {
+            c.payload = s->payload;
+            c.str_arg[0] = s->str_arg[0];
+            c.str_arg[1] = s->str_arg[1];
+        }
     }
     for (uint32_t i = 0; i < SENSOR_MAX_SYSCALLS; ++i) {
-        if (bpf_map_update_elem(fd, &i, &wanted[i], BPF_ANY) != 0) {
+        if (bpf_map_update_elem(fd, &i, &conf[i], BPF_ANY) != 0) {
             error = "cannot update the syscall filter: " + errno_text(errno);
             return false;
         }

@@ -36,8 +36,9 @@ void FdInfo::refresh_derived() {
         filename = name;
         return;
     }
-    directory = slash == 0 ? std::string("/") : name.substr(0, slash);
-    filename = name.substr(slash + 1);
+    // assign() reuses the strings' storage: no allocation per event once warm.
+    directory.assign(name, 0, slash == 0 ? 1 : slash);
+    filename.assign(name, slash + 1);
 }
 
 std::string_view fd_type_name(FdType t) {

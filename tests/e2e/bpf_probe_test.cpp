@@ -45,9 +45,9 @@ void drain(BpfProbe& p, pid_t child, Seen& seen, int want_child) {
             auto& h = *static_cast<const sensor_record_header*>(rec);
             if (h.kind != SENSOR_REC_SYSCALL_EXIT) return;
             auto& r = *static_cast<const sensor_syscall_exit*>(rec);
-            if (r.pid == static_cast<uint32_t>(getpid())) ++seen.self;
-            if (r.nr != SYS_openat) ++seen.other_syscalls;
-            if (r.pid == static_cast<uint32_t>(child) && r.nr == SYS_openat && r.ret >= 0)
+            if (r.h.pid == static_cast<uint32_t>(getpid())) ++seen.self;
+            if (r.h.nr != SYS_openat) ++seen.other_syscalls;
+            if (r.h.pid == static_cast<uint32_t>(child) && r.h.nr == SYS_openat && r.ret >= 0)
                 ++seen.child_openat;
         });
         if (seen.child_openat >= want_child) {
@@ -55,7 +55,7 @@ void drain(BpfProbe& p, pid_t child, Seen& seen, int want_child) {
                 auto& h = *static_cast<const sensor_record_header*>(rec);
                 if (h.kind != SENSOR_REC_SYSCALL_EXIT) return;
                 auto& r = *static_cast<const sensor_syscall_exit*>(rec);
-                if (r.pid == static_cast<uint32_t>(getpid())) ++seen.self;
+                if (r.h.pid == static_cast<uint32_t>(getpid())) ++seen.self;
             });
             return;
         }
@@ -150,18 +150,23 @@ TEST_F(BpfProbeTest, ReportsForkExecAndExitOfOtherProcesses) {
            std::chrono::steady_clock::now() < deadline) {
         p.poll(50, [&](const void* rec, size_t size) {
             auto& h = *static_cast<const sensor_record_header*>(rec);
-            if (h.kind == SENSOR_REC_SYSCALL_EXIT || size < sizeof(sensor_proc_event)) return;
-            auto& r = *static_cast<const sensor_proc_event*>(rec);
-            if (r.pid == static_cast<uint32_t>(getpid())) self_fork = true;
-            if (r.kind == SENSOR_REC_PROC_FORK && r.pid == static_cast<uint32_t>(child))
-                grandchild = r.child_pid;
-            if (r.kind == SENSOR_REC_PROC_EXEC && grandchild && r.pid == grandchild) {
+            if (h.kind == SENSOR_REC_SYSCALL_EXIT) return;
+            if (h.pid == static_cast<uint32_t>(getpid())) self_fork = true;
+            if (h.kind == SENSOR_REC_PROC_EXEC && grandchild && h.pid == grandchild) {
+                ASSERT_GE(size, sizeof(sensor_exec));
+                auto& r = *static_cast<const sensor_exec*>(rec);
                 execed = true;
-                exec_path.assign(r.path, r.path_len ? r.path_len - 1 : 0);
+                const char* strings = static_cast<const char*>(rec) + sizeof(sensor_exec);
+                exec_path.assign(strings, r.filename_len ? r.filename_len - 1 : 0);
+                return;
             }
-            if (r.kind == SENSOR_REC_PROC_EXIT && r.pid == static_cast<uint32_t>(child))
+            ASSERT_GE(size, sizeof(sensor_proc_event));
+            auto& r = *static_cast<const sensor_proc_event*>(rec);
+            if (h.kind == SENSOR_REC_PROC_FORK && h.pid == static_cast<uint32_t>(child))
+                grandchild = r.child_pid;
+            if (h.kind == SENSOR_REC_PROC_EXIT && h.pid == static_cast<uint32_t>(child))
                 child_exited = true;
-            if (r.kind == SENSOR_REC_PROC_EXIT && grandchild && r.pid == grandchild)
+            if (h.kind == SENSOR_REC_PROC_EXIT && grandchild && h.pid == grandchild)
                 grandchild_exited = true;
         });
     }
