@@ -24,6 +24,14 @@ struct ReplayOptions {
 // `sensor replay --events FILE -r RULES...`: alerts as JSON lines on stdout.
 int replay(const ReplayOptions& opts);
 
+struct RunOptions {
+    std::string config_path;  // "" = the default config
+    std::vector<std::string> rules_files;
+    std::vector<std::string> overrides;  // key=value
+};
+// `sensor run`: live capture until SIGINT/SIGTERM.
+int run(const RunOptions& opts);
+
 // Prints a load result's per-file report (shared by validate and failed loads).
 void print_load_report(const rules::LoadResult& res, ReportFormat fmt, bool summary);
 

@@ -31,22 +31,18 @@ int main(int argc, char** argv) {
     replay_cmd->add_option("-o,--option", replay_opts.overrides,
                            "Override an output setting: key=value");
 
-    std::string config_path;
-    std::vector<std::string> run_rules, run_overrides;
+    RunOptions run_opts;
     auto* run_cmd = app.add_subcommand("run", "Run the sensor (live capture)");
-    run_cmd->add_option("-c,--config", config_path, "Configuration file");
-    run_cmd->add_option("-r,--rules", run_rules, "Rules file or directory");
-    run_cmd->add_option("-o,--option", run_overrides, "Override a configuration key: key=value");
+    run_cmd->add_option("-c,--config", run_opts.config_path, "Configuration file");
+    run_cmd->add_option("-r,--rules", run_opts.rules_files, "Rules file or directory");
+    run_cmd->add_option("-o,--option", run_opts.overrides,
+                        "Override a configuration key: key=value");
 
     CLI11_PARSE(app, argc, argv);
     ReportFormat fmt = output == "json" ? ReportFormat::Json : ReportFormat::Text;
 
     if (*replay_cmd) return replay(replay_opts);
-    if (*run_cmd) {
-        std::cerr << "sensor run: live capture is not available in this build yet "
-                     "(use `sensor replay` to evaluate rules over recorded events)\n";
-        return 2;
-    }
+    if (*run_cmd) return run(run_opts);
     if (list_fields_flag) return list_fields(fmt);
     if (!validate_files.empty()) {
         rules_files.insert(rules_files.end(), validate_files.begin(), validate_files.end());

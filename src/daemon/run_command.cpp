@@ -1,0 +1,204 @@
+// `sensor run`: load rules, attach the probe, bootstrap state from /proc, then decode records,
+// evaluate rules and write alerts until SIGINT/SIGTERM.
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "commands.h"
+#include "run_config.h"
+#include "sensor/capture/bpf_probe.h"
+#include "sensor/capture/record_decoder.h"
+#include "sensor/capture/syscall_selection.h"
+#include "sensor/output/alert_format.h"
+#include "sensor/state/container_table.h"
+#include "sensor/state/fd_table.h"
+#include "sensor/state/proc_scan.h"
+#include "sensor/state/process_table.h"
+#include "sensor/state/user_table.h"
+
+namespace sensor::daemon {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) {
+    g_stop = 1;
+}
+
+void install_signal_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: poll() returns so the loop sees the flag
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+uint64_t monotonic_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Effective capabilities of this process, from /proc/self/status.
+uint64_t effective_caps() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("CapEff:", 0) == 0) return std::stoull(line.substr(7), nullptr, 16);
+    return 0;
+}
+
+// What keeps this process from loading the probe, or "" when nothing does.
+std::string privilege_problem() {
+    constexpr int kSysAdmin = 21, kPerfmon = 38, kBpf = 39;
+    uint64_t caps = effective_caps();
+    auto has = [&](int c) { return (caps >> c) & 1; };
+    if (has(kSysAdmin) || (has(kBpf) && has(kPerfmon))) return {};
+    std::string missing;
+    if (!has(kBpf)) missing += "CAP_BPF";
+    if (!has(kPerfmon)) missing += std::string(missing.empty() ? "" : " and ") + "CAP_PERFMON";
+    return "sensor run needs root, or the capabilities CAP_BPF and CAP_PERFMON (missing: " +
+           missing + ")";
+}
+
+uint64_t peak_rss_kb() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<uint64_t>(ru.ru_maxrss);
+}
+
+void setup_logging(const std::string& level) {
+    auto logger = spdlog::stderr_color_mt("sensor");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z sensor[%P] %l: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(level == "debug"     ? spdlog::level::debug
+                      : level == "warning" ? spdlog::level::warn
+                      : level == "error"   ? spdlog::level::err
+                                           : spdlog::level::info);
+    spdlog::flush_on(spdlog::level::info);
+}
+
+}  // namespace
+
+int run(const RunOptions& opts) {
+    RunConfig cfg;
+    std::string err;
+    std::string config_path = opts.config_path.empty() ? default_config_path() : opts.config_path;
+    if (!config_path.empty() && !cfg.load_file(config_path, err)) {
+        std::fprintf(stderr, "sensor: %s\n", err.c_str());
+        return 2;
+    }
+    for (const auto& kv : opts.overrides) {
+        if (!cfg.apply_override(kv, err)) {
+            std::fprintf(stderr, "sensor: %s\n", err.c_str());
+            return 2;
+        }
+    }
+    if (!opts.rules_files.empty()) cfg.rules_files = opts.rules_files;
+    if (cfg.rules_files.empty()) cfg.rules_files.push_back(default_rules_path());
+    setup_logging(cfg.log_level);
+    if (!config_path.empty()) spdlog::info("config: {}", config_path);
+
+    auto loaded = rules::load_rules_files(cfg.rules_files, cfg.output.load_options());
+    if (!loaded.ok) {
+        print_load_report(loaded, ReportFormat::Text, false);
+        return 1;
+    }
+    const engine::Ruleset& ruleset = *loaded.ruleset;
+    size_t enabled = 0;
+    for (const auto& r : ruleset.rules) enabled += r.enabled;
+    spdlog::info("rules: {} loaded from {} file(s), {} enabled", ruleset.rules.size(),
+                 cfg.rules_files.size(), enabled);
+
+    if (auto p = privilege_problem(); !p.empty()) {
+        spdlog::error("{}", p);
+        return 1;
+    }
+    if (auto p = capture::probe_prerequisites_problem(); !p.empty()) {
+        spdlog::error("{}", p);
+        return 1;
+    }
+
+    state::UserTable users = state::UserTable::under_root(cfg.host_root);
+    state::ContainerTable containers;
+    state::ProcessTable procs(containers, &users, cfg.max_processes);
+    state::FdTable fds(cfg.proc_root, cfg.max_fds_per_process);
+    capture::RecordDecoder decoder(procs, fds, cfg.proc_root);
+
+    capture::BpfProbe probe;
+    capture::ProbeOptions po;
+    po.ring_bytes = cfg.ring_buffer_bytes;
+    po.wakeup_bytes = cfg.wakeup_bytes;
+    std::vector<uint32_t> syscalls = capture::traced_syscalls(ruleset);
+    if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err) || !probe.attach(err)) {
+        spdlog::error("{}", err);
+        return 1;
+    }
+    // Attach first, then scan: records of processes that change meanwhile wait in the ring
+    // buffer and are applied on top of the scan.
+    state::ProcScanOptions so;
+    so.proc_root = cfg.proc_root;
+    auto scan = state::bootstrap_from_proc(procs, so);
+    if (scan.errors) spdlog::warn("/proc scan: {} errors (first: {})", scan.errors, scan.first_error);
+    install_signal_handlers();
+    spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
+                 syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
+
+    output::AlertFormat fmt = cfg.output.alert_format();
+    auto ctx = ruleset.new_context();
+    uint64_t alerts = 0;
+    std::string line;
+    static char out_buf[1 << 16];
+    std::setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+
+    auto on_record = [&](const void* rec, size_t size) {
+        const fields::Event* ev = decoder.decode(rec, size);
+        if (ev) {
+            ruleset.evaluate(*ev, ctx, [&](const engine::CompiledRule& r) {
+                ++alerts;
+                if (!cfg.stdout_output) return;
+                line = output::format_alert(r, *ev, fmt);
+                line += '\n';
+                std::fwrite(line.data(), 1, line.size(), stdout);
+            });
+        }
+        decoder.finish();
+    };
+    const capture::BpfProbe::Handler handler = on_record;
+
+    uint64_t next_refresh = 0;
+    while (!g_stop) {
+        if (probe.poll(cfg.poll_interval_ms, handler) < 0) {
+            spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
+            break;
+        }
+        std::fflush(stdout);
+        uint64_t now = monotonic_ns();
+        if (now >= next_refresh) {
+            if (users.refresh(now)) procs.relink_users();
+            next_refresh = now + 1000000000ull;
+        }
+    }
+    // Drain what the kernel already wrote, then report.
+    for (int i = 0; i < 64 && probe.poll(0, handler) > 0; ++i) {
+    }
+    std::fflush(stdout);
+    const auto& st = decoder.stats();
+    uint64_t drops = probe.dropped();
+    spdlog::info(
+        "stopped: {} records, {} events, {} alerts; dropped in the kernel: {} (ring buffer "
+        "full: {}); {} malformed records; {} processes tracked; peak RSS {} kB",
+        st.records, st.events, alerts, drops, drops, st.malformed, procs.size(), peak_rss_kb());
+    return 0;
+}
+
+}  // namespace sensor::daemon

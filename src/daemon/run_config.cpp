@@ -1,0 +1,175 @@
+#include "run_config.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/yaml_tree.h"
+
+namespace sensor::daemon {
+namespace {
+
+template <typename T>
+bool parse_uint(const std::string& v, T& out) {
+    uint64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n > std::numeric_limits<T>::max())
+        return false;
+    out = static_cast<T>(n);
+    return true;
+}
+
+std::vector<std::string> split_list(const std::string& v) {
+    std::vector<std::string> out;
+    std::stringstream ss(v);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+std::string where(const std::string& path, const YAML::Mark& m) {
+    return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+}  // namespace
+
+bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
+    auto bad = [&](const char* expect) {
+        error = "config key '" + key + "' expects " + expect + ", got '" + value + "'";
+        return false;
+    };
+    if (key == "rules_files" || key == "rules_file") {
+        rules_files = split_list(value);
+        return true;
+    }
+    if (key == "stdout_output.enabled") {
+        if (!rules::parse_yaml_bool(value, stdout_output)) return bad("true or false");
+        return true;
+    }
+    if (key == "log_level") {
+        if (value != "debug" && value != "info" && value != "warning" && value != "error")
+            return bad("debug, info, warning or error");
+        log_level = value;
+        return true;
+    }
+    if (key == "capture.ring_buffer_bytes") {
+        uint32_t n = 0;
+        if (!parse_uint(value, n) || n < 4096 || (n & (n - 1)) != 0)
+            return bad("a power of two of at least 4096");
+        ring_buffer_bytes = n;
+        return true;
+    }
+    if (key == "capture.wakeup_bytes") {
+        if (!parse_uint(value, wakeup_bytes)) return bad("a number of bytes");
+        return true;
+    }
+    if (key == "capture.poll_interval_ms") {
+        uint32_t n = 0;
+        if (!parse_uint(value, n) || n < 1 || n > 1000) return bad("1 to 1000 (milliseconds)");
+        poll_interval_ms = static_cast<int>(n);
+        return true;
+    }
+    if (key == "state.host_root") {
+        host_root = value;
+        return true;
+    }
+    if (key == "state.proc_root") {
+        proc_root = value;
+        return true;
+    }
+    if (key == "state.max_processes") {
+        if (!parse_uint(value, max_processes) || max_processes == 0) return bad("a positive number");
+        return true;
+    }
+    if (key == "state.max_fds_per_process") {
+        if (!parse_uint(value, max_fds_per_process) || max_fds_per_process == 0)
+            return bad("a positive number");
+        return true;
+    }
+    // The output keys share OutputSettings' parser (and its messages).
+    std::string out_error;
+    if (output.apply(key + "=" + value, out_error)) return true;
+    error = out_error.rfind("unknown option", 0) == 0 ? "unknown config key '" + key + "'"
+                                                      : out_error;
+    return false;
+}
+
+bool RunConfig::apply_override(const std::string& kv, std::string& error) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        error = "option '" + kv + "' must be key=value";
+        return false;
+    }
+    return set(kv.substr(0, eq), kv.substr(eq + 1), error);
+}
+
+bool RunConfig::load_file(const std::string& path, std::string& error) {
+    std::ifstream in(path);
+    if (!in) {
+        error = "cannot read config file " + path;
+        return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::vector<rules::YNodePtr> docs;
+    try {
+        docs = rules::parse_yaml_documents(ss.str());
+    } catch (const rules::YamlError& e) {
+        error = where(path, e.mark) + ": " + e.what();
+        return false;
+    }
+    if (docs.empty() || docs[0]->IsNull()) return true;
+    if (docs.size() > 1 || !docs[0]->IsMap()) {
+        error = path + ": the config must be one YAML mapping";
+        return false;
+    }
+    // Walks nested maps into dotted keys; sequences of scalars become comma lists.
+    std::function<bool(const rules::YNode&, const std::string&)> walk =
+        [&](const rules::YNode& map, const std::string& prefix) {
+            for (const auto& [k, v] : map.pairs) {
+                std::string key = prefix + k->Scalar();
+                if (v->IsMap()) {
+                    if (!walk(*v, key + ".")) return false;
+                    continue;
+                }
+                std::string value;
+                if (v->IsSequence()) {
+                    for (const auto& item : v->items) {
+                        if (!item->IsScalar()) {
+                            error = where(path, item->Mark()) + ": config key '" + key +
+                                    "' expects a list of strings";
+                            return false;
+                        }
+                        if (!value.empty()) value += ',';
+                        value += item->Scalar();
+                    }
+                } else {
+                    value = v->Scalar();
+                }
+                if (!set(key, value, error)) {
+                    error = where(path, k->Mark()) + ": " + error;
+                    return false;
+                }
+            }
+            return true;
+        };
+    return walk(*docs[0], "");
+}
+
+std::string default_config_path() {
+    namespace fs = std::filesystem;
+    if (fs::exists("/etc/sensor/sensor.yaml")) return "/etc/sensor/sensor.yaml";
+    std::string src = std::string(SENSOR_SOURCE_ROOT) + "/config/sensor.yaml";
+    if (fs::exists(src)) return src;
+    return {};
+}
+
+std::string default_rules_path() {
+    namespace fs = std::filesystem;
+    if (fs::exists("/etc/sensor/rules")) return "/etc/sensor/rules";
+    return std::string(SENSOR_SOURCE_ROOT) + "/rules";
+}
+
+}  // namespace sensor::daemon

@@ -1,0 +1,43 @@
+#pragma once
+// Configuration of `sensor run`: a YAML file (config/sensor.yaml; falco.yaml key names where
+// Falco has them) plus `-o key=value` overrides. Every key is known; anything else is an error
+// naming the key (and the file position when it comes from the file).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "output_settings.h"
+
+namespace sensor::daemon {
+
+struct RunConfig {
+    OutputSettings output;
+    std::vector<std::string> rules_files;
+    bool stdout_output = true;
+    std::string log_level = "info";  // debug, info, warning, error
+    // capture
+    uint32_t ring_buffer_bytes = 16u << 20;  // power of two
+    uint64_t wakeup_bytes = 256u << 10;      // wake the reader once this much is waiting
+    int poll_interval_ms = 20;               // bound on alert latency when the host is quiet
+    // state
+    std::string host_root = "/";  // where the host's /etc is (a DaemonSet mounts it at /host)
+    std::string proc_root = "/proc";
+    uint32_t max_processes = 262144;
+    uint32_t max_fds_per_process = 4096;
+
+    // Applies one dotted key; false with error naming the key when unknown or invalid.
+    bool set(const std::string& key, const std::string& value, std::string& error);
+    // Applies "key=value".
+    bool apply_override(const std::string& key_value, std::string& error);
+    // Reads a config file; false with error "FILE:LINE:COL: ..." on a bad key or value.
+    bool load_file(const std::string& path, std::string& error);
+};
+
+// The config file used when -c is not given: /etc/sensor/sensor.yaml when present, else the
+// source tree's config/sensor.yaml (for a build run in place), else none.
+std::string default_config_path();
+// Rules used when neither the config nor -r name any: /etc/sensor/rules, else the source tree's
+// rules/.
+std::string default_rules_path();
+
+}  // namespace sensor::daemon
