@@ -7,8 +7,8 @@
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
-#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
 #include "record.h"
@@ -133,7 +133,8 @@ static __always_inline __u16 append_kernel_str(struct scratch* s, __u32* off, co
 
 // Resolves a path the way d_path does, up to the task's root, into s->path (backwards), then
 // appends it at *off. Sets *cut when deeper than PATH_DEPTH.
-static __noinline __u32 append_path(struct scratch* s, __u32 off, const struct path* p, __u32* cut) {
+static __noinline __u32 append_path(struct scratch* s, __u32 off, const struct path* p,
+                                    __u32* cut) {
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     struct dentry* root_dentry = BPF_CORE_READ(task, fs, root.dentry);
     struct vfsmount* root_mnt = BPF_CORE_READ(task, fs, root.mnt);
@@ -351,8 +352,10 @@ static __always_inline void inode_times(struct inode* inode, __u64* ctime, __u64
     struct inode___v66* v66 = (void*)inode;
     struct inode___old* old = (void*)inode;
     if (bpf_core_field_exists(v611->i_ctime_sec)) {
-        *ctime = BPF_CORE_READ(v611, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(v611, i_ctime_nsec);
-        *mtime = BPF_CORE_READ(v611, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(v611, i_mtime_nsec);
+        *ctime =
+            BPF_CORE_READ(v611, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(v611, i_ctime_nsec);
+        *mtime =
+            BPF_CORE_READ(v611, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(v611, i_mtime_nsec);
     } else if (bpf_core_field_exists(v66->__i_ctime)) {
         *ctime = BPF_CORE_READ(v66, __i_ctime.tv_sec) * 1000000000ULL +
                  BPF_CORE_READ(v66, __i_ctime.tv_nsec);
@@ -392,8 +395,9 @@ static __always_inline __u32 pid_in_own_ns(struct pid* pid) {
     if (!pid) return 0;
     unsigned int level = BPF_CORE_READ(pid, level);
     __u32 nr = 0;
-    bpf_probe_read_kernel(&nr, sizeof(nr),
-                          (char*)&pid->numbers[0].nr + (level & 31) * bpf_core_type_size(struct upid));
+    bpf_probe_read_kernel(
+        &nr, sizeof(nr),
+        (char*)&pid->numbers[0].nr + (level & 31) * bpf_core_type_size(struct upid));
     return nr;
 }
 
@@ -412,8 +416,8 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
     const struct cred* cred = BPF_CORE_READ(task, cred);
     r->uid = BPF_CORE_READ(cred, euid.val);
     r->gid = BPF_CORE_READ(cred, egid.val);
-    r->loginuid = bpf_core_field_exists(task->loginuid) ? BPF_CORE_READ(task, loginuid.val)
-                                                        : (__u32)-1;
+    r->loginuid =
+        bpf_core_field_exists(task->loginuid) ? BPF_CORE_READ(task, loginuid.val) : (__u32)-1;
     r->tty = tty_dev(task);
     r->cap_inheritable = read_cap(&((struct cred*)cred)->cap_inheritable);
     r->cap_permitted = read_cap(&((struct cred*)cred)->cap_permitted);

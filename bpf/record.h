@@ -61,18 +61,18 @@ enum sensor_drop_reason {
 };
 
 /* File status flags the probe derives (sensor_syscall_exit.file_flags, sensor_exec.exe_flags). */
-#define SENSOR_FILE_UPPER_LAYER 1u  /* on overlayfs, present in the upper (writable) layer */
-#define SENSOR_FILE_LOWER_LAYER 2u  /* on overlayfs, only in a lower layer */
-#define SENSOR_FILE_MEMFD 4u        /* a memfd_create file */
-#define SENSOR_FILE_WRITABLE 8u     /* the task's credentials allow writing the file */
-#define SENSOR_FILE_PATH_CUT 16u    /* the kernel path was too deep and is incomplete */
+#define SENSOR_FILE_UPPER_LAYER 1u /* on overlayfs, present in the upper (writable) layer */
+#define SENSOR_FILE_LOWER_LAYER 2u /* on overlayfs, only in a lower layer */
+#define SENSOR_FILE_MEMFD 4u       /* a memfd_create file */
+#define SENSOR_FILE_WRITABLE 8u    /* the task's credentials allow writing the file */
+#define SENSOR_FILE_PATH_CUT 16u   /* the kernel path was too deep and is incomplete */
 
 struct sensor_record_header {
     sensor_u64 ts_ns; /* CLOCK_BOOTTIME */
     sensor_u32 tid;
     sensor_u32 pid; /* thread group id */
     sensor_u16 kind;
-    sensor_u16 nr; /* syscall number (exec: execve or execveat) */
+    sensor_u16 nr;   /* syscall number (exec: execve or execveat) */
     sensor_u32 size; /* bytes of the whole record */
 };
 
@@ -106,7 +106,7 @@ struct sensor_exec {
     sensor_u32 uid;  /* effective */
     sensor_u32 gid;  /* effective */
     sensor_u32 loginuid;
-    sensor_u32 tty; /* device number, 0 when none */
+    sensor_u32 tty;       /* device number, 0 when none */
     sensor_u32 exe_flags; /* SENSOR_FILE_* of the executable */
     sensor_u32 vpid;      /* ids in the task's own pid namespace */
     sensor_u32 vtid;

@@ -149,8 +149,7 @@ FdType type_of_domain(int64_t domain) {
 
 }  // namespace
 
-RecordDecoder::RecordDecoder(state::ProcessTable& procs, state::FdTable& fds,
-                             std::string proc_root)
+RecordDecoder::RecordDecoder(state::ProcessTable& procs, state::FdTable& fds, std::string proc_root)
     : procs_(procs), fds_(fds), proc_root_(std::move(proc_root)) {
     boot_to_epoch_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
     type_by_nr_.fill(-1);
@@ -365,8 +364,8 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             else if (schema->name == "openat")
                 ev_.open_flags = static_cast<uint32_t>(arg(2));
             else if (schema->name == "creat")
-                ev_.open_flags = events::oflags::kCreat | events::oflags::kWrOnly |
-                                 events::oflags::kTrunc;
+                ev_.open_flags =
+                    events::oflags::kCreat | events::oflags::kWrOnly | events::oflags::kTrunc;
             else
                 ev_.open_flags = r.f_flags;
             fd = r.ret >= 0 ? fds_.put(pid, r.ret) : nullptr;
@@ -382,7 +381,8 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             } else {
                 fd->type = r.ret >= 0 ? type_of_mode(r.i_mode) : FdType::File;
                 if (r.file_flags & SENSOR_FILE_MEMFD) fd->type = FdType::Memfd;
-                int64_t dirfd = schema->name == "openat" || schema->name == "openat2" ? arg(0) : -100;
+                int64_t dirfd =
+                    schema->name == "openat" || schema->name == "openat2" ? arg(0) : -100;
                 if (!kernel_path.empty() && !(r.file_flags & SENSOR_FILE_PATH_CUT))
                     fd->name.assign(kernel_path);
                 else if (proc)

@@ -204,8 +204,9 @@ const std::vector<SyscallSchema>& syscall_schemas() {
 
 const SyscallSchema* syscall_schema(std::string_view name) {
     const auto& t = syscall_schemas();
-    auto it = std::lower_bound(t.begin(), t.end(), name,
-                               [](const SyscallSchema& s, std::string_view n) { return s.name < n; });
+    auto it =
+        std::lower_bound(t.begin(), t.end(), name,
+                         [](const SyscallSchema& s, std::string_view n) { return s.name < n; });
     return it != t.end() && it->name == name ? &*it : nullptr;
 }
 

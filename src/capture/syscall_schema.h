@@ -12,7 +12,20 @@
 namespace sensor::capture {
 
 // Where a parameter's value comes from in a sensor_syscall_exit record.
-enum class Src : uint8_t { None, Ret, Arg0, Arg1, Arg2, Arg3, Arg4, Arg5, Str0, Str1, Tuple, FileFlags };
+enum class Src : uint8_t {
+    None,
+    Ret,
+    Arg0,
+    Arg1,
+    Arg2,
+    Arg3,
+    Arg4,
+    Arg5,
+    Str0,
+    Str1,
+    Tuple,
+    FileFlags
+};
 
 // How a parameter is rendered (Falco's text form) and whether it has a raw number.
 enum class Fmt : uint8_t {
@@ -44,20 +57,20 @@ struct ParamSpec {
 // What the call does to the state tables.
 enum class Effect : uint8_t {
     None,
-    OpenFile,   // the returned fd is a file (or memfd)
-    Close,      // arg0 closed
-    Dup,        // ret becomes a copy of arg0
-    FcntlDup,   // fcntl(F_DUPFD*): ret copies arg0
-    Socket,     // the returned fd is a socket
-    Connect,    // arg0 connected: tuple
-    Accept,     // the returned fd is a connected socket
-    Bind,       // arg0 bound
-    Pipe,       // arg0 points at two new fds (read from the process)
-    Chdir,      // cwd = Str0 (relative to cwd)
-    Fchdir,     // cwd = path of the fd in arg0
-    SetUid,     // effective uid changed
+    OpenFile,  // the returned fd is a file (or memfd)
+    Close,     // arg0 closed
+    Dup,       // ret becomes a copy of arg0
+    FcntlDup,  // fcntl(F_DUPFD*): ret copies arg0
+    Socket,    // the returned fd is a socket
+    Connect,   // arg0 connected: tuple
+    Accept,    // the returned fd is a connected socket
+    Bind,      // arg0 bound
+    Pipe,      // arg0 points at two new fds (read from the process)
+    Chdir,     // cwd = Str0 (relative to cwd)
+    Fchdir,    // cwd = path of the fd in arg0
+    SetUid,    // effective uid changed
     SetGid,
-    Execve,     // failed exec (a successful one arrives as an exec record)
+    Execve,  // failed exec (a successful one arrives as an exec record)
 };
 
 struct SyscallSchema {

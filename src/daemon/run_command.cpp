@@ -148,7 +148,8 @@ int run(const RunOptions& opts) {
     state::ProcScanOptions so;
     so.proc_root = cfg.proc_root;
     auto scan = state::bootstrap_from_proc(procs, so);
-    if (scan.errors) spdlog::warn("/proc scan: {} errors (first: {})", scan.errors, scan.first_error);
+    if (scan.errors)
+        spdlog::warn("/proc scan: {} errors (first: {})", scan.errors, scan.first_error);
     install_signal_handlers();
     spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
                  syscalls.size(), scan.processes, scan.threads, cfg.proc_root);

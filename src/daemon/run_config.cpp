@@ -80,7 +80,8 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         return true;
     }
     if (key == "state.max_processes") {
-        if (!parse_uint(value, max_processes) || max_processes == 0) return bad("a positive number");
+        if (!parse_uint(value, max_processes) || max_processes == 0)
+            return bad("a positive number");
         return true;
     }
     if (key == "state.max_fds_per_process") {
@@ -91,8 +92,8 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
     // The output keys share OutputSettings' parser (and its messages).
     std::string out_error;
     if (output.apply(key + "=" + value, out_error)) return true;
-    error = out_error.rfind("unknown option", 0) == 0 ? "unknown config key '" + key + "'"
-                                                      : out_error;
+    error =
+        out_error.rfind("unknown option", 0) == 0 ? "unknown config key '" + key + "'" : out_error;
     return false;
 }
 

@@ -29,8 +29,8 @@ struct DecoderStats {
     uint64_t execs = 0;
     uint64_t forks = 0;
     uint64_t exits = 0;
-    uint64_t malformed = 0;        // records too short or with strings past their end
-    uint64_t unknown_syscalls = 0; // numbers with no event type here
+    uint64_t malformed = 0;          // records too short or with strings past their end
+    uint64_t unknown_syscalls = 0;   // numbers with no event type here
     uint64_t threads_from_proc = 0;  // threads first seen in a syscall, read from /proc
 };
 
