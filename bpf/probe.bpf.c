@@ -17,9 +17,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 // The sensor's own process is excluded so that its reads and writes cannot feed back.
 const volatile __u32 self_tgid = 0;
-// Wake user space once this many bytes are waiting; below it user space polls on a short
-// timer. Waking per record costs the traced workload more than the probe itself.
-const volatile __u64 wakeup_bytes = 256 * 1024;
+// Bytes of record space per CPU ring (a power of two), set by user space before load.
+const volatile __u64 ring_bytes = 1 << 21;
 
 #define PATH_DEPTH 32
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -28,10 +27,22 @@ const volatile __u64 wakeup_bytes = 256 * 1024;
 #define S_IFDIR 0040000
 #define CAP_DAC_OVERRIDE 1
 
+// One ring per CPU (element i of this mmap-able array), written only by programs running on
+// that CPU and read by user space directly from its mapping. With one producer and one
+// consumer per ring there is no lock and no per-record kernel bookkeeping: a record costs a
+// copy and a store. BPF's shared ring buffer takes a spinlock per record and makes CPUs
+// contend; here it cost more than building the record (see docs/performance.md).
+//
+// value_size is set by user space (SENSOR_CPU_RING_HEADER + ring_bytes + SENSOR_RING_SLACK):
+// a record that starts near the end runs on into the slack past ring_bytes, so records are
+// always contiguous and never split.
 struct {
-    __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 8 * 1024 * 1024);  // resized by user space before load
-} events SEC(".maps");
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(map_flags, BPF_F_MMAPABLE);
+    __uint(max_entries, 1);  // the number of possible CPUs, set by user space
+    __uint(key_size, sizeof(__u32));
+    __uint(value_size, SENSOR_CPU_RING_HEADER + (1 << 21) + SENSOR_RING_SLACK);
+} cpu_rings SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -50,7 +61,6 @@ struct {
 // rec: the record under construction (strings are appended while off < SENSOR_RECORD_MAX / 2
 // so that any string of up to SENSOR_STR_MAX fits); path: where paths are assembled backwards.
 struct scratch {
-    char rec[SENSOR_RECORD_MAX];
     char path[SENSOR_STR_MAX * 2];
 };
 
@@ -60,6 +70,13 @@ struct {
     __type(key, __u32);
     __type(value, struct scratch);
 } scratch_map SEC(".maps");
+
+// On kernels that have it (6.2+), bpf_rdonly_cast turns a struct file read from the fd table
+// into a BTF pointer, so the rest of the walk is plain loads instead of one helper call per
+// field. User space sets have_rdonly_cast after finding the kfunc in the kernel's BTF; when it
+// is false the verifier prunes the fast path and the helper-based one runs.
+extern void* bpf_rdonly_cast(const void* obj, __u32 btf_id) __ksym __weak;
+const volatile bool have_rdonly_cast = false;
 
 // Kernel layouts that changed over time (CO-RE picks the one that exists).
 struct inode___v611 {  // 6.11+: split seconds and nanoseconds
@@ -90,15 +107,27 @@ static __always_inline struct scratch* get_scratch(void) {
     return bpf_map_lookup_elem(&scratch_map, &zero);
 }
 
-// Copies the finished record (size bytes) into the ring buffer.
-static __always_inline void emit(struct scratch* s, __u32 size) {
-    struct sensor_record_header* h = (void*)s->rec;
-    h->size = size;
-    __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-                      ? BPF_RB_FORCE_WAKEUP
-                      : BPF_RB_NO_WAKEUP;
-    if (size > SENSOR_RECORD_MAX) size = SENSOR_RECORD_MAX;
-    if (bpf_ringbuf_output(&events, s->rec, size, flags) != 0) count_drop(SENSOR_DROP_RINGBUF_FULL);
+// Records are built in place in this CPU's ring: reserve() returns where the next record
+// goes when a whole SENSOR_RECORD_MAX fits (else counts a drop), publish() makes it visible.
+static __always_inline char* reserve(struct sensor_cpu_ring** out) {
+    __u32 cpu = bpf_get_smp_processor_id();
+    struct sensor_cpu_ring* ring = bpf_map_lookup_elem(&cpu_rings, &cpu);
+    if (!ring) return 0;
+    __u64 head = ring->head;
+    __u64 tail = *(volatile __u64*)&ring->tail;
+    if (head + SENSOR_RECORD_MAX - tail > ring_bytes) {
+        ring->dropped += 1;
+        count_drop(SENSOR_DROP_RINGBUF_FULL);
+        return 0;
+    }
+    *out = ring;
+    return &ring->data[head & (ring_bytes - 1)];
+}
+
+static __always_inline void publish(struct sensor_cpu_ring* ring, char* rec, __u32 size) {
+    ((struct sensor_record_header*)rec)->size = size;
+    // An atomic with release ordering: a reader that sees the new head sees the bytes.
+    __sync_fetch_and_add(&ring->head, (size + 7) & ~7U);
 }
 
 static __always_inline void fill_header(struct sensor_record_header* h, __u16 kind, __u16 nr) {
@@ -112,20 +141,19 @@ static __always_inline void fill_header(struct sensor_record_header* h, __u16 ki
 }
 
 // Appends a user (or kernel) string at *off; returns its length with the NUL, 0 if unreadable.
-static __always_inline __u16 append_user_str(struct scratch* s, __u32* off, const void* src) {
+static __always_inline __u16 append_user_str(char* rec, __u32* off, const void* src) {
     __u32 o = *off;
     if (o >= SENSOR_RECORD_MAX / 2 || !src) return 0;
-    long n = bpf_probe_read_user_str(&s->rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
+    long n = bpf_probe_read_user_str(&rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
     if (n <= 0) return 0;
     *off = o + (__u32)n;
     return (__u16)n;
 }
 
-static __always_inline __u16 append_kernel_str(struct scratch* s, __u32* off, const void* src) {
+static __always_inline __u16 append_kernel_str(char* rec, __u32* off, const void* src) {
     __u32 o = *off;
     if (o >= SENSOR_RECORD_MAX / 2 || !src) return 0;
-    long n =
-        bpf_probe_read_kernel_str(&s->rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
+    long n = bpf_probe_read_kernel_str(&rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
     if (n <= 0) return 0;
     *off = o + (__u32)n;
     return (__u16)n;
@@ -133,7 +161,7 @@ static __always_inline __u16 append_kernel_str(struct scratch* s, __u32* off, co
 
 // Resolves a path the way d_path does, up to the task's root, into s->path (backwards), then
 // appends it at *off. Sets *cut when deeper than PATH_DEPTH.
-static __noinline __u32 append_path(struct scratch* s, __u32 off, const struct path* p,
+static __noinline __u32 append_path(struct scratch* s, char* rec, __u32 off, const struct path* p,
                                     __u32* cut) {
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     struct dentry* root_dentry = BPF_CORE_READ(task, fs, root.dentry);
@@ -182,18 +210,17 @@ static __noinline __u32 append_path(struct scratch* s, __u32 off, const struct p
     pos &= SENSOR_STR_MAX - 1;
     n &= SENSOR_STR_MAX - 1;
     if (n == 0) return 0;
-    bpf_probe_read_kernel(&s->rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
+    bpf_probe_read_kernel(&rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
     return n;
 }
 
 static __always_inline struct file* fd_file(struct task_struct* task, long fd) {
     if (fd < 0) return 0;
-    struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
-    unsigned int max = BPF_CORE_READ(fdt, max_fds);
-    if ((unsigned long)fd >= max) return 0;
-    struct file** fds = BPF_CORE_READ(fdt, fd);
+    struct fdtable* fdt = task->files->fdt;
+    if ((unsigned long)fd >= fdt->max_fds) return 0;
+    struct file** fds = fdt->fd;
     struct file* f = 0;
-    bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+    bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);  // a variable index needs the helper
     return f;
 }
 
@@ -223,8 +250,8 @@ static __always_inline __u32 memfd_flag(struct file* f) {
 }
 
 // File status of f into r, and its kernel path appended at *off (regular files and dirs).
-static __always_inline __u16 describe_file(struct scratch* s, __u32* off,
-                                           struct sensor_syscall_exit* r, struct file* f) {
+static __always_inline __u16 describe_file(struct scratch* s, char* rec, __u32* off,
+                                           struct sensor_file_section* r, struct file* f) {
     if (!f) return 0;
     struct inode* inode = BPF_CORE_READ(f, f_inode);
     r->f_flags = BPF_CORE_READ(f, f_flags);
@@ -236,13 +263,102 @@ static __always_inline __u16 describe_file(struct scratch* s, __u32* off,
     if (ft != S_IFREG && ft != S_IFDIR) return 0;
     if (r->file_flags & SENSOR_FILE_MEMFD) return 0;
     __u32 cut = 0;
-    __u32 n = append_path(s, *off, &f->f_path, &cut);
+    __u32 n = append_path(s, rec, *off, &f->f_path, &cut);
     if (cut) r->file_flags |= SENSOR_FILE_PATH_CUT;
     *off += n;
     return (__u16)n;
 }
 
-static __always_inline void describe_socket(struct sensor_syscall_exit* r, struct file* f) {
+#define TMPFS_MAGIC 0x01021994
+
+// append_path for BTF pointers (see have_rdonly_cast): same walk, plain loads.
+static __noinline __u32 append_path_fast(struct scratch* s, char* rec, __u32 off,
+                                         const struct path* p, __u32* cut) {
+    struct dentry* d = p->dentry;
+    struct vfsmount* vfsmnt = p->mnt;
+    struct task_struct* task = bpf_get_current_task_btf();
+    struct dentry* root_dentry = task->fs->root.dentry;
+    struct vfsmount* root_mnt = task->fs->root.mnt;
+    struct mount* mnt =
+        bpf_rdonly_cast((void*)((__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt)),
+                        bpf_core_type_id_kernel(struct mount));
+    __u32 pos = SENSOR_STR_MAX - 1;
+    s->path[SENSOR_STR_MAX - 1] = 0;
+    int done = 0;
+    for (int i = 0; i < PATH_DEPTH; i++) {
+        if (d == root_dentry && vfsmnt == root_mnt) {
+            done = 1;
+            break;
+        }
+        struct dentry* parent = d->d_parent;
+        struct dentry* mnt_root = vfsmnt->mnt_root;
+        if (d == mnt_root || d == parent) {
+            struct mount* mnt_parent = mnt->mnt_parent;
+            if (d != mnt_root || mnt == mnt_parent) {
+                done = 1;
+                break;
+            }
+            d = mnt->mnt_mountpoint;
+            mnt = mnt_parent;
+            vfsmnt = &mnt->mnt;
+            continue;
+        }
+        __u32 len = d->d_name.len;
+        const unsigned char* name = d->d_name.name;
+        if (len == 0 || len + 1 > pos) break;
+        pos -= len + 1;
+        pos &= SENSOR_STR_MAX - 1;
+        s->path[pos] = '/';
+        bpf_probe_read_kernel(&s->path[(pos + 1) & (SENSOR_STR_MAX - 1)],
+                              len & (SENSOR_STR_MAX - 1), name);
+        d = parent;
+    }
+    if (!done) *cut = 1;
+    if (pos == SENSOR_STR_MAX - 1) {
+        pos = SENSOR_STR_MAX - 2;
+        s->path[pos] = '/';
+    }
+    if (off >= SENSOR_RECORD_MAX / 2) return 0;
+    __u32 n = SENSOR_STR_MAX - pos;
+    pos &= SENSOR_STR_MAX - 1;
+    n &= SENSOR_STR_MAX - 1;
+    if (n == 0) return 0;
+    bpf_probe_read_kernel(&rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
+    return n;
+}
+
+// describe_file for a BTF pointer.
+static __always_inline __u16 describe_file_fast(struct scratch* s, char* rec, __u32* off,
+                                                struct sensor_file_section* r, struct file* f) {
+    struct inode* inode = f->f_inode;
+    struct super_block* sb = inode->i_sb;
+    r->f_flags = f->f_flags;
+    r->i_mode = inode->i_mode;
+    r->ino = inode->i_ino;
+    r->dev = encode_dev(sb->s_dev);
+    unsigned long magic = sb->s_magic;
+    if (magic == OVERLAYFS_SUPER_MAGIC) r->file_flags = layer_flags(inode);
+    if (magic == TMPFS_MAGIC) r->file_flags |= memfd_flag(f);
+    __u32 ft = r->i_mode & S_IFMT;
+    if (ft != S_IFREG && ft != S_IFDIR) return 0;
+    if (r->file_flags & SENSOR_FILE_MEMFD) return 0;
+    __u32 cut = 0;
+    __u32 n = append_path_fast(s, rec, *off, &f->f_path, &cut);
+    if (cut) r->file_flags |= SENSOR_FILE_PATH_CUT;
+    *off += n;
+    return (__u16)n;
+}
+
+static __always_inline __u16 describe_any_file(struct scratch* s, char* rec, __u32* off,
+                                               struct sensor_file_section* r, struct file* f) {
+    if (!f) return 0;
+    if (have_rdonly_cast)
+        return describe_file_fast(s, rec, off, r,
+                                  bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)));
+    return describe_file(s, rec, off, r, f);
+}
+
+static __always_inline void describe_socket(struct sensor_sock_section* r, struct file* f) {
     if (!f) return;
     struct inode* inode = BPF_CORE_READ(f, f_inode);
     if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != 0140000) return;  // S_IFSOCK
@@ -250,9 +366,9 @@ static __always_inline void describe_socket(struct sensor_syscall_exit* r, struc
     struct sock* sk = BPF_CORE_READ(sock, sk);
     if (!sk) return;
     __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-    r->sock_family = family;
-    r->sock_type = BPF_CORE_READ(sock, type);
-    r->sock_proto = BPF_CORE_READ(sk, sk_protocol);
+    r->family = family;
+    r->type = BPF_CORE_READ(sock, type);
+    r->proto = BPF_CORE_READ(sk, sk_protocol);
     if (family == 2) {  // AF_INET
         __u32 s4 = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
         __u32 d4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
@@ -268,27 +384,39 @@ static __always_inline void describe_socket(struct sensor_syscall_exit* r, struc
     r->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 }
 
-static __always_inline long syscall_nr(struct pt_regs* regs) {
+// regs is a BTF pointer in tp_btf programs: plain loads (no helper call per register).
 #if defined(__TARGET_ARCH_x86)
-    return BPF_CORE_READ(regs, orig_ax);
+#define SYSCALL_NR(regs) ((regs)->orig_ax)
+#define SYSCALL_ARGS(regs, a) \
+    do {                      \
+        (a)[0] = (regs)->di;  \
+        (a)[1] = (regs)->si;  \
+        (a)[2] = (regs)->dx;  \
+        (a)[3] = (regs)->r10; \
+        (a)[4] = (regs)->r8;  \
+        (a)[5] = (regs)->r9;  \
+    } while (0)
 #elif defined(__TARGET_ARCH_arm64)
-    return BPF_CORE_READ(regs, syscallno);
+#define SYSCALL_NR(regs) ((regs)->syscallno)
+#define SYSCALL_ARGS(regs, a)     \
+    do {                          \
+        (a)[0] = (regs)->orig_x0; \
+        (a)[1] = (regs)->regs[1]; \
+        (a)[2] = (regs)->regs[2]; \
+        (a)[3] = (regs)->regs[3]; \
+        (a)[4] = (regs)->regs[4]; \
+        (a)[5] = (regs)->regs[5]; \
+    } while (0)
 #else
 #error "unsupported architecture"
 #endif
+
+static __always_inline long syscall_nr(struct pt_regs* regs) {
+    return SYSCALL_NR(regs);
 }
 
-// libbpf 1.1 (Debian 12) has syscall-argument accessors for the first five only.
-static __always_inline __u64 syscall_arg6(struct pt_regs* regs) {
-#if defined(__TARGET_ARCH_x86)
-    return BPF_CORE_READ(regs, r9);
-#else
-    return BPF_CORE_READ(regs, regs[5]);
-#endif
-}
-
-static __always_inline const void* str_arg(struct sensor_syscall_exit* r, __u8 index) {
-    return index < 6 ? (const void*)r->args[index] : 0;
+static __always_inline const void* str_arg(const __u64* args, __u8 index) {
+    return index < 6 ? (const void*)args[index] : 0;
 }
 
 SEC("tp_btf/sys_exit")
@@ -301,43 +429,48 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
     struct scratch* s = get_scratch();
     if (!s) return 0;
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
 
-    struct sensor_syscall_exit* r = (void*)s->rec;
-    __builtin_memset(r, 0, sizeof(*r));
+    __u64 args[6];
+    SYSCALL_ARGS(regs, args);
+    struct sensor_syscall_exit* r = (void*)rec;
     fill_header(&r->h, SENSOR_REC_SYSCALL_EXIT, (__u16)nr);
     r->ret = ret;
-    r->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-    r->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-    r->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-    r->args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-    r->args[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
-    r->args[5] = syscall_arg6(regs);
-    r->cgroup_id = bpf_get_current_cgroup_id();
+    __u8 payload = conf->payload;
+    __u8 nargs = conf->nargs > 6 ? 6 : conf->nargs;
+    r->nargs = nargs;
+    r->payload = payload;
+    r->str_len[0] = r->str_len[1] = 0;
+    r->reserved = 0;
+    __u64* out_args = (void*)(rec + sizeof(*r));
+    for (int i = 0; i < 6; i++)
+        if (i < nargs) out_args[i] = args[i];
+    __u32 off = sizeof(*r) + nargs * sizeof(__u64);
 
-    __u32 off = sizeof(*r);
     struct task_struct* task = (void*)bpf_get_current_task_btf();
-    switch (conf->payload) {
-        case SENSOR_PAY_STRINGS:
-            r->str_len[0] = append_user_str(s, &off, str_arg(r, conf->str_arg[0]));
-            r->str_len[1] = append_user_str(s, &off, str_arg(r, conf->str_arg[1]));
-            break;
-        case SENSOR_PAY_NEW_FILE:
-            r->str_len[0] = append_user_str(s, &off, str_arg(r, conf->str_arg[0]));
-            if (ret >= 0) r->str_len[1] = describe_file(s, &off, r, fd_file(task, ret));
-            break;
-        case SENSOR_PAY_FD_FILE:
-            r->str_len[1] = describe_file(s, &off, r, fd_file(task, (long)(int)r->args[0]));
-            break;
-        case SENSOR_PAY_SOCK_ARG0:
-            describe_socket(r, fd_file(task, (long)(int)r->args[0]));
-            break;
-        case SENSOR_PAY_SOCK_RET:
-            describe_socket(r, fd_file(task, ret));
-            break;
-        default:
-            break;
+    if (payload == SENSOR_PAY_NEW_FILE || payload == SENSOR_PAY_FD_FILE) {
+        struct sensor_file_section* fs = (void*)(rec + off);
+        __builtin_memset(fs, 0, sizeof(*fs));
+        off += sizeof(*fs);
+        if (payload == SENSOR_PAY_NEW_FILE) {
+            r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
+            if (ret >= 0) r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
+        } else {
+            r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, (long)(int)args[0]));
+        }
+    } else if (payload == SENSOR_PAY_SOCK_ARG0 || payload == SENSOR_PAY_SOCK_RET) {
+        struct sensor_sock_section* ss = (void*)(rec + off);
+        __builtin_memset(ss, 0, sizeof(*ss));
+        off += sizeof(*ss);
+        describe_socket(ss,
+                        fd_file(task, payload == SENSOR_PAY_SOCK_RET ? ret : (long)(int)args[0]));
+    } else if (payload == SENSOR_PAY_STRINGS) {
+        r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
+        r->str_len[1] = append_user_str(rec, &off, str_arg(args, conf->str_arg[1]));
     }
-    emit(s, off);
+    publish(ring, rec, off);
     return 0;
 }
 
@@ -409,7 +542,10 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(task);
 
-    struct sensor_exec* r = (void*)s->rec;
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
+    struct sensor_exec* r = (void*)rec;
     __builtin_memset(r, 0, sizeof(*r));
     fill_header(&r->h, SENSOR_REC_PROC_EXEC, (__u16)syscall_nr(regs));
     r->ppid = BPF_CORE_READ(task, real_parent, tgid);
@@ -431,7 +567,7 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
 
     __u32 off = sizeof(*r);
     // The kernel's copy of the path: user memory cannot change it after the check.
-    r->filename_len = append_kernel_str(s, &off, BPF_CORE_READ(bprm, filename));
+    r->filename_len = append_kernel_str(rec, &off, BPF_CORE_READ(bprm, filename));
 
     // argv from the new image's stack, as /proc/PID/cmdline reads it.
     struct mm_struct* mm = BPF_CORE_READ(task, mm);
@@ -443,8 +579,8 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
     asm volatile("%[n] &= 0xfff" : [n] "+r"(argn));
     if (argn > 0 && off < SENSOR_RECORD_MAX / 2) {
         __u32 o = off & (SENSOR_RECORD_MAX / 2 - 1);
-        if (bpf_probe_read_user(&s->rec[o], argn, (void*)arg_start) == 0) {
-            s->rec[(o + argn) & (SENSOR_RECORD_MAX - 1)] = 0;
+        if (bpf_probe_read_user(&rec[o], argn, (void*)arg_start) == 0) {
+            rec[(o + argn) & (SENSOR_RECORD_MAX - 1)] = 0;
             r->argv_len = argn + 1;
             off += argn + 1;
         }
@@ -452,7 +588,7 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
 
     __u32 cut = 0;
     struct path pwd = BPF_CORE_READ(task, fs, pwd);
-    __u32 n = append_path(s, off, &pwd, &cut);
+    __u32 n = append_path(s, rec, off, &pwd, &cut);
     r->cwd_len = n;
     off += n;
 
@@ -466,19 +602,19 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
         if (r->exe_flags & SENSOR_FILE_MEMFD) {
             // The name ("memfd:NAME"), as /proc/PID/exe shows it without the mount.
             r->exepath_len =
-                append_kernel_str(s, &off, BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+                append_kernel_str(rec, &off, BPF_CORE_READ(exe, f_path.dentry, d_name.name));
         } else {
-            n = append_path(s, off, &exe->f_path, &cut);
+            n = append_path(s, rec, off, &exe->f_path, &cut);
             r->exepath_len = n;
             off += n;
         }
     }
-    emit(s, off);
+    publish(ring, rec, off);
     return 0;
 }
 
-static __always_inline struct sensor_proc_event* proc_event(struct scratch* s, __u16 kind) {
-    struct sensor_proc_event* r = (void*)s->rec;
+static __always_inline struct sensor_proc_event* proc_event(char* rec, __u16 kind) {
+    struct sensor_proc_event* r = (void*)rec;
     __builtin_memset(r, 0, sizeof(*r));
     fill_header(&r->h, kind, 0);
     r->cgroup_id = bpf_get_current_cgroup_id();
@@ -489,22 +625,24 @@ static __always_inline struct sensor_proc_event* proc_event(struct scratch* s, _
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sensor_proc_fork, struct task_struct* parent, struct task_struct* child) {
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
-    struct scratch* s = get_scratch();
-    if (!s) return 0;
-    struct sensor_proc_event* r = proc_event(s, SENSOR_REC_PROC_FORK);
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
+    struct sensor_proc_event* r = proc_event(rec, SENSOR_REC_PROC_FORK);
     r->child_tid = (__u32)BPF_CORE_READ(child, pid);
     r->child_pid = (__u32)BPF_CORE_READ(child, tgid);
-    emit(s, sizeof(*r));
+    publish(ring, rec, sizeof(*r));
     return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sensor_proc_exit, struct task_struct* p) {
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
-    struct scratch* s = get_scratch();
-    if (!s) return 0;
-    struct sensor_proc_event* r = proc_event(s, SENSOR_REC_PROC_EXIT);
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
+    struct sensor_proc_event* r = proc_event(rec, SENSOR_REC_PROC_EXIT);
     r->exit_code = (__u32)BPF_CORE_READ(p, exit_code);
-    emit(s, sizeof(*r));
+    publish(ring, rec, sizeof(*r));
     return 0;
 }

@@ -27,6 +27,21 @@ typedef __s64 sensor_s64;
 /* Largest record; the probe builds records in a per-CPU buffer of twice this size. */
 #define SENSOR_RECORD_MAX 16384
 
+/* Per-CPU ring layout (the cpu_rings map): counters on their own cache lines, then data. */
+#define SENSOR_CPU_RING_HEADER 192
+/* Space past the ring's end that a record started near the end runs on into (records are
+ * never split); twice the largest record so the verifier can prove every write in bounds. */
+#define SENSOR_RING_SLACK (2 * SENSOR_RECORD_MAX)
+struct sensor_cpu_ring {
+    sensor_u64 head; /* bytes published (the probe on this CPU) */
+    sensor_u64 pad0[7];
+    sensor_u64 tail; /* bytes consumed (user space) */
+    sensor_u64 pad1[7];
+    sensor_u64 dropped; /* records that did not fit */
+    sensor_u64 pad2[7];
+    char data[]; /* ring_bytes, then SENSOR_RING_SLACK */
+};
+
 enum sensor_record_kind {
     SENSOR_REC_SYSCALL_EXIT = 1, /* a syscall returned (sensor_syscall_exit) */
     SENSOR_REC_PROC_EXEC = 2,    /* a program was executed (sensor_exec) */
@@ -52,6 +67,8 @@ struct sensor_syscall_conf {
     sensor_u8 traced;
     sensor_u8 payload; /* enum sensor_payload */
     sensor_u8 str_arg[2];
+    sensor_u8 nargs; /* raw arguments the record carries (the decoder needs no more) */
+    sensor_u8 reserved[3];
 };
 
 /* Why the probe could not deliver a record; indexes the per-CPU drop counters. */
@@ -76,27 +93,38 @@ struct sensor_record_header {
     sensor_u32 size; /* bytes of the whole record */
 };
 
+/* A syscall's exit. Records are compact because moving them between CPUs is most of their
+ * cost: the fixed part, then `nargs` raw arguments (u64), then a section chosen by `payload`
+ * (sensor_file_section for NEW_FILE/FD_FILE, sensor_sock_section for SOCK_*, none otherwise),
+ * then the strings. */
 struct sensor_syscall_exit {
     struct sensor_record_header h;
     sensor_s64 ret;
-    sensor_u64 args[6];
-    sensor_u64 cgroup_id;
-    /* file status, SENSOR_PAY_NEW_FILE / FD_FILE */
-    sensor_u32 f_flags; /* open flags as the kernel holds them */
-    sensor_u32 i_mode;  /* file type and permissions */
-    sensor_u64 dev;     /* st_dev, encoded as user space sees it */
-    sensor_u64 ino;
+    sensor_u8 nargs;
+    sensor_u8 payload;
+    sensor_u16 str_len[2];
+    sensor_u16 reserved;
+};
+
+struct sensor_file_section {
+    sensor_u32 f_flags;    /* open flags as the kernel holds them */
+    sensor_u32 i_mode;     /* file type and permissions; 0 when no file was found */
     sensor_u32 file_flags; /* SENSOR_FILE_* */
-    /* socket, SENSOR_PAY_SOCK_*: local (s) and remote (d) ends, ports in host order */
-    sensor_u16 sock_family; /* AF_*, 0 when the fd is no socket */
-    sensor_u16 sock_type;   /* SOCK_STREAM, SOCK_DGRAM ... */
-    sensor_u16 sock_proto;  /* IPPROTO_* */
+    sensor_u32 reserved;
+    sensor_u64 dev; /* st_dev, encoded as user space sees it */
+    sensor_u64 ino;
+};
+
+/* Local (s) and remote (d) ends; ports in host order; family 0 when the fd is no socket. */
+struct sensor_sock_section {
+    sensor_u16 family;
+    sensor_u16 type;
+    sensor_u16 proto;
     sensor_u16 sport;
     sensor_u16 dport;
-    sensor_u16 str_len[2];
+    sensor_u16 reserved;
     sensor_u8 saddr[16]; /* IPv4 in the first 4 bytes */
     sensor_u8 daddr[16];
-    /* followed by the strings */
 };
 
 /* A program was executed: everything proc.* needs, read from the kernel at exec time. */

@@ -1,14 +1,19 @@
 #include "sensor/capture/bpf_probe.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "probe_skeleton.h"
 #include "record.h"
@@ -31,6 +36,15 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
         if (g_libbpf_log.size() > 8192) g_libbpf_log.erase(0, g_libbpf_log.size() - 8192);
     }
     return 0;
+}
+
+// The kfunc appeared in 6.2; look for it in the kernel's BTF rather than guess from versions.
+bool kernel_has_rdonly_cast() {
+    struct btf* vmlinux = btf__load_vmlinux_btf();
+    if (!vmlinux) return false;
+    bool found = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+    btf__free(vmlinux);
+    return found;
 }
 
 std::string errno_text(int err) {
@@ -56,23 +70,85 @@ std::string probe_prerequisites_problem() {
 
 struct BpfProbe::Impl {
     sensor_probe_handle* skel = nullptr;
-    ring_buffer* rb = nullptr;
-    const Handler* handler = nullptr;
-    int delivered = 0;
+    bool fast_file_access = false;
+    // The per-CPU rings, mapped from the cpu_rings array (see bpf/probe.bpf.c).
+    char* rings = nullptr;
+    size_t rings_len = 0;
+    size_t ring_stride = 0;  // bytes between consecutive CPUs' rings
+    uint32_t cpus = 0;
+    uint64_t ring_bytes = 0;
+    uint64_t malformed = 0;
 
-    static int on_record(void* ctx, void* data, size_t size) {
-        auto* self = static_cast<Impl*>(ctx);
-        if (size < sizeof(sensor_record_header)) return 0;
-        (*self->handler)(data, size);
-        ++self->delivered;
-        return 0;
+    sensor_cpu_ring* ring(uint32_t cpu) {
+        return reinterpret_cast<sensor_cpu_ring*>(rings + static_cast<size_t>(cpu) * ring_stride);
+    }
+
+    struct Cursor {
+        sensor_cpu_ring* ring;
+        uint64_t tail, head, released;
+    };
+    std::vector<Cursor> cursors;
+
+    // The record at c.tail, or nullptr when c is exhausted (or corrupt: then skipped).
+    const sensor_record_header* peek(Cursor& c) {
+        if (c.tail >= c.head) return nullptr;
+        auto* h = reinterpret_cast<const sensor_record_header*>(c.ring->data +
+                                                                (c.tail & (ring_bytes - 1)));
+        uint64_t padded = (static_cast<uint64_t>(h->size) + 7) & ~uint64_t{7};
+        if (h->size < sizeof(sensor_record_header) || padded > SENSOR_RECORD_MAX ||
+            padded > c.head - c.tail) {
+            ++malformed;  // cannot happen with a correct probe; do not loop on it
+            c.tail = c.head;
+            return nullptr;
+        }
+        return h;
+    }
+
+    // Delivers every record published so far, merged across CPUs in timestamp order (a
+    // child's first records must not overtake its parent's fork record from another CPU).
+    int drain(const Handler& handler) {
+        cursors.clear();
+        for (uint32_t c = 0; c < cpus; ++c) {
+            sensor_cpu_ring* r = ring(c);
+            uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+            if (r->tail < head) cursors.push_back({r, r->tail, head, r->tail});
+        }
+        int delivered = 0;
+        while (!cursors.empty()) {
+            Cursor* best = nullptr;
+            const sensor_record_header* best_h = nullptr;
+            for (size_t i = 0; i < cursors.size();) {
+                const sensor_record_header* h = peek(cursors[i]);
+                if (!h) {
+                    __atomic_store_n(&cursors[i].ring->tail, cursors[i].tail, __ATOMIC_RELEASE);
+                    cursors[i] = cursors.back();
+                    cursors.pop_back();
+                    continue;
+                }
+                if (!best_h || h->ts_ns < best_h->ts_ns) {
+                    best = &cursors[i];
+                    best_h = h;
+                }
+                ++i;
+            }
+            if (!best) break;
+            handler(best_h, best_h->size);
+            ++delivered;
+            best->tail += (static_cast<uint64_t>(best_h->size) + 7) & ~uint64_t{7};
+            // Give space back during long drains so the probe does not drop meanwhile.
+            if (best->tail - best->released >= (ring_bytes >> 3)) {
+                __atomic_store_n(&best->ring->tail, best->tail, __ATOMIC_RELEASE);
+                best->released = best->tail;
+            }
+        }
+        return delivered;
     }
 };
 
 BpfProbe::BpfProbe() : impl_(std::make_unique<Impl>()) {}
 
 BpfProbe::~BpfProbe() {
-    if (impl_->rb) ring_buffer__free(impl_->rb);
+    if (impl_->rings) munmap(impl_->rings, impl_->rings_len);
     sensor_probe_destroy(impl_->skel);
 }
 
@@ -88,10 +164,24 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
         error = "cannot open the eBPF probe: " + errno_text(errno) + "\n" + g_libbpf_log;
         return false;
     }
-    if (int err = sensor_probe_configure(impl_->skel, static_cast<uint32_t>(getpid()),
-                                         opts.wakeup_bytes, opts.ring_bytes)) {
+    impl_->fast_file_access = opts.fast_file_access && kernel_has_rdonly_cast();
+    int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0) {
+        error = "cannot count the CPUs: " + errno_text(cpus);
+        return false;
+    }
+    // A record is only started when a whole SENSOR_RECORD_MAX fits, so a ring needs room for
+    // at least two.
+    if (opts.ring_bytes < 2 * SENSOR_RECORD_MAX || (opts.ring_bytes & (opts.ring_bytes - 1)) != 0) {
         error = "invalid ring buffer size " + std::to_string(opts.ring_bytes) +
-                " (a power of two of at least one page): " + errno_text(err);
+                " (a power of two of at least " + std::to_string(2 * SENSOR_RECORD_MAX) + ")";
+        return false;
+    }
+    impl_->cpus = static_cast<uint32_t>(cpus);
+    impl_->ring_bytes = opts.ring_bytes;
+    if (int err = sensor_probe_configure(impl_->skel, static_cast<uint32_t>(getpid()), impl_->cpus,
+                                         opts.ring_bytes, impl_->fast_file_access)) {
+        error = "cannot size the probe's rings: " + errno_text(err);
         return false;
     }
     if (int err = sensor_probe_load(impl_->skel)) {
@@ -103,12 +193,17 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
             error = "loading the eBPF probe failed: " + errno_text(err) + "\n" + g_libbpf_log;
         return false;
     }
-    impl_->rb = ring_buffer__new(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_EVENTS),
-                                 &Impl::on_record, impl_.get(), nullptr);
-    if (!impl_->rb) {
-        error = "cannot map the probe's ring buffer: " + errno_text(errno);
+    size_t value_size = SENSOR_CPU_RING_HEADER + opts.ring_bytes + SENSOR_RING_SLACK;
+    impl_->ring_stride = (value_size + 7) & ~size_t{7};
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    impl_->rings_len = (impl_->ring_stride * impl_->cpus + page - 1) / page * page;
+    void* mem = mmap(nullptr, impl_->rings_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+                     sensor_probe_map_fd(impl_->skel, SENSOR_MAP_CPU_RINGS), 0);
+    if (mem == MAP_FAILED) {
+        error = "cannot map the probe's rings: " + errno_text(errno);
         return false;
     }
+    impl_->rings = static_cast<char*>(mem);
     return true;
 }
 
@@ -124,10 +219,12 @@ bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& e
         c.traced = 1;
         c.payload = SENSOR_PAY_ARGS;
         c.str_arg[0] = c.str_arg[1] = SENSOR_NO_ARG;
+        c.nargs = 6;
         if (const SyscallSchema* s = syscall_schema(events::syscall_name(n))) {
             c.payload = s->payload;
             c.str_arg[0] = s->str_arg[0];
             c.str_arg[1] = s->str_arg[1];
+            c.nargs = args_needed(*s);
         }
     }
     for (uint32_t i = 0; i < SENSOR_MAX_SYSCALLS; ++i) {
@@ -148,12 +245,20 @@ bool BpfProbe::attach(std::string& error) {
 }
 
 int BpfProbe::poll(int timeout_ms, const Handler& handler) {
-    impl_->handler = &handler;
-    impl_->delivered = 0;
-    // Records below the wake-up threshold do not wake epoll, so always drain after waiting.
-    if (ring_buffer__poll(impl_->rb, timeout_ms) < 0 && errno != EINTR) return -1;
-    if (ring_buffer__consume(impl_->rb) < 0) return -1;
-    return impl_->delivered;
+    int delivered = impl_->drain(handler);
+    // Busy: wait a millisecond so records arrive in batches. Idle: the full interval, which
+    // bounds alert latency. A signal cuts the sleep short.
+    timespec ts{};
+    int wait_ms = delivered > 0 ? std::min(timeout_ms, 1) : timeout_ms;
+    ts.tv_sec = wait_ms / 1000;
+    ts.tv_nsec = static_cast<long>(wait_ms % 1000) * 1000000L;
+    if (wait_ms > 0) nanosleep(&ts, nullptr);
+    delivered += impl_->drain(handler);
+    return delivered;
+}
+
+bool BpfProbe::fast_file_access() const {
+    return impl_->fast_file_access;
 }
 
 uint64_t BpfProbe::dropped() const {

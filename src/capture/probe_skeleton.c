@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "probe.skel.h"
+#include "record.h"
 
 struct sensor_probe_handle {
     struct sensor_probe* skel;
@@ -20,11 +21,15 @@ struct sensor_probe_handle* sensor_probe_open(void) {
     return h;
 }
 
-int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint64_t wakeup_bytes,
-                           uint32_t ring_bytes) {
+int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint32_t cpus,
+                           uint32_t ring_bytes, int have_rdonly_cast) {
     h->skel->rodata->self_tgid = self_tgid;
-    h->skel->rodata->wakeup_bytes = wakeup_bytes;
-    return bpf_map__set_max_entries(h->skel->maps.events, ring_bytes);
+    h->skel->rodata->have_rdonly_cast = have_rdonly_cast != 0;
+    h->skel->rodata->ring_bytes = ring_bytes;
+    int err = bpf_map__set_max_entries(h->skel->maps.cpu_rings, cpus);
+    if (err) return err;
+    return bpf_map__set_value_size(h->skel->maps.cpu_rings,
+                                   SENSOR_CPU_RING_HEADER + ring_bytes + SENSOR_RING_SLACK);
 }
 
 int sensor_probe_load(struct sensor_probe_handle* h) {
@@ -37,8 +42,8 @@ int sensor_probe_attach(struct sensor_probe_handle* h) {
 
 int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map) {
     switch (map) {
-        case SENSOR_MAP_EVENTS:
-            return bpf_map__fd(h->skel->maps.events);
+        case SENSOR_MAP_CPU_RINGS:
+            return bpf_map__fd(h->skel->maps.cpu_rings);
         case SENSOR_MAP_SYSCALL_FILTER:
             return bpf_map__fd(h->skel->maps.syscall_filter);
         case SENSOR_MAP_DROPS:

@@ -9,7 +9,7 @@ extern "C" {
 #endif
 
 enum sensor_probe_map {
-    SENSOR_MAP_EVENTS = 0,
+    SENSOR_MAP_CPU_RINGS = 0,
     SENSOR_MAP_SYSCALL_FILTER = 1,
     SENSOR_MAP_DROPS = 2
 };
@@ -17,9 +17,11 @@ enum sensor_probe_map {
 struct sensor_probe_handle;
 
 struct sensor_probe_handle* sensor_probe_open(void);
-// Before load: the probe's own-process exclusion, wake-up threshold and ring buffer size.
-int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint64_t wakeup_bytes,
-                           uint32_t ring_bytes);
+// Before load: the probe's own-process exclusion, the number of CPU rings and the bytes of
+// each (a power of two), and whether the kernel has the bpf_rdonly_cast kfunc (the fast file
+// path).
+int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint32_t cpus,
+                           uint32_t ring_bytes, int have_rdonly_cast);
 int sensor_probe_load(struct sensor_probe_handle* h);
 int sensor_probe_attach(struct sensor_probe_handle* h);
 int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map);

@@ -57,6 +57,50 @@ Strings split_strings(const void* record, size_t size, size_t fixed, const uint1
     return out;
 }
 
+// A sensor_syscall_exit with its variable parts located (see bpf/record.h).
+struct SyscallView {
+    const sensor_syscall_exit* r = nullptr;
+    uint64_t args[6] = {};
+    const sensor_file_section* file = nullptr;
+    const sensor_sock_section* sock = nullptr;
+    Strings str;
+};
+
+const sensor_file_section kNoFile{};
+const sensor_sock_section kNoSock{};
+
+bool parse_syscall(const void* record, size_t size, SyscallView& v) {
+    if (size < sizeof(sensor_syscall_exit)) return false;
+    v.r = static_cast<const sensor_syscall_exit*>(record);
+    size_t off = sizeof(sensor_syscall_exit);
+    size_t nargs = v.r->nargs;
+    if (nargs > 6 || off + nargs * 8 > size) return false;
+    std::memcpy(v.args, static_cast<const char*>(record) + off, nargs * 8);
+    off += nargs * 8;
+    v.file = &kNoFile;
+    v.sock = &kNoSock;
+    switch (v.r->payload) {
+        case SENSOR_PAY_NEW_FILE:
+        case SENSOR_PAY_FD_FILE:
+            if (off + sizeof(sensor_file_section) > size) return false;
+            v.file = reinterpret_cast<const sensor_file_section*>(static_cast<const char*>(record) +
+                                                                  off);
+            off += sizeof(sensor_file_section);
+            break;
+        case SENSOR_PAY_SOCK_ARG0:
+        case SENSOR_PAY_SOCK_RET:
+            if (off + sizeof(sensor_sock_section) > size) return false;
+            v.sock = reinterpret_cast<const sensor_sock_section*>(static_cast<const char*>(record) +
+                                                                  off);
+            off += sizeof(sensor_sock_section);
+            break;
+        default:
+            break;
+    }
+    v.str = split_strings(record, size, off, v.r->str_len, 2);
+    return v.str.ok;
+}
+
 // Collapses "//", "/./" and "/../" in an absolute path, in place.
 void normalize(std::string& path) {
     std::string& p = path;
@@ -94,24 +138,24 @@ FdType type_of_mode(uint32_t mode) {
     }
 }
 
-void set_socket(FdInfo& f, const sensor_syscall_exit& r, bool accepted) {
+void set_socket(FdInfo& f, const sensor_sock_section& r, bool accepted) {
     using fields::IpAddr;
     using fields::L4Proto;
-    if (r.sock_family != 2 && r.sock_family != 10) {
-        if (r.sock_family == 1) {
+    if (r.family != 2 && r.family != 10) {
+        if (r.family == 1) {
             f.type = FdType::Unix;
             f.sockfamily = "unix";
         }
         return;
     }
-    f.type = r.sock_family == 2 ? FdType::Ipv4 : FdType::Ipv6;
+    f.type = r.family == 2 ? FdType::Ipv4 : FdType::Ipv6;
     f.sockfamily = "ip";
-    f.l4proto = r.sock_proto == 6    ? L4Proto::Tcp
-                : r.sock_proto == 17 ? L4Proto::Udp
-                : r.sock_proto == 1  ? L4Proto::Icmp
-                                     : L4Proto::Raw;
+    f.l4proto = r.proto == 6    ? L4Proto::Tcp
+                : r.proto == 17 ? L4Proto::Udp
+                : r.proto == 1  ? L4Proto::Icmp
+                                : L4Proto::Raw;
     IpAddr local, remote;
-    local.family = remote.family = r.sock_family == 2 ? 4 : 6;
+    local.family = remote.family = r.family == 2 ? 4 : 6;
     std::memcpy(local.bytes.data(), r.saddr, 16);
     std::memcpy(remote.bytes.data(), r.daddr, 16);
     // The client is the end that connected; an accepted socket's client is the remote end.
@@ -319,16 +363,15 @@ void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t d
 }
 
 const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t size) {
-    if (size < sizeof(sensor_syscall_exit)) {
+    SyscallView v;
+    if (!parse_syscall(record, size, v) || v.r->h.nr >= type_by_nr_.size()) {
         ++stats_.malformed;
         return nullptr;
     }
-    const auto& r = *static_cast<const sensor_syscall_exit*>(record);
-    Strings str = split_strings(record, size, sizeof r, r.str_len, 2);
-    if (!str.ok || r.h.nr >= type_by_nr_.size()) {
-        ++stats_.malformed;
-        return nullptr;
-    }
+    const sensor_syscall_exit& r = *v.r;
+    const sensor_file_section& file = *v.file;
+    const sensor_sock_section& sock = *v.sock;
+    const Strings& str = v.str;
     int32_t type = type_by_nr_[r.h.nr];
     if (type < 0) {
         ++stats_.unknown_syscalls;
@@ -347,13 +390,13 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             static constexpr std::string_view kNames[] = {"arg0", "arg1", "arg2",
                                                           "arg3", "arg4", "arg5"};
             tmp_.clear();
-            append_param(Fmt::Hex, static_cast<int64_t>(r.args[i]), tmp_);
-            add_raw_param(kNames[i], static_cast<int64_t>(r.args[i]), tmp_);
+            append_param(Fmt::Hex, static_cast<int64_t>(v.args[i]), tmp_);
+            add_raw_param(kNames[i], static_cast<int64_t>(v.args[i]), tmp_);
         }
         return &ev_;
     }
 
-    auto arg = [&](int i) { return static_cast<int64_t>(r.args[i]); };
+    auto arg = [&](int i) { return static_cast<int64_t>(v.args[i]); };
     std::string_view user_path = str.s[0], kernel_path = str.s[1];
     FdInfo* fd = nullptr;
     switch (schema->effect) {
@@ -367,7 +410,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
                 ev_.open_flags =
                     events::oflags::kCreat | events::oflags::kWrOnly | events::oflags::kTrunc;
             else
-                ev_.open_flags = r.f_flags;
+                ev_.open_flags = file.f_flags;
             fd = r.ret >= 0 ? fds_.put(pid, r.ret) : nullptr;
             if (!fd) {  // failed (fd.num -1, as Falco reports it) or not tracked
                 fd = &scratch_fd_;
@@ -379,11 +422,11 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
                 fd->name += user_path;
                 fd->nameraw = user_path;
             } else {
-                fd->type = r.ret >= 0 ? type_of_mode(r.i_mode) : FdType::File;
-                if (r.file_flags & SENSOR_FILE_MEMFD) fd->type = FdType::Memfd;
+                fd->type = r.ret >= 0 ? type_of_mode(file.i_mode) : FdType::File;
+                if (file.file_flags & SENSOR_FILE_MEMFD) fd->type = FdType::Memfd;
                 int64_t dirfd =
                     schema->name == "openat" || schema->name == "openat2" ? arg(0) : -100;
-                if (!kernel_path.empty() && !(r.file_flags & SENSOR_FILE_PATH_CUT))
+                if (!kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
                     fd->name.assign(kernel_path);
                 else if (proc)
                     resolve_path(*proc, pid, dirfd, user_path, fd->name);
@@ -392,8 +435,8 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
                 fd->nameraw.assign(user_path);
             }
             fd->open_flags = ev_.open_flags;
-            fd->dev = r.dev;
-            fd->ino = r.ino;
+            fd->dev = file.dev;
+            fd->ino = file.ino;
             fd->refresh_derived();
             break;
         }
@@ -428,10 +471,10 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         case Effect::Connect:
         case Effect::Bind:
             fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
-            if (fd && r.sock_family != 0) set_socket(*fd, r, false);
+            if (fd && sock.family != 0) set_socket(*fd, sock, false);
             break;
         case Effect::Accept:
-            if (r.ret >= 0 && (fd = fds_.put(pid, r.ret))) set_socket(*fd, r, true);
+            if (r.ret >= 0 && (fd = fds_.put(pid, r.ret))) set_socket(*fd, sock, true);
             break;
         case Effect::Chdir:
             if (r.ret == 0 && proc) {
@@ -469,7 +512,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
         else if (schema->fd_src == Src::Ret && r.ret >= 0)
             fd = fds_.find(pid, r.ret);
-        if (fd && r.sock_family != 0 && schema->effect == Effect::None) set_socket(*fd, r, false);
+        if (fd && sock.family != 0 && schema->effect == Effect::None) set_socket(*fd, sock, false);
     }
     ev_.fd = fd;
 
@@ -486,7 +529,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
                 if (fd && fd->connected) text = fd->name;
                 break;
             case Src::FileFlags:
-                p.raw = r.f_flags;
+                p.raw = file.f_flags;
                 p.has_raw = true;
                 append_param(Fmt::OpenFlags, p.raw, text);
                 break;

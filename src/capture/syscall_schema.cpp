@@ -202,6 +202,16 @@ const std::vector<SyscallSchema>& syscall_schemas() {
     return table;
 }
 
+uint8_t args_needed(const SyscallSchema& s) {
+    // The effects read only arguments that are also parameters (fd, cmd, ids, flags).
+    int n = 0;
+    for (const ParamSpec& p : s.params) {
+        if (p.src >= Src::Arg0 && p.src <= Src::Arg5)
+            n = std::max(n, static_cast<int>(p.src) - static_cast<int>(Src::Arg0) + 1);
+    }
+    return static_cast<uint8_t>(n);
+}
+
 const SyscallSchema* syscall_schema(std::string_view name) {
     const auto& t = syscall_schemas();
     auto it =

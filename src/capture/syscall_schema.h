@@ -85,6 +85,8 @@ struct SyscallSchema {
 // The schema of a syscall (by Falco event name), or nullptr when it is traced with raw
 // arguments only.
 const SyscallSchema* syscall_schema(std::string_view name);
+// How many leading raw arguments the decoder reads for this syscall (the probe sends no more).
+uint8_t args_needed(const SyscallSchema& s);
 // Every syscall with a schema.
 const std::vector<SyscallSchema>& syscall_schemas();
 

@@ -137,7 +137,6 @@ int run(const RunOptions& opts) {
     capture::BpfProbe probe;
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
-    po.wakeup_bytes = cfg.wakeup_bytes;
     std::vector<uint32_t> syscalls = capture::traced_syscalls(ruleset);
     if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err) || !probe.attach(err)) {
         spdlog::error("{}", err);

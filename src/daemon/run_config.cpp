@@ -56,13 +56,9 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
     }
     if (key == "capture.ring_buffer_bytes") {
         uint32_t n = 0;
-        if (!parse_uint(value, n) || n < 4096 || (n & (n - 1)) != 0)
-            return bad("a power of two of at least 4096");
+        if (!parse_uint(value, n) || n < 65536 || (n & (n - 1)) != 0)
+            return bad("a power of two of at least 65536");
         ring_buffer_bytes = n;
-        return true;
-    }
-    if (key == "capture.wakeup_bytes") {
-        if (!parse_uint(value, wakeup_bytes)) return bad("a number of bytes");
         return true;
     }
     if (key == "capture.poll_interval_ms") {

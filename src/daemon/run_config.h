@@ -16,9 +16,8 @@ struct RunConfig {
     bool stdout_output = true;
     std::string log_level = "info";  // debug, info, warning, error
     // capture
-    uint32_t ring_buffer_bytes = 16u << 20;  // power of two
-    uint64_t wakeup_bytes = 256u << 10;      // wake the reader once this much is waiting
-    int poll_interval_ms = 20;               // bound on alert latency when the host is quiet
+    uint32_t ring_buffer_bytes = 2u << 20;  // per CPU; a power of two
+    int poll_interval_ms = 20;              // bound on alert latency when the host is quiet
     // state
     std::string host_root = "/";  // where the host's /etc is (a DaemonSet mounts it at /host)
     std::string proc_root = "/proc";

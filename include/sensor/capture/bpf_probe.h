@@ -9,8 +9,10 @@
 namespace sensor::capture {
 
 struct ProbeOptions {
-    uint32_t ring_bytes = 8u << 20;      // ring buffer size: a power of two, >= page size
-    uint64_t wakeup_bytes = 256u << 10;  // wake the reader once this much is waiting
+    uint32_t ring_bytes = 2u << 20;  // record space of each CPU's ring: a power of two >= 32 KiB
+    // Resolve file paths with plain loads through bpf_rdonly_cast when the kernel has it
+    // (6.2+); false forces the helper-based walk every kernel supports.
+    bool fast_file_access = true;
 };
 
 class BpfProbe {
@@ -30,9 +32,11 @@ class BpfProbe {
     // Replaces the set of traced syscalls (by number). Works before and after attach.
     bool set_syscalls(const std::vector<uint32_t>& numbers, std::string& error);
     bool attach(std::string& error);
-    // Delivers waiting records, waiting at most timeout_ms for some to arrive. Returns the
-    // number delivered, or -1 on error.
+    // Delivers published records of every CPU, sleeps (1 ms when records were waiting, else
+    // timeout_ms), delivers again. Returns the number delivered, or -1 on error.
     int poll(int timeout_ms, const Handler& handler);
+    // Whether the loaded probe uses the fast file path (see ProbeOptions).
+    bool fast_file_access() const;
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
 

@@ -1,0 +1,236 @@
+// End-to-end load harness: a syscall storm (open/close or fork+exec loops, N threads, fixed
+// duration) run bare and then with `sensor run` attached, reporting the workload's rate both
+// ways, the sensor's CPU per million events, kernel drops and peak RSS.
+//
+//   sensor_load --sensor build/sensor --rules ../shared/rules/falco_rules.yaml
+//               --workload openclose --threads 1 --seconds 10
+//
+// Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+    std::string sensor = "build/sensor";
+    std::vector<std::string> rules;
+    std::string workload = "openclose";  // openclose | exec
+    int threads = 1;
+    double seconds = 10;
+    std::vector<std::string> options;  // -o for the sensor
+};
+
+// Runs the workload for `seconds` on `threads` threads; returns iterations per second.
+double run_workload(const Args& a) {
+    std::atomic<bool> stop{false};
+    std::vector<uint64_t> counts(static_cast<size_t>(a.threads), 0);
+    std::string file = "/tmp/sensor-load-" + std::to_string(getpid());
+    close(open(file.c_str(), O_CREAT | O_WRONLY, 0644));
+    std::vector<std::thread> ts;
+    auto start = Clock::now();
+    for (int t = 0; t < a.threads; ++t) {
+        ts.emplace_back([&, t] {
+            uint64_t n = 0;
+            if (a.workload == "exec") {
+                while (!stop.load(std::memory_order_relaxed)) {
+                    pid_t pid = vfork();
+                    if (pid == 0) {
+                        execl("/bin/true", "true", static_cast<char*>(nullptr));
+                        _exit(127);
+                    }
+                    int st = 0;
+                    waitpid(pid, &st, 0);
+                    ++n;
+                }
+            } else {
+                while (!stop.load(std::memory_order_relaxed)) {
+                    int fd = open(file.c_str(), O_RDONLY);
+                    close(fd);
+                    ++n;
+                }
+            }
+            counts[static_cast<size_t>(t)] = n;
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
+    stop = true;
+    for (auto& t : ts) t.join();
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    unlink(file.c_str());
+    uint64_t total = 0;
+    for (auto c : counts) total += c;
+    return static_cast<double>(total) / secs;
+}
+
+struct ProcUsage {
+    double cpu_s = 0;
+    uint64_t hwm_kb = 0;
+};
+
+ProcUsage usage_of(pid_t pid) {
+    ProcUsage u;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string s((std::istreambuf_iterator<char>(stat)), {});
+    size_t rp = s.rfind(')');
+    if (rp != std::string::npos) {
+        // fields after ") ": state(3) ... utime(14) stime(15)
+        std::vector<std::string> f;
+        size_t i = rp + 2;
+        while (i < s.size()) {
+            size_t sp = s.find(' ', i);
+            f.push_back(s.substr(i, sp - i));
+            if (sp == std::string::npos) break;
+            i = sp + 1;
+        }
+        if (f.size() > 13) {
+            double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+            u.cpu_s = (std::stod(f[11]) + std::stod(f[12])) / hz;
+        }
+    }
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) u.hwm_kb = std::stoull(line.substr(6));
+    return u;
+}
+
+struct Sensor {
+    pid_t pid = -1;
+    int err_fd = -1;
+    std::string err_text;
+
+    bool start(const Args& a) {
+        int p[2];
+        if (pipe(p) != 0) return false;
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1);
+            dup2(p[1], 2);
+            close(p[0]);
+            std::vector<std::string> args = {a.sensor, "run"};
+            for (const auto& r : a.rules) args.insert(args.end(), {"-r", r});
+            for (const auto& o : a.options) args.insert(args.end(), {"-o", o});
+            std::vector<char*> argv;
+            for (auto& s : args) argv.push_back(s.data());
+            argv.push_back(nullptr);
+            execv(argv[0], argv.data());
+            _exit(127);
+        }
+        close(p[1]);
+        err_fd = p[0];
+        char buf[4096];
+        while (err_text.find("ready") == std::string::npos) {
+            ssize_t n = read(err_fd, buf, sizeof buf);
+            if (n <= 0) return false;
+            err_text.append(buf, static_cast<size_t>(n));
+        }
+        return true;
+    }
+
+    void stop() {
+        kill(pid, SIGINT);
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(err_fd, buf, sizeof buf)) > 0)
+            err_text.append(buf, static_cast<size_t>(n));
+        int st = 0;
+        waitpid(pid, &st, 0);
+        close(err_fd);
+    }
+
+    // The number after `label` in the stop line ("... 123 events ...", "dropped ...: 0").
+    uint64_t stat_before(const std::string& label) const {
+        size_t at = err_text.rfind(label);
+        if (at == std::string::npos) return 0;
+        size_t end = at;
+        while (end > 0 && err_text[end - 1] == ' ') --end;
+        size_t begin = end;
+        while (begin > 0 && isdigit(static_cast<unsigned char>(err_text[begin - 1]))) --begin;
+        return begin < end ? std::stoull(err_text.substr(begin, end - begin)) : 0;
+    }
+    uint64_t stat_after(const std::string& label) const {
+        size_t at = err_text.rfind(label);
+        if (at == std::string::npos) return 0;
+        return std::stoull(err_text.substr(at + label.size()));
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string k = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "missing value for %s\n", k.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (k == "--sensor")
+            a.sensor = next();
+        else if (k == "--rules")
+            a.rules.push_back(next());
+        else if (k == "--workload")
+            a.workload = next();
+        else if (k == "--threads")
+            a.threads = std::stoi(next());
+        else if (k == "--seconds")
+            a.seconds = std::stod(next());
+        else if (k == "-o")
+            a.options.push_back(next());
+        else {
+            std::fprintf(stderr,
+                         "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
+                         "openclose|exec] [--threads N] [--seconds S] [-o key=value]...\n");
+            return 2;
+        }
+    }
+    if (a.workload != "openclose" && a.workload != "exec") {
+        std::fprintf(stderr, "unknown workload %s\n", a.workload.c_str());
+        return 2;
+    }
+    double bare = run_workload(a);
+
+    Sensor s;
+    if (!s.start(a)) {
+        std::fprintf(stderr, "sensor did not start:\n%s\n", s.err_text.c_str());
+        return 1;
+    }
+    ProcUsage before = usage_of(s.pid);
+    double with = run_workload(a);
+    // Let the sensor finish what the kernel queued before measuring its CPU.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ProcUsage after = usage_of(s.pid);
+    s.stop();
+
+    uint64_t events = s.stat_before(" events");
+    uint64_t drops = s.stat_after("dropped in the kernel: ");
+    double cpu = after.cpu_s - before.cpu_s;
+    double window = a.seconds + 0.3;
+    std::printf(
+        "{\"workload\":\"%s\",\"threads\":%d,\"seconds\":%.1f,\"bare_rate\":%.0f,"
+        "\"sensor_rate\":%.0f,\"ratio\":%.3f,\"sensor_events\":%llu,\"kernel_drops\":%llu,"
+        "\"sensor_cpu_s\":%.2f,\"sensor_cpu_pct\":%.1f,\"cpu_s_per_million_events\":%.3f,"
+        "\"sensor_peak_rss_kb\":%llu}\n",
+        a.workload.c_str(), a.threads, a.seconds, bare, with, with / bare,
+        static_cast<unsigned long long>(events), static_cast<unsigned long long>(drops), cpu,
+        100.0 * cpu / window, events ? cpu / (static_cast<double>(events) / 1e6) : 0.0,
+        static_cast<unsigned long long>(after.hwm_kb));
+    return 0;
+}
