@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "record.h"
 #include "sensor/capture/bpf_probe.h"
@@ -181,4 +183,83 @@ TEST_F(BpfProbeTest, ReportsForkExecAndExitOfOtherProcesses) {
 
 TEST(BpfProbePrerequisites, ThisKernelHasThem) {
     EXPECT_EQ(sensor::capture::probe_prerequisites_problem(), "");
+}
+
+namespace {
+
+// The kernel-resolved path (string 1) and the user's path (string 0) of a child's openat
+// records, read from the raw record layout (bpf/record.h).
+struct OpenSeen {
+    std::vector<std::pair<std::string, std::string>> user_and_kernel;
+};
+
+void collect_opens(BpfProbe& p, pid_t child, OpenSeen& seen, size_t want) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (seen.user_and_kernel.size() < want && std::chrono::steady_clock::now() < deadline) {
+        p.poll(20, [&](const void* rec, size_t size) {
+            auto& h = *static_cast<const sensor_record_header*>(rec);
+            if (h.kind != SENSOR_REC_SYSCALL_EXIT || h.pid != static_cast<uint32_t>(child) ||
+                h.nr != SYS_openat)
+                return;
+            auto& r = *static_cast<const sensor_syscall_exit*>(rec);
+            if (r.ret < 0 || r.payload != SENSOR_PAY_NEW_FILE) return;
+            size_t off = sizeof(r) + r.nargs * 8 + sizeof(sensor_file_section);
+            ASSERT_LE(off + r.str_len[0] + r.str_len[1], size);
+            const char* strs = static_cast<const char*>(rec) + off;
+            std::string user(strs, r.str_len[0] ? r.str_len[0] - 1 : 0);
+            std::string kernel(strs + r.str_len[0], r.str_len[1] ? r.str_len[1] - 1 : 0);
+            seen.user_and_kernel.emplace_back(user, kernel);
+        });
+    }
+}
+
+void check_kernel_paths(bool fast) {
+    BpfProbe p;
+    std::string err;
+    ProbeOptions opts;
+    opts.fast_file_access = fast;
+    ASSERT_TRUE(p.load(opts, err)) << err;
+    if (!fast) {
+        EXPECT_FALSE(p.fast_file_access());
+    }
+    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.attach(err)) << err;
+    std::string dir = "/tmp/sensor-path-test-" + std::to_string(getpid());
+    std::string sub = dir + "/a/b";
+    ASSERT_EQ(system(("mkdir -p " + sub + " && touch " + sub + "/f").c_str()), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        if (chdir((dir + "/a").c_str()) != 0) _exit(1);
+        // relative, with "..", and through a symlinked directory: the kernel path is canonical
+        close(open("b/f", O_RDONLY));
+        close(open("../a/./b/f", O_RDONLY));
+        if (symlink(sub.c_str(), (dir + "/link").c_str()) != 0) _exit(2);
+        close(open((dir + "/link/f").c_str(), O_RDONLY));
+        close(open("/", O_RDONLY | O_DIRECTORY));
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    OpenSeen seen;
+    collect_opens(p, child, seen, 4);
+    ASSERT_GE(seen.user_and_kernel.size(), 4u);
+    std::vector<std::pair<std::string, std::string>> want = {
+        {"b/f", sub + "/f"}, {"../a/./b/f", sub + "/f"}, {dir + "/link/f", sub + "/f"}, {"/", "/"}};
+    for (const auto& w : want) {
+        bool found = false;
+        for (const auto& s : seen.user_and_kernel) found |= s == w;
+        EXPECT_TRUE(found) << "no open of " << w.first << " resolved to " << w.second;
+    }
+    ASSERT_EQ(system(("rm -rf " + dir).c_str()), 0);
+}
+
+}  // namespace
+
+TEST_F(BpfProbeTest, KernelPathsFastFileAccess) {
+    check_kernel_paths(true);
+}
+
+TEST_F(BpfProbeTest, KernelPathsHelperWalk) {
+    check_kernel_paths(false);
 }
