@@ -50,5 +50,15 @@ else
   echo "FAIL replay text output: $text"; fail=$((fail+1))
 fi
 check "replay bad option" 2 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" -o bogus=1
+check "run bad config key" 2 "sensor: unknown config key 'no_such.key'" "$bin" run -o no_such.key=1
+if [ "$(id -u)" -eq 0 ]; then
+  # The live contract: "ready" on stderr once capturing, exit 0 with counts on SIGINT.
+  err=$(timeout --preserve-status -s INT 6 "$bin" run -r rules/ 2>&1 >/dev/null); rc=$?
+  if [ "$rc" -eq 0 ] && grep -q "ready" <<<"$err" && grep -q "stopped:" <<<"$err"; then
+    echo "ok   run: ready, then a clean stop on SIGINT"; pass=$((pass+1))
+  else
+    echo "FAIL run: exit $rc"; echo "$err" | tail -n 5; fail=$((fail+1))
+  fi
+fi
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
