@@ -573,12 +573,8 @@ const fields::Event* RecordDecoder::decode_exec(const void* record, size_t size)
     size_t nul = argv.find('\0');
     std::string_view comm(r.comm, strnlen(r.comm, sizeof r.comm));
 
-    if (r.exe_flags & SENSOR_FILE_MEMFD) {
-        path_buf2_ = "/";  // how /proc/PID/exe shows a memfd
-        path_buf2_ += exepath;
-        path_buf2_ += " (deleted)";
-        exepath = path_buf2_;
-    }
+    // A memfd's executable path is "memfd:NAME", as Falco reports it (its rules match
+    // proc.exepath = "memfd:runc_cloned:/proc/self/exe").
     state::ExecInfo info;
     info.pid = pid;
     info.ptid = r.ppid;

@@ -17,84 +17,26 @@
 #include <filesystem>
 #include <fstream>
 
-#include "e2e/live_sensor.h"
+#include "e2e/live_suite.h"
 
 namespace fs = std::filesystem;
-using sensor::testing::LiveSensor;
+using sensor::testing::field;
 using sensor::testing::run_program;
 using Json = nlohmann::json;
 
 namespace {
 
-std::string field(const Json& alert, const std::string& name) {
-    const Json& f = alert["output_fields"][name];
-    if (f.is_string()) return f.get<std::string>();
-    if (f.is_null()) return "<null>";
-    return f.dump();
-}
-
-class LiveAttacks : public ::testing::Test {
-  protected:
-    static void SetUpTestSuite() {
-        if (geteuid() != 0) return;
-        dir_ = "/tmp/sensor-e2e-" + std::to_string(getpid());
-        fs::create_directories(dir_);
-        sensor_ = new LiveSensor();
-        std::string err;
-        started_ = sensor_->start({"-r", std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml",
-                                   "-o", "rule_matching=all"},
-                                  err);
-        if (!started_) start_error_ = err;
+struct StableRules {
+    static const char* name() { return "stable"; }
+    static std::vector<std::string> args() {
+        return {"-r", std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml", "-o",
+                "rule_matching=all"};
     }
-    static void TearDownTestSuite() {
-        if (sensor_) {
-            exit_code_ = sensor_->stop();
-            delete sensor_;
-            sensor_ = nullptr;
-        }
-        if (!dir_.empty()) fs::remove_all(dir_);
-    }
-    void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "the live sensor needs root";
-        ASSERT_TRUE(started_) << start_error_;
-    }
-
-    // A copy of a system binary under a name of our choosing (rules look at proc.name).
-    static std::string copy_binary(const std::string& from, const std::string& name) {
-        std::string to = dir_ + "/" + name;
-        fs::copy_file(from, to, fs::copy_options::overwrite_existing);
-        fs::permissions(to, fs::perms::owner_all);
-        return to;
-    }
-
-    static Json expect_alert(const std::string& rule,
-                             const std::function<bool(const Json&)>& pred) {
-        auto a = sensor_->wait_alert(
-            [&](const Json& j) { return j.value("rule", "") == rule && pred(j); });
-        EXPECT_TRUE(a.has_value()) << "no '" << rule << "' alert; stderr:\n"
-                                   << sensor_->stderr_text();
-        return a.value_or(Json::object());
-    }
-
-    // Proves the sensor has caught up (an alert we cause now arrives), then asserts that no
-    // alert so far satisfies pred.
-    static void expect_no_alert(const std::function<bool(const Json&)>& pred,
-                                const std::string& what) {
-        static std::atomic<int> n{0};
-        std::string link = dir_ + "/sync-" + std::to_string(n++);
-        ASSERT_EQ(symlink("/etc/shadow", link.c_str()), 0);
-        expect_alert("Create Symlink Over Sensitive Files",
-                     [&](const Json& j) { return field(j, "evt.arg.linkpath") == link; });
-        for (const auto& a : sensor_->alerts())
-            EXPECT_FALSE(pred(a)) << what << " raised: " << a.dump();
-    }
-
-    static inline LiveSensor* sensor_ = nullptr;
-    static inline bool started_ = false;
-    static inline std::string start_error_;
-    static inline std::string dir_;
-    static inline int exit_code_ = -1;
+    static const char* symlink_rule() { return "Create Symlink Over Sensitive Files"; }
+    static const char* linkpath_field() { return "evt.arg.linkpath"; }
 };
+
+using LiveAttacks = sensor::testing::LiveSuite<StableRules>;
 
 TEST_F(LiveAttacks, ShadowReadByUntrustedProgram) {
     std::string cat = copy_binary("/bin/cat", "e2e-shadowcat");
@@ -161,7 +103,7 @@ TEST_F(LiveAttacks, TruncateLogFile) {
     EXPECT_EQ(field(a, "evt.type"), "openat");
     EXPECT_EQ(field(a, "user.name"), "root");
     size_t n = 0;
-    for (const auto& x : sensor_->alerts())
+    for (const auto& x : alerts())
         n += x.value("rule", "") == "Clear Log Activities" && field(x, "fd.name") == log;
     EXPECT_EQ(n, 1u) << "only the truncating open alerts, not the append";
     fs::remove(log);
@@ -241,7 +183,7 @@ TEST_F(LiveAttacks, PtraceAttach) {
     EXPECT_EQ(field(a, "user.name"), "root");
     EXPECT_NE(field(a, "proc.cmdline").find("sensor_tests"), std::string::npos);
     size_t n = 0;
-    for (const auto& x : sensor_->alerts())
+    for (const auto& x : alerts())
         n += x.value("rule", "") == "PTRACE attached to process" &&
              field(x, "proc.name") == "sensor_tests";
     EXPECT_EQ(n, 1u) << "PTRACE_PEEKDATA is not an attach";

@@ -81,7 +81,7 @@ class RecordDecoder {
     fields::Event ev_;
     std::array<std::string, fields::kMaxEventParams> text_;
     fields::FdInfo scratch_fd_;  // the fd of a failed open (fd.num = -1), or one not tracked
-    std::string path_buf_, path_buf2_, tmp_;
+    std::string path_buf_, tmp_;
     std::unordered_map<uint64_t, const fields::ContainerInfo*> containers_by_cgroup_;
     Pending pending_;
     DecoderStats stats_;

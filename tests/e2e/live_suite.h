@@ -1,0 +1,95 @@
+#pragma once
+// A gtest fixture that runs one live sensor for a whole test suite (Config::args() says how),
+// with helpers to cause alerts and assert on them. Needs root; skips otherwise.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "e2e/live_sensor.h"
+
+namespace sensor::testing {
+
+using Json = nlohmann::json;
+
+// An output field of an alert as text ("<null>" when missing).
+inline std::string field(const Json& alert, const std::string& name) {
+    const Json& f = alert["output_fields"][name];
+    if (f.is_string()) return f.get<std::string>();
+    if (f.is_null()) return "<null>";
+    return f.dump();
+}
+
+// Config: static std::vector<std::string> args(); static const char* symlink_rule() (the rule
+// a symlink to /etc/shadow fires, used to prove the sensor has caught up); and
+// static const char* linkpath_field().
+template <typename Config>
+class LiveSuite : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        if (geteuid() != 0) return;
+        dir_ = "/tmp/sensor-e2e-" + std::to_string(getpid()) + "-" + Config::name();
+        std::filesystem::create_directories(dir_);
+        sensor_ = new LiveSensor();
+        std::string err;
+        started_ = sensor_->start(Config::args(), err);
+        if (!started_) start_error_ = err;
+    }
+    static void TearDownTestSuite() {
+        if (sensor_) {
+            sensor_->stop();
+            delete sensor_;
+            sensor_ = nullptr;
+        }
+        if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    }
+    void SetUp() override {
+        if (geteuid() != 0) GTEST_SKIP() << "the live sensor needs root";
+        ASSERT_TRUE(started_) << start_error_;
+    }
+
+    // A copy of a system binary under a name of our choosing (rules look at proc.name).
+    static std::string copy_binary(const std::string& from, const std::string& name) {
+        namespace fs = std::filesystem;
+        std::string to = dir_ + "/" + name;
+        fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+        fs::permissions(to, fs::perms::owner_all);
+        return to;
+    }
+
+    static Json expect_alert(const std::string& rule,
+                             const std::function<bool(const Json&)>& pred) {
+        auto a = sensor_->wait_alert(
+            [&](const Json& j) { return j.value("rule", "") == rule && pred(j); });
+        EXPECT_TRUE(a.has_value()) << "no '" << rule << "' alert; stderr:\n"
+                                   << sensor_->stderr_text();
+        return a.value_or(Json::object());
+    }
+
+    // Proves the sensor has caught up (an alert we cause now arrives), then asserts that no
+    // alert so far satisfies pred.
+    static void expect_no_alert(const std::function<bool(const Json&)>& pred,
+                                const std::string& what) {
+        static std::atomic<int> n{0};
+        std::string link = dir_ + "/sync-" + std::to_string(n++);
+        ASSERT_EQ(symlink("/etc/shadow", link.c_str()), 0);
+        expect_alert(Config::symlink_rule(),
+                     [&](const Json& j) { return field(j, Config::linkpath_field()) == link; });
+        for (const auto& a : sensor_->alerts())
+            EXPECT_FALSE(pred(a)) << what << " raised: " << a.dump();
+    }
+
+    static std::vector<Json> alerts() { return sensor_->alerts(); }
+
+    static inline LiveSensor* sensor_ = nullptr;
+    static inline bool started_ = false;
+    static inline std::string start_error_;
+    static inline std::string dir_;
+};
+
+}  // namespace sensor::testing
