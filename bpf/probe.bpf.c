@@ -564,6 +564,8 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
     bpf_get_current_comm(r->comm, sizeof(r->comm));
     r->vtid = pid_in_own_ns(BPF_CORE_READ(task, thread_pid));
     r->vpid = pid_in_own_ns(BPF_CORE_READ(task, signal, pids[PIDTYPE_TGID]));
+    r->vpgid = pid_in_own_ns(BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]));
+    r->sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
 
     __u32 off = sizeof(*r);
     // The kernel's copy of the path: user memory cannot change it after the check.

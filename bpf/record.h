@@ -138,6 +138,8 @@ struct sensor_exec {
     sensor_u32 exe_flags; /* SENSOR_FILE_* of the executable */
     sensor_u32 vpid;      /* ids in the task's own pid namespace */
     sensor_u32 vtid;
+    sensor_u32 sid;   /* session id (host namespace) */
+    sensor_u32 vpgid; /* process group id in the task's own pid namespace */
     sensor_u64 cap_inheritable;
     sensor_u64 cap_permitted;
     sensor_u64 cap_effective;

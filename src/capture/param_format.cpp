@@ -1,6 +1,7 @@
 #include "param_format.h"
 
 #include <charconv>
+#include <cstdint>
 #include <utility>
 
 #include "sensor/events/errno_names.h"
@@ -19,7 +20,7 @@ void append_int(T v, std::string& out, int base = 10) {
 // value|(NAME) for negative errno-style results: "-2(ENOENT)".
 void append_res(int64_t v, std::string& out) {
     append_int(v, out);
-    if (v >= 0) return;
+    if (v >= 0 || v == INT64_MIN) return;  // -INT64_MIN would overflow; no errno is that big
     std::string_view name = events::errno_name(static_cast<long>(-v));
     if (name.empty()) return;
     out += '(';

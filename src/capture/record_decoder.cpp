@@ -605,6 +605,9 @@ const fields::Event* RecordDecoder::decode_exec(const void* record, size_t size)
         p->fdlimit = r.fdlimit;
         if (r.vpid) p->vpid = r.vpid;
         if (r.vtid) p->vtid = r.vtid;
+        if (r.sid) p->sid = r.sid;
+        p->vpgid = r.vpgid;
+        if (!p->start_ts && r.start_boot_ns) p->start_ts = r.start_boot_ns + boot_to_epoch_ns_;
         if (const auto* c = container_of_cgroup(r.cgroup_id, pid)) p->container = c;
     }
 

@@ -1,5 +1,6 @@
 #include "sensor/state/fd_table.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -84,6 +85,12 @@ bool FdTable::load_from_proc(int64_t pid, int64_t fd, fields::FdInfo& out) {
     ssize_t n = ::readlink(path.c_str(), link_buf_.data(), link_buf_.size());
     if (n <= 0) return false;
     fd_from_proc_link(std::string_view(link_buf_.data(), static_cast<size_t>(n)), out);
+    // The link text cannot tell a directory from a file; the inode can.
+    struct stat st {};
+    if (out.type == fields::FdType::File && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        out.type = fields::FdType::Directory;
+        out.refresh_derived();
+    }
     return true;
 }
 
