@@ -159,6 +159,34 @@ static __always_inline __u16 append_kernel_str(char* rec, __u32* off, const void
     return (__u16)n;
 }
 
+// Paths are built backwards in s->path: pos is where the text built so far starts.
+// Prepends "/name"; false when it does not fit.
+static __always_inline int prepend_component(struct scratch* s, __u32* pos,
+                                             const unsigned char* name, __u32 len) {
+    if (len == 0 || len + 1 > *pos) return 0;
+    __u32 p = (*pos - (len + 1)) & (SENSOR_STR_MAX - 1);
+    s->path[p] = '/';
+    bpf_probe_read_kernel(&s->path[(p + 1) & (SENSOR_STR_MAX - 1)], len & (SENSOR_STR_MAX - 1),
+                          name);
+    *pos = p;
+    return 1;
+}
+
+// Copies the built path (with its NUL) into the record at off; returns its length.
+static __always_inline __u32 copy_built_path(struct scratch* s, char* rec, __u32 off, __u32 pos) {
+    if (pos == SENSOR_STR_MAX - 1) {  // nothing prepended: the root itself
+        pos = SENSOR_STR_MAX - 2;
+        s->path[pos] = '/';
+    }
+    if (off >= SENSOR_RECORD_MAX / 2) return 0;
+    __u32 n = SENSOR_STR_MAX - pos;
+    pos &= SENSOR_STR_MAX - 1;
+    n &= SENSOR_STR_MAX - 1;
+    if (n == 0) return 0;
+    bpf_probe_read_kernel(&rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
+    return n;
+}
+
 // Resolves a path the way d_path does, up to the task's root, into s->path (backwards), then
 // appends it at *off. Sets *cut when deeper than PATH_DEPTH.
 static __noinline __u32 append_path(struct scratch* s, char* rec, __u32 off, const struct path* p,
@@ -191,27 +219,11 @@ static __noinline __u32 append_path(struct scratch* s, char* rec, __u32 off, con
             continue;
         }
         struct qstr name = BPF_CORE_READ(d, d_name);
-        __u32 len = name.len;
-        if (len == 0 || len + 1 > pos) break;
-        pos -= len + 1;
-        pos &= SENSOR_STR_MAX - 1;
-        s->path[pos] = '/';
-        bpf_probe_read_kernel(&s->path[(pos + 1) & (SENSOR_STR_MAX - 1)],
-                              len & (SENSOR_STR_MAX - 1), name.name);
+        if (!prepend_component(s, &pos, name.name, name.len)) break;
         d = parent;
     }
     if (!done) *cut = 1;
-    if (pos == SENSOR_STR_MAX - 1) {  // the root itself
-        pos = SENSOR_STR_MAX - 2;
-        s->path[pos] = '/';
-    }
-    if (off >= SENSOR_RECORD_MAX / 2) return 0;
-    __u32 n = SENSOR_STR_MAX - pos;  // with the NUL
-    pos &= SENSOR_STR_MAX - 1;
-    n &= SENSOR_STR_MAX - 1;
-    if (n == 0) return 0;
-    bpf_probe_read_kernel(&rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
-    return n;
+    return copy_built_path(s, rec, off, pos);
 }
 
 static __always_inline struct file* fd_file(struct task_struct* task, long fd) {
@@ -249,6 +261,19 @@ static __always_inline __u32 memfd_flag(struct file* f) {
                : 0;
 }
 
+// Only regular files and directories get a path (memfds are named by their fd's name).
+static __always_inline int wants_path(const struct sensor_file_section* r) {
+    __u32 ft = r->i_mode & S_IFMT;
+    return (ft == S_IFREG || ft == S_IFDIR) && !(r->file_flags & SENSOR_FILE_MEMFD);
+}
+
+static __always_inline __u16 path_appended(struct sensor_file_section* r, __u32* off, __u32 n,
+                                           __u32 cut) {
+    if (cut) r->file_flags |= SENSOR_FILE_PATH_CUT;
+    *off += n;
+    return (__u16)n;
+}
+
 // File status of f into r, and its kernel path appended at *off (regular files and dirs).
 static __always_inline __u16 describe_file(struct scratch* s, char* rec, __u32* off,
                                            struct sensor_file_section* r, struct file* f) {
@@ -259,14 +284,10 @@ static __always_inline __u16 describe_file(struct scratch* s, char* rec, __u32* 
     r->ino = BPF_CORE_READ(inode, i_ino);
     r->dev = encode_dev(BPF_CORE_READ(inode, i_sb, s_dev));
     r->file_flags = layer_flags(inode) | memfd_flag(f);
-    __u32 ft = r->i_mode & S_IFMT;
-    if (ft != S_IFREG && ft != S_IFDIR) return 0;
-    if (r->file_flags & SENSOR_FILE_MEMFD) return 0;
+    if (!wants_path(r)) return 0;
     __u32 cut = 0;
     __u32 n = append_path(s, rec, *off, &f->f_path, &cut);
-    if (cut) r->file_flags |= SENSOR_FILE_PATH_CUT;
-    *off += n;
-    return (__u16)n;
+    return path_appended(r, off, n, cut);
 }
 
 #define TMPFS_MAGIC 0x01021994
@@ -303,28 +324,11 @@ static __noinline __u32 append_path_fast(struct scratch* s, char* rec, __u32 off
             vfsmnt = &mnt->mnt;
             continue;
         }
-        __u32 len = d->d_name.len;
-        const unsigned char* name = d->d_name.name;
-        if (len == 0 || len + 1 > pos) break;
-        pos -= len + 1;
-        pos &= SENSOR_STR_MAX - 1;
-        s->path[pos] = '/';
-        bpf_probe_read_kernel(&s->path[(pos + 1) & (SENSOR_STR_MAX - 1)],
-                              len & (SENSOR_STR_MAX - 1), name);
+        if (!prepend_component(s, &pos, d->d_name.name, d->d_name.len)) break;
         d = parent;
     }
     if (!done) *cut = 1;
-    if (pos == SENSOR_STR_MAX - 1) {
-        pos = SENSOR_STR_MAX - 2;
-        s->path[pos] = '/';
-    }
-    if (off >= SENSOR_RECORD_MAX / 2) return 0;
-    __u32 n = SENSOR_STR_MAX - pos;
-    pos &= SENSOR_STR_MAX - 1;
-    n &= SENSOR_STR_MAX - 1;
-    if (n == 0) return 0;
-    bpf_probe_read_kernel(&rec[off & (SENSOR_RECORD_MAX / 2 - 1)], n, &s->path[pos]);
-    return n;
+    return copy_built_path(s, rec, off, pos);
 }
 
 // describe_file for a BTF pointer.
@@ -339,14 +343,10 @@ static __always_inline __u16 describe_file_fast(struct scratch* s, char* rec, __
     unsigned long magic = sb->s_magic;
     if (magic == OVERLAYFS_SUPER_MAGIC) r->file_flags = layer_flags(inode);
     if (magic == TMPFS_MAGIC) r->file_flags |= memfd_flag(f);
-    __u32 ft = r->i_mode & S_IFMT;
-    if (ft != S_IFREG && ft != S_IFDIR) return 0;
-    if (r->file_flags & SENSOR_FILE_MEMFD) return 0;
+    if (!wants_path(r)) return 0;
     __u32 cut = 0;
     __u32 n = append_path_fast(s, rec, *off, &f->f_path, &cut);
-    if (cut) r->file_flags |= SENSOR_FILE_PATH_CUT;
-    *off += n;
-    return (__u16)n;
+    return path_appended(r, off, n, cut);
 }
 
 static __always_inline __u16 describe_any_file(struct scratch* s, char* rec, __u32* off,

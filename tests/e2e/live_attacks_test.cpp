@@ -133,24 +133,7 @@ TEST_F(LiveAttacks, ExecuteFromDevShm) {
 }
 
 TEST_F(LiveAttacks, ExecuteMemfd) {
-    pid_t child = fork();
-    if (child == 0) {
-        int src = open("/bin/true", O_RDONLY);
-        int mfd = static_cast<int>(syscall(SYS_memfd_create, "e2e-fileless", 0));
-        if (src < 0 || mfd < 0) _exit(10);
-        char buf[65536];
-        ssize_t n;
-        while ((n = read(src, buf, sizeof buf)) > 0)
-            if (write(mfd, buf, static_cast<size_t>(n)) != n) _exit(11);
-        char arg0[] = "fileless";
-        char* argv[] = {arg0, nullptr};
-        char* envp[] = {nullptr};
-        fexecve(mfd, argv, envp);
-        _exit(12);
-    }
-    int status = 0;
-    waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    ASSERT_EQ(sensor::testing::run_from_memfd("e2e-fileless"), 0);
     Json a = expect_alert("Fileless execution via memfd_create", [&](const Json& j) {
         return field(j, "proc.cmdline").rfind("fileless", 0) == 0 ||
                field(j, "proc.exepath").find("memfd:e2e-fileless") != std::string::npos;

@@ -79,23 +79,7 @@ TEST_F(LiveDefaultRules, NamespaceChange) {
 }
 
 TEST_F(LiveDefaultRules, FilelessAndPtrace) {
-    pid_t child = fork();
-    if (child == 0) {
-        int src = open("/bin/true", O_RDONLY);
-        int mfd = static_cast<int>(syscall(SYS_memfd_create, "e2e-default-fileless", 0));
-        char buf[65536];
-        ssize_t n;
-        while (src >= 0 && mfd >= 0 && (n = read(src, buf, sizeof buf)) > 0)
-            if (write(mfd, buf, static_cast<size_t>(n)) != n) _exit(11);
-        char arg0[] = "fileless";
-        char* argv[] = {arg0, nullptr};
-        char* envp[] = {nullptr};
-        fexecve(mfd, argv, envp);
-        _exit(12);
-    }
-    int status = 0;
-    waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ(sensor::testing::run_from_memfd("e2e-default-fileless"), 0);
     Json a = expect_alert("Fileless program run from memfd", [](const Json& j) {
         return field(j, "proc.exepath") == "memfd:e2e-default-fileless";
     });
@@ -107,6 +91,7 @@ TEST_F(LiveDefaultRules, FilelessAndPtrace) {
         _exit(0);
     }
     ASSERT_EQ(ptrace(PTRACE_ATTACH, victim, nullptr, nullptr), 0);
+    int status = 0;
     waitpid(victim, &status, 0);
     ptrace(PTRACE_DETACH, victim, nullptr, nullptr);
     kill(victim, SIGKILL);

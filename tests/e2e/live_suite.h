@@ -1,6 +1,9 @@
 #pragma once
 // A gtest fixture that runs one live sensor for a whole test suite (Config::args() says how),
 // with helpers to cause alerts and assert on them. Needs root; skips otherwise.
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -23,6 +26,29 @@ inline std::string field(const Json& alert, const std::string& name) {
     if (f.is_string()) return f.get<std::string>();
     if (f.is_null()) return "<null>";
     return f.dump();
+}
+
+// Runs a copy of /bin/true from an anonymous memory file (memfd_create + fexecve) in a child,
+// as fileless malware does; returns the child's exit status (0 when it ran).
+inline int run_from_memfd(const char* memfd_name) {
+    pid_t child = fork();
+    if (child == 0) {
+        int src = open("/bin/true", O_RDONLY);
+        int mfd = static_cast<int>(syscall(SYS_memfd_create, memfd_name, 0));
+        if (src < 0 || mfd < 0) _exit(10);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(src, buf, sizeof buf)) > 0)
+            if (write(mfd, buf, static_cast<size_t>(n)) != n) _exit(11);
+        char arg0[] = "fileless";
+        char* argv[] = {arg0, nullptr};
+        char* envp[] = {nullptr};
+        fexecve(mfd, argv, envp);
+        _exit(12);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // Config: static std::vector<std::string> args(); static const char* symlink_rule() (the rule
