@@ -175,7 +175,7 @@ int run(const RunOptions& opts) {
     };
     const capture::BpfProbe::Handler handler = on_record;
 
-    uint64_t next_refresh = 0;
+    uint64_t next_refresh = 0, next_sweep = 0;
     while (!g_stop) {
         if (probe.poll(cfg.poll_interval_ms, handler) < 0) {
             spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
@@ -186,6 +186,12 @@ int run(const RunOptions& opts) {
         if (now >= next_refresh) {
             if (users.refresh(now)) procs.relink_users();
             next_refresh = now + 1000000000ull;
+        }
+        if (now >= next_sweep) {
+            // Fd tables of processes the thread table no longer has (an exit lost to a full
+            // ring, or evicted) would otherwise stay forever.
+            fds.retain_processes([&](int64_t pid) { return procs.find(pid) != nullptr; });
+            next_sweep = now + 10000000000ull;
         }
     }
     // Drain what the kernel already wrote, then report.

@@ -423,3 +423,14 @@ TEST_F(FdTableProcTest, LoadsDirectoryAsDirectory) {
     EXPECT_EQ(f->name, "/usr/bin");
     EXPECT_EQ(f->directory, "/usr/bin");
 }
+
+TEST(FdTableRetain, DropsTablesOfProcessesNoLongerKnown) {
+    sensor::state::FdTable t("/nonexistent");
+    ASSERT_NE(t.put(10, 3), nullptr);
+    ASSERT_NE(t.put(11, 3), nullptr);
+    ASSERT_NE(t.put(12, 4), nullptr);
+    EXPECT_EQ(t.retain_processes([](int64_t pid) { return pid != 11; }), 1u);
+    EXPECT_EQ(t.process_count(), 2u);
+    EXPECT_EQ(t.find(11, 3), nullptr);
+    EXPECT_NE(t.find(12, 4), nullptr);
+}

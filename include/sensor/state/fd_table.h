@@ -38,6 +38,16 @@ class FdTable {
     // execve closes O_CLOEXEC descriptors.
     void exec(int64_t pid);
     void remove_process(int64_t pid);
+    // Drops the tables of processes for which keep(pid) is false (processes whose exit was
+    // never seen, e.g. lost to a full ring); returns how many were dropped.
+    template <typename Keep>
+    size_t retain_processes(Keep&& keep) {
+        std::vector<int64_t> gone;
+        for (const auto& [pid, fds] : procs_)
+            if (!keep(pid)) gone.push_back(pid);
+        for (int64_t pid : gone) remove_process(pid);
+        return gone.size();
+    }
 
     size_t process_count() const { return procs_.size(); }
     size_t fd_count() const;
