@@ -50,8 +50,8 @@ TEST_F(LiveAttacks, ShadowReadByUntrustedProgram) {
     EXPECT_EQ(field(a, "user.name"), "root");
     EXPECT_EQ(field(a, "user.uid"), "0");
     EXPECT_EQ(field(a, "evt.type"), "openat");
-    EXPECT_EQ(a["priority"], "Warning");
-    EXPECT_EQ(a["source"], "syscall");
+    EXPECT_EQ(a.value("priority", ""), "Warning");
+    EXPECT_EQ(a.value("source", ""), "syscall");
 }
 
 TEST_F(LiveAttacks, ShadowReadBenignCounterparts) {
@@ -104,7 +104,7 @@ TEST_F(LiveAttacks, TruncateLogFile) {
     EXPECT_EQ(field(a, "user.name"), "root");
     size_t n = 0;
     for (const auto& x : alerts())
-        n += x.value("rule", "") == "Clear Log Activities" && field(x, "fd.name") == log;
+        n += sensor::testing::rule_of(x) == "Clear Log Activities" && field(x, "fd.name") == log;
     EXPECT_EQ(n, 1u) << "only the truncating open alerts, not the append";
     fs::remove(log);
 }
@@ -126,7 +126,7 @@ TEST_F(LiveAttacks, ExecuteFromDevShm) {
     ASSERT_EQ(run_program({benign}), 0);
     expect_no_alert(
         [&](const Json& j) {
-            return j.value("rule", "") == "Execution from /dev/shm" &&
+            return sensor::testing::rule_of(j) == "Execution from /dev/shm" &&
                    field(j, "proc.exepath") == benign;
         },
         "an exec outside /dev/shm");
@@ -167,7 +167,7 @@ TEST_F(LiveAttacks, PtraceAttach) {
     EXPECT_NE(field(a, "proc.cmdline").find("sensor_tests"), std::string::npos);
     size_t n = 0;
     for (const auto& x : alerts())
-        n += x.value("rule", "") == "PTRACE attached to process" &&
+        n += sensor::testing::rule_of(x) == "PTRACE attached to process" &&
              field(x, "proc.name") == "sensor_tests";
     EXPECT_EQ(n, 1u) << "PTRACE_PEEKDATA is not an attach";
 }

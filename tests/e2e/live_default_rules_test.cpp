@@ -36,7 +36,7 @@ TEST_F(LiveDefaultRules, CredentialFileRead) {
                           [](const Json& j) { return field(j, "proc.name") == "e2e-credcat"; });
     EXPECT_EQ(field(a, "fd.name"), "/etc/shadow");
     EXPECT_EQ(field(a, "proc.cmdline"), "e2e-credcat /etc/shadow");
-    EXPECT_EQ(a["priority"], "Warning");
+    EXPECT_EQ(a.value("priority", ""), "Warning");
 
     std::string benign = copy_binary("/bin/cat", "e2e-hostcat");
     ASSERT_EQ(run_program({benign, "/etc/hostname"}), 0);
@@ -52,7 +52,7 @@ TEST_F(LiveDefaultRules, WritesBelowBinaryDirAndEtc) {
     Json a = expect_alert("File written in system binary directory",
                           [&](const Json& j) { return field(j, "fd.name") == bin; });
     EXPECT_EQ(field(a, "proc.name"), "e2e-dropper");
-    EXPECT_EQ(a["priority"], "Error");
+    EXPECT_EQ(a.value("priority", ""), "Error");
     Json b = expect_alert("Configuration file written below /etc",
                           [&](const Json& j) { return field(j, "fd.name") == conf; });
     EXPECT_EQ(field(b, "proc.name"), "e2e-dropper");
@@ -63,7 +63,7 @@ TEST_F(LiveDefaultRules, WritesBelowBinaryDirAndEtc) {
     ASSERT_EQ(run_program({sh, "-c", "cat /usr/bin/true > /dev/null"}), 0);
     expect_no_alert(
         [](const Json& j) {
-            return j.value("rule", "") == "File written in system binary directory" &&
+            return sensor::testing::rule_of(j) == "File written in system binary directory" &&
                    field(j, "fd.name") == "/usr/bin/true";
         },
         "reading /usr/bin/true");

@@ -20,12 +20,22 @@ namespace sensor::testing {
 
 using Json = nlohmann::json;
 
-// An output field of an alert as text ("<null>" when missing).
+// An output field of an alert as text: "<null>" when the alert has it as null, "<absent>"
+// when it does not have it. (Const operator[] on a missing key is undefined in nlohmann.)
 inline std::string field(const Json& alert, const std::string& name) {
-    const Json& f = alert["output_fields"][name];
-    if (f.is_string()) return f.get<std::string>();
-    if (f.is_null()) return "<null>";
-    return f.dump();
+    if (!alert.is_object()) return "<absent>";
+    auto fields = alert.find("output_fields");
+    if (fields == alert.end() || !fields->is_object()) return "<absent>";
+    auto f = fields->find(name);
+    if (f == fields->end()) return "<absent>";
+    if (f->is_string()) return f->get<std::string>();
+    if (f->is_null()) return "<null>";
+    return f->dump();
+}
+
+// The alert's rule name, "" for anything that is not an alert.
+inline std::string rule_of(const Json& alert) {
+    return alert.is_object() ? alert.value("rule", "") : "";
 }
 
 // Runs a copy of /bin/true from an anonymous memory file (memfd_create + fexecve) in a child,
@@ -90,8 +100,7 @@ class LiveSuite : public ::testing::Test {
 
     static Json expect_alert(const std::string& rule,
                              const std::function<bool(const Json&)>& pred) {
-        auto a = sensor_->wait_alert(
-            [&](const Json& j) { return j.value("rule", "") == rule && pred(j); });
+        auto a = sensor_->wait_alert([&](const Json& j) { return rule_of(j) == rule && pred(j); });
         EXPECT_TRUE(a.has_value()) << "no '" << rule << "' alert; stderr:\n"
                                    << sensor_->stderr_text();
         return a.value_or(Json::object());
