@@ -8,6 +8,7 @@
 // Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,6 +118,7 @@ struct Sensor {
         if (pipe(p) != 0) return false;
         pid = fork();
         if (pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the harness
             int null = open("/dev/null", O_WRONLY);
             dup2(null, 1);
             dup2(p[1], 2);

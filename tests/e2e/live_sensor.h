@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,8 @@ class LiveSensor {
         if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return false;
         pid_ = fork();
         if (pid_ == 0) {
+            // A test binary that dies (an assertion abort) must not leave a sensor running.
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
             dup2(out[1], 1);
             dup2(err[1], 2);
             std::vector<char*> argv;
