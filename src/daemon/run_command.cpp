@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -17,6 +19,8 @@
 #include "sensor/capture/record_decoder.h"
 #include "sensor/capture/syscall_selection.h"
 #include "sensor/output/alert_format.h"
+#include "sensor/output/fd_sink.h"
+#include "sensor/output/output_worker.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
 #include "sensor/state/proc_scan.h"
@@ -27,9 +31,16 @@ namespace sensor::daemon {
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
+std::atomic<std::vector<std::unique_ptr<output::OutputWorker>>*> g_outputs{nullptr};
 
 void on_stop_signal(int) {
     g_stop = 1;
+}
+
+// logrotate renames the file, then signals: reopen (Falco uses SIGUSR1; SIGHUP too).
+void on_reopen_signal(int) {
+    if (auto* ws = g_outputs.load(std::memory_order_relaxed))
+        for (auto& w : *ws) w->request_reopen();
 }
 
 void install_signal_handlers() {
@@ -39,6 +50,12 @@ void install_signal_handlers() {
     sa.sa_flags = 0;  // no SA_RESTART: poll() returns so the loop sees the flag
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    struct sigaction ra {};
+    ra.sa_handler = on_reopen_signal;
+    sigemptyset(&ra.sa_mask);
+    ra.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &ra, nullptr);
+    sigaction(SIGHUP, &ra, nullptr);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -119,6 +136,21 @@ int run(const RunOptions& opts) {
     spdlog::info("rules: {} loaded from {} file(s), {} enabled", ruleset.rules.size(),
                  cfg.rules_files.size(), enabled);
 
+    // Outputs: an unwritable file is a start-up error, before anything is attached.
+    std::vector<std::unique_ptr<output::Sink>> sinks;
+    if (cfg.stdout_output)
+        sinks.push_back(std::make_unique<output::FdSink>("stdout", 1, cfg.buffered_outputs));
+    if (cfg.file_output) {
+        auto file = std::make_unique<output::FileSink>(
+            cfg.file_output_filename, cfg.file_output_keep_alive, cfg.buffered_outputs);
+        if (!file->open()) {
+            spdlog::error("file_output: {}", file->last_error);
+            return 2;
+        }
+        if (!cfg.file_output_keep_alive) file->flush();  // closes it until the first alert
+        sinks.push_back(std::move(file));
+    }
+
     if (auto p = privilege_problem(); !p.empty()) {
         spdlog::error("{}", p);
         return 1;
@@ -157,18 +189,22 @@ int run(const RunOptions& opts) {
     auto ctx = ruleset.new_context();
     uint64_t alerts = 0;
     std::string line;
-    static char out_buf[1 << 16];
-    std::setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+    std::vector<std::unique_ptr<output::OutputWorker>> outputs;
+    for (auto& sink : sinks) {
+        outputs.push_back(
+            std::make_unique<output::OutputWorker>(std::move(sink), cfg.outputs_queue_capacity));
+        outputs.back()->start();
+    }
+    g_outputs.store(&outputs);
 
     auto on_record = [&](const void* rec, size_t size) {
         const fields::Event* ev = decoder.decode(rec, size);
         if (ev) {
             ruleset.evaluate(*ev, ctx, [&](const engine::CompiledRule& r) {
                 ++alerts;
-                if (!cfg.stdout_output) return;
                 line = output::format_alert(r, *ev, fmt);
-                line += '\n';
-                std::fwrite(line.data(), 1, line.size(), stdout);
+                // Never waits: a sink whose queue is full drops the alert and counts it.
+                for (auto& out : outputs) out->push(line, r.priority, ev->ts);
             });
         }
         decoder.finish();
@@ -181,7 +217,6 @@ int run(const RunOptions& opts) {
             spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
             break;
         }
-        std::fflush(stdout);
         uint64_t now = monotonic_ns();
         if (now >= next_refresh) {
             if (users.refresh(now)) procs.relink_users();
@@ -194,16 +229,25 @@ int run(const RunOptions& opts) {
             next_sweep = now + 10000000000ull;
         }
     }
-    // Drain what the kernel already wrote, then report.
+    // Drain what the kernel already wrote, give the outputs a bounded time, then report.
     for (int i = 0; i < 64 && probe.poll(0, handler) > 0; ++i) {
     }
-    std::fflush(stdout);
+    for (auto& out : outputs) out->stop(std::chrono::seconds(2));
+    g_outputs.store(nullptr);
     const auto& st = decoder.stats();
     uint64_t drops = probe.dropped();
     spdlog::info(
         "stopped: {} records, {} events, {} alerts; dropped in the kernel: {} (ring buffer "
         "full: {}); {} malformed records; {} processes tracked; peak RSS {} kB",
         st.records, st.events, alerts, drops, drops, st.malformed, procs.size(), peak_rss_kb());
+    for (const auto& out : outputs) {
+        output::SinkCounts c = out->counts();
+        spdlog::info(
+            "output {}: {} delivered, {} failed, {} dropped (queue full), {} undelivered "
+            "at stop{}{}",
+            c.name, c.delivered, c.failed, out->queue().dropped(), out->undelivered_at_stop(),
+            c.last_error.empty() ? "" : "; last error: ", c.last_error);
+    }
     return 0;
 }
 

@@ -48,6 +48,29 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         if (!rules::parse_yaml_bool(value, stdout_output)) return bad("true or false");
         return true;
     }
+    if (key == "file_output.enabled") {
+        if (!rules::parse_yaml_bool(value, file_output)) return bad("true or false");
+        return true;
+    }
+    if (key == "file_output.filename") {
+        if (value.empty()) return bad("a file path");
+        file_output_filename = value;
+        return true;
+    }
+    if (key == "file_output.keep_alive") {
+        if (!rules::parse_yaml_bool(value, file_output_keep_alive)) return bad("true or false");
+        return true;
+    }
+    if (key == "buffered_outputs") {
+        if (!rules::parse_yaml_bool(value, buffered_outputs)) return bad("true or false");
+        return true;
+    }
+    if (key == "outputs_queue.capacity") {
+        if (!parse_uint(value, outputs_queue_capacity) || outputs_queue_capacity == 0 ||
+            outputs_queue_capacity > (1u << 24))
+            return bad("1 to 16777216 alerts");
+        return true;
+    }
     if (key == "log_level") {
         if (value != "debug" && value != "info" && value != "warning" && value != "error")
             return bad("debug, info, warning or error");

@@ -14,6 +14,11 @@ struct RunConfig {
     OutputSettings output;
     std::vector<std::string> rules_files;
     bool stdout_output = true;
+    bool file_output = false;
+    std::string file_output_filename = "./events.txt";  // Falco's default
+    bool file_output_keep_alive = false;
+    bool buffered_outputs = false;
+    uint32_t outputs_queue_capacity = 16384;
     std::string log_level = "info";  // debug, info, warning, error
     // capture
     uint32_t ring_buffer_bytes = 2u << 20;  // per CPU; a power of two

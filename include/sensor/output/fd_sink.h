@@ -1,0 +1,48 @@
+#pragma once
+// Alerts as lines on a file descriptor: stdout, or a file opened in append mode (reopened on
+// request, so logrotate's rename-then-signal works).
+#include <string>
+
+#include "sensor/output/sink.h"
+
+namespace sensor::output {
+
+class FdSink : public Sink {
+  public:
+    // Writes to an fd it does not own (stdout).
+    FdSink(const char* name, int fd, bool buffered);
+    ~FdSink() override;
+    const char* name() const override { return name_; }
+    bool write(const Alert& alert) override;
+    bool flush() override;
+
+  protected:
+    FdSink(const char* name, bool buffered);  // for subclasses that open their own fd
+    // Writes all of buf, waiting at most timeout_ms for a slow reader (a full pipe).
+    bool write_all(const char* data, size_t size);
+
+    const char* name_;
+    int fd_ = -1;
+    bool owns_fd_ = false;
+    bool buffered_;
+    std::string buf_;
+};
+
+class FileSink : public FdSink {
+  public:
+    // keep_alive: hold the file open between batches (else open and close it per batch,
+    // as Falco's file_output.keep_alive: false).
+    FileSink(std::string path, bool keep_alive, bool buffered);
+    // Opens the file; false with last_error (an unwritable path is a start-up error).
+    bool open();
+    bool write(const Alert& alert) override;
+    bool flush() override;
+    bool reopen() override;
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+    bool keep_alive_;
+};
+
+}  // namespace sensor::output

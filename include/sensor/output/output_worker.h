@@ -1,0 +1,68 @@
+#pragma once
+// One output thread per sink, each with its own queue, so a slow or dead destination (a pipe
+// nobody reads, an unreachable server) delays only itself. The thread takes alerts from its
+// queue, writes them, flushes at the end of each batch, and counts what was delivered and
+// what failed. The event loop never waits for it; stop() gives it a bounded time to drain.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "sensor/output/alert_queue.h"
+#include "sensor/output/sink.h"
+
+namespace sensor::output {
+
+struct SinkCounts {
+    std::string name;
+    uint64_t delivered = 0;
+    uint64_t failed = 0;
+    std::string last_error;
+};
+
+class OutputWorker {
+  public:
+    OutputWorker(std::unique_ptr<Sink> sink, size_t queue_capacity);
+    ~OutputWorker();
+    OutputWorker(const OutputWorker&) = delete;
+    OutputWorker& operator=(const OutputWorker&) = delete;
+
+    void start();
+    // Async-signal-safe: the thread reopens every sink before its next batch.
+    void request_reopen() { reopen_.store(true, std::memory_order_relaxed); }
+    // Drains what is queued for at most drain_timeout, then joins. Alerts still queued then
+    // are counted in undelivered_at_stop().
+    void stop(std::chrono::milliseconds drain_timeout);
+
+    // The event loop's side: never blocks; false (counted) when this sink's queue is full.
+    bool push(std::string_view line, engine::Priority priority, uint64_t ts_ns) {
+        return queue_.push(line, priority, ts_ns);
+    }
+    const AlertQueue& queue() const { return queue_; }
+    // Delivery counts; last_error is only stable after stop().
+    SinkCounts counts() const;
+    uint64_t undelivered_at_stop() const { return undelivered_at_stop_; }
+    uint64_t reopens() const { return reopens_.load(std::memory_order_relaxed); }
+
+  private:
+    void run();
+    // Delivers up to max alerts; returns how many were taken from the queue.
+    size_t deliver_batch(size_t max);
+
+    AlertQueue queue_;
+    std::unique_ptr<Sink> sink_;
+    std::atomic<uint64_t> delivered_{0};
+    std::atomic<uint64_t> failed_{0};
+    uint64_t pending_ = 0;  // written since the last flush
+    std::thread thread_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> reopen_{false};
+    std::atomic<uint64_t> reopens_{0};
+    std::chrono::steady_clock::time_point deadline_{};     // set before stopping_
+    std::chrono::steady_clock::time_point retry_after_{};  // output thread only
+    uint64_t undelivered_at_stop_ = 0;
+};
+
+}  // namespace sensor::output

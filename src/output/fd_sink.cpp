@@ -1,0 +1,105 @@
+#include "sensor/output/fd_sink.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace sensor::output {
+namespace {
+// A pipe reader that stops reading must not hold the output thread forever: each wait for
+// room is bounded, and an alert that cannot be written in time is a counted failure.
+constexpr int kWriteTimeoutMs = 1000;
+constexpr size_t kBufferLimit = 64 * 1024;
+}  // namespace
+
+FdSink::FdSink(const char* name, int fd, bool buffered)
+    : name_(name), fd_(fd), buffered_(buffered) {}
+
+FdSink::FdSink(const char* name, bool buffered) : name_(name), buffered_(buffered) {}
+
+FdSink::~FdSink() {
+    if (owns_fd_ && fd_ >= 0) ::close(fd_);
+}
+
+bool FdSink::write_all(const char* data, size_t size) {
+    while (size > 0) {
+        pollfd p{fd_, POLLOUT, 0};
+        int r = ::poll(&p, 1, kWriteTimeoutMs);
+        if (r == 0) {
+            last_error = "timed out waiting for the reader";
+            return false;
+        }
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            last_error = std::strerror(errno);
+            return false;
+        }
+        // At most PIPE_BUF per write: poll() promises that much room in a pipe, so the write
+        // does not block on a reader that went away between poll and write.
+        ssize_t n = ::write(fd_, data, std::min<size_t>(size, PIPE_BUF));
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            last_error = std::strerror(errno);
+            return false;
+        }
+        data += n;
+        size -= static_cast<size_t>(n);
+    }
+    return true;
+}
+
+bool FdSink::write(const Alert& alert) {
+    buf_ += alert.line;
+    buf_ += '\n';
+    if (buffered_ && buf_.size() < kBufferLimit) return true;
+    return flush();
+}
+
+bool FdSink::flush() {
+    if (buf_.empty()) return true;
+    bool ok = fd_ >= 0 && write_all(buf_.data(), buf_.size());
+    if (fd_ < 0) last_error = "not open";
+    buf_.clear();
+    return ok;
+}
+
+FileSink::FileSink(std::string path, bool keep_alive, bool buffered)
+    : FdSink("file", buffered), path_(std::move(path)), keep_alive_(keep_alive) {
+    owns_fd_ = true;
+}
+
+bool FileSink::open() {
+    if (fd_ >= 0) return true;
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd_ < 0) {
+        last_error = "cannot open " + path_ + ": " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+bool FileSink::write(const Alert& alert) {
+    if (!open()) return false;
+    return FdSink::write(alert);
+}
+
+bool FileSink::flush() {
+    bool ok = FdSink::flush();
+    if (!keep_alive_ && fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+    return ok;
+}
+
+bool FileSink::reopen() {
+    bool ok = FdSink::flush();  // what was meant for the old file goes there
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    return open() && ok;
+}
+
+}  // namespace sensor::output
