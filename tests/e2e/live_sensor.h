@@ -28,8 +28,10 @@ class LiveSensor {
 
     // Starts `sensor run ARGS...`; false (with stderr so far in error) if it exits or does
     // not log "ready" within the timeout.
+    // read_stdout=false leaves the sensor's stdout pipe unread (a stalled consumer).
     bool start(const std::vector<std::string>& args, std::string& error,
-               std::chrono::seconds timeout = std::chrono::seconds(20)) {
+               std::chrono::seconds timeout = std::chrono::seconds(20), bool read_stdout = true) {
+        read_stdout_ = read_stdout;
         int out[2], err[2];
         if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return false;
         pid_ = fork();
@@ -106,6 +108,8 @@ class LiveSensor {
         return rc;
     }
 
+    pid_t pid() const { return pid_; }
+
     std::string stderr_text() {
         std::lock_guard lk(mu_);
         return stderr_;
@@ -116,8 +120,8 @@ class LiveSensor {
         std::string out_buf;
         bool out_open = true, err_open = true;
         char buf[65536];
-        while (out_open || err_open) {
-            pollfd fds[2] = {{out_open ? out_fd_ : -1, POLLIN, 0},
+        while ((out_open && read_stdout_) || err_open) {
+            pollfd fds[2] = {{out_open && read_stdout_ ? out_fd_ : -1, POLLIN, 0},
                              {err_open ? err_fd_ : -1, POLLIN, 0}};
             if (::poll(fds, 2, 200) < 0) break;
             for (int i = 0; i < 2; ++i) {
@@ -153,6 +157,7 @@ class LiveSensor {
     std::mutex mu_;
     std::condition_variable cv_;
     bool ready_ = false, eof_ = false;
+    bool read_stdout_ = true;
     std::string stderr_;
     std::vector<Json> alerts_;
 };
