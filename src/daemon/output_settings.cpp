@@ -41,6 +41,7 @@ bool OutputSettings::apply(const std::string& kv, std::string& error) {
         return set_bool(json_include_output_fields_property);
     if (key == "json_include_tags_property") return set_bool(json_include_tags_property);
     if (key == "json_include_message_property") return set_bool(json_include_message_property);
+    if (key == "json_include_uuid_property") return set_bool(json_include_uuid_property);
     if (key == "time_format_iso_8601") return set_bool(time_format_iso_8601);
     if (key == "append_output.suggested_output") return set_bool(suggested_output);
     if (key == "priority") {
@@ -79,6 +80,7 @@ output::AlertFormat OutputSettings::alert_format() const {
     f.include_output_fields = json_include_output_fields_property;
     f.include_tags = json_include_tags_property;
     f.include_message = json_include_message_property;
+    f.include_uuid = json_include_uuid_property;
     f.iso8601 = time_format_iso_8601;
     f.hostname = hostname();
     return f;

@@ -20,6 +20,7 @@ struct OutputSettings {
     bool json_include_output_fields_property = true;
     bool json_include_tags_property = true;
     bool json_include_message_property = false;
+    bool json_include_uuid_property = true;
     bool time_format_iso_8601 = false;
     bool suggested_output = true;
     engine::Priority priority = engine::Priority::Debug;

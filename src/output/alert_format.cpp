@@ -1,5 +1,8 @@
 #include "sensor/output/alert_format.h"
 
+#include <cstdio>
+#include <random>
+
 #include "sensor/events/time_format.h"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +34,22 @@ std::string render_message(const engine::CompiledRule& rule, const fields::Event
     return msg;
 }
 
+std::string random_uuid_v4() {
+    // Per-thread generator seeded from the OS; the Elastic integration only needs ids that
+    // do not collide, not secrecy.
+    thread_local std::mt19937_64 gen{std::random_device{}() ^
+                                     (static_cast<uint64_t>(std::random_device{}()) << 32)};
+    uint64_t hi = gen(), lo = gen();
+    hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
+    lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // variant 10
+    char buf[37];
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                  static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                  static_cast<unsigned>(lo >> 48),
+                  static_cast<unsigned long long>(lo & 0xffffffffffffull));
+    return buf;
+}
+
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt) {
     std::string message = render_message(rule, ev);
@@ -52,6 +71,7 @@ std::string format_alert(const engine::CompiledRule& rule, const fields::Event& 
     j["source"] = rule.source;
     if (fmt.include_tags) j["tags"] = rule.tags;
     j["time"] = format_utc_z(ev.ts);
+    if (fmt.include_uuid) j["uuid"] = random_uuid_v4();
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

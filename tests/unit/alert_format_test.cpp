@@ -1,6 +1,8 @@
 // Output templates and alert rendering (Falco's text line and JSON object).
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "sensor/events/event_types.h"
@@ -125,7 +127,7 @@ TEST(AlertFormat, JsonHasFalcosKeysAndTypes) {
     std::vector<std::string> keys;
     for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
     EXPECT_EQ(keys, (std::vector<std::string>{"hostname", "output", "output_fields", "priority",
-                                              "rule", "source", "tags", "time"}));
+                                              "rule", "source", "tags", "time", "uuid"}));
     EXPECT_EQ(j["hostname"], "node-1");
     EXPECT_EQ(j["priority"], "Warning");
     EXPECT_EQ(j["rule"], "Read shadow");
@@ -167,4 +169,21 @@ TEST(AlertFormat, PropertySwitchesAndTextLine) {
     fmt.iso8601 = false;
     EXPECT_EQ(output::format_alert(only_rule(r), w.ev, fmt),
               "22:13:20.123456789: Informational proc=cat");
+}
+
+TEST(AlertFormat, UuidIsARandomVersion4IdAndSwitchable) {
+    auto r = load_rule("file=%fd.name");
+    ASSERT_TRUE(r.ok);
+    World w;
+    output::AlertFormat fmt;
+    auto a = nlohmann::json::parse(output::format_alert(only_rule(r), w.ev, fmt));
+    auto b = nlohmann::json::parse(output::format_alert(only_rule(r), w.ev, fmt));
+    std::string u = a.value("uuid", "");
+    EXPECT_TRUE(std::regex_match(
+        u, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+        << u;
+    EXPECT_NE(u, b.value("uuid", ""));
+    fmt.include_uuid = false;
+    auto c = nlohmann::json::parse(output::format_alert(only_rule(r), w.ev, fmt));
+    EXPECT_FALSE(c.contains("uuid"));
 }

@@ -13,6 +13,7 @@ struct AlertFormat {
     bool include_tags = true;           // json_include_tags_property
     bool include_message = false;       // json_include_message_property
     bool iso8601 = false;               // time_format_iso_8601
+    bool include_uuid = true;           // json_include_uuid_property: a random v4 id per alert
     std::string hostname;
 };
 
@@ -22,6 +23,9 @@ std::string format_local_time(uint64_t ts_ns);
 std::string format_iso8601_offset(uint64_t ts_ns);
 // "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (the JSON `time` key).
 std::string format_utc_z(uint64_t ts_ns);
+
+// A random (version 4) UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
+std::string random_uuid_v4();
 
 // The formatted rule output without the time/priority prefix.
 std::string render_message(const engine::CompiledRule& rule, const fields::Event& ev);
