@@ -140,23 +140,25 @@ static __always_inline void fill_header(struct sensor_record_header* h, __u16 ki
     h->size = 0;
 }
 
-// Appends a user (or kernel) string at *off; returns its length with the NUL, 0 if unreadable.
-static __always_inline __u16 append_user_str(char* rec, __u32* off, const void* src) {
+// Appends a user (or, with from_kernel, a kernel) string at *off; returns its length with
+// the NUL, 0 if unreadable.
+static __always_inline __u16 append_str(char* rec, __u32* off, const void* src, int from_kernel) {
     __u32 o = *off;
     if (o >= SENSOR_RECORD_MAX / 2 || !src) return 0;
-    long n = bpf_probe_read_user_str(&rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
+    char* dst = &rec[o & (SENSOR_RECORD_MAX / 2 - 1)];
+    long n = from_kernel ? bpf_probe_read_kernel_str(dst, SENSOR_STR_MAX, src)
+                         : bpf_probe_read_user_str(dst, SENSOR_STR_MAX, src);
     if (n <= 0) return 0;
     *off = o + (__u32)n;
     return (__u16)n;
 }
 
+static __always_inline __u16 append_user_str(char* rec, __u32* off, const void* src) {
+    return append_str(rec, off, src, 0);
+}
+
 static __always_inline __u16 append_kernel_str(char* rec, __u32* off, const void* src) {
-    __u32 o = *off;
-    if (o >= SENSOR_RECORD_MAX / 2 || !src) return 0;
-    long n = bpf_probe_read_kernel_str(&rec[o & (SENSOR_RECORD_MAX / 2 - 1)], SENSOR_STR_MAX, src);
-    if (n <= 0) return 0;
-    *off = o + (__u32)n;
-    return (__u16)n;
+    return append_str(rec, off, src, 1);
 }
 
 // Paths are built backwards in s->path: pos is where the text built so far starts.
