@@ -21,6 +21,7 @@
 #include "sensor/output/alert_format.h"
 #include "sensor/output/fd_sink.h"
 #include "sensor/output/output_worker.h"
+#include "sensor/output/syslog_sink.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
 #include "sensor/state/proc_scan.h"
@@ -149,6 +150,22 @@ int run(const RunOptions& opts) {
         }
         if (!cfg.file_output_keep_alive) file->flush();  // closes it until the first alert
         sinks.push_back(std::move(file));
+    }
+
+    if (cfg.syslog_output) {
+        output::SyslogOptions so;
+        so.transport = cfg.syslog_host.empty() ? "unix" : cfg.syslog_protocol;
+        so.path = cfg.syslog_path;
+        so.host = cfg.syslog_host;
+        so.port = cfg.syslog_port;
+        so.format = cfg.syslog_format;
+        so.hostname = cfg.output.alert_format().hostname;
+        if (auto problem = output::syslog_options_problem(so); !problem.empty()) {
+            spdlog::error("{}", problem);
+            return 2;
+        }
+        // A server that is down is not a start-up error: alerts count as failed until it is up.
+        sinks.push_back(std::make_unique<output::SyslogSink>(so));
     }
 
     if (auto p = privilege_problem(); !p.empty()) {

@@ -71,6 +71,34 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
             return bad("1 to 16777216 alerts");
         return true;
     }
+    if (key == "syslog_output.enabled") {
+        if (!rules::parse_yaml_bool(value, syslog_output)) return bad("true or false");
+        return true;
+    }
+    if (key == "syslog_output.host") {
+        syslog_host = value;
+        return true;
+    }
+    if (key == "syslog_output.port") {
+        if (!parse_uint(value, syslog_port) || syslog_port == 0) return bad("a port number");
+        return true;
+    }
+    if (key == "syslog_output.protocol") {
+        if (value != "udp" && value != "tcp") return bad("udp or tcp");
+        syslog_protocol = value;
+        return true;
+    }
+    if (key == "syslog_output.format") {
+        if (value != "rfc3164" && value != "rfc5424" && value != "json")
+            return bad("rfc3164, rfc5424 or json");
+        syslog_format = value;
+        return true;
+    }
+    if (key == "syslog_output.path") {
+        if (value.empty()) return bad("a socket path");
+        syslog_path = value;
+        return true;
+    }
     if (key == "log_level") {
         if (value != "debug" && value != "info" && value != "warning" && value != "error")
             return bad("debug, info, warning or error");

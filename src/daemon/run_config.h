@@ -19,6 +19,12 @@ struct RunConfig {
     bool file_output_keep_alive = false;
     bool buffered_outputs = false;
     uint32_t outputs_queue_capacity = 16384;
+    bool syslog_output = false;
+    std::string syslog_host;  // empty: the local daemon's socket (syslog_path)
+    uint16_t syslog_port = 514;
+    std::string syslog_protocol = "udp";
+    std::string syslog_format = "rfc3164";
+    std::string syslog_path = "/dev/log";
     std::string log_level = "info";  // debug, info, warning, error
     // capture
     uint32_t ring_buffer_bytes = 2u << 20;  // per CPU; a power of two
