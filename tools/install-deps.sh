@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format   # libFuzzer, sanitizer runtimes, formatting
   libbpf-dev bpftool                      # the eBPF probe (clang compiles it)
+  rsyslog                                 # a real syslog receiver for the output tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -137,8 +137,12 @@ std::string SyslogSink::frame(const Alert& a) const {
         else
             append_rfc3164_time(a.ts_ns, out);
         out += ' ';
-        out += opts_.hostname.empty() ? "localhost" : opts_.hostname;
-        out += ' ';
+        // Local syslog(3) messages carry no hostname: the daemon adds its own, and would read
+        // ours as the program name.
+        if (opts_.transport != "unix") {
+            out += opts_.hostname.empty() ? "localhost" : opts_.hostname;
+            out += ' ';
+        }
         out += opts_.app;
         out += '[';
         out += std::to_string(pid_);

@@ -60,12 +60,17 @@ TEST(SyslogSink, FramesEachFormat) {
     o.hostname = "node-1";
     std::string pid = std::to_string(getpid());
     o.format = "rfc3164";
+    // Local (/dev/log): no hostname, as syslog(3) sends it.
+    EXPECT_EQ(SyslogSink(o).frame(alert("hello")),
+              "<12>Jun 10 06:13:31 sensor[" + pid + "]: hello");
+    o.transport = "udp";
     EXPECT_EQ(SyslogSink(o).frame(alert("hello")),
               "<12>Jun 10 06:13:31 node-1 sensor[" + pid + "]: hello");
     o.format = "rfc5424";
     EXPECT_EQ(SyslogSink(o).frame(alert("hello")),
               "<12>1 2024-06-10T06:13:31.000000Z node-1 sensor " + pid + " - - hello");
     o.format = "json";
+    o.transport = "tcp";
     EXPECT_EQ(SyslogSink(o).frame(alert("{\"rule\":\"r\"}")),
               "<12>2024-06-10T06:13:31.000000Z node-1 sensor[" + pid + "]: {\"rule\":\"r\"}");
     // Priority is the severity; facility user (1).
