@@ -14,14 +14,13 @@
 #include <fstream>
 
 #include "commands.h"
+#include "output_setup.h"
 #include "run_config.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/capture/syscall_selection.h"
 #include "sensor/output/alert_format.h"
-#include "sensor/output/fd_sink.h"
 #include "sensor/output/output_worker.h"
-#include "sensor/output/syslog_sink.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
 #include "sensor/state/proc_scan.h"
@@ -137,35 +136,12 @@ int run(const RunOptions& opts) {
     spdlog::info("rules: {} loaded from {} file(s), {} enabled", ruleset.rules.size(),
                  cfg.rules_files.size(), enabled);
 
-    // Outputs: an unwritable file is a start-up error, before anything is attached.
+    // Outputs: an unwritable file or a bad syslog address is a start-up error, before
+    // anything is attached.
     std::vector<std::unique_ptr<output::Sink>> sinks;
-    if (cfg.stdout_output)
-        sinks.push_back(std::make_unique<output::FdSink>("stdout", 1, cfg.buffered_outputs));
-    if (cfg.file_output) {
-        auto file = std::make_unique<output::FileSink>(
-            cfg.file_output_filename, cfg.file_output_keep_alive, cfg.buffered_outputs);
-        if (!file->open()) {
-            spdlog::error("file_output: {}", file->last_error);
-            return 2;
-        }
-        if (!cfg.file_output_keep_alive) file->flush();  // closes it until the first alert
-        sinks.push_back(std::move(file));
-    }
-
-    if (cfg.syslog_output) {
-        output::SyslogOptions so;
-        so.transport = cfg.syslog_host.empty() ? "unix" : cfg.syslog_protocol;
-        so.path = cfg.syslog_path;
-        so.host = cfg.syslog_host;
-        so.port = cfg.syslog_port;
-        so.format = cfg.syslog_format;
-        so.hostname = cfg.output.alert_format().hostname;
-        if (auto problem = output::syslog_options_problem(so); !problem.empty()) {
-            spdlog::error("{}", problem);
-            return 2;
-        }
-        // A server that is down is not a start-up error: alerts count as failed until it is up.
-        sinks.push_back(std::make_unique<output::SyslogSink>(so));
+    if (!make_sinks(cfg, sinks, err)) {
+        spdlog::error("{}", err);
+        return 2;
     }
 
     if (auto p = privilege_problem(); !p.empty()) {
