@@ -86,6 +86,7 @@ struct BpfProbe::Impl {
     struct Cursor {
         sensor_cpu_ring* ring;
         uint64_t tail, head, released;
+        const sensor_record_header* next;  // the record at tail, peeked once per advance
     };
     std::vector<Cursor> cursors;
 
@@ -111,34 +112,33 @@ struct BpfProbe::Impl {
         for (uint32_t c = 0; c < cpus; ++c) {
             sensor_cpu_ring* r = ring(c);
             uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-            if (r->tail < head) cursors.push_back({r, r->tail, head, r->tail});
+            if (r->tail >= head) continue;
+            Cursor cur{r, r->tail, head, r->tail, nullptr};
+            cur.next = peek(cur);
+            if (cur.next)
+                cursors.push_back(cur);
+            else
+                __atomic_store_n(&r->tail, cur.tail, __ATOMIC_RELEASE);
         }
         int delivered = 0;
         while (!cursors.empty()) {
-            Cursor* best = nullptr;
-            const sensor_record_header* best_h = nullptr;
-            for (size_t i = 0; i < cursors.size();) {
-                const sensor_record_header* h = peek(cursors[i]);
-                if (!h) {
-                    __atomic_store_n(&cursors[i].ring->tail, cursors[i].tail, __ATOMIC_RELEASE);
-                    cursors[i] = cursors.back();
-                    cursors.pop_back();
-                    continue;
-                }
-                if (!best_h || h->ts_ns < best_h->ts_ns) {
-                    best = &cursors[i];
-                    best_h = h;
-                }
-                ++i;
-            }
-            if (!best) break;
-            handler(best_h, best_h->size);
+            size_t best = 0;
+            for (size_t i = 1; i < cursors.size(); ++i)
+                if (cursors[i].next->ts_ns < cursors[best].next->ts_ns) best = i;
+            Cursor& c = cursors[best];
+            handler(c.next, c.next->size);
             ++delivered;
-            best->tail += (static_cast<uint64_t>(best_h->size) + 7) & ~uint64_t{7};
+            c.tail += (static_cast<uint64_t>(c.next->size) + 7) & ~uint64_t{7};
             // Give space back during long drains so the probe does not drop meanwhile.
-            if (best->tail - best->released >= (ring_bytes >> 3)) {
-                __atomic_store_n(&best->ring->tail, best->tail, __ATOMIC_RELEASE);
-                best->released = best->tail;
+            if (c.tail - c.released >= (ring_bytes >> 3)) {
+                __atomic_store_n(&c.ring->tail, c.tail, __ATOMIC_RELEASE);
+                c.released = c.tail;
+            }
+            c.next = peek(c);
+            if (!c.next) {
+                __atomic_store_n(&c.ring->tail, c.tail, __ATOMIC_RELEASE);
+                c = cursors.back();
+                cursors.pop_back();
             }
         }
         return delivered;

@@ -280,12 +280,17 @@ std::string& RecordDecoder::add_param(std::string_view name) {
     return text_[i];
 }
 
-void RecordDecoder::add_raw_param(std::string_view name, int64_t raw, std::string_view text) {
+void RecordDecoder::add_text_param(std::string_view name, std::string_view text) {
     uint16_t i = ev_.param_count;
     add_param(name).assign(text);
+    ev_.params[i].text = text_[i];
+}
+
+void RecordDecoder::add_raw_param(std::string_view name, int64_t raw, std::string_view text) {
+    uint16_t i = ev_.param_count;
+    add_text_param(name, text);
     ev_.params[i].raw = raw;
     ev_.params[i].has_raw = true;
-    ev_.params[i].text = text_[i];
 }
 
 ProcessInfo* RecordDecoder::thread(int64_t tid, int64_t pid) {
@@ -616,13 +621,8 @@ const fields::Event* RecordDecoder::decode_exec(const void* record, size_t size)
     if (type < 0) return nullptr;
     start_event(static_cast<events::EventTypeId>(type), r.h.ts_ns, p);
     add_raw_param("res", 0, "0");
-    add_param("exe").assign(info.exe);
-    ev_.params[ev_.param_count - 1].text = text_[ev_.param_count - 1];
-    {
-        std::string& t = add_param("args");
-        if (p) t = p->args;
-        ev_.params[ev_.param_count - 1].text = t;
-    }
+    add_text_param("exe", info.exe);
+    add_text_param("args", p ? std::string_view(p->args) : std::string_view{});
     auto add_num = [&](std::string_view name, int64_t v) {
         tmp_.clear();
         append_param(Fmt::Int, v, tmp_);
@@ -631,32 +631,25 @@ const fields::Event* RecordDecoder::decode_exec(const void* record, size_t size)
     add_num("tid", tid);
     add_num("pid", pid);
     add_num("ptid", r.ppid);
-    {
-        std::string& t = add_param("cwd");
-        if (p) t = p->cwd;
-        ev_.params[ev_.param_count - 1].text = t;
-    }
+    add_text_param("cwd", p ? std::string_view(p->cwd) : std::string_view{});
     add_num("fdlimit", static_cast<int64_t>(r.fdlimit));
-    add_param("comm").assign(comm);
-    ev_.params[ev_.param_count - 1].text = text_[ev_.param_count - 1];
+    add_text_param("comm", comm);
     add_num("tty", r.tty);
     add_num("loginuid", static_cast<int32_t>(r.loginuid));
     {
-        std::string& t = add_param("flags");
         static constexpr std::pair<uint32_t, std::string_view> kFlags[] = {
             {SENSOR_FILE_WRITABLE, "EXE_WRITABLE"},
             {SENSOR_FILE_UPPER_LAYER, "EXE_UPPER_LAYER"},
             {SENSOR_FILE_MEMFD, "EXE_FROM_MEMFD"},
             {SENSOR_FILE_LOWER_LAYER, "EXE_LOWER_LAYER"}};
+        tmp_.clear();
         for (auto [bit, name] : kFlags) {
             if (!(r.exe_flags & bit)) continue;
-            if (!t.empty()) t += '|';
-            t += name;
+            if (!tmp_.empty()) tmp_ += '|';
+            tmp_ += name;
         }
-        if (t.empty()) t = "0";
-        ev_.params[ev_.param_count - 1].raw = r.exe_flags;
-        ev_.params[ev_.param_count - 1].has_raw = true;
-        ev_.params[ev_.param_count - 1].text = t;
+        if (tmp_.empty()) tmp_ = "0";
+        add_raw_param("flags", r.exe_flags, tmp_);
     }
     auto add_caps = [&](std::string_view name, uint64_t v) {
         tmp_.clear();
@@ -670,13 +663,9 @@ const fields::Event* RecordDecoder::decode_exec(const void* record, size_t size)
     add_num("exe_ino_ctime", static_cast<int64_t>(r.exe_ctime_ns));
     add_num("exe_ino_mtime", static_cast<int64_t>(r.exe_mtime_ns));
     add_num("uid", r.uid);
-    add_param("trusted_exepath").assign(exepath);
-    ev_.params[ev_.param_count - 1].text = text_[ev_.param_count - 1];
+    add_text_param("trusted_exepath", exepath);
     add_num("gid", r.gid);
-    if (!at) {
-        add_param("filename").assign(filename);
-        ev_.params[ev_.param_count - 1].text = text_[ev_.param_count - 1];
-    }
+    if (!at) add_text_param("filename", filename);
     return &ev_;
 }
 

@@ -120,9 +120,17 @@ void check_syslog_delivery(const std::vector<std::string>& syslog_opts, const st
     Rsyslog rs;
     std::string err;
     ASSERT_TRUE(rs.start(dir, err)) << err;
-    std::vector<std::string> args = {"-r",
-                                     std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml",
-                                     "-o", "syslog_output.enabled=true"};
+    // A rule that sees only this test's symlinks: other tests running at the same time make
+    // symlinks to /etc/shadow too, and the delivered count below must be exactly ours.
+    std::string rules = dir + "/rules.yaml";
+    std::ofstream(rules) << "- rule: Create Symlink Over Sensitive Files\n"
+                            "  desc: this test's symlinks to /etc/shadow\n"
+                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
+                            "/etc/shadow and evt.arg.linkpath startswith "
+                         << dir << "/\n"
+                         << "  output: Symlink %evt.arg.linkpath\n"
+                            "  priority: WARNING\n";
+    std::vector<std::string> args = {"-r", rules, "-o", "syslog_output.enabled=true"};
     for (const auto& o : syslog_opts) {
         std::string v = o;
         size_t at = v.find("@PORT@");

@@ -63,6 +63,8 @@ class RecordDecoder {
     const fields::ContainerInfo* container_of_cgroup(uint64_t cgroup_id, int64_t pid);
     void start_event(events::EventTypeId type, uint64_t ts_boot, fields::ProcessInfo* proc);
     std::string& add_param(std::string_view name);
+    // A parameter with final text (and a raw value); add_param() leaves the text to the caller.
+    void add_text_param(std::string_view name, std::string_view text);
     void add_raw_param(std::string_view name, int64_t raw, std::string_view text);
     // Absolute, normalized form of path as the process meant it (relative to dirfd or cwd).
     void resolve_path(const fields::ProcessInfo& proc, int64_t pid, int64_t dirfd,
