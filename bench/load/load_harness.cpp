@@ -3,7 +3,10 @@
 // ways, the sensor's CPU per million events, kernel drops and peak RSS.
 //
 //   sensor_load --sensor build/sensor --rules ../shared/rules/falco_rules.yaml
-//               --workload openclose --threads 1 --seconds 10
+//               --workload openclose --threads 1 --seconds 10 --rounds 5
+//
+// The bare rate on a VM wanders by several percent between runs, so each round runs the
+// workload bare and then with a freshly started sensor, and the report gives medians.
 //
 // Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
 #include <fcntl.h>
@@ -12,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -31,6 +35,7 @@ struct Args {
     std::string workload = "openclose";  // openclose | exec
     int threads = 1;
     double seconds = 10;
+    int rounds = 1;
     std::vector<std::string> options;  // -o for the sensor
 };
 
@@ -194,12 +199,15 @@ int main(int argc, char** argv) {
             a.threads = std::stoi(next());
         else if (k == "--seconds")
             a.seconds = std::stod(next());
+        else if (k == "--rounds")
+            a.rounds = std::max(1, std::stoi(next()));
         else if (k == "-o")
             a.options.push_back(next());
         else {
-            std::fprintf(stderr,
-                         "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
-                         "openclose|exec] [--threads N] [--seconds S] [-o key=value]...\n");
+            std::fprintf(
+                stderr,
+                "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
+                "openclose|exec] [--threads N] [--seconds S] [--rounds N] [-o key=value]...\n");
             return 2;
         }
     }
@@ -207,32 +215,59 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "unknown workload %s\n", a.workload.c_str());
         return 2;
     }
-    double bare = run_workload(a);
-
-    Sensor s;
-    if (!s.start(a)) {
-        std::fprintf(stderr, "sensor did not start:\n%s\n", s.err_text.c_str());
-        return 1;
+    struct Round {
+        double bare, with, cpu_s;
+        uint64_t events, drops, hwm_kb;
+    };
+    std::vector<Round> rounds;
+    for (int r = 0; r < a.rounds; ++r) {
+        double bare = run_workload(a);
+        Sensor s;
+        if (!s.start(a)) {
+            std::fprintf(stderr, "sensor did not start:\n%s\n", s.err_text.c_str());
+            return 1;
+        }
+        ProcUsage before = usage_of(s.pid);
+        double with = run_workload(a);
+        // Let the sensor finish what the kernel queued before measuring its CPU.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        ProcUsage after = usage_of(s.pid);
+        s.stop();
+        rounds.push_back({bare, with, after.cpu_s - before.cpu_s, s.stat_before(" events"),
+                          s.stat_after("dropped in the kernel: "), after.hwm_kb});
     }
-    ProcUsage before = usage_of(s.pid);
-    double with = run_workload(a);
-    // Let the sensor finish what the kernel queued before measuring its CPU.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ProcUsage after = usage_of(s.pid);
-    s.stop();
-
-    uint64_t events = s.stat_before(" events");
-    uint64_t drops = s.stat_after("dropped in the kernel: ");
-    double cpu = after.cpu_s - before.cpu_s;
-    double window = a.seconds + 0.3;
+    auto median = [&](auto get) {
+        std::vector<double> v;
+        for (const Round& r : rounds) v.push_back(get(r));
+        std::sort(v.begin(), v.end());
+        size_t n = v.size();
+        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    };
+    double bare = median([](const Round& r) { return r.bare; });
+    double with = median([](const Round& r) { return r.with; });
+    double cpu = 0;
+    uint64_t events = 0, drops = 0, hwm = 0;
+    std::string ratios;
+    for (const Round& r : rounds) {
+        cpu += r.cpu_s;
+        events += r.events;
+        drops += r.drops;
+        hwm = std::max(hwm, r.hwm_kb);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%s%.3f", ratios.empty() ? "" : ",", r.with / r.bare);
+        ratios += buf;
+    }
+    double window = (a.seconds + 0.3) * static_cast<double>(rounds.size());
     std::printf(
-        "{\"workload\":\"%s\",\"threads\":%d,\"seconds\":%.1f,\"bare_rate\":%.0f,"
-        "\"sensor_rate\":%.0f,\"ratio\":%.3f,\"sensor_events\":%llu,\"kernel_drops\":%llu,"
-        "\"sensor_cpu_s\":%.2f,\"sensor_cpu_pct\":%.1f,\"cpu_s_per_million_events\":%.3f,"
+        "{\"workload\":\"%s\",\"threads\":%d,\"seconds\":%.1f,\"rounds\":%zu,"
+        "\"bare_rate\":%.0f,\"sensor_rate\":%.0f,\"ratio\":%.3f,\"round_ratios\":[%s],"
+        "\"sensor_events\":%llu,\"kernel_drops\":%llu,\"sensor_cpu_s\":%.2f,"
+        "\"sensor_cpu_pct\":%.1f,\"cpu_s_per_million_events\":%.3f,"
         "\"sensor_peak_rss_kb\":%llu}\n",
-        a.workload.c_str(), a.threads, a.seconds, bare, with, with / bare,
-        static_cast<unsigned long long>(events), static_cast<unsigned long long>(drops), cpu,
-        100.0 * cpu / window, events ? cpu / (static_cast<double>(events) / 1e6) : 0.0,
-        static_cast<unsigned long long>(after.hwm_kb));
+        a.workload.c_str(), a.threads, a.seconds, rounds.size(), bare, with, with / bare,
+        ratios.c_str(), static_cast<unsigned long long>(events),
+        static_cast<unsigned long long>(drops), cpu, 100.0 * cpu / window,
+        events ? cpu / (static_cast<double>(events) / 1e6) : 0.0,
+        static_cast<unsigned long long>(hwm));
     return 0;
 }
