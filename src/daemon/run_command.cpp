@@ -186,6 +186,16 @@ int run(const RunOptions& opts) {
     for (auto& sink : sinks) {
         outputs.push_back(
             std::make_unique<output::OutputWorker>(std::move(sink), cfg.outputs_queue_capacity));
+        outputs.back()->set_state_listener(
+            [](const std::string& name, bool up, const std::string& error) {
+                if (up)
+                    spdlog::info("output {}: delivering again", name);
+                else
+                    spdlog::warn(
+                        "output {}: unavailable ({}); alerts wait in its queue and it is "
+                        "retried with back-off",
+                        name, error);
+            });
         outputs.back()->start();
     }
     g_outputs.store(&outputs);
@@ -237,9 +247,9 @@ int run(const RunOptions& opts) {
         output::SinkCounts c = out->counts();
         spdlog::info(
             "output {}: {} delivered, {} failed, {} dropped (queue full), {} undelivered "
-            "at stop{}{}",
+            "at stop; {} outages{}{}",
             c.name, c.delivered, c.failed, out->queue().dropped(), out->undelivered_at_stop(),
-            c.last_error.empty() ? "" : "; last error: ", c.last_error);
+            c.outages, c.last_error.empty() ? "" : "; last error: ", c.last_error);
     }
     return 0;
 }

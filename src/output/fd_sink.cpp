@@ -10,9 +10,8 @@
 namespace sensor::output {
 namespace {
 // A pipe reader that stops reading must not hold the output thread forever: each wait for
-// room is bounded, and an alert that cannot be written in time is a counted failure.
+// room is bounded; an alert not started in time waits in the queue for a retry.
 constexpr int kWriteTimeoutMs = 1000;
-constexpr size_t kBufferLimit = 64 * 1024;
 }  // namespace
 
 FdSink::FdSink(const char* name, int fd, bool buffered)
@@ -24,7 +23,8 @@ FdSink::~FdSink() {
     if (owns_fd_ && fd_ >= 0) ::close(fd_);
 }
 
-bool FdSink::write_all(const char* data, size_t size) {
+bool FdSink::write_all(const char* data, size_t size, bool& written_any) {
+    written_any = false;
     while (size > 0) {
         pollfd p{fd_, POLLOUT, 0};
         int r = ::poll(&p, 1, kWriteTimeoutMs);
@@ -45,22 +45,32 @@ bool FdSink::write_all(const char* data, size_t size) {
             last_error = std::strerror(errno);
             return false;
         }
+        written_any = true;
         data += n;
         size -= static_cast<size_t>(n);
     }
     return true;
 }
 
-bool FdSink::write(const Alert& alert) {
+WriteOutcome FdSink::write(const Alert& alert) {
     buf_ += alert.line;
     buf_ += '\n';
-    if (buffered_ && buf_.size() < kBufferLimit) return true;
-    return flush();
+    // Buffered: the worker flushes at the end of each batch (at most a few hundred alerts).
+    if (buffered_) return WriteOutcome::written;
+    // Unbuffered: a reader that has not taken a single byte yet leaves the alert whole, so
+    // it can wait in the queue until the reader is back.
+    bool written_any = false;
+    bool ok = fd_ >= 0 && write_all(buf_.data(), buf_.size(), written_any);
+    if (fd_ < 0) last_error = "not open";
+    buf_.clear();
+    if (ok) return WriteOutcome::written;
+    return written_any ? WriteOutcome::failed : WriteOutcome::unavailable;
 }
 
 bool FdSink::flush() {
     if (buf_.empty()) return true;
-    bool ok = fd_ >= 0 && write_all(buf_.data(), buf_.size());
+    bool written_any = false;
+    bool ok = fd_ >= 0 && write_all(buf_.data(), buf_.size(), written_any);
     if (fd_ < 0) last_error = "not open";
     buf_.clear();
     return ok;
@@ -81,8 +91,8 @@ bool FileSink::open() {
     return true;
 }
 
-bool FileSink::write(const Alert& alert) {
-    if (!open()) return false;
+WriteOutcome FileSink::write(const Alert& alert) {
+    if (!open()) return WriteOutcome::unavailable;
     return FdSink::write(alert);
 }
 

@@ -1,14 +1,18 @@
 #include "sensor/output/output_worker.h"
 
+#include <algorithm>
+
 namespace sensor::output {
 namespace {
 // An idle worker looks for alerts this often: a bound on the added latency, at a cost of a
 // few hundred wake-ups a second, and no signalling on the event loop's side.
 constexpr auto kIdleWait = std::chrono::milliseconds(5);
 constexpr size_t kBatch = 256;
-// After a failed write the sink is left alone this long (its alerts count as failed), so a
-// dead destination costs one timeout per interval, not one per alert.
-constexpr auto kRetryAfterFailure = std::chrono::seconds(1);
+// A destination that fails is retried after a back-off that doubles up to a cap, so a dead
+// server costs one attempt (one timeout at most) per interval, not one per alert, and one
+// that comes back is found again within the cap.
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 }  // namespace
 
 OutputWorker::OutputWorker(std::unique_ptr<Sink> sink, size_t queue_capacity)
@@ -22,6 +26,25 @@ void OutputWorker::start() {
     thread_ = std::thread([this] { run(); });
 }
 
+void OutputWorker::went_down() {
+    auto now = std::chrono::steady_clock::now();
+    backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, kMaxBackoff);
+    retry_after_ = now + backoff_;
+    if (!down_) {
+        down_ = true;
+        outages_.fetch_add(1, std::memory_order_relaxed);
+        if (listener_) listener_(sink_->name(), false, sink_->last_error);
+    }
+}
+
+void OutputWorker::came_up() {
+    backoff_ = std::chrono::milliseconds(0);
+    if (down_) {
+        down_ = false;
+        if (listener_) listener_(sink_->name(), true, "");
+    }
+}
+
 size_t OutputWorker::deliver_batch(size_t max) {
     size_t n = 0;
     while (n < max) {
@@ -29,14 +52,18 @@ size_t OutputWorker::deliver_batch(size_t max) {
         if (!a) break;
         auto now = std::chrono::steady_clock::now();
         if (stopping_.load(std::memory_order_acquire) && now >= deadline_) break;
-        if (now < retry_after_) {
-            // The sink just failed: count alerts as failed without waiting on it again.
-            failed_.fetch_add(1, std::memory_order_relaxed);
-        } else if (sink_->write(*a)) {
+        if (now < retry_after_) break;  // backing off: the alert waits in the queue
+        WriteOutcome outcome = sink_->write(*a);
+        if (outcome == WriteOutcome::unavailable) {
+            went_down();
+            break;
+        }
+        if (outcome == WriteOutcome::written) {
             ++pending_;
+            came_up();
         } else {
             failed_.fetch_add(1, std::memory_order_relaxed);
-            retry_after_ = now + kRetryAfterFailure;
+            went_down();
         }
         queue_.pop();
         ++n;
@@ -44,7 +71,7 @@ size_t OutputWorker::deliver_batch(size_t max) {
     if (pending_ > 0) {
         bool ok = sink_->flush();
         (ok ? delivered_ : failed_).fetch_add(pending_, std::memory_order_relaxed);
-        if (!ok) retry_after_ = std::chrono::steady_clock::now() + kRetryAfterFailure;
+        if (!ok) went_down();
         pending_ = 0;
     }
     return n;
@@ -57,11 +84,10 @@ void OutputWorker::run() {
             reopens_.fetch_add(1, std::memory_order_relaxed);
         }
         size_t n = deliver_batch(kBatch);
-        if (stopping_.load(std::memory_order_acquire)) {
-            if (n == 0 || std::chrono::steady_clock::now() >= deadline_) break;
-            continue;
-        }
-        if (n == 0) std::this_thread::sleep_for(kIdleWait);
+        if (stopping_.load(std::memory_order_acquire) &&
+            (!queue_.front() || std::chrono::steady_clock::now() >= deadline_))
+            break;
+        if (n == 0) std::this_thread::sleep_for(kIdleWait);  // idle, or backing off
     }
 }
 
@@ -78,7 +104,8 @@ void OutputWorker::stop(std::chrono::milliseconds drain_timeout) {
 
 SinkCounts OutputWorker::counts() const {
     return {sink_->name(), delivered_.load(std::memory_order_relaxed),
-            failed_.load(std::memory_order_relaxed), sink_->last_error};
+            failed_.load(std::memory_order_relaxed), sink_->last_error,
+            outages_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace sensor::output

@@ -162,9 +162,9 @@ static bool peer_closed(int fd) {
     return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-bool SyslogSink::write(const Alert& alert) {
+WriteOutcome SyslogSink::write(const Alert& alert) {
     if (opts_.transport == "tcp" && fd_ >= 0 && peer_closed(fd_)) close_socket();
-    if (!connect_socket()) return false;
+    if (!connect_socket()) return WriteOutcome::unavailable;
     std::string msg = frame(alert);
     if (opts_.transport == "tcp") msg += '\n';  // RFC 6587 non-transparent framing
     const char* p = msg.data();
@@ -174,20 +174,21 @@ bool SyslogSink::write(const Alert& alert) {
         if (::poll(&pfd, 1, 1000) <= 0) {
             last_error = "timed out sending to syslog";
             close_socket();
-            return false;
+            return left == msg.size() ? WriteOutcome::unavailable : WriteOutcome::failed;
         }
         ssize_t n = ::send(fd_, p, left, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
             last_error = std::string("send: ") + std::strerror(errno);
-            close_socket();  // reconnect on the next alert (the worker backs off meanwhile)
-            return false;
+            close_socket();  // reconnect on the retry (the worker backs off meanwhile)
+            // A frame cut in the middle is lost; one not started is sent again.
+            return left == msg.size() ? WriteOutcome::unavailable : WriteOutcome::failed;
         }
         if (opts_.transport != "tcp") break;  // a datagram goes whole or not at all
         p += n;
         left -= static_cast<size_t>(n);
     }
-    return true;
+    return WriteOutcome::written;
 }
 
 bool SyslogSink::reopen() {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "sensor/output/alert_queue.h"
@@ -37,13 +38,23 @@ std::string temp_path(const std::string& name) {
 class ScriptedSink : public Sink {
   public:
     const char* name() const override { return "scripted"; }
-    bool write(const Alert& a) override {
+    WriteOutcome write(const Alert& a) override {
+        ++attempts;
         if (fail_writes) {
             last_error = "down";
-            return false;
+            return WriteOutcome::unavailable;
         }
+        if (a.line == "reject") {
+            last_error = "rejected";
+            return WriteOutcome::failed;
+        }
+        std::lock_guard lock(mu);
         lines.push_back(a.line);
-        return true;
+        return WriteOutcome::written;
+    }
+    std::vector<std::string> taken() {
+        std::lock_guard lock(mu);
+        return lines;
     }
     bool reopen() override {
         ++reopens;
@@ -51,6 +62,8 @@ class ScriptedSink : public Sink {
     }
     std::atomic<bool> fail_writes{false};
     std::atomic<int> reopens{0};
+    std::atomic<int> attempts{0};
+    std::mutex mu;
     std::vector<std::string> lines;
 };
 
@@ -128,13 +141,13 @@ TEST(FileSink, AppendsAndReopensAfterRename) {
     FileSink sink(path, /*keep_alive=*/true, /*buffered=*/false);
     ASSERT_TRUE(sink.open()) << sink.last_error;
     Alert a{"one", Priority::Warning, 0};
-    ASSERT_TRUE(sink.write(a));
+    ASSERT_EQ(sink.write(a), WriteOutcome::written);
     fs::rename(path, path + ".1");  // logrotate's move
     a.line = "two";
-    ASSERT_TRUE(sink.write(a));  // still the old file until reopened
+    ASSERT_EQ(sink.write(a), WriteOutcome::written);  // still the old file until reopened
     ASSERT_TRUE(sink.reopen());
     a.line = "three";
-    ASSERT_TRUE(sink.write(a));
+    ASSERT_EQ(sink.write(a), WriteOutcome::written);
     EXPECT_EQ(read_lines(path + ".1"), (std::vector<std::string>{"one", "two"}));
     EXPECT_EQ(read_lines(path), (std::vector<std::string>{"three"}));
     fs::remove(path);
@@ -147,11 +160,12 @@ TEST(FileSink, WithoutKeepAliveEachBatchReopensThePath) {
     FileSink sink(path, /*keep_alive=*/false, /*buffered=*/true);
     ASSERT_TRUE(sink.open());
     Alert a{"first", Priority::Warning, 0};
-    ASSERT_TRUE(sink.write(a));
+    ASSERT_EQ(sink.write(a), WriteOutcome::written);
     ASSERT_TRUE(sink.flush());
     fs::rename(path, path + ".old");
     a.line = "second";
-    ASSERT_TRUE(sink.write(a));  // no signal needed: the next batch opens the path again
+    ASSERT_EQ(sink.write(a),
+              WriteOutcome::written);  // no signal needed: the next batch opens the path again
     ASSERT_TRUE(sink.flush());
     EXPECT_EQ(read_lines(path + ".old"), (std::vector<std::string>{"first"}));
     EXPECT_EQ(read_lines(path), (std::vector<std::string>{"second"}));
@@ -171,9 +185,10 @@ TEST(FdSink, PipeNobodyReadsFailsAfterTheTimeoutInsteadOfHanging) {
     fcntl(p[1], F_SETPIPE_SZ, 4096);
     FdSink sink("pipe", p[1], false);
     Alert a{std::string(3000, 'x'), Priority::Warning, 0};
-    ASSERT_TRUE(sink.write(a));  // fits
+    ASSERT_EQ(sink.write(a), WriteOutcome::written);  // fits
     auto start = std::chrono::steady_clock::now();
-    EXPECT_FALSE(sink.write(a));  // the reader never reads
+    // The reader never reads: nothing of this alert went out, so it can be retried.
+    EXPECT_EQ(sink.write(a), WriteOutcome::unavailable);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
     EXPECT_NE(sink.last_error.find("timed out"), std::string::npos);
     close(p[0]);
@@ -188,26 +203,85 @@ TEST(OutputWorker, DeliversInOrderAndCounts) {
     for (int i = 0; i < 50; ++i) ASSERT_TRUE(w.push(std::to_string(i), Priority::Informational, 0));
     ASSERT_TRUE(eventually([&] { return w.counts().delivered == 50; }));
     w.stop(std::chrono::seconds(1));
-    ASSERT_EQ(s->lines.size(), 50u);
-    for (int i = 0; i < 50; ++i) EXPECT_EQ(s->lines[static_cast<size_t>(i)], std::to_string(i));
+    auto got = s->taken();
+    ASSERT_EQ(got.size(), 50u);
+    for (int i = 0; i < 50; ++i) EXPECT_EQ(got[static_cast<size_t>(i)], std::to_string(i));
     EXPECT_EQ(w.counts().failed, 0u);
 }
 
-TEST(OutputWorker, FailingSinkCountsEveryAlertAndRecovers) {
+TEST(OutputWorker, UnavailableSinkKeepsAlertsQueuedAndDeliversThemWhenBack) {
     auto sink = std::make_unique<ScriptedSink>();
     ScriptedSink* s = sink.get();
     s->fail_writes = true;
     OutputWorker w(std::move(sink), 128);
+    std::vector<std::string> transitions;
+    std::mutex tm;
+    w.set_state_listener([&](const std::string& name, bool up, const std::string& error) {
+        std::lock_guard lock(tm);
+        transitions.push_back(name + (up ? " up" : " down: " + error));
+    });
     w.start();
-    for (int i = 0; i < 10; ++i) w.push("down", Priority::Informational, 0);
-    ASSERT_TRUE(eventually([&] { return w.counts().failed == 10; }));
+    for (int i = 0; i < 10; ++i) w.push(std::to_string(i), Priority::Informational, 0);
+    ASSERT_TRUE(eventually([&] { return w.counts().outages == 1; }));
+    // Down for a while: retried with a growing back-off, not once per alert or per wake-up.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_LE(s->attempts.load(), 6) << "100+200+400+800 ms of back-off fit in 1 s";
+    EXPECT_EQ(w.counts().failed, 0u);
+    EXPECT_EQ(w.counts().delivered, 0u);
     s->fail_writes = false;
-    // After the back-off the sink is tried again.
-    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-    w.push("up", Priority::Informational, 0);
-    ASSERT_TRUE(eventually([&] { return w.counts().delivered == 1; }));
+    w.push("10", Priority::Informational, 0);
+    ASSERT_TRUE(eventually([&] { return w.counts().delivered == 11; }));  // within the cap
     w.stop(std::chrono::seconds(1));
-    EXPECT_EQ(w.counts().failed + w.counts().delivered, 11u);
+    auto got = s->taken();
+    ASSERT_EQ(got.size(), 11u);
+    for (int i = 0; i < 11; ++i) EXPECT_EQ(got[static_cast<size_t>(i)], std::to_string(i));
+    EXPECT_EQ(w.counts().failed, 0u);
+    std::lock_guard lock(tm);
+    EXPECT_EQ(transitions, (std::vector<std::string>{"scripted down: down", "scripted up"}));
+}
+
+TEST(OutputWorker, WhileDownAFullQueueDropsAndCountsTheRest) {
+    auto sink = std::make_unique<ScriptedSink>();
+    ScriptedSink* s = sink.get();
+    s->fail_writes = true;
+    OutputWorker w(std::move(sink), 8);
+    w.start();
+    int accepted = 0;
+    for (int i = 0; i < 20; ++i) accepted += w.push("x", Priority::Informational, 0) ? 1 : 0;
+    EXPECT_EQ(accepted, 8);
+    EXPECT_EQ(w.queue().dropped(), 12u);
+    s->fail_writes = false;
+    ASSERT_TRUE(eventually([&] { return w.counts().delivered == 8; }));
+    w.stop(std::chrono::seconds(1));
+    EXPECT_EQ(w.counts().delivered + w.queue().dropped(), 20u);
+}
+
+TEST(OutputWorker, RejectedAlertIsCountedAsFailedAndTheRestFollow) {
+    auto sink = std::make_unique<ScriptedSink>();
+    ScriptedSink* s = sink.get();
+    OutputWorker w(std::move(sink), 16);
+    w.start();
+    w.push("a", Priority::Informational, 0);
+    w.push("reject", Priority::Informational, 0);
+    w.push("b", Priority::Informational, 0);
+    ASSERT_TRUE(eventually([&] { return w.counts().delivered == 2; }));
+    w.stop(std::chrono::seconds(1));
+    EXPECT_EQ(w.counts().failed, 1u);
+    EXPECT_EQ(w.counts().last_error, "rejected");
+    EXPECT_EQ(s->taken(), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(OutputWorker, StopWhileDownGivesUpAtTheDeadlineAndCountsTheRest) {
+    auto sink = std::make_unique<ScriptedSink>();
+    sink->fail_writes = true;
+    OutputWorker w(std::move(sink), 16);
+    w.start();
+    for (int i = 0; i < 5; ++i) w.push("x", Priority::Informational, 0);
+    auto start = std::chrono::steady_clock::now();
+    w.stop(std::chrono::milliseconds(300));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+    EXPECT_EQ(w.undelivered_at_stop(), 5u);
+    EXPECT_EQ(w.counts().delivered + w.counts().failed, 0u);
 }
 
 TEST(OutputWorker, ReopenRequestReachesTheSink) {

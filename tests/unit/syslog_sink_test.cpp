@@ -100,8 +100,8 @@ TEST(SyslogSink, UdpDatagramPerAlert) {
     o.port = port;
     o.format = "rfc5424";
     SyslogSink sink(o);
-    ASSERT_TRUE(sink.write(alert("first"))) << sink.last_error;
-    ASSERT_TRUE(sink.write(alert("second"))) << sink.last_error;
+    ASSERT_EQ(sink.write(alert("first")), WriteOutcome::written) << sink.last_error;
+    ASSERT_EQ(sink.write(alert("second")), WriteOutcome::written) << sink.last_error;
     EXPECT_EQ(recv_all(rx), sink.frame(alert("first")));
     EXPECT_EQ(recv_all(rx), sink.frame(alert("second")));
     close(rx);
@@ -118,13 +118,13 @@ TEST(SyslogSink, LocalUnixSocket) {
     SyslogOptions o;
     o.path = path;
     SyslogSink sink(o);
-    ASSERT_TRUE(sink.write(alert("local"))) << sink.last_error;
+    ASSERT_EQ(sink.write(alert("local")), WriteOutcome::written) << sink.last_error;
     EXPECT_EQ(recv_all(rx), sink.frame(alert("local")));
     close(rx);
     unlink(path.c_str());
     // The daemon gone: a failure with the reason, not a crash.
     SyslogSink gone(o);
-    EXPECT_FALSE(gone.write(alert("lost")));
+    EXPECT_EQ(gone.write(alert("lost")), WriteOutcome::unavailable);
     EXPECT_NE(gone.last_error.find(path), std::string::npos);
 }
 
@@ -137,7 +137,7 @@ TEST(SyslogSink, TcpServerRestartIsReconnected) {
     o.transport = "tcp";
     o.port = port;
     SyslogSink sink(o);
-    ASSERT_TRUE(sink.write(alert("one"))) << sink.last_error;
+    ASSERT_EQ(sink.write(alert("one")), WriteOutcome::written) << sink.last_error;
     int conn = accept(lsn, nullptr, nullptr);
     ASSERT_GE(conn, 0);
     EXPECT_EQ(recv_all(conn), sink.frame(alert("one")) + "\n");
@@ -146,13 +146,13 @@ TEST(SyslogSink, TcpServerRestartIsReconnected) {
     close(conn);
     close(lsn);
     usleep(50000);
-    EXPECT_FALSE(sink.write(alert("two")));
+    EXPECT_EQ(sink.write(alert("two")), WriteOutcome::unavailable);
 
     // ... and comes back on the same port: the sink reconnects.
     lsn = bound_socket(SOCK_STREAM, port);
     ASSERT_GE(lsn, 0);
     ASSERT_EQ(listen(lsn, 4), 0);
-    ASSERT_TRUE(sink.write(alert("three"))) << sink.last_error;
+    ASSERT_EQ(sink.write(alert("three")), WriteOutcome::written) << sink.last_error;
     conn = accept(lsn, nullptr, nullptr);
     ASSERT_GE(conn, 0);
     EXPECT_EQ(recv_all(conn), sink.frame(alert("three")) + "\n");

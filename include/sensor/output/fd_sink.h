@@ -13,13 +13,14 @@ class FdSink : public Sink {
     FdSink(const char* name, int fd, bool buffered);
     ~FdSink() override;
     const char* name() const override { return name_; }
-    bool write(const Alert& alert) override;
+    WriteOutcome write(const Alert& alert) override;
     bool flush() override;
 
   protected:
     FdSink(const char* name, bool buffered);  // for subclasses that open their own fd
-    // Writes all of buf, waiting at most timeout_ms for a slow reader (a full pipe).
-    bool write_all(const char* data, size_t size);
+    // Writes all of data, waiting a bounded time for a slow reader (a full pipe). Sets
+    // written_any when some bytes went out before a failure.
+    bool write_all(const char* data, size_t size, bool& written_any);
 
     const char* name_;
     int fd_ = -1;
@@ -35,7 +36,7 @@ class FileSink : public FdSink {
     FileSink(std::string path, bool keep_alive, bool buffered);
     // Opens the file; false with last_error (an unwritable path is a start-up error).
     bool open();
-    bool write(const Alert& alert) override;
+    WriteOutcome write(const Alert& alert) override;
     bool flush() override;
     bool reopen() override;
     const std::string& path() const { return path_; }

@@ -2,9 +2,12 @@
 // One output thread per sink, each with its own queue, so a slow or dead destination (a pipe
 // nobody reads, an unreachable server) delays only itself. The thread takes alerts from its
 // queue, writes them, flushes at the end of each batch, and counts what was delivered and
-// what failed. The event loop never waits for it; stop() gives it a bounded time to drain.
+// what failed. While the destination is unavailable, alerts wait in the queue and the sink
+// is retried with exponential back-off; when the queue is full, new alerts are dropped and
+// counted. The event loop never waits for it; stop() gives it a bounded time to drain.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,7 +23,13 @@ struct SinkCounts {
     uint64_t delivered = 0;
     uint64_t failed = 0;
     std::string last_error;
+    uint64_t outages = 0;  // times the destination became unavailable
 };
+
+// Called on the output thread when the destination goes down (with its error) and when it
+// takes alerts again; for logging.
+using SinkStateListener =
+    std::function<void(const std::string& sink, bool up, const std::string& error)>;
 
 class OutputWorker {
   public:
@@ -29,6 +38,8 @@ class OutputWorker {
     OutputWorker(const OutputWorker&) = delete;
     OutputWorker& operator=(const OutputWorker&) = delete;
 
+    // Before start().
+    void set_state_listener(SinkStateListener listener) { listener_ = std::move(listener); }
     void start();
     // Async-signal-safe: the thread reopens every sink before its next batch.
     void request_reopen() { reopen_.store(true, std::memory_order_relaxed); }
@@ -60,8 +71,15 @@ class OutputWorker {
     std::atomic<bool> stopping_{false};
     std::atomic<bool> reopen_{false};
     std::atomic<uint64_t> reopens_{0};
-    std::chrono::steady_clock::time_point deadline_{};     // set before stopping_
-    std::chrono::steady_clock::time_point retry_after_{};  // output thread only
+    std::chrono::steady_clock::time_point deadline_{};  // set before stopping_
+    // Output thread only:
+    std::chrono::steady_clock::time_point retry_after_{};
+    std::chrono::milliseconds backoff_{0};
+    bool down_ = false;
+    std::atomic<uint64_t> outages_{0};
+    SinkStateListener listener_;
+    void went_down();
+    void came_up();
     uint64_t undelivered_at_stop_ = 0;
 };
 

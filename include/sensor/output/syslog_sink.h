@@ -26,7 +26,7 @@ class SyslogSink : public Sink {
     explicit SyslogSink(SyslogOptions opts);
     ~SyslogSink() override;
     const char* name() const override { return "syslog"; }
-    bool write(const Alert& alert) override;
+    WriteOutcome write(const Alert& alert) override;
     bool reopen() override;
 
     // The bytes one alert becomes on the wire (without the TCP newline), for tests.
