@@ -8,7 +8,9 @@ packages=(
   libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format   # libFuzzer, sanitizer runtimes, formatting
   libbpf-dev bpftool                      # the eBPF probe (clang compiles it)
+  libcurl4-openssl-dev                    # the HTTP(S) output
   rsyslog                                 # a real syslog receiver for the output tests
+  python3 openssl                         # an HTTPS receiver and its certificate in tests
 )
 missing=()
 for p in "${packages[@]}"; do

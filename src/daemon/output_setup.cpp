@@ -1,6 +1,8 @@
 #include "output_setup.h"
 
 #include "sensor/output/fd_sink.h"
+#include "sensor/output/http_sink.h"
+#include "sensor/output/program_sink.h"
 #include "sensor/output/syslog_sink.h"
 
 namespace sensor::daemon {
@@ -32,6 +34,23 @@ bool make_sinks(const RunConfig& cfg, std::vector<std::unique_ptr<output::Sink>>
             return false;
         }
         sinks.push_back(std::make_unique<output::SyslogSink>(so));
+    }
+    if (cfg.http_output.enabled) {
+        output::HttpOptions ho = cfg.http_output.options;
+        ho.json = cfg.output.json_output;
+        if (auto problem = output::http_options_problem(ho); !problem.empty()) {
+            error = problem;
+            return false;
+        }
+        sinks.push_back(std::make_unique<output::HttpSink>(ho));
+    }
+    if (cfg.program_output.enabled) {
+        if (cfg.program_output.program.empty()) {
+            error = "program_output.program is empty";
+            return false;
+        }
+        sinks.push_back(std::make_unique<output::ProgramSink>(
+            cfg.program_output.program, cfg.program_output.keep_alive, cfg.buffered_outputs));
     }
     return true;
 }

@@ -99,6 +99,9 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         syslog_path = value;
         return true;
     }
+    for (KeyResult r : {set_http_output_key(http_output, key, value, error),
+                        set_program_output_key(program_output, key, value, error)})
+        if (r != KeyResult::not_mine) return r == KeyResult::ok;
     if (key == "log_level") {
         if (value != "debug" && value != "info" && value != "warning" && value != "error")
             return bad("debug, info, warning or error");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "output_settings.h"
+#include "sink_keys.h"
 
 namespace sensor::daemon {
 
@@ -25,6 +26,8 @@ struct RunConfig {
     std::string syslog_protocol = "udp";
     std::string syslog_format = "rfc3164";
     std::string syslog_path = "/dev/log";
+    HttpOutputConfig http_output;
+    ProgramOutputConfig program_output;
     std::string log_level = "info";  // debug, info, warning, error
     // capture
     uint32_t ring_buffer_bytes = 2u << 20;  // per CPU; a power of two

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,6 +26,22 @@ FdSink::~FdSink() {
 
 bool FdSink::write_all(const char* data, size_t size, bool& written_any) {
     written_any = false;
+    // A reader that went away (a pipe to a program) is EPIPE, never a SIGPIPE that kills
+    // the sensor, whatever the process's disposition: blocked here, consumed if raised.
+    sigset_t pipe_only, old;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    bool ok = write_all_blocked(data, size, written_any);
+    if (!ok && errno == EPIPE) {
+        timespec zero{};
+        sigtimedwait(&pipe_only, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return ok;
+}
+
+bool FdSink::write_all_blocked(const char* data, size_t size, bool& written_any) {
     while (size > 0) {
         pollfd p{fd_, POLLOUT, 0};
         int r = ::poll(&p, 1, kWriteTimeoutMs);

@@ -21,6 +21,7 @@ class FdSink : public Sink {
     // Writes all of data, waiting a bounded time for a slow reader (a full pipe). Sets
     // written_any when some bytes went out before a failure.
     bool write_all(const char* data, size_t size, bool& written_any);
+    bool write_all_blocked(const char* data, size_t size, bool& written_any);
 
     const char* name_;
     int fd_ = -1;
