@@ -8,13 +8,14 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include "e2e/live_sensor.h"
+#include "e2e/output_counts.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::LiveSensor;
+using sensor::testing::output_counts;
 
 namespace {
 
@@ -31,16 +32,6 @@ bool wait_lines(const std::string& path, size_t want) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
-}
-
-// "output NAME: A delivered, B failed, C dropped (queue full), D undelivered at stop"
-std::array<uint64_t, 4> output_counts(const std::string& log, const std::string& name) {
-    std::smatch m;
-    std::regex re("output " + name +
-                  ": (\\d+) delivered, (\\d+) failed, (\\d+) dropped \\(queue full\\), (\\d+) "
-                  "undelivered at stop");
-    if (!std::regex_search(log, m, re)) return {~0ull, 0, 0, 0};
-    return {std::stoull(m[1]), std::stoull(m[2]), std::stoull(m[3]), std::stoull(m[4])};
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // End to end, as root: the live sensor's syslog output received by a real rsyslogd (Debian's),
-// started by the test with a private config: a local datagram socket and a TCP input.
+// started by the test with a private config: a local datagram socket, a TCP and a UDP input.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -22,8 +22,8 @@ using sensor::testing::LiveSensor;
 
 namespace {
 
-uint16_t free_tcp_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+uint16_t free_port(int type) {
+    int fd = socket(AF_INET, type, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -56,13 +56,16 @@ class Rsyslog {
   public:
     bool start(const std::string& dir, std::string& error) {
         dir_ = dir;
-        port_ = free_tcp_port();
+        port_ = free_port(SOCK_STREAM);
+        udp_port_ = free_port(SOCK_DGRAM);
         std::ofstream(dir + "/rsyslog.conf")
             << "global(workDirectory=\"" << dir << "\")\n"
             << "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
             << "input(type=\"imuxsock\" Socket=\"" << socket_path() << "\")\n"
             << "module(load=\"imtcp\")\n"
             << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port_ << "\")\n"
+            << "module(load=\"imudp\")\n"
+            << "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" << udp_port_ << "\")\n"
             << "template(name=\"raw\" type=\"string\" "
                "string=\"%syslogseverity% %programname% %msg%\\n\")\n"
             << "*.* action(type=\"omfile\" file=\"" << out_path() << "\" template=\"raw\")\n";
@@ -88,6 +91,7 @@ class Rsyslog {
     std::string socket_path() const { return dir_ + "/log.sock"; }
     std::string out_path() const { return dir_ + "/received.log"; }
     uint16_t port() const { return port_; }
+    uint16_t udp_port() const { return udp_port_; }
 
     // The received line whose message holds `needle`, waiting up to 10 s.
     std::string wait_line(const std::string& needle) {
@@ -102,7 +106,7 @@ class Rsyslog {
 
   private:
     std::string dir_;
-    uint16_t port_ = 0;
+    uint16_t port_ = 0, udp_port_ = 0;
     pid_t pid_ = -1;
 };
 
@@ -135,6 +139,8 @@ void check_syslog_delivery(const std::vector<std::string>& syslog_opts, const st
         std::string v = o;
         size_t at = v.find("@PORT@");
         if (at != std::string::npos) v.replace(at, 6, std::to_string(rs.port()));
+        at = v.find("@UDPPORT@");
+        if (at != std::string::npos) v.replace(at, 9, std::to_string(rs.udp_port()));
         at = v.find("@SOCK@");
         if (at != std::string::npos) v.replace(at, 6, rs.socket_path());
         args.insert(args.end(), {"-o", v});
@@ -169,4 +175,11 @@ TEST(LiveSyslog, TcpJsonFraming) {
     check_syslog_delivery({"syslog_output.host=127.0.0.1", "syslog_output.port=@PORT@",
                            "syslog_output.protocol=tcp", "syslog_output.format=json"},
                           "tcp");
+}
+
+TEST(LiveSyslog, UdpRfc5424) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    check_syslog_delivery({"syslog_output.host=127.0.0.1", "syslog_output.port=@UDPPORT@",
+                           "syslog_output.protocol=udp", "syslog_output.format=rfc5424"},
+                          "udp");
 }
