@@ -205,7 +205,7 @@ int run(const RunOptions& opts) {
         if (ev) {
             ruleset.evaluate(*ev, ctx, [&](const engine::CompiledRule& r) {
                 ++alerts;
-                line = output::format_alert(r, *ev, fmt);
+                output::format_alert_into(r, *ev, fmt, line);
                 // Never waits: a sink whose queue is full drops the alert and counts it.
                 for (auto& out : outputs) out->push(line, r.priority, ev->ts);
             });

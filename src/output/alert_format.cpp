@@ -1,31 +1,121 @@
 #include "sensor/output/alert_format.h"
 
-#include <cstdio>
+#include <ctime>
 #include <random>
 
 #include "sensor/events/time_format.h"
-
-#include <nlohmann/json.hpp>
+#include "sensor/output/json_writer.h"
 
 namespace sensor::output {
 namespace {
 
-std::string render_time(uint64_t ts_ns, bool utc, const char* fmt, const char* suffix) {
-    std::string out;
-    events::append_time(ts_ns, utc, fmt, true, out);
-    return out + suffix;
+// strftime and the time zone lookup cost more than the rest of an alert, so each thread
+// keeps the current UTC date, and the local UTC offset per quarter hour (zones change offset
+// only on quarter hours), and writes the time of day itself.
+constexpr uint64_t kNsPerSec = 1000000000ULL;
+
+void append_two(std::string& out, uint64_t v) {
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+}
+
+void append_clock(uint64_t ts_ns, int64_t offset_s, std::string& out) {
+    int64_t secs = static_cast<int64_t>(ts_ns / kNsPerSec) + offset_s;
+    uint64_t day_secs = static_cast<uint64_t>(((secs % 86400) + 86400) % 86400);
+    append_two(out, day_secs / 3600);
+    out += ':';
+    append_two(out, day_secs / 60 % 60);
+    out += ':';
+    append_two(out, day_secs % 60);
+    char ns[10];
+    uint64_t frac = ts_ns % kNsPerSec;
+    ns[0] = '.';
+    for (int i = 9; i >= 1; --i) {
+        ns[i] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+    }
+    out.append(ns, 10);
+}
+
+// "HH:MM:SS.nnnnnnnnn" in local time.
+void append_local_time(uint64_t ts_ns, std::string& out) {
+    thread_local uint64_t quarter = ~0ull;
+    thread_local int64_t offset = 0;
+    uint64_t q = ts_ns / kNsPerSec / 900;
+    if (q != quarter) {
+        time_t t = static_cast<time_t>(ts_ns / kNsPerSec);
+        struct tm tm {};
+        localtime_r(&t, &tm);
+        offset = tm.tm_gmtoff;
+        quarter = q;
+    }
+    append_clock(ts_ns, offset, out);
+}
+
+// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn" in UTC.
+void append_utc_time(uint64_t ts_ns, std::string& out) {
+    thread_local uint64_t day = ~0ull;
+    thread_local std::string date;
+    uint64_t d = ts_ns / kNsPerSec / 86400;
+    if (d != day) {
+        date.clear();
+        events::append_time(d * 86400 * kNsPerSec, true, "%Y-%m-%dT", false, date);
+        day = d;
+    }
+    out += date;
+    append_clock(ts_ns, 0, out);
+}
+
+void append_uuid_v4(std::string& out) {
+    // Per-thread generator seeded from the OS; the Elastic integration only needs ids that
+    // do not collide, not secrecy.
+    thread_local std::mt19937_64 gen{std::random_device{}() ^
+                                     (static_cast<uint64_t>(std::random_device{}()) << 32)};
+    uint64_t hi = gen(), lo = gen();
+    hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
+    lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // variant 10
+    static constexpr char kHex[] = "0123456789abcdef";
+    char buf[36];
+    size_t o = 0;
+    for (int i = 0; i < 32; ++i) {
+        if (i == 8 || i == 12 || i == 16 || i == 20) buf[o++] = '-';
+        uint64_t word = i < 16 ? hi : lo;
+        buf[o++] = kHex[(word >> (60 - 4 * (i % 16))) & 15];
+    }
+    out.append(buf, sizeof buf);
+}
+
+// "TIME: Priority message" (Falco's text line, also the JSON `output`).
+void append_text_line(const engine::CompiledRule& rule, const fields::Event& ev,
+                      const AlertFormat& fmt, std::string_view message, std::string& out) {
+    if (fmt.iso8601) {
+        append_utc_time(ev.ts, out);
+        out += "+0000";
+    } else {
+        append_local_time(ev.ts, out);
+    }
+    out += ": ";
+    out += engine::priority_name(rule.priority);
+    out += ' ';
+    out += message;
 }
 
 }  // namespace
 
 std::string format_local_time(uint64_t ts_ns) {
-    return render_time(ts_ns, false, "%H:%M:%S", "");
+    std::string out;
+    append_local_time(ts_ns, out);
+    return out;
 }
 std::string format_iso8601_offset(uint64_t ts_ns) {
-    return render_time(ts_ns, true, "%Y-%m-%dT%H:%M:%S", "+0000");
+    std::string out;
+    append_utc_time(ts_ns, out);
+    return out + "+0000";
 }
 std::string format_utc_z(uint64_t ts_ns) {
-    return render_time(ts_ns, true, "%Y-%m-%dT%H:%M:%S", "Z");
+    std::string out;
+    append_utc_time(ts_ns, out);
+    return out + "Z";
 }
 
 std::string render_message(const engine::CompiledRule& rule, const fields::Event& ev) {
@@ -35,44 +125,70 @@ std::string render_message(const engine::CompiledRule& rule, const fields::Event
 }
 
 std::string random_uuid_v4() {
-    // Per-thread generator seeded from the OS; the Elastic integration only needs ids that
-    // do not collide, not secrecy.
-    thread_local std::mt19937_64 gen{std::random_device{}() ^
-                                     (static_cast<uint64_t>(std::random_device{}()) << 32)};
-    uint64_t hi = gen(), lo = gen();
-    hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
-    lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // variant 10
-    char buf[37];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                  static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                  static_cast<unsigned>(lo >> 48),
-                  static_cast<unsigned long long>(lo & 0xffffffffffffull));
-    return buf;
+    std::string out;
+    append_uuid_v4(out);
+    return out;
+}
+
+void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev,
+                       const AlertFormat& fmt, std::string& out) {
+    // Per-thread scratch: steady state allocates nothing.
+    thread_local std::string message, line, scratch;
+    out.clear();
+    message.clear();
+    rule.output.render(ev, message);
+    if (!fmt.json) {
+        append_text_line(rule, ev, fmt, message, out);
+        return;
+    }
+    // Keys in sorted order, as Falco (and nlohmann's std::map) writes them.
+    out += "{\"hostname\":";
+    append_json_string(out, fmt.hostname);
+    if (fmt.include_message) {
+        out += ",\"message\":";
+        append_json_string(out, message);
+    }
+    if (fmt.include_output) {
+        line.clear();
+        append_text_line(rule, ev, fmt, message, line);
+        out += ",\"output\":";
+        append_json_string(out, line);
+    }
+    if (fmt.include_output_fields) {
+        out += ",\"output_fields\":";
+        rule.output.append_fields_json(ev, fmt.iso8601 ? "evt.time.iso8601" : "evt.time", ev.ts,
+                                       out, scratch);
+    }
+    out += ",\"priority\":";
+    append_json_string(out, engine::priority_name(rule.priority));
+    out += ",\"rule\":";
+    append_json_string(out, rule.name);
+    out += ",\"source\":";
+    append_json_string(out, rule.source);
+    if (fmt.include_tags) {
+        out += ",\"tags\":[";
+        for (size_t i = 0; i < rule.tags.size(); ++i) {
+            if (i) out += ',';
+            append_json_string(out, rule.tags[i]);
+        }
+        out += ']';
+    }
+    out += ",\"time\":\"";
+    append_utc_time(ev.ts, out);
+    out += "Z\"";
+    if (fmt.include_uuid) {
+        out += ",\"uuid\":\"";
+        append_uuid_v4(out);
+        out += '"';
+    }
+    out += '}';
 }
 
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt) {
-    std::string message = render_message(rule, ev);
-    std::string line = (fmt.iso8601 ? format_iso8601_offset(ev.ts) : format_local_time(ev.ts)) +
-                       ": " + std::string(engine::priority_name(rule.priority)) + " " + message;
-    if (!fmt.json) return line;
-    nlohmann::json j;
-    j["hostname"] = fmt.hostname;
-    if (fmt.include_output) j["output"] = line;
-    if (fmt.include_message) j["message"] = message;
-    if (fmt.include_output_fields) {
-        nlohmann::json fields = nlohmann::json::object();
-        rule.output.add_fields_json(ev, fields);
-        fields[fmt.iso8601 ? "evt.time.iso8601" : "evt.time"] = ev.ts;
-        j["output_fields"] = std::move(fields);
-    }
-    j["priority"] = std::string(engine::priority_name(rule.priority));
-    j["rule"] = rule.name;
-    j["source"] = rule.source;
-    if (fmt.include_tags) j["tags"] = rule.tags;
-    j["time"] = format_utc_z(ev.ts);
-    if (fmt.include_uuid) j["uuid"] = random_uuid_v4();
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out;
+    format_alert_into(rule, ev, fmt, out);
+    return out;
 }
 
 }  // namespace sensor::output

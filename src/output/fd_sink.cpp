@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,7 +17,14 @@ constexpr int kWriteTimeoutMs = 1000;
 }  // namespace
 
 FdSink::FdSink(const char* name, int fd, bool buffered)
-    : name_(name), fd_(fd), buffered_(buffered) {}
+    : name_(name), fd_(fd), buffered_(buffered) {
+    note_fd_kind();
+}
+
+void FdSink::note_fd_kind() {
+    struct stat st {};
+    regular_file_ = fd_ >= 0 && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+}
 
 FdSink::FdSink(const char* name, bool buffered) : name_(name), buffered_(buffered) {}
 
@@ -42,6 +50,17 @@ bool FdSink::write_all(const char* data, size_t size, bool& written_any) {
 }
 
 bool FdSink::write_all_blocked(const char* data, size_t size, bool& written_any) {
+    while (size > 0 && regular_file_) {
+        ssize_t n = ::write(fd_, data, size);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            last_error = std::strerror(errno);
+            return false;
+        }
+        written_any = true;
+        data += n;
+        size -= static_cast<size_t>(n);
+    }
     while (size > 0) {
         pollfd p{fd_, POLLOUT, 0};
         int r = ::poll(&p, 1, kWriteTimeoutMs);
@@ -105,6 +124,7 @@ bool FileSink::open() {
         last_error = "cannot open " + path_ + ": " + std::strerror(errno);
         return false;
     }
+    note_fd_kind();
     return true;
 }
 

@@ -1,7 +1,9 @@
 #include "sensor/output/output_template.h"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "sensor/output/json_writer.h"
 #include "sensor/rules/parser.h"
 
 namespace sensor::output {
@@ -82,6 +84,19 @@ OutputTemplate compile_output(std::string_view format) {
         tok.literal = std::move(literal);
         t.tokens.push_back(std::move(tok));
     }
+    for (const auto& tok : t.tokens) {
+        if (!tok.operand || !tok.operand->is_field()) continue;
+        std::string key;
+        append_json_string(key, tok.operand->text);
+        t.json_fields.push_back({tok.operand.get(), key + ':'});
+    }
+    using F = OutputTemplate::JsonField;
+    std::stable_sort(t.json_fields.begin(), t.json_fields.end(),
+                     [](const F& a, const F& b) { return a.operand->text < b.operand->text; });
+    t.json_fields.erase(
+        std::unique(t.json_fields.begin(), t.json_fields.end(),
+                    [](const F& a, const F& b) { return a.operand->text == b.operand->text; }),
+        t.json_fields.end());
     return t;
 }
 
@@ -126,41 +141,60 @@ void OutputTemplate::render(const fields::Event& ev, std::string& out) const {
     }
 }
 
-void OutputTemplate::add_fields_json(const fields::Event& ev, nlohmann::json& out) const {
+void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_view time_key,
+                                        uint64_t ts, std::string& out, std::string& scratch) const {
     using fields::FieldType;
-    for (const auto& t : tokens) {
-        if (!t.operand || !t.operand->is_field()) continue;
-        const engine::Operand& op = *t.operand;
+    out += '{';
+    bool first = true;
+    bool time_done = false;
+    auto put_time = [&] {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, time_key);
+        out += ':';
+        append_json_uint(out, ts);
+        time_done = true;
+    };
+    for (const JsonField& jf : json_fields) {
+        const engine::Operand& op = *jf.operand;
+        if (!time_done && time_key <= op.text) {
+            put_time();
+            if (op.text == time_key) continue;  // the event's own time wins, as an integer
+        }
         const fields::FieldDef& def = *op.field.def;
-        nlohmann::json& slot = out[op.text];
-        fields::Value v;
+        if (!first) out += ',';
+        first = false;
+        out += jf.key_json;
         bool single = !op.multi || def.any_of;
         if (!single || def.json_string || fields::is_stringy(def.type) ||
             def.type == FieldType::Ip || def.type == FieldType::Net ||
             def.type == FieldType::Bytes) {
-            std::string text;
-            if (append_operand_text(op, ev, text))
-                slot = std::move(text);
+            scratch.clear();
+            if (append_operand_text(op, ev, scratch))
+                append_json_string(out, scratch);
             else
-                slot = nullptr;
+                out += "null";
             continue;
         }
+        fields::Value v;
         if (!op.get(ev, 0, v)) {
-            slot = nullptr;
+            out += "null";
             continue;
         }
         switch (def.type) {
             case FieldType::Int64:
-                slot = v.i64;
+                append_json_int(out, v.i64);
                 break;
             case FieldType::Bool:
-                slot = v.b;
+                out += v.b ? "true" : "false";
                 break;
             default:
-                slot = v.u64;
+                append_json_uint(out, v.u64);
                 break;
         }
     }
+    if (!time_done) put_time();
+    out += '}';
 }
 
 }  // namespace sensor::output

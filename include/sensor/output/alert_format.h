@@ -29,7 +29,9 @@ std::string random_uuid_v4();
 
 // The formatted rule output without the time/priority prefix.
 std::string render_message(const engine::CompiledRule& rule, const fields::Event& ev);
-// One alert, without a trailing newline.
+// One alert, without a trailing newline, into out (cleared first; its capacity is reused).
+void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev,
+                       const AlertFormat& fmt, std::string& out);
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt);
 

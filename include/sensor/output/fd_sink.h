@@ -24,7 +24,12 @@ class FdSink : public Sink {
     bool write_all_blocked(const char* data, size_t size, bool& written_any);
 
     const char* name_;
+    // Regular files never make a writer wait, so they are written without poll() and in one
+    // piece; pipes and terminals get bounded waits and PIPE_BUF pieces.
+    void note_fd_kind();
+
     int fd_ = -1;
+    bool regular_file_ = false;
     bool owns_fd_ = false;
     bool buffered_;
     std::string buf_;

@@ -6,8 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "sensor/engine/operand.h"
 
 namespace sensor::output {
@@ -21,11 +19,21 @@ struct OutputToken {
 struct OutputTemplate {
     std::vector<OutputToken> tokens;
     bool used_container_info = false;  // %container.info was dropped (deprecated)
+    // The plain field tokens (transformers are left out, as Falco does), sorted by name and
+    // without repeats: the keys of `output_fields`, each with its key already written
+    // (`"proc.name":`).
+    struct JsonField {
+        const engine::Operand* operand;
+        std::string key_json;
+    };
+    std::vector<JsonField> json_fields;
 
     // Text with missing values as <NA>.
     void render(const fields::Event& ev, std::string& out) const;
-    // Typed values of the plain field tokens (transformers are left out, as Falco does).
-    void add_fields_json(const fields::Event& ev, nlohmann::json& out) const;
+    // Appends the `output_fields` object: json_fields with typed values (missing: null),
+    // plus time_key = ts as an integer, all in key order. scratch is reused text space.
+    void append_fields_json(const fields::Event& ev, std::string_view time_key, uint64_t ts,
+                            std::string& out, std::string& scratch) const;
 };
 
 // Throws std::runtime_error with Falco's wording for a bad template.
