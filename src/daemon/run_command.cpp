@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "commands.h"
 #include "output_setup.h"
@@ -19,6 +20,7 @@
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/capture/syscall_selection.h"
+#include "sensor/output/alert_dedup.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/output/output_worker.h"
 #include "sensor/state/container_table.h"
@@ -59,10 +61,13 @@ void install_signal_handlers() {
     signal(SIGPIPE, SIG_IGN);
 }
 
-uint64_t monotonic_ns() {
+uint64_t clock_ns(clockid_t clock) {
     timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+uint64_t monotonic_ns() {
+    return clock_ns(CLOCK_MONOTONIC);
 }
 
 // Effective capabilities of this process, from /proc/self/status.
@@ -200,11 +205,25 @@ int run(const RunOptions& opts) {
     }
     g_outputs.store(&outputs);
 
+    // Flood control (off by default): a rule's repeats within the window become one summary.
+    std::optional<output::AlertDedup> dedup;
+    if (cfg.alert_dedup_enabled)
+        dedup.emplace(ruleset.rules.size(), uint64_t{cfg.alert_dedup_window_s} * 1000000000ull);
+    auto summary = [&](size_t rule, uint64_t suppressed, uint64_t window_ns) {
+        const engine::CompiledRule& r = ruleset.rules[rule];
+        uint64_t now = clock_ns(CLOCK_REALTIME);
+        output::format_dedup_summary_into(r, suppressed, window_ns / 1000000000ull, now, fmt, line);
+        for (auto& out : outputs) out->push(line, r.priority, now);
+    };
+
     auto on_record = [&](const void* rec, size_t size) {
         const fields::Event* ev = decoder.decode(rec, size);
         if (ev) {
             ruleset.evaluate(*ev, ctx, [&](const engine::CompiledRule& r) {
                 ++alerts;
+                if (dedup && !dedup->admit(static_cast<size_t>(&r - ruleset.rules.data()),
+                                           monotonic_ns(), summary))
+                    return;
                 output::format_alert_into(r, *ev, fmt, line);
                 // Never waits: a sink whose queue is full drops the alert and counts it.
                 for (auto& out : outputs) out->push(line, r.priority, ev->ts);
@@ -221,6 +240,7 @@ int run(const RunOptions& opts) {
             break;
         }
         uint64_t now = monotonic_ns();
+        if (dedup) dedup->expire(now, summary);
         if (now >= next_refresh) {
             if (users.refresh(now)) procs.relink_users();
             next_refresh = now + 1000000000ull;
@@ -235,6 +255,7 @@ int run(const RunOptions& opts) {
     // Drain what the kernel already wrote, give the outputs a bounded time, then report.
     for (int i = 0; i < 64 && probe.poll(0, handler) > 0; ++i) {
     }
+    if (dedup) dedup->flush(summary);  // held-back counts are never lost at stop
     for (auto& out : outputs) out->stop(std::chrono::seconds(2));
     g_outputs.store(nullptr);
     const auto& st = decoder.stats();
@@ -243,6 +264,9 @@ int run(const RunOptions& opts) {
         "stopped: {} records, {} events, {} alerts; dropped in the kernel: {} (ring buffer "
         "full: {}); {} malformed records; {} processes tracked; peak RSS {} kB",
         st.records, st.events, alerts, drops, drops, st.malformed, procs.size(), peak_rss_kb());
+    if (dedup)
+        spdlog::info("alert_dedup: {} alerts held back, reported in {} summaries",
+                     dedup->suppressed_total(), dedup->summaries());
     for (const auto& out : outputs) {
         output::SinkCounts c = out->counts();
         spdlog::info(

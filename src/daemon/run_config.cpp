@@ -102,6 +102,16 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
     for (KeyResult r : {set_http_output_key(http_output, key, value, error),
                         set_program_output_key(program_output, key, value, error)})
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
+    if (key == "alert_dedup.enabled") {
+        if (!rules::parse_yaml_bool(value, alert_dedup_enabled)) return bad("true or false");
+        return true;
+    }
+    if (key == "alert_dedup.window_seconds") {
+        if (!parse_uint(value, alert_dedup_window_s) || alert_dedup_window_s == 0 ||
+            alert_dedup_window_s > 86400)
+            return bad("1 to 86400 (seconds)");
+        return true;
+    }
     if (key == "log_level") {
         if (value != "debug" && value != "info" && value != "warning" && value != "error")
             return bad("debug, info, warning or error");

@@ -26,6 +26,8 @@ struct RunConfig {
     std::string syslog_protocol = "udp";
     std::string syslog_format = "rfc3164";
     std::string syslog_path = "/dev/log";
+    bool alert_dedup_enabled = false;
+    uint32_t alert_dedup_window_s = 60;
     HttpOutputConfig http_output;
     ProgramOutputConfig program_output;
     std::string log_level = "info";  // debug, info, warning, error

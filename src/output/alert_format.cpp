@@ -86,13 +86,13 @@ void append_uuid_v4(std::string& out) {
 }
 
 // "TIME: Priority message" (Falco's text line, also the JSON `output`).
-void append_text_line(const engine::CompiledRule& rule, const fields::Event& ev,
-                      const AlertFormat& fmt, std::string_view message, std::string& out) {
+void append_text_line(const engine::CompiledRule& rule, uint64_t ts, const AlertFormat& fmt,
+                      std::string_view message, std::string& out) {
     if (fmt.iso8601) {
-        append_utc_time(ev.ts, out);
+        append_utc_time(ts, out);
         out += "+0000";
     } else {
-        append_local_time(ev.ts, out);
+        append_local_time(ts, out);
     }
     out += ": ";
     out += engine::priority_name(rule.priority);
@@ -130,18 +130,20 @@ std::string random_uuid_v4() {
     return out;
 }
 
-void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev,
-                       const AlertFormat& fmt, std::string& out) {
-    // Per-thread scratch: steady state allocates nothing.
-    thread_local std::string message, line, scratch;
+namespace {
+
+// The alert around a message: the text line, or Falco's JSON object with the keys in sorted
+// order (as Falco, and nlohmann's std::map, write them). write_fields appends the
+// `output_fields` object.
+template <typename WriteFields>
+void write_alert(const engine::CompiledRule& rule, uint64_t ts, const AlertFormat& fmt,
+                 std::string_view message, WriteFields&& write_fields, std::string& out) {
+    thread_local std::string line;
     out.clear();
-    message.clear();
-    rule.output.render(ev, message);
     if (!fmt.json) {
-        append_text_line(rule, ev, fmt, message, out);
+        append_text_line(rule, ts, fmt, message, out);
         return;
     }
-    // Keys in sorted order, as Falco (and nlohmann's std::map) writes them.
     out += "{\"hostname\":";
     append_json_string(out, fmt.hostname);
     if (fmt.include_message) {
@@ -150,14 +152,13 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
     }
     if (fmt.include_output) {
         line.clear();
-        append_text_line(rule, ev, fmt, message, line);
+        append_text_line(rule, ts, fmt, message, line);
         out += ",\"output\":";
         append_json_string(out, line);
     }
     if (fmt.include_output_fields) {
         out += ",\"output_fields\":";
-        rule.output.append_fields_json(ev, fmt.iso8601 ? "evt.time.iso8601" : "evt.time", ev.ts,
-                                       out, scratch);
+        write_fields(fmt.iso8601 ? "evt.time.iso8601" : "evt.time");
     }
     out += ",\"priority\":";
     append_json_string(out, engine::priority_name(rule.priority));
@@ -174,7 +175,7 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
         out += ']';
     }
     out += ",\"time\":\"";
-    append_utc_time(ev.ts, out);
+    append_utc_time(ts, out);
     out += "Z\"";
     if (fmt.include_uuid) {
         out += ",\"uuid\":\"";
@@ -182,6 +183,51 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
         out += '"';
     }
     out += '}';
+}
+
+}  // namespace
+
+void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev,
+                       const AlertFormat& fmt, std::string& out) {
+    // Per-thread scratch: steady state allocates nothing.
+    thread_local std::string message, scratch;
+    message.clear();
+    rule.output.render(ev, message);
+    write_alert(
+        rule, ev.ts, fmt, message,
+        [&](std::string_view time_key) {
+            rule.output.append_fields_json(ev, time_key, ev.ts, out, scratch);
+        },
+        out);
+}
+
+void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppressed,
+                               uint64_t window_s, uint64_t ts_ns, const AlertFormat& fmt,
+                               std::string& out) {
+    thread_local std::string message;
+    message.clear();
+    message += "Rule '";
+    message += rule.name;
+    message += "': ";
+    append_json_uint(message, suppressed);
+    message += " more alerts in ";
+    append_json_uint(message, window_s);
+    message += " s, held back by alert_dedup";
+    write_alert(
+        rule, ts_ns, fmt, message,
+        [&](std::string_view time_key) {
+            // Keys in sorted order: "evt.time..." < "sensor.dedup...".
+            out += '{';
+            append_json_string(out, time_key);
+            out += ':';
+            append_json_uint(out, ts_ns);
+            out += ",\"sensor.dedup.suppressed\":";
+            append_json_uint(out, suppressed);
+            out += ",\"sensor.dedup.window_s\":";
+            append_json_uint(out, window_s);
+            out += '}';
+        },
+        out);
 }
 
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,

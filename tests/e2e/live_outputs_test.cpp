@@ -84,3 +84,44 @@ TEST(LiveOutputs, RotatedFileLosesNothingAndStalledStdoutIsCounted) {
     EXPECT_GT(o[1] + o[2] + o[3], 0u) << "a stalled stdout cannot have taken everything: " << log;
     fs::remove_all(dir);
 }
+
+TEST(LiveOutputs, DedupWindowEmitsTheFirstAlertThenOneSummaryWithTheCount) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    std::string dir = "/tmp/sensor-e2e-dedup-" + std::to_string(getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string rules = dir + "/rules.yaml";
+    std::ofstream(rules) << "- rule: Symlink to shadow\n"
+                            "  desc: this test's symlinks\n"
+                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
+                            "/etc/shadow and evt.arg.linkpath startswith "
+                         << dir << "/\n"
+                         << "  output: Symlink %evt.arg.linkpath\n"
+                            "  priority: WARNING\n";
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start(
+        {"-r", rules, "-o", "alert_dedup.enabled=true", "-o", "alert_dedup.window_seconds=2"}, err))
+        << err;
+    for (int i = 0; i < 20; ++i)
+        ASSERT_EQ(symlink("/etc/shadow", (dir + "/l" + std::to_string(i)).c_str()), 0);
+    auto first =
+        s.wait_alert([&](const auto& a) { return a.value("rule", "") == "Symlink to shadow"; });
+    ASSERT_TRUE(first.has_value()) << s.stderr_text();
+    EXPECT_EQ((*first)["output_fields"].value("evt.arg.linkpath", ""), dir + "/l0");
+    auto summary = s.wait_alert(
+        [](const auto& a) { return a["output_fields"].contains("sensor.dedup.suppressed"); },
+        std::chrono::seconds(10));
+    ASSERT_TRUE(summary.has_value()) << s.stderr_text();
+    EXPECT_EQ((*summary)["rule"], "Symlink to shadow");
+    EXPECT_EQ((*summary)["priority"], "Warning");
+    EXPECT_EQ((*summary)["output_fields"]["sensor.dedup.suppressed"], 19);
+    EXPECT_EQ((*summary)["output_fields"]["sensor.dedup.window_s"], 2);
+    EXPECT_EQ(s.stop(), 0);
+    EXPECT_EQ(s.alerts().size(), 2u);
+    std::string log = s.stderr_text();
+    EXPECT_NE(log.find("alert_dedup: 19 alerts held back, reported in 1 summaries"),
+              std::string::npos)
+        << log;
+    fs::remove_all(dir);
+}

@@ -32,6 +32,12 @@ std::string render_message(const engine::CompiledRule& rule, const fields::Event
 // One alert, without a trailing newline, into out (cleared first; its capacity is reused).
 void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev,
                        const AlertFormat& fmt, std::string& out);
+// The summary alert of a de-duplication window (alert_dedup): the rule's name, priority,
+// source and tags; output "Rule 'NAME': N more alerts in W s, held back by alert_dedup";
+// output_fields evt.time, sensor.dedup.suppressed and sensor.dedup.window_s.
+void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppressed,
+                               uint64_t window_s, uint64_t ts_ns, const AlertFormat& fmt,
+                               std::string& out);
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt);
 
