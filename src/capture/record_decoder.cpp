@@ -338,6 +338,10 @@ ProcessInfo* RecordDecoder::thread(int64_t tid, int64_t pid) {
 }
 
 const fields::ContainerInfo* RecordDecoder::container_of_cgroup(uint64_t cgroup_id, int64_t pid) {
+    if (cache_generation_ != procs_.containers().generation()) {
+        containers_by_cgroup_.clear();  // it may point at evicted containers
+        cache_generation_ = procs_.containers().generation();
+    }
     auto it = containers_by_cgroup_.find(cgroup_id);
     if (it != containers_by_cgroup_.end()) return it->second;
     std::string text;

@@ -20,6 +20,7 @@
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/capture/syscall_selection.h"
+#include "sensor/container/enricher.h"
 #include "sensor/output/alert_dedup.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/output/output_worker.h"
@@ -216,18 +217,36 @@ int run(const RunOptions& opts) {
         for (auto& out : outputs) out->push(line, r.priority, now);
     };
 
-    auto on_record = [&](const void* rec, size_t size) {
-        const fields::Event* ev = decoder.decode(rec, size);
-        if (ev) {
-            ruleset.evaluate(*ev, ctx, [&](const engine::CompiledRule& r) {
-                ++alerts;
-                if (dedup && !dedup->admit(static_cast<size_t>(&r - ruleset.rules.data()),
-                                           monotonic_ns(), summary))
-                    return;
-                output::format_alert_into(r, *ev, fmt, line);
-                // Never waits: a sink whose queue is full drops the alert and counts it.
-                for (auto& out : outputs) out->push(line, r.priority, ev->ts);
+    auto evaluate = [&](const fields::Event& ev) {
+        ruleset.evaluate(ev, ctx, [&](const engine::CompiledRule& r) {
+            ++alerts;
+            if (dedup && !dedup->admit(static_cast<size_t>(&r - ruleset.rules.data()),
+                                       monotonic_ns(), summary))
+                return;
+            output::format_alert_into(r, ev, fmt, line);
+            // Never waits: a sink whose queue is full drops the alert and counts it.
+            for (auto& out : outputs) out->push(line, r.priority, ev.ts);
+        });
+    };
+
+    // Container metadata from the CRI runtime, looked up off the event loop.
+    std::unique_ptr<container::ContainerMetadataService> metadata;
+    if (cfg.container_metadata.enabled) {
+        metadata = std::make_unique<container::ContainerMetadataService>(
+            cfg.container_metadata, [](bool warning, const std::string& msg) {
+                if (warning)
+                    spdlog::warn("{}", msg);
+                else
+                    spdlog::info("{}", msg);
             });
+        metadata->start();
+    }
+    container::ContainerEnricher enricher(containers, procs, metadata.get());
+
+    auto on_record = [&](const void* rec, size_t size) {
+        if (const fields::Event* ev = decoder.decode(rec, size)) {
+            enricher.on_event(*ev);
+            evaluate(*ev);
         }
         decoder.finish();
     };
@@ -240,6 +259,7 @@ int run(const RunOptions& opts) {
             break;
         }
         uint64_t now = monotonic_ns();
+        enricher.poll(clock_ns(CLOCK_REALTIME), evaluate);  // `container` events
         if (dedup) dedup->expire(now, summary);
         if (now >= next_refresh) {
             if (users.refresh(now)) procs.relink_users();
@@ -249,12 +269,14 @@ int run(const RunOptions& opts) {
             // Fd tables of processes the thread table no longer has (an exit lost to a full
             // ring, or evicted) would otherwise stay forever.
             fds.retain_processes([&](int64_t pid) { return procs.find(pid) != nullptr; });
+            enricher.sweep();  // containers whose processes are all gone
             next_sweep = now + 10000000000ull;
         }
     }
     // Drain what the kernel already wrote, give the outputs a bounded time, then report.
     for (int i = 0; i < 64 && probe.poll(0, handler) > 0; ++i) {
     }
+    if (metadata) metadata->stop();
     if (dedup) dedup->flush(summary);  // held-back counts are never lost at stop
     for (auto& out : outputs) out->stop(std::chrono::seconds(2));
     g_outputs.store(nullptr);

@@ -102,6 +102,21 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
     for (KeyResult r : {set_http_output_key(http_output, key, value, error),
                         set_program_output_key(program_output, key, value, error)})
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
+    if (key == "container_metadata.enabled") {
+        if (!rules::parse_yaml_bool(value, container_metadata.enabled)) return bad("true or false");
+        return true;
+    }
+    if (key == "container_metadata.cri_sockets") {
+        container_metadata.sockets = split_list(value);
+        if (container_metadata.sockets.empty()) return bad("a list of socket paths");
+        return true;
+    }
+    if (key == "container_metadata.timeout_ms") {
+        uint32_t n = 0;
+        if (!parse_uint(value, n) || n < 10 || n > 60000) return bad("10 to 60000 (milliseconds)");
+        container_metadata.timeout = std::chrono::milliseconds(n);
+        return true;
+    }
     if (key == "alert_dedup.enabled") {
         if (!rules::parse_yaml_bool(value, alert_dedup_enabled)) return bad("true or false");
         return true;

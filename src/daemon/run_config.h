@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "output_settings.h"
+#include "sensor/container/metadata_service.h"
 #include "sink_keys.h"
 
 namespace sensor::daemon {
@@ -28,6 +29,7 @@ struct RunConfig {
     std::string syslog_path = "/dev/log";
     bool alert_dedup_enabled = false;
     uint32_t alert_dedup_window_s = 60;
+    container::MetadataOptions container_metadata;
     HttpOutputConfig http_output;
     ProgramOutputConfig program_output;
     std::string log_level = "info";  // debug, info, warning, error

@@ -3,7 +3,9 @@
 
 namespace sensor::state {
 
-ContainerTable::ContainerTable(size_t max_cached_paths) : max_cached_paths_(max_cached_paths) {}
+ContainerTable::ContainerTable(size_t max_cached_paths) : max_cached_paths_(max_cached_paths) {
+    host_.metadata = fields::ContainerInfo::Metadata::announced;  // nothing to look up
+}
 
 const fields::ContainerInfo* ContainerTable::intern(const CgroupMatch& m) {
     if (m.is_host()) return &host_;

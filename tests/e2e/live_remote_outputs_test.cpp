@@ -2,6 +2,7 @@
 // Falco's JSON at an HTTP server on 127.0.0.1. TCP syslog: the receiver (a separate process)
 // is SIGKILLed mid-stream and restarted; alerts raised meanwhile wait in the sink's queue (the
 // ones beyond its capacity are dropped and counted), and every alert is accounted for.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,7 +68,7 @@ class LineReceiver {
         std::string cmd = "exec python3 " SENSOR_SOURCE_DIR "/tests/support/tcp_line_receiver.py " +
                           std::to_string(port) + " " + out;
         int p[2];
-        if (pipe(p) != 0) return false;
+        if (pipe2(p, O_CLOEXEC) != 0) return false;
         pid_ = fork();
         if (pid_ == 0) {
             dup2(p[1], 1);
@@ -76,21 +77,31 @@ class LineReceiver {
             _exit(127);
         }
         close(p[1]);
-        char buf[16] = {};
-        ssize_t n = read(p[0], buf, sizeof buf - 1);
-        close(p[0]);
-        return n > 0 && std::string(buf).find("ready") == 0;
+        // The read end stays open while the receiver lives: it must never see EPIPE.
+        ready_fd_ = p[0];
+        std::string got;
+        char buf[16];
+        while (got.find('\n') == std::string::npos) {
+            ssize_t n = read(ready_fd_, buf, sizeof buf);
+            if (n <= 0) return false;
+            got.append(buf, static_cast<size_t>(n));
+        }
+        return got.rfind("ready", 0) == 0;
     }
     void kill_now() {
-        if (pid_ <= 0) return;
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        pid_ = -1;
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
+        if (ready_fd_ >= 0) close(ready_fd_);
+        ready_fd_ = -1;
     }
     ~LineReceiver() { kill_now(); }
 
   private:
     pid_t pid_ = -1;
+    int ready_fd_ = -1;
 };
 
 uint16_t free_port() {

@@ -85,6 +85,7 @@ class RecordDecoder {
     fields::FdInfo scratch_fd_;  // the fd of a failed open (fd.num = -1), or one not tracked
     std::string path_buf_, tmp_;
     std::unordered_map<uint64_t, const fields::ContainerInfo*> containers_by_cgroup_;
+    uint64_t cache_generation_ = 0;
     Pending pending_;
     DecoderStats stats_;
 };

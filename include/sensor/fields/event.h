@@ -48,6 +48,12 @@ struct ContainerInfo {
     std::string k8s_pod_uid;
     std::string k8s_pod_sandbox_id;  // full id
     std::map<std::string, std::string> k8s_pod_labels;
+    // State-layer bookkeeping (not fields): where the runtime lookup stands, the thread whose
+    // event first showed the container, and sweeps it has gone without a process.
+    enum class Metadata : uint8_t { unrequested, requested, announced };
+    Metadata metadata = Metadata::unrequested;
+    int64_t first_tid = 0;
+    uint8_t idle_sweeps = 0;
     bool is_host() const { return id == "host"; }
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // The containers processes run in, found from their cgroup paths. Owns the ContainerInfo
 // objects that ProcessInfo::container points to: one per container id plus a shared "host".
-// Pointers stay valid for the table's lifetime (containers are not removed yet).
+// Pointers stay valid until evict_unreferenced() drops a container no process refers to.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,6 +32,32 @@ class ContainerTable {
     // The container with this full id (or "host"), for metadata enrichment; nullptr if unknown.
     fields::ContainerInfo* find(std::string_view full_id);
 
+    // Drops containers that no process has referred to for two sweeps in a row (in_use: the
+    // containers live processes point to); calls on_evict(full_id) for each. Caches of
+    // container pointers must be dropped when generation() changes.
+    template <typename InUse, typename OnEvict>
+    size_t evict_unreferenced(const InUse& in_use, OnEvict&& on_evict) {
+        size_t n = 0;
+        for (auto it = by_id_.begin(); it != by_id_.end();) {
+            fields::ContainerInfo& c = *it->second;
+            if (in_use.count(&c)) {
+                c.idle_sweeps = 0;
+            } else if (++c.idle_sweeps >= 2) {
+                on_evict(c.full_id);
+                it = by_id_.erase(it);
+                ++n;
+                continue;
+            }
+            ++it;
+        }
+        if (n > 0) {
+            by_path_.clear();  // it points at evicted containers
+            ++generation_;
+        }
+        return n;
+    }
+    uint64_t generation() const { return generation_; }
+
     size_t container_count() const { return by_id_.size() + 1; }  // + host
     size_t cached_paths() const { return by_path_.size(); }
     uint64_t cache_hits() const { return hits_; }
@@ -53,6 +79,7 @@ class ContainerTable {
     size_t max_cached_paths_;
     uint64_t hits_ = 0;
     uint64_t misses_ = 0;
+    uint64_t generation_ = 0;
 };
 
 }  // namespace sensor::state
