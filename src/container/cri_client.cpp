@@ -55,6 +55,28 @@ bool CriClient::connect(std::string& error) {
     return true;
 }
 
+bool CriClient::pod_of(const std::string& sandbox_id, ContainerMetadata& out) {
+    grpc::ClientContext ctx;
+    set_deadline(ctx, timeout_);
+    runtime::v1::PodSandboxStatusRequest req;
+    req.set_pod_sandbox_id(sandbox_id);
+    runtime::v1::PodSandboxStatusResponse resp;
+    if (!impl_->stub->PodSandboxStatus(&ctx, req, &resp).ok()) return false;
+    const auto& md = resp.status().metadata();
+    out.pod_name = md.name();
+    out.pod_namespace = md.namespace_();
+    out.pod_uid = md.uid();
+    for (const auto& [k, v] : resp.status().labels()) out.pod_labels[k] = v;
+    return true;
+}
+
+bool CriClient::sandbox(const std::string& full_id, ContainerMetadata& out) {
+    if (!pod_of(full_id, out)) return false;
+    out.name = out.pod_name;  // the sandbox stands for its pod
+    out.pod_sandbox_id = full_id;
+    return true;
+}
+
 LookupResult CriClient::container(const std::string& full_id, ContainerMetadata& out,
                                   std::string& error) {
     out = ContainerMetadata{};
@@ -70,7 +92,9 @@ LookupResult CriClient::container(const std::string& full_id, ContainerMetadata&
         grpc::Status s = impl_->stub->ContainerStatus(&ctx, req, &status);
         if (!s.ok()) {
             error = "ContainerStatus " + full_id + ": " + status_text(s);
-            return runtime_gone(s) ? LookupResult::unavailable : LookupResult::not_found;
+            if (runtime_gone(s)) return LookupResult::unavailable;
+            // A pod's sandbox (pause) container is no CRI container but a sandbox.
+            return sandbox(full_id, out) ? LookupResult::found : LookupResult::not_found;
         }
     }
     const auto& st = status.status();
@@ -114,21 +138,7 @@ LookupResult CriClient::container(const std::string& full_id, ContainerMetadata&
         auto l = st.labels().find("io.kubernetes.sandbox.id");
         if (l != st.labels().end()) out.pod_sandbox_id = l->second;
     }
-    if (!out.pod_sandbox_id.empty()) {
-        grpc::ClientContext ctx;
-        set_deadline(ctx, timeout_);
-        runtime::v1::PodSandboxStatusRequest req;
-        req.set_pod_sandbox_id(out.pod_sandbox_id);
-        runtime::v1::PodSandboxStatusResponse resp;
-        grpc::Status s = impl_->stub->PodSandboxStatus(&ctx, req, &resp);
-        if (s.ok()) {
-            const auto& md = resp.status().metadata();
-            out.pod_name = md.name();
-            out.pod_namespace = md.namespace_();
-            out.pod_uid = md.uid();
-            for (const auto& [k, v] : resp.status().labels()) out.pod_labels[k] = v;
-        }
-    }
+    if (!out.pod_sandbox_id.empty()) pod_of(out.pod_sandbox_id, out);
     // Without a sandbox answer, the kubelet's labels on the container still name the pod.
     auto label = [&](const char* key, std::string& into) {
         auto l = st.labels().find(key);

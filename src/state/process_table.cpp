@@ -295,6 +295,19 @@ fields::ProcessInfo* ProcessTable::on_exec(int64_t tid, const ExecInfo& info) {
     Entry* e = find_entry(tid);
     if (e) {
         touch(tid);
+        // The kernel's parent at exec wins over what clone and exit bookkeeping inferred:
+        // CLONE_PARENT (runc's init) and child subreapers (containerd-shim) reparent in ways
+        // the exit records do not tell.
+        if (info.ptid > 0 && info.ptid != e->info.ppid) {
+            Entry* parent = find_entry(info.ptid);
+            if (parent && parent->info.tid != parent->info.pid) {
+                if (Entry* leader = find_entry(parent->info.pid)) parent = leader;
+            }
+            if (parent && parent != e && !descends_from(parent, e)) {
+                set_parent(*e, parent);
+                e->info.ppid = parent->info.pid;
+            }
+        }
     } else {
         // We never saw this process start: build it from its parent, as a clone would have.
         Entry* parent = info.ptid ? find_entry(info.ptid) : nullptr;

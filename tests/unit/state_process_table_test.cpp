@@ -333,3 +333,25 @@ TEST(ProcessTableStress, RandomLifecycleKeepsAncestryValid) {
 }
 
 }  // namespace
+
+// runc's init is cloned with CLONE_PARENT and later adopted by containerd-shim (a child
+// subreaper); the exec record's parent, read from the kernel, corrects the inferred link.
+TEST_F(ProcessTableTest, ExecTakesTheKernelsParent) {
+    t.on_clone(20, 30, 30, false);  // inferred parent: 20
+    ExecInfo ex;
+    ex.name = "sh";
+    ex.exe = "sh";
+    ex.exepath = "/bin/sh";
+    ex.ptid = 10;  // the kernel says 10
+    ProcessInfo* p = t.on_exec(30, ex);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->ppid, 10);
+    EXPECT_EQ(p->parent, t.find(10));
+    expect_ancestry_valid(t);
+    // A parent that is the process's own descendant is refused (no cycles).
+    t.on_clone(30, 40, 40, false);
+    ex.ptid = 40;
+    t.on_exec(30, ex);
+    EXPECT_EQ(t.find(30)->ppid, 10);
+    expect_ancestry_valid(t);
+}

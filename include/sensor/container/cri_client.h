@@ -39,10 +39,16 @@ class CriClient {
     const std::string& runtime_version() const { return runtime_version_; }
     const std::string& socket_path() const { return socket_path_; }
 
-    // ContainerStatus (verbose), the container's sandbox id, and PodSandboxStatus.
+    // ContainerStatus (verbose), the container's sandbox id, and PodSandboxStatus; for a
+    // pod's sandbox container, the sandbox's status.
     LookupResult container(const std::string& full_id, ContainerMetadata& out, std::string& error);
 
   private:
+    // PodSandboxStatus into the pod fields of out; false when the sandbox is unknown.
+    bool pod_of(const std::string& sandbox_id, ContainerMetadata& out);
+    // A sandbox (pause) container: named after its pod, with the pod's fields.
+    bool sandbox(const std::string& full_id, ContainerMetadata& out);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::string socket_path_;
