@@ -273,4 +273,32 @@ uint64_t BpfProbe::dropped() const {
     return total;
 }
 
+std::vector<double> BpfProbe::ring_fill() const {
+    std::vector<double> out;
+    if (!impl_->rings) return out;
+    for (uint32_t cpu = 0; cpu < impl_->cpus; ++cpu) {
+        const auto* ring =
+            reinterpret_cast<const sensor_cpu_ring*>(impl_->rings + impl_->ring_stride * cpu);
+        uint64_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+        uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
+        out.push_back(static_cast<double>(head - tail) / static_cast<double>(impl_->ring_bytes));
+    }
+    return out;
+}
+
+std::vector<BpfProbe::ProgramStats> BpfProbe::program_stats() const {
+    std::vector<ProgramStats> out;
+    if (!impl_->skel) return out;
+    int fds[16];
+    const char* names[16];
+    int n = sensor_probe_programs(impl_->skel, fds, names, 16);
+    for (int i = 0; i < n; ++i) {
+        bpf_prog_info info{};
+        uint32_t len = sizeof info;
+        if (fds[i] < 0 || bpf_obj_get_info_by_fd(fds[i], &info, &len) != 0) continue;
+        out.push_back({names[i], info.run_time_ns, info.run_cnt});
+    }
+    return out;
+}
+
 }  // namespace sensor::capture

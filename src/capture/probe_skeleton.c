@@ -52,6 +52,18 @@ int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map
     return -EINVAL;
 }
 
+int sensor_probe_programs(struct sensor_probe_handle* h, int* fds, const char** names, int max) {
+    int n = 0;
+    struct bpf_program* prog;
+    bpf_object__for_each_program(prog, h->skel->obj) {
+        if (n >= max) break;
+        fds[n] = bpf_program__fd(prog);
+        names[n] = bpf_program__name(prog);
+        ++n;
+    }
+    return n;
+}
+
 void sensor_probe_destroy(struct sensor_probe_handle* h) {
     if (!h) return;
     sensor_probe__destroy(h->skel);

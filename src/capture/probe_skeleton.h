@@ -25,6 +25,8 @@ int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, ui
 int sensor_probe_load(struct sensor_probe_handle* h);
 int sensor_probe_attach(struct sensor_probe_handle* h);
 int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map);
+// The loaded programs: up to max fds and names (valid while h lives); returns the count.
+int sensor_probe_programs(struct sensor_probe_handle* h, int* fds, const char** names, int max);
 void sensor_probe_destroy(struct sensor_probe_handle* h);
 
 #ifdef __cplusplus

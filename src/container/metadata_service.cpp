@@ -79,7 +79,7 @@ bool ContainerMetadataService::ensure_client() {
     return false;
 }
 
-void ContainerMetadataService::lookup(const std::string& full_id, bool retrying) {
+void ContainerMetadataService::lookup(const std::string& full_id, bool retrying, int attempt) {
     MetadataAnswer a;
     a.metadata.full_id = full_id;
     std::string error;
@@ -91,6 +91,13 @@ void ContainerMetadataService::lookup(const std::string& full_id, bool retrying)
                            "); reconnecting");
             client_.reset();
         }
+    }
+    if (a.result == LookupResult::not_found && attempt + 1 < kNotFoundAttempts) {
+        // A pod's sandbox runs before the runtime lists it: ask again shortly before
+        // settling for "not a CRI container".
+        recheck_.push_back(
+            {full_id, attempt + 1, std::chrono::steady_clock::now() + kNotFoundRecheck});
+        return;
     }
     if (a.result == LookupResult::unavailable) {
         ++failures_;
@@ -108,9 +115,14 @@ void ContainerMetadataService::run() {
         std::string id;
         {
             std::unique_lock lock(mu_);
-            cv_.wait_until(lock, next_retry_, [&] { return stopping_ || !requests_.empty(); });
+            auto wake = next_retry_;
+            for (const auto& r : recheck_) wake = std::min(wake, r.due);
+            cv_.wait_until(lock, wake, [&] { return stopping_ || !requests_.empty(); });
             if (stopping_) return;
-            for (const auto& f : forgotten_) retrying_.erase(f);
+            for (const auto& f : forgotten_) {
+                retrying_.erase(f);
+                std::erase_if(recheck_, [&](const Recheck& r) { return r.id == f; });
+            }
             forgotten_.clear();
             if (!requests_.empty()) {
                 id = std::move(requests_.front());
@@ -118,14 +130,25 @@ void ContainerMetadataService::run() {
             }
         }
         if (!id.empty()) {
-            lookup(id, false);
+            lookup(id, false, 0);
             continue;
         }
-        // Woken by the retry time: try the waiting containers again.
-        next_retry_ = std::chrono::steady_clock::now() + opts_.retry;
+        auto now = std::chrono::steady_clock::now();
+        if (!recheck_.empty()) {
+            std::vector<Recheck> due;
+            std::erase_if(recheck_, [&](const Recheck& r) {
+                if (r.due > now) return false;
+                due.push_back(r);
+                return true;
+            });
+            for (const auto& r : due) lookup(r.id, false, r.attempt);
+        }
+        if (now < next_retry_) continue;
+        // The retry time: try the containers that found no runtime again.
+        next_retry_ = now + opts_.retry;
         std::vector<std::string> again(retrying_.begin(), retrying_.end());
         for (const auto& r : again) {
-            lookup(r, true);
+            lookup(r, true, kNotFoundAttempts);
             if (!client_) break;  // still no runtime: wait for the next round
         }
     }

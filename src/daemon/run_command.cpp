@@ -17,10 +17,13 @@
 #include "commands.h"
 #include "output_setup.h"
 #include "run_config.h"
+#include "run_metrics.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/capture/syscall_selection.h"
 #include "sensor/container/enricher.h"
+#include "sensor/events/event_types.h"
+#include "sensor/ops/health_server.h"
 #include "sensor/output/alert_dedup.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/output/output_worker.h"
@@ -181,8 +184,6 @@ int run(const RunOptions& opts) {
     if (scan.errors)
         spdlog::warn("/proc scan: {} errors (first: {})", scan.errors, scan.first_error);
     install_signal_handlers();
-    spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
-                 syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
 
     output::AlertFormat fmt = cfg.output.alert_format();
     auto ctx = ruleset.new_context();
@@ -217,16 +218,29 @@ int run(const RunOptions& opts) {
         for (auto& out : outputs) out->push(line, r.priority, now);
     };
 
+    // Counters for /metrics; rule evaluation is timed on one event in 128.
+    LoopCounters counters;
+    counters.events_by_type.assign(events::event_type_count(), 0);
+    counters.rule_matches.assign(ruleset.rules.size(), 0);
+    counters.rule_eval_ns.assign(ruleset.rules.size(), 0);
+    auto on_match = [&](const engine::CompiledRule& r, const fields::Event& ev) {
+        ++alerts;
+        size_t index = static_cast<size_t>(&r - ruleset.rules.data());
+        ++counters.rule_matches[index];
+        if (dedup && !dedup->admit(index, monotonic_ns(), summary)) return;
+        output::format_alert_into(r, ev, fmt, line);
+        // Never waits: a sink whose queue is full drops the alert and counts it.
+        for (auto& out : outputs) out->push(line, r.priority, ev.ts);
+    };
     auto evaluate = [&](const fields::Event& ev) {
-        ruleset.evaluate(ev, ctx, [&](const engine::CompiledRule& r) {
-            ++alerts;
-            if (dedup && !dedup->admit(static_cast<size_t>(&r - ruleset.rules.data()),
-                                       monotonic_ns(), summary))
-                return;
-            output::format_alert_into(r, ev, fmt, line);
-            // Never waits: a sink whose queue is full drops the alert and counts it.
-            for (auto& out : outputs) out->push(line, r.priority, ev.ts);
-        });
+        if (ev.type < counters.events_by_type.size()) ++counters.events_by_type[ev.type];
+        auto match = [&](const engine::CompiledRule& r) { on_match(r, ev); };
+        if ((++counters.events & 127) == 0) {
+            ++counters.sampled_events;
+            ruleset.evaluate_timed(ev, ctx, counters.rule_eval_ns, match);
+        } else {
+            ruleset.evaluate(ev, ctx, match);
+        }
     };
 
     // Container metadata from the CRI runtime, looked up off the event loop.
@@ -252,6 +266,82 @@ int run(const RunOptions& opts) {
     };
     const capture::BpfProbe::Handler handler = on_record;
 
+    // syscall_event_drops: checked once a second, as Falco does.
+    ops::DropMonitor drop_monitor(cfg.syscall_event_drops);
+    int exit_code = 0;
+    auto check_drops = [&](uint64_t now) {
+        ops::DropReport r;
+        if (!drop_monitor.check(now, decoder.stats().records, probe.dropped(), r)) return;
+        const ops::DropPolicy& p = drop_monitor.policy();
+        if (p.log)
+            spdlog::critical(
+                "Falco internal: syscall event drop. {} system calls dropped in last second "
+                "({:.2f}% of {} records)",
+                r.drops, r.percent, r.drops + r.records);
+        if (p.alert) {
+            uint64_t wall = clock_ns(CLOCK_REALTIME);
+            output::format_drop_alert_into(r.drops, r.records + r.drops, wall, fmt, line);
+            for (auto& out : outputs) out->push(line, engine::Priority::Critical, wall);
+        }
+        if (p.exit) {
+            spdlog::critical("exiting: syscall_event_drops.actions has exit");
+            exit_code = 1;
+            g_stop = 1;
+        }
+    };
+
+    // The operations endpoint: /healthz and /metrics (webserver.*; off by default).
+    PublishedMetrics published;
+    ops::HealthServer web;
+    auto publish_metrics = [&] {
+        MetricsSample m;
+        m.loop = &counters;
+        m.ruleset = &ruleset;
+        const auto& st = decoder.stats();
+        m.records = st.records;
+        m.malformed = st.malformed;
+        m.kernel_drops = probe.dropped();
+        m.alerts = alerts;
+        m.processes = procs.size();
+        m.containers = containers.container_count();
+        m.dedup_suppressed = dedup ? dedup->suppressed_total() : 0;
+        m.drop_actions = drop_monitor.actions_taken();
+        m.metadata_lookups = metadata ? metadata->lookups() : 0;
+        m.metadata_failures = metadata ? metadata->failures() : 0;
+        for (const auto& out : outputs) {
+            output::SinkCounts c = out->counts();
+            uint64_t pushed = out->queue().pushed(), done = c.delivered + c.failed;
+            m.sinks.push_back({c.name, c.delivered, c.failed, out->queue().dropped(), c.outages,
+                               pushed > done ? pushed - done : 0});
+        }
+        m.ring_fill = probe.ring_fill();
+        m.programs = probe.program_stats();
+        published.publish(render_metrics(m));
+    };
+    if (cfg.webserver_enabled) {
+        publish_metrics();
+        published.heartbeat_ns = monotonic_ns();
+        auto healthy = [&](std::string& why) {
+            uint64_t age = monotonic_ns() - published.heartbeat_ns.load();
+            if (age > 5000000000ull) {
+                why = "event loop stalled for " + std::to_string(age / 1000000) + " ms";
+                return false;
+            }
+            return true;  // the probe is attached for as long as the loop runs
+        };
+        if (!web.start(
+                cfg.webserver_address, cfg.webserver_port, [&] { return published.text(); },
+                healthy, err)) {
+            spdlog::error("{}", err);
+            return 2;
+        }
+        spdlog::info("webserver: /healthz and /metrics on {}:{}", cfg.webserver_address,
+                     web.port());
+    }
+
+    // Everything is up (probe, state, outputs, endpoint): tell whoever waits for us.
+    spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
+                 syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
     uint64_t next_refresh = 0, next_sweep = 0;
     while (!g_stop) {
         if (probe.poll(cfg.poll_interval_ms, handler) < 0) {
@@ -259,9 +349,12 @@ int run(const RunOptions& opts) {
             break;
         }
         uint64_t now = monotonic_ns();
+        published.heartbeat_ns.store(now, std::memory_order_relaxed);
         enricher.poll(clock_ns(CLOCK_REALTIME), evaluate);  // `container` events
         if (dedup) dedup->expire(now, summary);
         if (now >= next_refresh) {
+            check_drops(now);
+            if (cfg.webserver_enabled) publish_metrics();
             if (users.refresh(now)) procs.relink_users();
             next_refresh = now + 1000000000ull;
         }
@@ -276,6 +369,7 @@ int run(const RunOptions& opts) {
     // Drain what the kernel already wrote, give the outputs a bounded time, then report.
     for (int i = 0; i < 64 && probe.poll(0, handler) > 0; ++i) {
     }
+    web.stop();
     if (metadata) metadata->stop();
     if (dedup) dedup->flush(summary);  // held-back counts are never lost at stop
     for (auto& out : outputs) out->stop(std::chrono::seconds(2));
@@ -297,7 +391,10 @@ int run(const RunOptions& opts) {
             c.name, c.delivered, c.failed, out->queue().dropped(), out->undelivered_at_stop(),
             c.outages, c.last_error.empty() ? "" : "; last error: ", c.last_error);
     }
-    return 0;
+    if (drop_monitor.actions_taken() + drop_monitor.actions_suppressed() > 0)
+        spdlog::info("syscall_event_drops: {} actions taken, {} rate-limited",
+                     drop_monitor.actions_taken(), drop_monitor.actions_suppressed());
+    return exit_code;
 }
 
 }  // namespace sensor::daemon

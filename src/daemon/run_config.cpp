@@ -20,6 +20,16 @@ bool parse_uint(const std::string& v, T& out) {
     return true;
 }
 
+bool parse_double(const std::string& v, double& out) {
+    try {
+        size_t used = 0;
+        out = std::stod(v, &used);
+        return used == v.size();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 std::vector<std::string> split_list(const std::string& v) {
     std::vector<std::string> out;
     std::stringstream ss(v);
@@ -102,6 +112,44 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
     for (KeyResult r : {set_http_output_key(http_output, key, value, error),
                         set_program_output_key(program_output, key, value, error)})
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
+    if (key.rfind("syscall_event_drops.", 0) == 0) {
+        ops::DropPolicy& d = syscall_event_drops;
+        if (key == "syscall_event_drops.actions") {
+            std::string why;
+            if (!d.set_actions(value, why)) return bad("a list of ignore, log, alert, exit");
+            return true;
+        }
+        double v = 0;
+        if (!parse_double(value, v)) return bad("a number");
+        if (key == "syscall_event_drops.threshold") {
+            if (v < 0 || v > 100) return bad("a percentage, 0 to 100");
+            d.threshold_percent = v;
+            return true;
+        }
+        if (key == "syscall_event_drops.rate") {
+            if (v <= 0) return bad("a positive number of actions per second");
+            d.rate = v;
+            return true;
+        }
+        if (key == "syscall_event_drops.max_burst") {
+            if (v < 1) return bad("a number of at least 1");
+            d.max_burst = v;
+            return true;
+        }
+    }
+    if (key == "webserver.enabled") {
+        if (!rules::parse_yaml_bool(value, webserver_enabled)) return bad("true or false");
+        return true;
+    }
+    if (key == "webserver.listen_address") {
+        if (value.empty()) return bad("a numeric IPv4/IPv6 address");
+        webserver_address = value;
+        return true;
+    }
+    if (key == "webserver.listen_port") {
+        if (!parse_uint(value, webserver_port)) return bad("a port number (0: any free port)");
+        return true;
+    }
     if (key == "container_metadata.enabled") {
         if (!rules::parse_yaml_bool(value, container_metadata.enabled)) return bad("true or false");
         return true;

@@ -8,6 +8,7 @@
 
 #include "output_settings.h"
 #include "sensor/container/metadata_service.h"
+#include "sensor/ops/drop_monitor.h"
 #include "sink_keys.h"
 
 namespace sensor::daemon {
@@ -29,7 +30,11 @@ struct RunConfig {
     std::string syslog_path = "/dev/log";
     bool alert_dedup_enabled = false;
     uint32_t alert_dedup_window_s = 60;
+    bool webserver_enabled = false;
+    std::string webserver_address = "127.0.0.1";
+    uint16_t webserver_port = 8765;  // Falco's
     container::MetadataOptions container_metadata;
+    ops::DropPolicy syscall_event_drops;
     HttpOutputConfig http_output;
     ProgramOutputConfig program_output;
     std::string log_level = "info";  // debug, info, warning, error

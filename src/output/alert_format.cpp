@@ -230,6 +230,34 @@ void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppre
         out);
 }
 
+void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
+                            const AlertFormat& fmt, std::string& out) {
+    static const engine::CompiledRule internal = [] {
+        engine::CompiledRule r;
+        r.name = "Falco internal: syscall event drop";
+        r.priority = engine::Priority::Critical;
+        return r;
+    }();
+    thread_local std::string message;
+    message.clear();
+    append_json_uint(message, n_drops);
+    message += " system calls dropped in last second.";
+    write_alert(
+        internal, ts_ns, fmt, message,
+        [&](std::string_view time_key) {
+            out += '{';
+            append_json_string(out, time_key);
+            out += ':';
+            append_json_uint(out, ts_ns);
+            out += ",\"n_drops\":";
+            append_json_uint(out, n_drops);
+            out += ",\"n_evts\":";
+            append_json_uint(out, n_evts);
+            out += '}';
+        },
+        out);
+}
+
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt) {
     std::string out;

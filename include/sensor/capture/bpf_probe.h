@@ -40,6 +40,15 @@ class BpfProbe {
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
 
+    // How full each CPU's ring is (0 to 1), read from its published and consumed offsets.
+    std::vector<double> ring_fill() const;
+    struct ProgramStats {
+        std::string name;
+        uint64_t run_time_ns = 0;  // both stay 0 unless sysctl kernel.bpf_stats_enabled=1
+        uint64_t run_count = 0;
+    };
+    std::vector<ProgramStats> program_stats() const;
+
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -74,7 +74,16 @@ class ContainerMetadataService : public MetadataSource {
   private:
     void run();
     bool ensure_client();
-    void lookup(const std::string& full_id, bool retrying);
+    // attempt: how many times the runtime already said "not found".
+    void lookup(const std::string& full_id, bool retrying, int attempt);
+
+    static constexpr int kNotFoundAttempts = 4;
+    static constexpr std::chrono::milliseconds kNotFoundRecheck{500};
+    struct Recheck {
+        std::string id;
+        int attempt;
+        std::chrono::steady_clock::time_point due;
+    };
 
     MetadataOptions opts_;
     MetadataLog log_;
@@ -88,6 +97,7 @@ class ContainerMetadataService : public MetadataSource {
     // Thread only:
     std::unique_ptr<CriClient> client_;
     std::set<std::string> retrying_;
+    std::vector<Recheck> recheck_;
     std::chrono::steady_clock::time_point next_retry_{};
     std::chrono::steady_clock::time_point next_connect_{};
     bool warned_ = false;

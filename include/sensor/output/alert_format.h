@@ -38,6 +38,11 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
 void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppressed,
                                uint64_t window_s, uint64_t ts_ns, const AlertFormat& fmt,
                                std::string& out);
+// Falco's internal drop alert (syscall_event_drops action "alert"): rule "Falco internal:
+// syscall event drop", priority Critical, output "N system calls dropped in last second.",
+// output_fields n_drops and n_evts.
+void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
+                            const AlertFormat& fmt, std::string& out);
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt);
 

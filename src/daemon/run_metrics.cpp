@@ -1,0 +1,162 @@
+#include "run_metrics.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "sensor/events/event_types.h"
+#include "sensor/ops/health_server.h"
+
+namespace sensor::daemon {
+namespace {
+
+std::string number(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+}  // namespace
+
+void PromText::family(const char* name, const char* type, const char* help) {
+    out_ += "# HELP ";
+    out_ += name;
+    out_ += ' ';
+    out_ += help;
+    out_ += "\n# TYPE ";
+    out_ += name;
+    out_ += ' ';
+    out_ += type;
+    out_ += '\n';
+}
+
+void PromText::value(const char* name, double v) {
+    out_ += name;
+    out_ += ' ';
+    out_ += number(v);
+    out_ += '\n';
+}
+
+void PromText::value(const char* name, const char* label, std::string_view label_value, double v) {
+    out_ += name;
+    out_ += '{';
+    out_ += label;
+    out_ += "=\"";
+    out_ += ops::prometheus_label(label_value);
+    out_ += "\"} ";
+    out_ += number(v);
+    out_ += '\n';
+}
+
+void self_usage(double& cpu_seconds, uint64_t& rss_bytes) {
+    cpu_seconds = 0;
+    rss_bytes = 0;
+    std::ifstream stat("/proc/self/stat");
+    std::string s((std::istreambuf_iterator<char>(stat)), {});
+    size_t rp = s.rfind(')');
+    if (rp != std::string::npos) {
+        std::istringstream in(s.substr(rp + 2));
+        std::string field;
+        double utime = 0, stime = 0;
+        for (int i = 3; in >> field; ++i) {  // field 3 is the state
+            if (i == 14) utime = std::stod(field);
+            if (i == 15) {
+                stime = std::stod(field);
+                break;
+            }
+        }
+        cpu_seconds = (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+    std::ifstream statm("/proc/self/statm");
+    uint64_t size = 0, resident = 0;
+    if (statm >> size >> resident) rss_bytes = resident * static_cast<uint64_t>(getpagesize());
+}
+
+std::string render_metrics(const MetricsSample& m) {
+    PromText t;
+    const LoopCounters& c = *m.loop;
+    t.family("sensor_events_total", "counter", "Events decoded from the kernel, by event type.");
+    for (size_t i = 0; i < c.events_by_type.size(); ++i)
+        if (c.events_by_type[i] > 0)
+            t.value("sensor_events_total", "type",
+                    events::event_type_name(static_cast<events::EventTypeId>(i)),
+                    static_cast<double>(c.events_by_type[i]));
+    t.family("sensor_records_total", "counter", "Records read from the kernel rings.");
+    t.value("sensor_records_total", static_cast<double>(m.records));
+    t.family("sensor_malformed_records_total", "counter", "Records that failed to decode.");
+    t.value("sensor_malformed_records_total", static_cast<double>(m.malformed));
+    t.family("sensor_kernel_drops_total", "counter",
+             "Records the kernel dropped because a CPU ring was full.");
+    t.value("sensor_kernel_drops_total", static_cast<double>(m.kernel_drops));
+    t.family("sensor_ring_buffer_fill_ratio", "gauge", "How full each CPU ring is (0 to 1).");
+    for (size_t i = 0; i < m.ring_fill.size(); ++i)
+        t.value("sensor_ring_buffer_fill_ratio", "cpu", std::to_string(i), m.ring_fill[i]);
+    t.family("sensor_alerts_total", "counter", "Rule matches (before de-duplication).");
+    t.value("sensor_alerts_total", static_cast<double>(m.alerts));
+    t.family("sensor_rule_matches_total", "counter", "Matches by rule.");
+    t.family("sensor_rule_evaluation_seconds_total", "counter",
+             "Time spent evaluating each rule, estimated from a 1-in-128 sample of events.");
+    double scale = c.sampled_events
+                       ? static_cast<double>(c.events) / static_cast<double>(c.sampled_events)
+                       : 0;
+    for (size_t i = 0; i < m.ruleset->rules.size(); ++i) {
+        const std::string& name = m.ruleset->rules[i].name;
+        if (i < c.rule_matches.size() && c.rule_matches[i] > 0)
+            t.value("sensor_rule_matches_total", "rule", name,
+                    static_cast<double>(c.rule_matches[i]));
+        if (i < c.rule_eval_ns.size() && c.rule_eval_ns[i] > 0)
+            t.value("sensor_rule_evaluation_seconds_total", "rule", name,
+                    static_cast<double>(c.rule_eval_ns[i]) * scale / 1e9);
+    }
+    t.family("sensor_output_delivered_total", "counter", "Alerts a sink delivered.");
+    for (const auto& s : m.sinks)
+        t.value("sensor_output_delivered_total", "sink", s.name, static_cast<double>(s.delivered));
+    t.family("sensor_output_failed_total", "counter", "Alerts a sink lost to a failed write.");
+    for (const auto& s : m.sinks)
+        t.value("sensor_output_failed_total", "sink", s.name, static_cast<double>(s.failed));
+    t.family("sensor_output_dropped_total", "counter",
+             "Alerts dropped because a sink queue was full.");
+    for (const auto& s : m.sinks)
+        t.value("sensor_output_dropped_total", "sink", s.name, static_cast<double>(s.dropped));
+    t.family("sensor_output_outages_total", "counter", "Times a sink became unavailable.");
+    for (const auto& s : m.sinks)
+        t.value("sensor_output_outages_total", "sink", s.name, static_cast<double>(s.outages));
+    t.family("sensor_output_queue_depth", "gauge", "Alerts waiting in a sink queue.");
+    for (const auto& s : m.sinks)
+        t.value("sensor_output_queue_depth", "sink", s.name, static_cast<double>(s.queued));
+    t.family("sensor_processes", "gauge", "Threads in the process table.");
+    t.value("sensor_processes", static_cast<double>(m.processes));
+    t.family("sensor_containers", "gauge", "Containers known, the host included.");
+    t.value("sensor_containers", static_cast<double>(m.containers));
+    t.family("sensor_alert_dedup_suppressed_total", "counter", "Alerts held back by alert_dedup.");
+    t.value("sensor_alert_dedup_suppressed_total", static_cast<double>(m.dedup_suppressed));
+    t.family("sensor_drop_actions_total", "counter", "syscall_event_drops actions taken.");
+    t.value("sensor_drop_actions_total", static_cast<double>(m.drop_actions));
+    t.family("sensor_container_metadata_lookups_total", "counter", "CRI lookups made.");
+    t.value("sensor_container_metadata_lookups_total", static_cast<double>(m.metadata_lookups));
+    t.family("sensor_container_metadata_failures_total", "counter",
+             "CRI lookups that found no runtime.");
+    t.value("sensor_container_metadata_failures_total", static_cast<double>(m.metadata_failures));
+    t.family("sensor_bpf_program_run_seconds_total", "counter",
+             "Kernel time in each eBPF program (0 unless sysctl kernel.bpf_stats_enabled=1).");
+    for (const auto& p : m.programs)
+        t.value("sensor_bpf_program_run_seconds_total", "program", p.name,
+                static_cast<double>(p.run_time_ns) / 1e9);
+    t.family("sensor_bpf_program_runs_total", "counter",
+             "Runs of each eBPF program (0 unless sysctl kernel.bpf_stats_enabled=1).");
+    for (const auto& p : m.programs)
+        t.value("sensor_bpf_program_runs_total", "program", p.name,
+                static_cast<double>(p.run_count));
+    double cpu = 0;
+    uint64_t rss = 0;
+    self_usage(cpu, rss);
+    t.family("process_cpu_seconds_total", "counter", "User and system CPU time of the sensor.");
+    t.value("process_cpu_seconds_total", cpu);
+    t.family("process_resident_memory_bytes", "gauge", "Resident memory of the sensor.");
+    t.value("process_resident_memory_bytes", static_cast<double>(rss));
+    return t.take();
+}
+
+}  // namespace sensor::daemon
