@@ -60,7 +60,14 @@ class LiveContainers : public ::testing::Test {
                                  "privileged=%container.privileged uid=%k8s.pod.uid "
                                  "type=%container.type app=%k8s.pod.label[app] "
                                  "tier=%container.label[tier]\n"
-                                 "  priority: NOTICE\n";
+                                 "  priority: NOTICE\n"
+                                 // For failure messages: every program started in a container.
+                                 "- rule: Exec in container\n"
+                                 "  desc: diagnostics\n"
+                                 "  condition: evt.type = execve and container.id != host\n"
+                                 "  output: exec %proc.name tty=%proc.tty parent=%proc.pname "
+                                 "ptid=%proc.ppid cmd=%proc.cmdline\n"
+                                 "  priority: DEBUG\n";
         uid_ = "e2e-" + std::to_string(getpid());
     }
     void TearDown() override {
