@@ -13,11 +13,16 @@ packages=(
   containerd runc umoci busybox-static    # a real container runtime for the container tests
   rsyslog                                 # a real syslog receiver for the output tests
   python3 openssl                         # an HTTPS receiver and its certificate in tests
+  dpkg-dev systemd                        # the .deb (dpkg-shlibdeps) and unit checks
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The manifest checks need kubectl (`kubectl kustomize`) and npm: the machine's own when it
+# has them (Node.js with npm comes with these machines), else Debian's.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -21,6 +21,13 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 echo "== command-line contract"
 tools/cli-checks.sh build/sensor
 
+echo "== packaging (.deb, systemd unit, Kubernetes manifests, Helm chart)"
+if [ "$(id -u)" -eq 0 ]; then
+  tools/packaging-checks.sh build
+else
+  echo "skipped: installing the .deb needs root"
+fi
+
 echo "== sanitizer build (ASan+UBSan) of the tests"
 cmake -S . -B build-asan -DSENSOR_SANITIZE=ON -DSENSOR_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs" --target sensor_tests sensor

@@ -18,6 +18,7 @@
 #include "output_setup.h"
 #include "run_config.h"
 #include "run_metrics.h"
+#include "sd_notify.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/capture/syscall_selection.h"
@@ -342,6 +343,8 @@ int run(const RunOptions& opts) {
     // Everything is up (probe, state, outputs, endpoint): tell whoever waits for us.
     spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
                  syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
+    if (!sd_notify_state("READY=1\nSTATUS=capturing"))
+        spdlog::warn("could not tell systemd we are ready (NOTIFY_SOCKET)");
     uint64_t next_refresh = 0, next_sweep = 0;
     while (!g_stop) {
         if (probe.poll(cfg.poll_interval_ms, handler) < 0) {
@@ -366,6 +369,7 @@ int run(const RunOptions& opts) {
             next_sweep = now + 10000000000ull;
         }
     }
+    sd_notify_state("STOPPING=1");
     // Drain what the kernel already wrote, give the outputs a bounded time, then report.
     for (int i = 0; i < 64 && probe.poll(0, handler) > 0; ++i) {
     }

@@ -1,0 +1,35 @@
+// Checks the Helm chart without Helm: Chart.yaml and values.yaml parse, values.yaml satisfies
+// values.schema.json, and every .Values path the templates use exists in values.yaml.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import Ajv from "ajv";
+
+const dir = process.argv[2];
+let failed = 0;
+const fail = (msg) => { console.error(`FAIL ${msg}`); failed++; };
+
+const chart = parse(readFileSync(join(dir, "Chart.yaml"), "utf8"));
+for (const k of ["apiVersion", "name", "version", "appVersion"])
+  if (!chart[k]) fail(`Chart.yaml lacks ${k}`);
+const values = parse(readFileSync(join(dir, "values.yaml"), "utf8"));
+const schema = JSON.parse(readFileSync(join(dir, "values.schema.json"), "utf8"));
+const validate = new Ajv({ allErrors: true }).compile(schema);
+if (!validate(values)) fail(`values.yaml against values.schema.json: ${JSON.stringify(validate.errors)}`);
+
+const templates = join(dir, "templates");
+for (const file of readdirSync(templates)) {
+  const text = readFileSync(join(templates, file), "utf8");
+  for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
+    let node = values;
+    for (const key of m[1].slice(1).split(".")) {
+      if (node === null || typeof node !== "object" || !(key in node)) {
+        fail(`${file}: .Values${m[1]} is not defined in values.yaml`);
+        break;
+      }
+      node = node[key];
+    }
+  }
+}
+if (!failed) console.log("ok   chart: metadata, values schema, template value references");
+process.exit(failed ? 1 : 0);
