@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "output_setup.h"
+#include "rules_reloader.h"
 #include "run_config.h"
 #include "run_metrics.h"
 #include "sd_notify.h"
@@ -45,9 +46,12 @@ void on_stop_signal(int) {
 }
 
 // logrotate renames the file, then signals: reopen (Falco uses SIGUSR1; SIGHUP too).
-void on_reopen_signal(int) {
+volatile sig_atomic_t g_reload = 0;
+
+void on_reopen_signal(int sig) {
     if (auto* ws = g_outputs.load(std::memory_order_relaxed))
         for (auto& w : *ws) w->request_reopen();
+    if (sig == SIGHUP) g_reload = 1;  // SIGHUP also reloads the rules (SIGUSR1 only reopens)
 }
 
 void install_signal_handlers() {
@@ -140,10 +144,12 @@ int run(const RunOptions& opts) {
         print_load_report(loaded, ReportFormat::Text, false);
         return 1;
     }
-    const engine::Ruleset& ruleset = *loaded.ruleset;
+    // The running rule set; a reload swaps both between two events.
+    std::shared_ptr<engine::Ruleset> rules_owner = loaded.ruleset;
+    const engine::Ruleset* rs = rules_owner.get();
     size_t enabled = 0;
-    for (const auto& r : ruleset.rules) enabled += r.enabled;
-    spdlog::info("rules: {} loaded from {} file(s), {} enabled", ruleset.rules.size(),
+    for (const auto& r : rs->rules) enabled += r.enabled;
+    spdlog::info("rules: {} loaded from {} file(s), {} enabled", rs->rules.size(),
                  cfg.rules_files.size(), enabled);
 
     // Outputs: an unwritable file or a bad syslog address is a start-up error, before
@@ -172,7 +178,7 @@ int run(const RunOptions& opts) {
     capture::BpfProbe probe;
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
-    std::vector<uint32_t> syscalls = capture::traced_syscalls(ruleset);
+    std::vector<uint32_t> syscalls = capture::traced_syscalls(*rs);
     if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err) || !probe.attach(err)) {
         spdlog::error("{}", err);
         return 1;
@@ -187,8 +193,8 @@ int run(const RunOptions& opts) {
     install_signal_handlers();
 
     output::AlertFormat fmt = cfg.output.alert_format();
-    auto ctx = ruleset.new_context();
-    uint64_t alerts = 0;
+    auto ctx = rs->new_context();
+    uint64_t alerts = 0, reloads = 0;
     std::string line;
     std::vector<std::unique_ptr<output::OutputWorker>> outputs;
     for (auto& sink : sinks) {
@@ -211,9 +217,9 @@ int run(const RunOptions& opts) {
     // Flood control (off by default): a rule's repeats within the window become one summary.
     std::optional<output::AlertDedup> dedup;
     if (cfg.alert_dedup_enabled)
-        dedup.emplace(ruleset.rules.size(), uint64_t{cfg.alert_dedup_window_s} * 1000000000ull);
+        dedup.emplace(rs->rules.size(), uint64_t{cfg.alert_dedup_window_s} * 1000000000ull);
     auto summary = [&](size_t rule, uint64_t suppressed, uint64_t window_ns) {
-        const engine::CompiledRule& r = ruleset.rules[rule];
+        const engine::CompiledRule& r = rs->rules[rule];
         uint64_t now = clock_ns(CLOCK_REALTIME);
         output::format_dedup_summary_into(r, suppressed, window_ns / 1000000000ull, now, fmt, line);
         for (auto& out : outputs) out->push(line, r.priority, now);
@@ -222,11 +228,11 @@ int run(const RunOptions& opts) {
     // Counters for /metrics; rule evaluation is timed on one event in 128.
     LoopCounters counters;
     counters.events_by_type.assign(events::event_type_count(), 0);
-    counters.rule_matches.assign(ruleset.rules.size(), 0);
-    counters.rule_eval_ns.assign(ruleset.rules.size(), 0);
+    counters.rule_matches.assign(rs->rules.size(), 0);
+    counters.rule_eval_ns.assign(rs->rules.size(), 0);
     auto on_match = [&](const engine::CompiledRule& r, const fields::Event& ev) {
         ++alerts;
-        size_t index = static_cast<size_t>(&r - ruleset.rules.data());
+        size_t index = static_cast<size_t>(&r - rs->rules.data());
         ++counters.rule_matches[index];
         if (dedup && !dedup->admit(index, monotonic_ns(), summary)) return;
         output::format_alert_into(r, ev, fmt, line);
@@ -238,9 +244,9 @@ int run(const RunOptions& opts) {
         auto match = [&](const engine::CompiledRule& r) { on_match(r, ev); };
         if ((++counters.events & 127) == 0) {
             ++counters.sampled_events;
-            ruleset.evaluate_timed(ev, ctx, counters.rule_eval_ns, match);
+            rs->evaluate_timed(ev, ctx, counters.rule_eval_ns, match);
         } else {
-            ruleset.evaluate(ev, ctx, match);
+            rs->evaluate(ev, ctx, match);
         }
     };
 
@@ -297,7 +303,8 @@ int run(const RunOptions& opts) {
     auto publish_metrics = [&] {
         MetricsSample m;
         m.loop = &counters;
-        m.ruleset = &ruleset;
+        m.ruleset = rs;
+        m.rule_reloads = reloads;
         const auto& st = decoder.stats();
         m.records = st.records;
         m.malformed = st.malformed;
@@ -340,6 +347,37 @@ int run(const RunOptions& opts) {
                      web.port());
     }
 
+    // Hot reload: SIGHUP, or a change to a rules file or directory or the config (inotify).
+    RulesReloader reloader({config_path, opts.overrides, opts.rules_files}, cfg.rules_files);
+    if (!reloader.watch(err)) spdlog::warn("rules files are not watched for changes: {}", err);
+    auto apply_reload = [&](rules::LoadResult& res) {
+        if (!res.ok) {
+            spdlog::error("rules reload failed; the running rules stay. Diagnostics:");
+            for (const auto& f : res.files)
+                for (const auto& d : f.diagnostics)
+                    spdlog::error("  {}:{}:{}: {}{}{}: {}", d.file.empty() ? f.path : d.file,
+                                  d.line, d.col, d.item_kind, d.item_name.empty() ? "" : " ",
+                                  d.item_name, d.message);
+            return;
+        }
+        std::vector<uint32_t> traced = capture::traced_syscalls(*res.ruleset);
+        if (!probe.set_syscalls(traced, err)) {
+            spdlog::error("rules reload failed; the running rules stay: {}", err);
+            return;
+        }
+        if (dedup) dedup->flush(summary);  // its windows name rules of the old set
+        rules_owner = res.ruleset;
+        rs = rules_owner.get();
+        ctx = rs->new_context();
+        counters.rule_matches.assign(rs->rules.size(), 0);
+        counters.rule_eval_ns.assign(rs->rules.size(), 0);
+        if (dedup)
+            dedup.emplace(rs->rules.size(), uint64_t{cfg.alert_dedup_window_s} * 1000000000ull);
+        ++reloads;
+        spdlog::info("rules reloaded: {} rules from {} file(s), {} syscalls traced",
+                     rs->rules.size(), reloader.rules_files().size(), traced.size());
+    };
+
     // Everything is up (probe, state, outputs, endpoint): tell whoever waits for us.
     spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
                  syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
@@ -353,6 +391,11 @@ int run(const RunOptions& opts) {
         }
         uint64_t now = monotonic_ns();
         published.heartbeat_ns.store(now, std::memory_order_relaxed);
+        if (g_reload) {
+            g_reload = 0;
+            reloader.request();
+        }
+        if (auto res = reloader.poll(now)) apply_reload(*res);
         enricher.poll(clock_ns(CLOCK_REALTIME), evaluate);  // `container` events
         if (dedup) dedup->expire(now, summary);
         if (now >= next_refresh) {

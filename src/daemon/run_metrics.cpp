@@ -93,6 +93,8 @@ std::string render_metrics(const MetricsSample& m) {
     t.family("sensor_ring_buffer_fill_ratio", "gauge", "How full each CPU ring is (0 to 1).");
     for (size_t i = 0; i < m.ring_fill.size(); ++i)
         t.value("sensor_ring_buffer_fill_ratio", "cpu", std::to_string(i), m.ring_fill[i]);
+    t.family("sensor_rules_reloads_total", "counter", "Rule sets swapped in by a hot reload.");
+    t.value("sensor_rules_reloads_total", static_cast<double>(m.rule_reloads));
     t.family("sensor_alerts_total", "counter", "Rule matches (before de-duplication).");
     t.value("sensor_alerts_total", static_cast<double>(m.alerts));
     t.family("sensor_rule_matches_total", "counter", "Matches by rule.");

@@ -65,6 +65,7 @@ struct MetricsSample {
     uint64_t processes = 0, containers = 0;
     uint64_t dedup_suppressed = 0, drop_actions = 0;
     uint64_t metadata_lookups = 0, metadata_failures = 0;
+    uint64_t rule_reloads = 0;
     std::vector<SinkSample> sinks;
     std::vector<double> ring_fill;
     std::vector<capture::BpfProbe::ProgramStats> programs;
