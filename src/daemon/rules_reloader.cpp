@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "run_config.h"
+#include "sensor/rules/rule_selection.h"
 
 namespace sensor::daemon {
 namespace {
@@ -95,7 +96,9 @@ rules::LoadResult RulesReloader::compile() {
     else if (!cfg.rules_files.empty())
         files = cfg.rules_files;
     rules_files_ = files;
-    return rules::load_rules_files(files, cfg.output.load_options());
+    rules::LoadResult r = rules::load_rules_files(files, cfg.output.load_options());
+    if (r.ok) rules::apply_rule_selectors(*r.ruleset, cfg.rule_selection);
+    return r;
 }
 
 std::optional<rules::LoadResult> RulesReloader::poll(uint64_t now_ns) {

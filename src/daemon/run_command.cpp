@@ -146,6 +146,11 @@ int run(const RunOptions& opts) {
     }
     // The running rule set; a reload swaps both between two events.
     std::shared_ptr<engine::Ruleset> rules_owner = loaded.ruleset;
+    auto matched = rules::apply_rule_selectors(*rules_owner, cfg.rule_selection);
+    for (size_t i = 0; i < matched.size(); ++i)
+        if (matched[i] == 0)
+            spdlog::warn("rules selection '{}' matches no rule",
+                         rules::to_text(cfg.rule_selection[i]));
     const engine::Ruleset* rs = rules_owner.get();
     size_t enabled = 0;
     for (const auto& r : rs->rules) enabled += r.enabled;

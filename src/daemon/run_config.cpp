@@ -50,6 +50,14 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         error = "config key '" + key + "' expects " + expect + ", got '" + value + "'";
         return false;
     };
+    if (key == "rules") {
+        std::string why;
+        if (!rules::parse_rule_selectors(value, rule_selection, why)) {
+            error = "config key 'rules': " + why;
+            return false;
+        }
+        return true;
+    }
     if (key == "rules_files" || key == "rules_file") {
         rules_files = split_list(value);
         return true;
@@ -254,6 +262,30 @@ bool RunConfig::load_file(const std::string& path, std::string& error) {
         [&](const rules::YNode& map, const std::string& prefix) {
             for (const auto& [k, v] : map.pairs) {
                 std::string key = prefix + k->Scalar();
+                if (key == "rules" && v->IsSequence()) {
+                    // [{disable: {rule: NAME}}, {enable: {tag: TAG}}, ...] in text form.
+                    std::string steps;
+                    for (const auto& item : v->items) {
+                        bool ok = item->IsMap() && item->pairs.size() == 1 &&
+                                  item->pairs[0].second->IsMap() &&
+                                  item->pairs[0].second->pairs.size() == 1 &&
+                                  item->pairs[0].second->pairs[0].second->IsScalar();
+                        if (!ok) {
+                            error = where(path, item->Mark()) +
+                                    ": config key 'rules' expects items like "
+                                    "{disable: {rule: NAME}} or {enable: {tag: TAG}}";
+                            return false;
+                        }
+                        const auto& inner = item->pairs[0].second->pairs[0];
+                        steps += item->pairs[0].first->Scalar() + " " + inner.first->Scalar() +
+                                 "=" + inner.second->Scalar() + ";";
+                    }
+                    if (!set(key, steps, error)) {
+                        error = where(path, k->Mark()) + ": " + error;
+                        return false;
+                    }
+                    continue;
+                }
                 if (v->IsMap()) {
                     if (!walk(*v, key + ".")) return false;
                     continue;

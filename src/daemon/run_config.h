@@ -9,6 +9,7 @@
 #include "output_settings.h"
 #include "sensor/container/metadata_service.h"
 #include "sensor/ops/drop_monitor.h"
+#include "sensor/rules/rule_selection.h"
 #include "sink_keys.h"
 
 namespace sensor::daemon {
@@ -16,6 +17,7 @@ namespace sensor::daemon {
 struct RunConfig {
     OutputSettings output;
     std::vector<std::string> rules_files;
+    std::vector<rules::RuleSelector> rule_selection;  // `rules:` enable/disable steps
     bool stdout_output = true;
     bool file_output = false;
     std::string file_output_filename = "./events.txt";  // Falco's default

@@ -178,3 +178,17 @@ TEST_F(LiveReload, EditingTheRulesFileReloadsWithoutASignal) {
     EXPECT_TRUE(fires(s, "Rule C", dir_ + "/c-1"));
     EXPECT_EQ(s.stop(), 0);
 }
+
+TEST_F(LiveReload, ConfigRulesSelectionDisablesByNameAndSurvivesAReload) {
+    replace_file(rules_, rule("Rule A", dir_, "a-") + rule("Rule B", dir_, "b-"));
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_, "-o", "rules=disable rule=Rule A"}, err)) << err;
+    EXPECT_TRUE(fires(s, "Rule B", dir_ + "/b-1"));
+    ASSERT_EQ(symlink("/etc/shadow", (dir_ + "/a-1").c_str()), 0);
+    kill(s.pid(), SIGHUP);
+    ASSERT_TRUE(wait_log(s, "rules reloaded: 2 rules")) << s.stderr_text();
+    EXPECT_TRUE(fires(s, "Rule B", dir_ + "/b-2"));  // later than a-1: a-1 had its chance
+    EXPECT_EQ(s.stop(), 0);
+    for (const auto& a : s.alerts()) EXPECT_NE(a.value("rule", ""), "Rule A");
+}
