@@ -177,13 +177,29 @@ TEST_F(LiveContainers, AlertsCarryContainerAndPodMetadataFromCri) {
 TEST_F(LiveContainers, WithoutARuntimeSocketAlertsHaveTheIdOnly) {
     start_all(dir_ + "/no-such-runtime.sock");
     if (HasFatalFailure()) return;
+    const std::string id = cid_.substr(0, 12);
+    // The same actions as with the runtime: each alert has the id, and null names.
+    EXPECT_EQ(ctd_.exec(cid_, "exit 0", true), 0);
+    auto shell = alert_in_container("Terminal shell in container");
+    ASSERT_TRUE(shell.has_value()) << seen();
+    EXPECT_EQ(field(*shell, "container.name"), "<null>");
+    EXPECT_EQ(field(*shell, "k8s.pod.name"), "<null>");
+    EXPECT_NE(shell->value("output", "").find("container_name=<NA>"), std::string::npos);
     EXPECT_EQ(ctd_.exec(cid_, "cat /etc/shadow", false), 0);
     auto shadow = alert_in_container("Read sensitive file untrusted");
     ASSERT_TRUE(shadow.has_value()) << seen();
-    EXPECT_EQ(field(*shadow, "container.id"), cid_.substr(0, 12));
+    EXPECT_EQ(field(*shadow, "container.id"), id);
     EXPECT_EQ(field(*shadow, "container.name"), "<null>");
+    uint16_t port = 0;
+    int lsn = listen_tcp(port);
+    ASSERT_GE(lsn, 0);
+    ctd_.exec(cid_, "nc 127.0.0.1 " + std::to_string(port) + " -e /bin/true", false);
+    close(lsn);
+    auto redirect = alert_in_container("Redirect STDOUT/STDIN to Network Connection in Container");
+    ASSERT_TRUE(redirect.has_value()) << seen();
     auto created = alert_in_container("New container");
     ASSERT_TRUE(created.has_value()) << seen();
+    EXPECT_EQ(field(*created, "container.name"), "<null>");
     EXPECT_EQ(sensor_.stop(), 0);
     std::string log = sensor_.stderr_text();
     size_t warnings = 0;
