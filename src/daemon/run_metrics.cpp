@@ -112,22 +112,30 @@ std::string render_metrics(const MetricsSample& m) {
             t.value("sensor_rule_evaluation_seconds_total", "rule", name,
                     static_cast<double>(c.rule_eval_ns[i]) * scale / 1e9);
     }
-    t.family("sensor_output_delivered_total", "counter", "Alerts a sink delivered.");
-    for (const auto& s : m.sinks)
-        t.value("sensor_output_delivered_total", "sink", s.name, static_cast<double>(s.delivered));
-    t.family("sensor_output_failed_total", "counter", "Alerts a sink lost to a failed write.");
-    for (const auto& s : m.sinks)
-        t.value("sensor_output_failed_total", "sink", s.name, static_cast<double>(s.failed));
-    t.family("sensor_output_dropped_total", "counter",
-             "Alerts dropped because a sink queue was full.");
-    for (const auto& s : m.sinks)
-        t.value("sensor_output_dropped_total", "sink", s.name, static_cast<double>(s.dropped));
-    t.family("sensor_output_outages_total", "counter", "Times a sink became unavailable.");
-    for (const auto& s : m.sinks)
-        t.value("sensor_output_outages_total", "sink", s.name, static_cast<double>(s.outages));
-    t.family("sensor_output_queue_depth", "gauge", "Alerts waiting in a sink queue.");
-    for (const auto& s : m.sinks)
-        t.value("sensor_output_queue_depth", "sink", s.name, static_cast<double>(s.queued));
+    // One family per per-sink number.
+    struct SinkFamily {
+        const char* name;
+        const char* type;
+        const char* help;
+        uint64_t SinkSample::*value;
+    };
+    static constexpr SinkFamily kSinkFamilies[] = {
+        {"sensor_output_delivered_total", "counter", "Alerts a sink delivered.",
+         &SinkSample::delivered},
+        {"sensor_output_failed_total", "counter", "Alerts a sink lost to a failed write.",
+         &SinkSample::failed},
+        {"sensor_output_dropped_total", "counter", "Alerts dropped because a sink queue was full.",
+         &SinkSample::dropped},
+        {"sensor_output_outages_total", "counter", "Times a sink became unavailable.",
+         &SinkSample::outages},
+        {"sensor_output_queue_depth", "gauge", "Alerts waiting in a sink queue.",
+         &SinkSample::queued},
+    };
+    for (const SinkFamily& f : kSinkFamilies) {
+        t.family(f.name, f.type, f.help);
+        for (const auto& s : m.sinks)
+            t.value(f.name, "sink", s.name, static_cast<double>(s.*f.value));
+    }
     t.family("sensor_processes", "gauge", "Threads in the process table.");
     t.value("sensor_processes", static_cast<double>(m.processes));
     t.family("sensor_containers", "gauge", "Containers known, the host included.");

@@ -1,6 +1,7 @@
 #include "sensor/output/alert_format.h"
 
 #include <ctime>
+#include <initializer_list>
 #include <random>
 
 #include "sensor/events/time_format.h"
@@ -201,6 +202,27 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
         out);
 }
 
+namespace {
+
+// The output_fields of an internal alert: the time, then counters whose keys the caller gives
+// in sorted order, all after the time key (as Falco's sorted objects have them).
+void append_counter_fields(std::string& out, std::string_view time_key, uint64_t ts_ns,
+                           std::initializer_list<std::pair<std::string_view, uint64_t>> counters) {
+    out += '{';
+    append_json_string(out, time_key);
+    out += ':';
+    append_json_uint(out, ts_ns);
+    for (const auto& [key, value] : counters) {
+        out += ',';
+        append_json_string(out, key);
+        out += ':';
+        append_json_uint(out, value);
+    }
+    out += '}';
+}
+
+}  // namespace
+
 void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppressed,
                                uint64_t window_s, uint64_t ts_ns, const AlertFormat& fmt,
                                std::string& out) {
@@ -216,16 +238,9 @@ void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppre
     write_alert(
         rule, ts_ns, fmt, message,
         [&](std::string_view time_key) {
-            // Keys in sorted order: "evt.time..." < "sensor.dedup...".
-            out += '{';
-            append_json_string(out, time_key);
-            out += ':';
-            append_json_uint(out, ts_ns);
-            out += ",\"sensor.dedup.suppressed\":";
-            append_json_uint(out, suppressed);
-            out += ",\"sensor.dedup.window_s\":";
-            append_json_uint(out, window_s);
-            out += '}';
+            append_counter_fields(
+                out, time_key, ts_ns,
+                {{"sensor.dedup.suppressed", suppressed}, {"sensor.dedup.window_s", window_s}});
         },
         out);
 }
@@ -245,15 +260,7 @@ void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
     write_alert(
         internal, ts_ns, fmt, message,
         [&](std::string_view time_key) {
-            out += '{';
-            append_json_string(out, time_key);
-            out += ':';
-            append_json_uint(out, ts_ns);
-            out += ",\"n_drops\":";
-            append_json_uint(out, n_drops);
-            out += ",\"n_evts\":";
-            append_json_uint(out, n_evts);
-            out += '}';
+            append_counter_fields(out, time_key, ts_ns, {{"n_drops", n_drops}, {"n_evts", n_evts}});
         },
         out);
 }

@@ -16,67 +16,23 @@
 #include <regex>
 #include <thread>
 
+#include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 
 namespace fs = std::filesystem;
+using sensor::testing::http_get;
 using sensor::testing::LiveSensor;
+using sensor::testing::metric;
+using sensor::testing::webserver_port;
 
-namespace {
-
-// GET path from 127.0.0.1:port; returns "STATUS BODY" ("" when nothing answers).
-std::string http_get(uint16_t port, const std::string& path) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return "";
-    }
-    std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
-    (void)!write(fd, req.data(), req.size());
-    std::string resp;
-    char buf[65536];
-    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
-    close(fd);
-    size_t sp = resp.find(' ');
-    size_t body = resp.find("\r\n\r\n");
-    if (sp == std::string::npos || body == std::string::npos) return "";
-    return resp.substr(sp + 1, 3) + " " + resp.substr(body + 4);
-}
-
-// The value of a sample line "NAME{LABELS} VALUE" (labels given exactly, or none).
-double metric(const std::string& text, const std::string& series) {
-    size_t at = 0;
-    while ((at = text.find(series + " ", at)) != std::string::npos) {
-        if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
-        at += series.size();
-    }
-    return -1;
-}
-
-uint16_t webserver_port(const std::string& log) {
-    std::smatch m;
-    if (!std::regex_search(log, m, std::regex("/metrics on 127\\.0\\.0\\.1:(\\d+)"))) return 0;
-    return static_cast<uint16_t>(std::stoi(m[1]));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(LiveOperations, HealthAndMetricsMoveDuringARun) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
     std::string dir = "/tmp/sensor-e2e-ops-" + std::to_string(getpid());
     fs::remove_all(dir);
     fs::create_directories(dir);
-    std::string rules = dir + "/rules.yaml";
-    std::ofstream(rules) << "- rule: Symlink to shadow\n"
-                            "  desc: this test's symlinks\n"
-                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
-                            "/etc/shadow and evt.arg.linkpath startswith "
-                         << dir << "/\n"
-                         << "  output: Symlink %evt.arg.linkpath\n"
-                            "  priority: WARNING\n";
+    std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     LiveSensor s;
     std::string err;
     ASSERT_TRUE(s.start(

@@ -10,21 +10,16 @@
 #include <fstream>
 #include <thread>
 
+#include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 #include "e2e/output_counts.h"
 
 namespace fs = std::filesystem;
+using sensor::testing::count_lines;
 using sensor::testing::LiveSensor;
 using sensor::testing::output_counts;
 
 namespace {
-
-size_t count_lines(const std::string& path) {
-    std::ifstream in(path);
-    size_t n = 0;
-    for (std::string l; std::getline(in, l);) n += !l.empty();
-    return n;
-}
 
 bool wait_lines(const std::string& path, size_t want) {
     for (int i = 0; i < 200; ++i) {
@@ -43,16 +38,7 @@ TEST(LiveOutputs, RotatedFileLosesNothingAndStalledStdoutIsCounted) {
     std::string file = dir + "/alerts.log";
     LiveSensor s;
     std::string err;
-    // Only this test's symlinks alert: tests running alongside make symlinks to /etc/shadow
-    // too, and the counts below must be exactly ours.
-    std::string rules = dir + "/rules.yaml";
-    std::ofstream(rules) << "- rule: Symlink to shadow\n"
-                            "  desc: this test's symlinks\n"
-                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
-                            "/etc/shadow and evt.arg.linkpath startswith "
-                         << dir << "/\n"
-                         << "  output: Symlink %evt.arg.linkpath\n"
-                            "  priority: WARNING\n";
+    std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     ASSERT_TRUE(s.start(
         {"-r", rules, "-o", "file_output.enabled=true", "-o", "file_output.filename=" + file, "-o",
          "file_output.keep_alive=true", "-o", "outputs_queue.capacity=256"},
@@ -90,14 +76,7 @@ TEST(LiveOutputs, DedupWindowEmitsTheFirstAlertThenOneSummaryWithTheCount) {
     std::string dir = "/tmp/sensor-e2e-dedup-" + std::to_string(getpid());
     fs::remove_all(dir);
     fs::create_directories(dir);
-    std::string rules = dir + "/rules.yaml";
-    std::ofstream(rules) << "- rule: Symlink to shadow\n"
-                            "  desc: this test's symlinks\n"
-                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
-                            "/etc/shadow and evt.arg.linkpath startswith "
-                         << dir << "/\n"
-                         << "  output: Symlink %evt.arg.linkpath\n"
-                            "  priority: WARNING\n";
+    std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     LiveSensor s;
     std::string err;
     ASSERT_TRUE(s.start(

@@ -17,18 +17,18 @@
 #include <regex>
 #include <thread>
 
+#include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 
 namespace fs = std::filesystem;
+using sensor::testing::http_get;
 using sensor::testing::LiveSensor;
+using sensor::testing::metric;
 
 namespace {
 
 std::string rule(const std::string& name, const std::string& dir, const std::string& prefix) {
-    return "- rule: " + name + "\n  desc: symlinks to /etc/shadow named " + prefix +
-           "*\n  condition: evt.type in (symlink, symlinkat) and evt.arg.target = /etc/shadow "
-           "and evt.arg.linkpath startswith " +
-           dir + "/" + prefix + "\n  output: " + name + " %evt.arg.linkpath\n  priority: WARNING\n";
+    return sensor::testing::shadow_symlink_rule(name, dir + "/" + prefix);
 }
 
 // Replaces the file the way editors do: write a new file, rename it over the old one.
@@ -59,29 +59,6 @@ bool fires(LiveSensor& s, const std::string& rule_name, const std::string& link)
         .has_value();
 }
 
-std::string http_get(uint16_t port, const std::string& path) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    std::string resp;
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-        std::string req = "GET " + path + " HTTP/1.1\r\n\r\n";
-        (void)!write(fd, req.data(), req.size());
-        char buf[65536];
-        for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;)
-            resp.append(buf, static_cast<size_t>(n));
-    }
-    close(fd);
-    return resp;
-}
-
-double metric(const std::string& text, const std::string& series) {
-    size_t at = text.find("\n" + series + " ");
-    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
-}
-
 class LiveReload : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -107,10 +84,8 @@ TEST_F(LiveReload, SighupSwapsTheRulesUnderAStormWithoutLosingEvents) {
     ASSERT_TRUE(s.start(
         {"-r", rules_, "-o", "webserver.enabled=true", "-o", "webserver.listen_port=0"}, err))
         << err;
-    std::smatch m;
-    std::string log = s.stderr_text();
-    ASSERT_TRUE(std::regex_search(log, m, std::regex("/metrics on 127\\.0\\.0\\.1:(\\d+)")));
-    uint16_t port = static_cast<uint16_t>(std::stoi(m[1]));
+    uint16_t port = sensor::testing::webserver_port(s.stderr_text());
+    ASSERT_NE(port, 0) << s.stderr_text();
     ASSERT_TRUE(fires(s, "Rule A", dir_ + "/a-1"));
 
     // A storm of opens of one file, counted, across the reload: paced to about 20k opens a

@@ -14,42 +14,24 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 #include "e2e/output_counts.h"
 #include "support/http_receiver.h"
 
 namespace fs = std::filesystem;
+using sensor::testing::count_lines;
+using sensor::testing::free_local_port;
 using sensor::testing::LiveSensor;
 using sensor::testing::output_counts;
+using sensor::testing::write_shadow_symlink_rule;
 using sensor::testing_support::HttpReceiver;
 
 namespace {
 
-// A rule that sees only symlinks to /etc/shadow made in `dir` (tests running alongside make
-// such symlinks too, and the counts below must be exactly ours).
-std::string write_own_rule(const std::string& dir) {
-    std::string rules = dir + "/rules.yaml";
-    std::ofstream(rules) << "- rule: Symlink to shadow\n"
-                            "  desc: this test's symlinks\n"
-                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
-                            "/etc/shadow and evt.arg.linkpath startswith "
-                         << dir << "/\n"
-                         << "  output: Symlink %evt.arg.linkpath\n"
-                            "  priority: WARNING\n"
-                            "  tags: [filesystem, mitre_credential_access, T1555]\n";
-    return rules;
-}
-
 void make_links(const std::string& dir, int from, int to) {
     for (int i = from; i < to; ++i)
         ASSERT_EQ(symlink("/etc/shadow", (dir + "/l" + std::to_string(i)).c_str()), 0);
-}
-
-size_t count_lines(const std::string& path) {
-    std::ifstream in(path);
-    size_t n = 0;
-    for (std::string l; std::getline(in, l);) n += !l.empty();
-    return n;
 }
 
 template <typename Pred>
@@ -104,14 +86,6 @@ class LineReceiver {
     int ready_fd_ = -1;
 };
 
-uint16_t free_port() {
-    HttpReceiver r;
-    r.start();
-    uint16_t p = r.port();
-    r.stop();
-    return p;
-}
-
 }  // namespace
 
 TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
@@ -123,9 +97,12 @@ TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
     ASSERT_TRUE(server.start());
     LiveSensor s;
     std::string err;
-    ASSERT_TRUE(s.start({"-r", write_own_rule(dir), "-o", "http_output.enabled=true", "-o",
-                         "http_output.url=" + server.url("/falco")},
-                        err))
+    ASSERT_TRUE(
+        s.start({"-r",
+                 write_shadow_symlink_rule(dir, "Symlink to shadow",
+                                           "filesystem, mitre_credential_access, T1555"),
+                 "-o", "http_output.enabled=true", "-o", "http_output.url=" + server.url("/falco")},
+                err))
         << err;
     std::string link = dir + "/to-shadow";
     ASSERT_EQ(symlink("/etc/shadow", link.c_str()), 0);
@@ -153,17 +130,19 @@ TEST(LiveRemoteOutputs, TcpReceiverKilledAndRestartedEveryAlertAccountedFor) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     std::string received = dir + "/received.log";
-    uint16_t port = free_port();
+    uint16_t port = free_local_port(SOCK_STREAM);
     LineReceiver rx;
     ASSERT_TRUE(rx.start(port, received));
     LiveSensor s;
     std::string err;
     // A queue of 50 for the syslog sink: 100 alerts during the outage overflow it.
     ASSERT_TRUE(
-        s.start({"-r", write_own_rule(dir), "-o", "syslog_output.enabled=true", "-o",
-                 "syslog_output.host=127.0.0.1", "-o", "syslog_output.port=" + std::to_string(port),
-                 "-o", "syslog_output.protocol=tcp", "-o", "syslog_output.format=json", "-o",
-                 "outputs_queue.capacity=50"},
+        s.start({"-r",
+                 write_shadow_symlink_rule(dir, "Symlink to shadow",
+                                           "filesystem, mitre_credential_access, T1555"),
+                 "-o", "syslog_output.enabled=true", "-o", "syslog_output.host=127.0.0.1", "-o",
+                 "syslog_output.port=" + std::to_string(port), "-o", "syslog_output.protocol=tcp",
+                 "-o", "syslog_output.format=json", "-o", "outputs_queue.capacity=50"},
                 err))
         << err;
     // 1. Receiver up: 100 alerts, in batches the queue can hold.

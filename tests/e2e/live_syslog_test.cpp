@@ -15,24 +15,14 @@
 #include <sstream>
 #include <thread>
 
+#include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 
 namespace fs = std::filesystem;
+using sensor::testing::free_local_port;
 using sensor::testing::LiveSensor;
 
 namespace {
-
-uint16_t free_port(int type) {
-    int fd = socket(AF_INET, type, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 bool tcp_accepts(uint16_t port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -56,8 +46,8 @@ class Rsyslog {
   public:
     bool start(const std::string& dir, std::string& error) {
         dir_ = dir;
-        port_ = free_port(SOCK_STREAM);
-        udp_port_ = free_port(SOCK_DGRAM);
+        port_ = free_local_port(SOCK_STREAM);
+        udp_port_ = free_local_port(SOCK_DGRAM);
         std::ofstream(dir + "/rsyslog.conf")
             << "global(workDirectory=\"" << dir << "\")\n"
             << "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
@@ -126,14 +116,8 @@ void check_syslog_delivery(const std::vector<std::string>& syslog_opts, const st
     ASSERT_TRUE(rs.start(dir, err)) << err;
     // A rule that sees only this test's symlinks: other tests running at the same time make
     // symlinks to /etc/shadow too, and the delivered count below must be exactly ours.
-    std::string rules = dir + "/rules.yaml";
-    std::ofstream(rules) << "- rule: Create Symlink Over Sensitive Files\n"
-                            "  desc: this test's symlinks to /etc/shadow\n"
-                            "  condition: evt.type in (symlink, symlinkat) and evt.arg.target = "
-                            "/etc/shadow and evt.arg.linkpath startswith "
-                         << dir << "/\n"
-                         << "  output: Symlink %evt.arg.linkpath\n"
-                            "  priority: WARNING\n";
+    std::string rules =
+        sensor::testing::write_shadow_symlink_rule(dir, "Create Symlink Over Sensitive Files");
     std::vector<std::string> args = {"-r", rules, "-o", "syslog_output.enabled=true"};
     for (const auto& o : syslog_opts) {
         std::string v = o;
