@@ -58,6 +58,8 @@ check "run bad http url" 2 "~error: http_output.url must start with http:// or h
 printf 'rules:\n  - disable: Some rule\n' > "$tmp/badsel.yaml"
 check "run bad rules selection" 2 "~config key 'rules' expects items like {disable: {rule: NAME}}" "$bin" run -c "$tmp/badsel.yaml"
 check "run bad rules selection step" 2 "~'enable macro=x' must be" "$bin" run -o "rules=enable macro=x"
+check "run http output without its module" 2 "~http_output: module sensor-http.so not loaded: /nonexistent/sensor-http.so (absent)" env SENSOR_MODULE_PATH=/nonexistent "$bin" run -o http_output.enabled=true -o http_output.url=http://127.0.0.1:9/
+check "version lists the modules" 0 "~module sensor-cri.so: /" "$bin" --version
 check "run bad http key" 2 "sensor: unknown config key 'http_output.timeout'" "$bin" run -o http_output.timeout=5
 if [ "$(id -u)" -eq 0 ]; then
   # The live contract: "ready" on stderr once capturing, exit 0 with counts on SIGINT.

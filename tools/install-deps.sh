@@ -14,6 +14,7 @@ packages=(
   rsyslog                                 # a real syslog receiver for the output tests
   python3 openssl                         # an HTTPS receiver and its certificate in tests
   dpkg-dev systemd                        # the .deb (dpkg-shlibdeps) and unit checks
+  buildah debootstrap                     # the container image, from a debootstrap'ed base
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,9 @@ rm -f "$build"/sensor_*.deb
 deb=$(ls "$build"/sensor_*.deb)
 if dpkg -i "$deb" >/dev/null; then ok "deb installs ($(basename "$deb"))"; else bad "deb install"; fi
 if /usr/bin/sensor --version | grep -q "^sensor "; then ok "installed sensor --version"; else bad "installed --version"; fi
+for m in sensor-http.so sensor-cri.so; do
+  if /usr/bin/sensor --version | grep -q "^module $m: /usr/lib/sensor/$m$"; then ok "installed module $m loads"; else bad "installed module $m: $(/usr/bin/sensor --version)"; fi
+done
 if /usr/bin/sensor -r /etc/sensor/rules/ >/dev/null; then ok "installed sensor -r /etc/sensor/rules/"; else bad "installed rules validate"; fi
 sed 's/^Type=notify/Type=nonsense/' /lib/systemd/system/sensor.service > "$tmp/broken.service"
 if [ -n "$(systemd-analyze verify "$tmp/broken.service" 2>&1)" ]; then ok "systemd-analyze flags a broken unit"; else bad "systemd-analyze accepted a broken unit"; fi

@@ -21,11 +21,12 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 echo "== command-line contract"
 tools/cli-checks.sh build/sensor
 
-echo "== packaging (.deb, systemd unit, Kubernetes manifests, Helm chart)"
+echo "== packaging (.deb, systemd unit, Kubernetes manifests, Helm chart, image)"
 if [ "$(id -u)" -eq 0 ]; then
   tools/packaging-checks.sh build
+  tools/image-checks.sh
 else
-  echo "skipped: installing the .deb needs root"
+  echo "skipped: installing the .deb and building the image need root"
 fi
 
 echo "== sanitizer build (ASan+UBSan) of the tests"

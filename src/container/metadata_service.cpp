@@ -59,8 +59,13 @@ bool ContainerMetadataService::ensure_client() {
             tried += " (absent)";
             continue;
         }
-        auto c = std::make_unique<CriClient>(path, opts_.timeout);
         std::string error;
+        // The gRPC module is loaded here, once a runtime socket exists.
+        auto c = make_cri_client(path, opts_.timeout, error);
+        if (!c) {
+            tried += " (" + error + ")";
+            break;
+        }
         if (c->connect(error)) {
             client_ = std::move(c);
             warned_ = false;

@@ -16,6 +16,9 @@ int list_rules(const std::vector<std::string>& files, ReportFormat fmt);
 // `sensor --list`: the field registry.
 int list_fields(ReportFormat fmt);
 
+// One line per optional module: where it loads from, or why it does not (for --version).
+std::string optional_modules_report();
+
 struct ReplayOptions {
     std::string events_path;  // "-" for stdin
     std::vector<std::string> rules_files;

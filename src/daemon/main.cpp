@@ -8,9 +8,11 @@ using namespace sensor::daemon;
 
 int main(int argc, char** argv) {
     CLI::App app{"sensor: a Falco-compatible runtime security sensor"};
-    app.set_version_flag("--version", std::string("sensor ") + SENSOR_VERSION +
-                                          " (Falco rules engine " +
-                                          sensor::rules::engine_version() + ")");
+    // A callback: the modules are loaded (to report them) only when --version is asked for.
+    app.set_version_flag("--version", [] {
+        return std::string("sensor ") + SENSOR_VERSION + " (Falco rules engine " +
+               sensor::rules::engine_version() + ")\n" + optional_modules_report();
+    });
     std::vector<std::string> rules_files, validate_files;
     bool list_loaded = false, list_fields_flag = false;
     std::string output = "text";

@@ -1,7 +1,7 @@
 #include "output_setup.h"
 
 #include "sensor/output/fd_sink.h"
-#include "sensor/output/http_sink.h"
+#include "sensor/output/http_output.h"
 #include "sensor/output/program_sink.h"
 #include "sensor/output/syslog_sink.h"
 
@@ -42,7 +42,12 @@ bool make_sinks(const RunConfig& cfg, std::vector<std::unique_ptr<output::Sink>>
             error = problem;
             return false;
         }
-        sinks.push_back(std::make_unique<output::HttpSink>(ho));
+        auto sink = output::make_http_sink(ho, error);
+        if (!sink) {
+            error = "http_output: " + error;
+            return false;
+        }
+        sinks.push_back(std::move(sink));
     }
     if (cfg.program_output.enabled) {
         if (cfg.program_output.program.empty()) {

@@ -3,7 +3,7 @@
 // http_output.timeout_ms).
 #include <string>
 
-#include "sensor/output/http_sink.h"
+#include "sensor/output/http_output.h"
 
 namespace sensor::daemon {
 

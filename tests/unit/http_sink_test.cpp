@@ -1,6 +1,6 @@
 // The HTTP(S) output against real servers on 127.0.0.1: a small HTTP/1.1 server in the test
 // and, for TLS, Python's https server with a certificate made by openssl.
-#include "sensor/output/http_sink.h"
+#include "sensor/output/http_output.h"
 
 #include <gtest/gtest.h>
 
@@ -29,6 +29,14 @@ bool eventually(Pred p, int ms = 5000) {
     return p();
 }
 
+// The sink as the daemon gets it: from the sensor-http.so module (build/lib/sensor).
+std::unique_ptr<Sink> http_sink(const HttpOptions& o) {
+    std::string error;
+    auto s = make_http_sink(o, error);
+    if (!s) throw std::runtime_error(error);
+    return s;
+}
+
 HttpOptions options_for(const std::string& url) {
     HttpOptions o;
     o.url = url;
@@ -50,10 +58,10 @@ uint16_t free_port() {
 TEST(HttpSink, PostsEachAlertAsJsonOverOneKeptAliveConnection) {
     HttpReceiver server;
     ASSERT_TRUE(server.start());
-    HttpSink sink(options_for(server.url("/alerts")));
+    auto sink = http_sink(options_for(server.url("/alerts")));
     for (int i = 0; i < 20; ++i)
-        ASSERT_EQ(sink.write(alert("{\"n\":" + std::to_string(i) + "}")), WriteOutcome::written)
-            << sink.last_error;
+        ASSERT_EQ(sink->write(alert("{\"n\":" + std::to_string(i) + "}")), WriteOutcome::written)
+            << sink->last_error;
     auto reqs = server.requests();
     ASSERT_EQ(reqs.size(), 20u);
     for (size_t i = 0; i < reqs.size(); ++i) {
@@ -72,8 +80,8 @@ TEST(HttpSink, WithoutKeepAliveEachAlertHasItsOwnConnectionAndTextIsPlain) {
     HttpOptions o = options_for(server.url());
     o.keep_alive = false;
     o.json = false;
-    HttpSink sink(o);
-    for (int i = 0; i < 3; ++i) ASSERT_EQ(sink.write(alert("text")), WriteOutcome::written);
+    auto sink = http_sink(o);
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(sink->write(alert("text")), WriteOutcome::written);
     EXPECT_EQ(server.connections(), 3u);
     EXPECT_EQ(server.requests()[0].headers["content-type"], "text/plain");
 }
@@ -82,19 +90,17 @@ TEST(HttpSink, ServerErrorsAreRetriedAndClientErrorsRejectTheAlert) {
     HttpReceiver server;
     server.status_for = [](size_t i) { return i == 0 ? 503 : i == 1 ? 429 : 400; };
     ASSERT_TRUE(server.start());
-    HttpSink sink(options_for(server.url()));
-    EXPECT_EQ(sink.write(alert("a")), WriteOutcome::unavailable);
-    EXPECT_NE(sink.last_error.find("HTTP 503"), std::string::npos) << sink.last_error;
-    EXPECT_EQ(sink.write(alert("a")), WriteOutcome::unavailable);
-    EXPECT_EQ(sink.write(alert("a")), WriteOutcome::failed);
-    EXPECT_NE(sink.last_error.find("HTTP 400"), std::string::npos) << sink.last_error;
+    auto sink = http_sink(options_for(server.url()));
+    EXPECT_EQ(sink->write(alert("a")), WriteOutcome::unavailable);
+    EXPECT_NE(sink->last_error.find("HTTP 503"), std::string::npos) << sink->last_error;
+    EXPECT_EQ(sink->write(alert("a")), WriteOutcome::unavailable);
+    EXPECT_EQ(sink->write(alert("a")), WriteOutcome::failed);
+    EXPECT_NE(sink->last_error.find("HTTP 400"), std::string::npos) << sink->last_error;
 }
 
 TEST(HttpSink, AlertsWaitWhileTheEndpointIsDownAndArriveInOrderWhenItIsBack) {
     uint16_t port = free_port();
-    OutputWorker w(
-        std::make_unique<HttpSink>(options_for("http://127.0.0.1:" + std::to_string(port) + "/")),
-        64);
+    OutputWorker w(http_sink(options_for("http://127.0.0.1:" + std::to_string(port) + "/")), 64);
     w.start();
     for (int i = 0; i < 10; ++i) w.push(std::to_string(i), Priority::Warning, 0);
     ASSERT_TRUE(eventually([&] { return w.counts().outages == 1; }));
@@ -164,18 +170,18 @@ class HttpsSink : public ::testing::Test {
 TEST_F(HttpsSink, VerifiesTheServerAgainstTheConfiguredCa) {
     HttpOptions o = options_for(url_);
     o.ca_cert = cert_;
-    HttpSink sink(o);
-    ASSERT_EQ(sink.write(alert("{\"tls\":1}")), WriteOutcome::written) << sink.last_error;
+    auto sink = http_sink(o);
+    ASSERT_EQ(sink->write(alert("{\"tls\":1}")), WriteOutcome::written) << sink->last_error;
     EXPECT_EQ(next_body(), "{\"tls\":1}");
 }
 
 TEST_F(HttpsSink, AnUntrustedCertificateIsRefusedUnlessInsecure) {
-    HttpSink strict(options_for(url_));
-    EXPECT_EQ(strict.write(alert("{}")), WriteOutcome::unavailable);
-    EXPECT_NE(strict.last_error.find("certificate"), std::string::npos) << strict.last_error;
+    auto strict = http_sink(options_for(url_));
+    EXPECT_EQ(strict->write(alert("{}")), WriteOutcome::unavailable);
+    EXPECT_NE(strict->last_error.find("certificate"), std::string::npos) << strict->last_error;
     HttpOptions o = options_for(url_);
     o.insecure = true;
-    HttpSink lax(o);
-    ASSERT_EQ(lax.write(alert("{\"insecure\":1}")), WriteOutcome::written) << lax.last_error;
+    auto lax = http_sink(o);
+    ASSERT_EQ(lax->write(alert("{\"insecure\":1}")), WriteOutcome::written) << lax->last_error;
     EXPECT_EQ(next_body(), "{\"insecure\":1}");
 }

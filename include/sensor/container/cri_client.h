@@ -26,34 +26,31 @@ struct ContainerMetadata {
 
 enum class LookupResult { found, not_found, unavailable };
 
+// A CRI v1 client. The gRPC implementation lives in the sensor-cri.so module (gRPC, protobuf
+// and abseil are loaded only once a runtime socket exists; see sensor/ops/optional_module.h).
 class CriClient {
   public:
-    CriClient(std::string socket_path, std::chrono::milliseconds timeout);
-    ~CriClient();
-    CriClient(const CriClient&) = delete;
-    CriClient& operator=(const CriClient&) = delete;
+    virtual ~CriClient() = default;
 
     // Asks the runtime its name and version; false with error when nothing answers.
-    bool connect(std::string& error);
-    const std::string& runtime_name() const { return runtime_name_; }
-    const std::string& runtime_version() const { return runtime_version_; }
-    const std::string& socket_path() const { return socket_path_; }
+    virtual bool connect(std::string& error) = 0;
+    virtual const std::string& runtime_name() const = 0;
+    virtual const std::string& runtime_version() const = 0;
+    virtual const std::string& socket_path() const = 0;
 
     // ContainerStatus (verbose), the container's sandbox id, and PodSandboxStatus; for a
     // pod's sandbox container, the sandbox's status.
-    LookupResult container(const std::string& full_id, ContainerMetadata& out, std::string& error);
-
-  private:
-    // PodSandboxStatus into the pod fields of out; false when the sandbox is unknown.
-    bool pod_of(const std::string& sandbox_id, ContainerMetadata& out);
-    // A sandbox (pause) container: named after its pod, with the pod's fields.
-    bool sandbox(const std::string& full_id, ContainerMetadata& out);
-
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-    std::string socket_path_;
-    std::chrono::milliseconds timeout_;
-    std::string runtime_name_, runtime_version_;
+    virtual LookupResult container(const std::string& full_id, ContainerMetadata& out,
+                                   std::string& error) = 0;
 };
 
+// A client for the runtime at socket_path, from the sensor-cri.so module; nullptr with error
+// when the module cannot be loaded.
+std::unique_ptr<CriClient> make_cri_client(const std::string& socket_path,
+                                           std::chrono::milliseconds timeout, std::string& error);
+
 }  // namespace sensor::container
+
+// The module's factory (C linkage so dlsym finds it by name).
+extern "C" __attribute__((visibility("default"))) sensor::container::CriClient*
+sensor_cri_client_create(const char* socket_path, long timeout_ms);
