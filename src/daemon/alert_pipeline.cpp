@@ -1,0 +1,103 @@
+#include "alert_pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include "run_clock.h"
+
+namespace sensor::daemon {
+
+AlertPipeline::AlertPipeline(const RunConfig& cfg, std::vector<std::unique_ptr<output::Sink>> sinks,
+                             const engine::Ruleset* rules)
+    : rules_(rules),
+      format_(cfg.output.alert_format()),
+      dedup_window_ns_(uint64_t{cfg.alert_dedup_window_s} * 1000000000ull) {
+    // Flood control (off by default): a rule's repeats within the window become one summary.
+    if (cfg.alert_dedup_enabled) dedup_.emplace(rules_->rules.size(), dedup_window_ns_);
+    for (auto& sink : sinks) {
+        workers_.push_back(
+            std::make_unique<output::OutputWorker>(std::move(sink), cfg.outputs_queue_capacity));
+        workers_.back()->set_state_listener(
+            [](const std::string& name, bool up, const std::string& error) {
+                if (up)
+                    spdlog::info("output {}: delivering again", name);
+                else
+                    spdlog::warn(
+                        "output {}: unavailable ({}); alerts wait in its queue and it is "
+                        "retried with back-off",
+                        name, error);
+            });
+        workers_.back()->start();
+    }
+}
+
+void AlertPipeline::push(engine::Priority priority, uint64_t ts) {
+    for (auto& w : workers_) w->push(line_, priority, ts);
+}
+
+void AlertPipeline::summary(size_t rule, uint64_t suppressed, uint64_t window_ns) {
+    const engine::CompiledRule& r = rules_->rules[rule];
+    uint64_t now = realtime_ns();
+    output::format_dedup_summary_into(r, suppressed, window_ns / 1000000000ull, now, format_,
+                                      line_);
+    push(r.priority, now);
+}
+
+void AlertPipeline::set_rules(const engine::Ruleset* rules) {
+    if (dedup_) {
+        dedup_->flush([this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); });
+        dedup_.emplace(rules->rules.size(), dedup_window_ns_);
+    }
+    rules_ = rules;
+}
+
+void AlertPipeline::on_match(const engine::CompiledRule& rule, const fields::Event& ev) {
+    ++alerts_;
+    if (dedup_) {
+        size_t index = static_cast<size_t>(&rule - rules_->rules.data());
+        auto report = [this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); };
+        if (!dedup_->admit(index, monotonic_ns(), report)) return;
+    }
+    output::format_alert_into(rule, ev, format_, line_);
+    push(rule.priority, ev.ts);
+}
+
+void AlertPipeline::drop_alert(uint64_t drops, uint64_t total) {
+    uint64_t wall = realtime_ns();
+    output::format_drop_alert_into(drops, total, wall, format_, line_);
+    push(engine::Priority::Critical, wall);
+}
+
+void AlertPipeline::expire(uint64_t now) {
+    if (dedup_) dedup_->expire(now, [this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); });
+}
+
+void AlertPipeline::stop() {
+    // Held-back counts are never lost at stop.
+    if (dedup_) dedup_->flush([this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); });
+    for (auto& w : workers_) w->stop(std::chrono::seconds(2));
+}
+
+void AlertPipeline::log_stop_report() const {
+    if (dedup_)
+        spdlog::info("alert_dedup: {} alerts held back, reported in {} summaries",
+                     dedup_->suppressed_total(), dedup_->summaries());
+    for (const auto& w : workers_) {
+        output::SinkCounts c = w->counts();
+        spdlog::info(
+            "output {}: {} delivered, {} failed, {} dropped (queue full), {} undelivered "
+            "at stop; {} outages{}{}",
+            c.name, c.delivered, c.failed, w->queue().dropped(), w->undelivered_at_stop(),
+            c.outages, c.last_error.empty() ? "" : "; last error: ", c.last_error);
+    }
+}
+
+void AlertPipeline::sink_samples(std::vector<SinkSample>& out) const {
+    for (const auto& w : workers_) {
+        output::SinkCounts c = w->counts();
+        uint64_t pushed = w->queue().pushed(), done = c.delivered + c.failed;
+        out.push_back({c.name, c.delivered, c.failed, w->queue().dropped(), c.outages,
+                       pushed > done ? pushed - done : 0});
+    }
+}
+
+}  // namespace sensor::daemon

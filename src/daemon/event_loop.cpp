@@ -1,0 +1,178 @@
+#include "event_loop.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "run_clock.h"
+#include "run_signals.h"
+#include "sd_notify.h"
+#include "sensor/capture/syscall_selection.h"
+#include "sensor/events/event_types.h"
+
+namespace sensor::daemon {
+
+EventLoop::EventLoop(LoopParts parts, std::shared_ptr<const engine::Ruleset> rules)
+    : p_(parts),
+      rules_owner_(std::move(rules)),
+      rules_(rules_owner_.get()),
+      ctx_(rules_->new_context()),
+      drop_monitor_(p_.cfg.syscall_event_drops) {
+    counters_.events_by_type.assign(events::event_type_count(), 0);
+    counters_.rule_matches.assign(rules_->rules.size(), 0);
+    counters_.rule_eval_ns.assign(rules_->rules.size(), 0);
+    handler_ = [this](const void* record, size_t size) { on_record(record, size); };
+}
+
+void EventLoop::on_record(const void* record, size_t size) {
+    if (const fields::Event* ev = p_.decoder.decode(record, size)) {
+        p_.enricher.on_event(*ev);
+        evaluate(*ev);
+    }
+    p_.decoder.finish();
+}
+
+void EventLoop::evaluate(const fields::Event& ev) {
+    if (ev.type < counters_.events_by_type.size()) ++counters_.events_by_type[ev.type];
+    auto match = [&](const engine::CompiledRule& r) {
+        ++counters_.rule_matches[static_cast<size_t>(&r - rules_->rules.data())];
+        p_.alerts.on_match(r, ev);
+    };
+    if ((++counters_.events & 127) == 0) {
+        ++counters_.sampled_events;
+        rules_->evaluate_timed(ev, ctx_, counters_.rule_eval_ns, match);
+    } else {
+        rules_->evaluate(ev, ctx_, match);
+    }
+}
+
+void EventLoop::apply_reload(rules::LoadResult& res) {
+    if (!res.ok) {
+        spdlog::error("rules reload failed; the running rules stay. Diagnostics:");
+        for (const auto& f : res.files)
+            for (const auto& d : f.diagnostics)
+                spdlog::error("  {}:{}:{}: {}{}{}: {}", d.file.empty() ? f.path : d.file, d.line,
+                              d.col, d.item_kind, d.item_name.empty() ? "" : " ", d.item_name,
+                              d.message);
+        return;
+    }
+    std::vector<uint32_t> traced = capture::traced_syscalls(*res.ruleset);
+    std::string err;
+    if (!p_.probe.set_syscalls(traced, err)) {
+        spdlog::error("rules reload failed; the running rules stay: {}", err);
+        return;
+    }
+    p_.alerts.set_rules(res.ruleset.get());
+    rules_owner_ = res.ruleset;
+    rules_ = rules_owner_.get();
+    ctx_ = rules_->new_context();
+    counters_.rule_matches.assign(rules_->rules.size(), 0);
+    counters_.rule_eval_ns.assign(rules_->rules.size(), 0);
+    ++reloads_;
+    spdlog::info("rules reloaded: {} rules from {} file(s), {} syscalls traced",
+                 rules_->rules.size(), p_.reloader.rules_files().size(), traced.size());
+}
+
+// syscall_event_drops: checked once a second, as Falco does.
+void EventLoop::check_drops(uint64_t now) {
+    ops::DropReport r;
+    if (!drop_monitor_.check(now, p_.decoder.stats().records, p_.probe.dropped(), r)) return;
+    const ops::DropPolicy& policy = drop_monitor_.policy();
+    if (policy.log)
+        spdlog::critical(
+            "Falco internal: syscall event drop. {} system calls dropped in last second "
+            "({:.2f}% of {} records)",
+            r.drops, r.percent, r.drops + r.records);
+    if (policy.alert) p_.alerts.drop_alert(r.drops, r.records + r.drops);
+    if (policy.exit) {
+        spdlog::critical("exiting: syscall_event_drops.actions has exit");
+        exit_code_ = 1;
+        request_stop();
+    }
+}
+
+void EventLoop::publish_metrics() {
+    MetricsSample m;
+    m.loop = &counters_;
+    m.ruleset = rules_;
+    m.rule_reloads = reloads_;
+    const auto& st = p_.decoder.stats();
+    m.records = st.records;
+    m.malformed = st.malformed;
+    m.kernel_drops = p_.probe.dropped();
+    m.alerts = p_.alerts.alerts();
+    m.processes = p_.procs.size();
+    m.containers = p_.containers.container_count();
+    m.dedup_suppressed = p_.alerts.dedup_suppressed();
+    m.drop_actions = drop_monitor_.actions_taken();
+    m.metadata_lookups = p_.metadata ? p_.metadata->lookups() : 0;
+    m.metadata_failures = p_.metadata ? p_.metadata->failures() : 0;
+    p_.alerts.sink_samples(m.sinks);
+    m.ring_fill = p_.probe.ring_fill();
+    m.programs = p_.probe.program_stats();
+    published_.publish(render_metrics(m));
+}
+
+bool EventLoop::start_webserver(std::string& error) {
+    publish_metrics();
+    published_.heartbeat_ns = monotonic_ns();
+    auto healthy = [this](std::string& why) {
+        uint64_t age = monotonic_ns() - published_.heartbeat_ns.load();
+        if (age > 5000000000ull) {
+            why = "event loop stalled for " + std::to_string(age / 1000000) + " ms";
+            return false;
+        }
+        return true;  // the probe is attached for as long as the loop runs
+    };
+    if (!web_.start(
+            p_.cfg.webserver_address, p_.cfg.webserver_port, [this] { return published_.text(); },
+            healthy, error))
+        return false;
+    spdlog::info("webserver: /healthz and /metrics on {}:{}", p_.cfg.webserver_address,
+                 web_.port());
+    return true;
+}
+
+int EventLoop::run() {
+    uint64_t next_refresh = 0, next_sweep = 0;
+    auto announce = [this](const fields::Event& ev) { evaluate(ev); };  // `container` events
+    while (!stop_requested()) {
+        if (p_.probe.poll(p_.cfg.poll_interval_ms, handler_) < 0) {
+            spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
+            break;
+        }
+        uint64_t now = monotonic_ns();
+        published_.heartbeat_ns.store(now, std::memory_order_relaxed);
+        if (take_reload_request()) p_.reloader.request();
+        if (auto res = p_.reloader.poll(now)) apply_reload(*res);
+        p_.enricher.poll(realtime_ns(), announce);
+        p_.alerts.expire(now);
+        if (now >= next_refresh) {
+            check_drops(now);
+            if (p_.cfg.webserver_enabled) publish_metrics();
+            if (p_.users.refresh(now)) p_.procs.relink_users();
+            next_refresh = now + 1000000000ull;
+        }
+        if (now >= next_sweep) {
+            // Fd tables of processes the thread table no longer has (an exit lost to a full
+            // ring, or evicted) would otherwise stay forever.
+            p_.fds.retain_processes([&](int64_t pid) { return p_.procs.find(pid) != nullptr; });
+            p_.enricher.sweep();  // containers whose processes are all gone
+            next_sweep = now + 10000000000ull;
+        }
+    }
+    sd_notify_state("STOPPING=1");
+    // Drain what the kernel already wrote (bounded).
+    for (int i = 0; i < 64 && p_.probe.poll(0, handler_) > 0; ++i) {
+    }
+    return exit_code_;
+}
+
+void EventLoop::log_stop_report() const {
+    if (drop_monitor_.actions_taken() + drop_monitor_.actions_suppressed() > 0)
+        spdlog::info("syscall_event_drops: {} actions taken, {} rate-limited",
+                     drop_monitor_.actions_taken(), drop_monitor_.actions_suppressed());
+}
+
+}  // namespace sensor::daemon
