@@ -93,9 +93,6 @@ struct inode___old {
     struct timespec64 i_ctime;
     struct timespec64 i_mtime;
 } __attribute__((preserve_access_index));
-struct kernel_cap_struct___old {  // before 6.3: two 32-bit words
-    __u32 cap[2];
-} __attribute__((preserve_access_index));
 
 static __always_inline void count_drop(__u32 reason) {
     __u64* n = bpf_map_lookup_elem(&drops, &reason);
@@ -476,10 +473,15 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     return 0;
 }
 
+// kernel_cap_t is 8 bytes in every kernel: `u64 val` since 6.3, `u32 cap[2]` (low word
+// first) before, which on little-endian x86 and arm64 is the same 64-bit value. Reading the
+// bytes needs no relocation against the old struct: vmlinux BTF of 6.3+ lacks it, and
+// libbpf would then search kernel module BTFs, which needs CAP_SYS_ADMIN (the DaemonSet
+// runs with CAP_BPF and CAP_PERFMON only).
 static __always_inline __u64 read_cap(kernel_cap_t* cap) {
-    if (bpf_core_field_exists(cap->val)) return BPF_CORE_READ(cap, val);
-    struct kernel_cap_struct___old* old = (void*)cap;
-    return BPF_CORE_READ(old, cap[0]) | ((__u64)BPF_CORE_READ(old, cap[1]) << 32);
+    __u64 value = 0;
+    bpf_probe_read_kernel(&value, sizeof(value), cap);
+    return value;
 }
 
 static __always_inline void inode_times(struct inode* inode, __u64* ctime, __u64* mtime) {

@@ -15,6 +15,7 @@ ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 ctr=""
 cleanup() {
+  [ -n "${mnt:-}" ] && umount "$mnt/sys" "$mnt/proc" 2>/dev/null || true
   [ -n "$ctr" ] && buildah rm "$ctr" >/dev/null 2>&1 || true
   buildah rmi -f "$image" >/dev/null 2>&1 || true
 }
@@ -86,6 +87,41 @@ elif echo "$out" | grep -q "broken.yaml:3"; then
 else
   bad "broken rule message: $out"
 fi
+# The image's sensor capturing for real, as the DaemonSet runs it: the host's /proc and /sys,
+# root with only the DaemonSet's capabilities (every other one dropped from the bounding
+# set), no CAP_SYS_ADMIN. An untrusted read of /etc/shadow on the host must alert. Without
+# CAP_BPF the same run must be refused (so the capability drop is real).
+mnt=$(buildah mount "$ctr")
+mount --bind /proc "$mnt/proc"
+mount --bind /sys "$mnt/sys"
+all_caps=$(for i in $(seq 0 63); do capsh --decode=$(printf '%x' $((1 << i))) 2>/dev/null | sed 's/.*=//'; done | grep '^cap_' | sort -u)
+caps_but() {  # the capabilities to drop so that only "$@" remain
+  for c in $all_caps; do echo " $* " | grep -q " $c " || echo "$c"; done | paste -sd, -
+}
+daemonset_caps="cap_bpf cap_perfmon cap_sys_resource cap_sys_ptrace cap_dac_read_search"
+run_in_image() {  # drop-list, seconds, output file: sensor run from the image, shadow read meanwhile
+  timeout -s INT "$2" capsh --chroot="$mnt" --drop="$1" --shell=/usr/bin/sensor -- \
+    run -c /etc/sensor/sensor.yaml >"$3" 2>"$3.err" &
+  local pid=$!
+  for _ in $(seq 50); do grep -q "ready" "$3.err" 2>/dev/null && break; sleep 0.1; done
+  cat /etc/shadow >/dev/null
+  wait "$pid" || true
+}
+run_in_image "$(caps_but $daemonset_caps)" 6 "$cache/run.out"
+if grep -q '"fd.name":"/etc/shadow"' "$cache/run.out" && grep -q "ready" "$cache/run.out.err"; then
+  ok "the image's sensor alerts on a host /etc/shadow read with the DaemonSet's capabilities"
+else
+  bad "capture in the image: $(tail -3 "$cache/run.out.err")"
+fi
+run_in_image "$(caps_but cap_perfmon cap_sys_resource cap_sys_ptrace cap_dac_read_search)" 4 "$cache/nobpf.out"
+if grep -q "CAP_BPF" "$cache/nobpf.out.err" && ! grep -q "ready" "$cache/nobpf.out.err"; then
+  ok "without CAP_BPF the image's sensor refuses to start, naming it"
+else
+  bad "run without CAP_BPF: $(tail -3 "$cache/nobpf.out.err")"
+fi
+umount "$mnt/sys" "$mnt/proc"
+buildah umount "$ctr" >/dev/null
+
 echo "image size: $(buildah images --format '{{.Size}}' "$image")"
 echo "image checks: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -15,6 +15,7 @@ packages=(
   python3 openssl                         # an HTTPS receiver and its certificate in tests
   dpkg-dev systemd                        # the .deb (dpkg-shlibdeps) and unit checks
   buildah debootstrap                     # the container image, from a debootstrap'ed base
+  libcap2-bin                             # capsh: the image run with the DaemonSet's capabilities
 )
 missing=()
 for p in "${packages[@]}"; do
