@@ -44,7 +44,7 @@ void AlertPipeline::summary(size_t rule, uint64_t suppressed, uint64_t window_ns
 
 void AlertPipeline::set_rules(const engine::Ruleset* rules) {
     if (dedup_) {
-        dedup_->flush([this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); });
+        dedup_->flush(summarizer());
         dedup_.emplace(rules->rules.size(), dedup_window_ns_);
     }
     rules_ = rules;
@@ -54,8 +54,7 @@ void AlertPipeline::on_match(const engine::CompiledRule& rule, const fields::Eve
     ++alerts_;
     if (dedup_) {
         size_t index = static_cast<size_t>(&rule - rules_->rules.data());
-        auto report = [this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); };
-        if (!dedup_->admit(index, monotonic_ns(), report)) return;
+        if (!dedup_->admit(index, monotonic_ns(), summarizer())) return;
     }
     output::format_alert_into(rule, ev, format_, line_);
     push(rule.priority, ev.ts);
@@ -68,12 +67,12 @@ void AlertPipeline::drop_alert(uint64_t drops, uint64_t total) {
 }
 
 void AlertPipeline::expire(uint64_t now) {
-    if (dedup_) dedup_->expire(now, [this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); });
+    if (dedup_) dedup_->expire(now, summarizer());
 }
 
 void AlertPipeline::stop() {
     // Held-back counts are never lost at stop.
-    if (dedup_) dedup_->flush([this](size_t r, uint64_t n, uint64_t w) { summary(r, n, w); });
+    if (dedup_) dedup_->flush(summarizer());
     for (auto& w : workers_) w->stop(std::chrono::seconds(2));
 }
 

@@ -46,6 +46,12 @@ class AlertPipeline {
 
   private:
     void summary(size_t rule, uint64_t suppressed, uint64_t window_ns);
+    // AlertDedup's summary callback: this pipeline's summary().
+    auto summarizer() {
+        return [this](size_t rule, uint64_t suppressed, uint64_t window_ns) {
+            summary(rule, suppressed, window_ns);
+        };
+    }
     void push(engine::Priority priority, uint64_t ts);
 
     const engine::Ruleset* rules_;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "rules/yaml_tree.h"
 
@@ -50,6 +51,19 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         error = "config key '" + key + "' expects " + expect + ", got '" + value + "'";
         return false;
     };
+    // The on/off keys.
+    const std::pair<const char*, bool*> flags[] = {
+        {"stdout_output.enabled", &stdout_output},
+        {"file_output.enabled", &file_output},
+        {"file_output.keep_alive", &file_output_keep_alive},
+        {"buffered_outputs", &buffered_outputs},
+        {"syslog_output.enabled", &syslog_output},
+        {"webserver.enabled", &webserver_enabled},
+        {"container_metadata.enabled", &container_metadata.enabled},
+        {"alert_dedup.enabled", &alert_dedup_enabled},
+    };
+    for (const auto& [name, flag] : flags)
+        if (key == name) return rules::parse_yaml_bool(value, *flag) || bad("true or false");
     if (key == "rules") {
         std::string why;
         if (!rules::parse_rule_selectors(value, rule_selection, why)) {
@@ -62,35 +76,15 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         rules_files = split_list(value);
         return true;
     }
-    if (key == "stdout_output.enabled") {
-        if (!rules::parse_yaml_bool(value, stdout_output)) return bad("true or false");
-        return true;
-    }
-    if (key == "file_output.enabled") {
-        if (!rules::parse_yaml_bool(value, file_output)) return bad("true or false");
-        return true;
-    }
     if (key == "file_output.filename") {
         if (value.empty()) return bad("a file path");
         file_output_filename = value;
-        return true;
-    }
-    if (key == "file_output.keep_alive") {
-        if (!rules::parse_yaml_bool(value, file_output_keep_alive)) return bad("true or false");
-        return true;
-    }
-    if (key == "buffered_outputs") {
-        if (!rules::parse_yaml_bool(value, buffered_outputs)) return bad("true or false");
         return true;
     }
     if (key == "outputs_queue.capacity") {
         if (!parse_uint(value, outputs_queue_capacity) || outputs_queue_capacity == 0 ||
             outputs_queue_capacity > (1u << 24))
             return bad("1 to 16777216 alerts");
-        return true;
-    }
-    if (key == "syslog_output.enabled") {
-        if (!rules::parse_yaml_bool(value, syslog_output)) return bad("true or false");
         return true;
     }
     if (key == "syslog_output.host") {
@@ -145,10 +139,6 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
             return true;
         }
     }
-    if (key == "webserver.enabled") {
-        if (!rules::parse_yaml_bool(value, webserver_enabled)) return bad("true or false");
-        return true;
-    }
     if (key == "webserver.listen_address") {
         if (value.empty()) return bad("a numeric IPv4/IPv6 address");
         webserver_address = value;
@@ -156,10 +146,6 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
     }
     if (key == "webserver.listen_port") {
         if (!parse_uint(value, webserver_port)) return bad("a port number (0: any free port)");
-        return true;
-    }
-    if (key == "container_metadata.enabled") {
-        if (!rules::parse_yaml_bool(value, container_metadata.enabled)) return bad("true or false");
         return true;
     }
     if (key == "container_metadata.cri_sockets") {
@@ -171,10 +157,6 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         uint32_t n = 0;
         if (!parse_uint(value, n) || n < 10 || n > 60000) return bad("10 to 60000 (milliseconds)");
         container_metadata.timeout = std::chrono::milliseconds(n);
-        return true;
-    }
-    if (key == "alert_dedup.enabled") {
-        if (!rules::parse_yaml_bool(value, alert_dedup_enabled)) return bad("true or false");
         return true;
     }
     if (key == "alert_dedup.window_seconds") {

@@ -83,20 +83,20 @@ std::string render_metrics(const MetricsSample& m) {
             t.value("sensor_events_total", "type",
                     events::event_type_name(static_cast<events::EventTypeId>(i)),
                     static_cast<double>(c.events_by_type[i]));
-    t.family("sensor_records_total", "counter", "Records read from the kernel rings.");
-    t.value("sensor_records_total", static_cast<double>(m.records));
-    t.family("sensor_malformed_records_total", "counter", "Records that failed to decode.");
-    t.value("sensor_malformed_records_total", static_cast<double>(m.malformed));
-    t.family("sensor_kernel_drops_total", "counter",
-             "Records the kernel dropped because a CPU ring was full.");
-    t.value("sensor_kernel_drops_total", static_cast<double>(m.kernel_drops));
+    t.single("sensor_records_total", "counter", "Records read from the kernel rings.",
+             static_cast<double>(m.records));
+    t.single("sensor_malformed_records_total", "counter", "Records that failed to decode.",
+             static_cast<double>(m.malformed));
+    t.single("sensor_kernel_drops_total", "counter",
+             "Records the kernel dropped because a CPU ring was full.",
+             static_cast<double>(m.kernel_drops));
     t.family("sensor_ring_buffer_fill_ratio", "gauge", "How full each CPU ring is (0 to 1).");
     for (size_t i = 0; i < m.ring_fill.size(); ++i)
         t.value("sensor_ring_buffer_fill_ratio", "cpu", std::to_string(i), m.ring_fill[i]);
-    t.family("sensor_rules_reloads_total", "counter", "Rule sets swapped in by a hot reload.");
-    t.value("sensor_rules_reloads_total", static_cast<double>(m.rule_reloads));
-    t.family("sensor_alerts_total", "counter", "Rule matches (before de-duplication).");
-    t.value("sensor_alerts_total", static_cast<double>(m.alerts));
+    t.single("sensor_rules_reloads_total", "counter", "Rule sets swapped in by a hot reload.",
+             static_cast<double>(m.rule_reloads));
+    t.single("sensor_alerts_total", "counter", "Rule matches (before de-duplication).",
+             static_cast<double>(m.alerts));
     t.family("sensor_rule_matches_total", "counter", "Matches by rule.");
     t.family("sensor_rule_evaluation_seconds_total", "counter",
              "Time spent evaluating each rule, estimated from a 1-in-128 sample of events.");
@@ -136,19 +136,18 @@ std::string render_metrics(const MetricsSample& m) {
         for (const auto& s : m.sinks)
             t.value(f.name, "sink", s.name, static_cast<double>(s.*f.value));
     }
-    t.family("sensor_processes", "gauge", "Threads in the process table.");
-    t.value("sensor_processes", static_cast<double>(m.processes));
-    t.family("sensor_containers", "gauge", "Containers known, the host included.");
-    t.value("sensor_containers", static_cast<double>(m.containers));
-    t.family("sensor_alert_dedup_suppressed_total", "counter", "Alerts held back by alert_dedup.");
-    t.value("sensor_alert_dedup_suppressed_total", static_cast<double>(m.dedup_suppressed));
-    t.family("sensor_drop_actions_total", "counter", "syscall_event_drops actions taken.");
-    t.value("sensor_drop_actions_total", static_cast<double>(m.drop_actions));
-    t.family("sensor_container_metadata_lookups_total", "counter", "CRI lookups made.");
-    t.value("sensor_container_metadata_lookups_total", static_cast<double>(m.metadata_lookups));
-    t.family("sensor_container_metadata_failures_total", "counter",
-             "CRI lookups that found no runtime.");
-    t.value("sensor_container_metadata_failures_total", static_cast<double>(m.metadata_failures));
+    t.single("sensor_processes", "gauge", "Threads in the process table.",
+             static_cast<double>(m.processes));
+    t.single("sensor_containers", "gauge", "Containers known, the host included.",
+             static_cast<double>(m.containers));
+    t.single("sensor_alert_dedup_suppressed_total", "counter", "Alerts held back by alert_dedup.",
+             static_cast<double>(m.dedup_suppressed));
+    t.single("sensor_drop_actions_total", "counter", "syscall_event_drops actions taken.",
+             static_cast<double>(m.drop_actions));
+    t.single("sensor_container_metadata_lookups_total", "counter", "CRI lookups made.",
+             static_cast<double>(m.metadata_lookups));
+    t.single("sensor_container_metadata_failures_total", "counter",
+             "CRI lookups that found no runtime.", static_cast<double>(m.metadata_failures));
     t.family("sensor_bpf_program_run_seconds_total", "counter",
              "Kernel time in each eBPF program (0 unless sysctl kernel.bpf_stats_enabled=1).");
     for (const auto& p : m.programs)
@@ -162,10 +161,10 @@ std::string render_metrics(const MetricsSample& m) {
     double cpu = 0;
     uint64_t rss = 0;
     self_usage(cpu, rss);
-    t.family("process_cpu_seconds_total", "counter", "User and system CPU time of the sensor.");
-    t.value("process_cpu_seconds_total", cpu);
-    t.family("process_resident_memory_bytes", "gauge", "Resident memory of the sensor.");
-    t.value("process_resident_memory_bytes", static_cast<double>(rss));
+    t.single("process_cpu_seconds_total", "counter", "User and system CPU time of the sensor.",
+             cpu);
+    t.single("process_resident_memory_bytes", "gauge", "Resident memory of the sensor.",
+             static_cast<double>(rss));
     return t.take();
 }
 

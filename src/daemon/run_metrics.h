@@ -46,6 +46,11 @@ class PromText {
     void family(const char* name, const char* type, const char* help);
     void value(const char* name, double v);
     void value(const char* name, const char* label, std::string_view label_value, double v);
+    // A family with one unlabelled value.
+    void single(const char* name, const char* type, const char* help, double v) {
+        family(name, type, help);
+        value(name, v);
+    }
     std::string take() { return std::move(out_); }
 
   private:

@@ -112,6 +112,19 @@ class LiveContainers : public ::testing::Test {
         return std::nullopt;
     }
 
+    // A shell in the container with stdin/stdout on a TCP connection (busybox nc -e), and
+    // its alert.
+    std::optional<Json> redirect_to_network() {
+        uint16_t port = 0;
+        int lsn = listen_tcp(port);
+        EXPECT_GE(lsn, 0);
+        if (lsn < 0) return std::nullopt;
+        // busybox nc takes everything after -e as the program, so -e comes last.
+        ctd_.exec(cid_, "nc 127.0.0.1 " + std::to_string(port) + " -e /bin/true", false);
+        close(lsn);
+        return alert_in_container("Redirect STDOUT/STDIN to Network Connection in Container");
+    }
+
     // What the sensor said, for failure messages.
     std::string seen() {
         std::string out = "alerts so far:\n";
@@ -148,14 +161,8 @@ TEST_F(LiveContainers, AlertsCarryContainerAndPodMetadataFromCri) {
     EXPECT_EQ(field(*shadow, "container.name"), "web");
     EXPECT_EQ(field(*shadow, "k8s.pod.name"), "web-pod");
 
-    // A shell's stdin/stdout redirected to a TCP connection (busybox nc -e).
-    uint16_t port = 0;
-    int lsn = listen_tcp(port);
-    ASSERT_GE(lsn, 0);
-    // busybox nc takes everything after -e as the program, so -e comes last.
-    ctd_.exec(cid_, "nc 127.0.0.1 " + std::to_string(port) + " -e /bin/true", false);
-    close(lsn);
-    auto redirect = alert_in_container("Redirect STDOUT/STDIN to Network Connection in Container");
+    // A shell's stdin/stdout redirected to a TCP connection.
+    auto redirect = redirect_to_network();
     ASSERT_TRUE(redirect.has_value()) << seen();
     EXPECT_EQ(field(*redirect, "container.name"), "web");
 
@@ -201,12 +208,7 @@ TEST_F(LiveContainers, WithoutARuntimeSocketAlertsHaveTheIdOnly) {
     ASSERT_TRUE(shadow.has_value()) << seen();
     EXPECT_EQ(field(*shadow, "container.id"), id);
     EXPECT_EQ(field(*shadow, "container.name"), "<null>");
-    uint16_t port = 0;
-    int lsn = listen_tcp(port);
-    ASSERT_GE(lsn, 0);
-    ctd_.exec(cid_, "nc 127.0.0.1 " + std::to_string(port) + " -e /bin/true", false);
-    close(lsn);
-    auto redirect = alert_in_container("Redirect STDOUT/STDIN to Network Connection in Container");
+    auto redirect = redirect_to_network();
     ASSERT_TRUE(redirect.has_value()) << seen();
     auto created = alert_in_container("New container");
     ASSERT_TRUE(created.has_value()) << seen();

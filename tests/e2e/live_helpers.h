@@ -1,17 +1,26 @@
 #pragma once
-// Small pieces the live (end-to-end) tests share: their own alerting rule, reading files and
-// the sensor's HTTP endpoint, free ports.
+// Small pieces the live (end-to-end) tests share: scratch directories, their own alerting
+// rule, reading files and the sensor's HTTP endpoint, free ports.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
 
 namespace sensor::testing {
+
+// An empty scratch directory for one test: /tmp/sensor-e2e-<tag>-<pid>.
+inline std::string fresh_dir(const std::string& tag) {
+    std::string dir = "/tmp/sensor-e2e-" + tag + "-" + std::to_string(getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
 
 // A rule that fires only for symlinks to /etc/shadow whose path starts with `prefix`: tests
 // running alongside make such symlinks too, and each test's counts must be its own.

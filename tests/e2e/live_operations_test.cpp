@@ -25,13 +25,9 @@ using sensor::testing::LiveSensor;
 using sensor::testing::metric;
 using sensor::testing::webserver_port;
 
-namespace {}  // namespace
-
 TEST(LiveOperations, HealthAndMetricsMoveDuringARun) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    std::string dir = "/tmp/sensor-e2e-ops-" + std::to_string(getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    std::string dir = sensor::testing::fresh_dir("ops");
     std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     LiveSensor s;
     std::string err;

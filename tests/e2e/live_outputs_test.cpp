@@ -33,8 +33,7 @@ bool wait_lines(const std::string& path, size_t want) {
 
 TEST(LiveOutputs, RotatedFileLosesNothingAndStalledStdoutIsCounted) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    std::string dir = "/tmp/sensor-e2e-outputs-" + std::to_string(getpid());
-    fs::create_directories(dir);
+    std::string dir = sensor::testing::fresh_dir("outputs");
     std::string file = dir + "/alerts.log";
     LiveSensor s;
     std::string err;
@@ -73,9 +72,7 @@ TEST(LiveOutputs, RotatedFileLosesNothingAndStalledStdoutIsCounted) {
 
 TEST(LiveOutputs, DedupWindowEmitsTheFirstAlertThenOneSummaryWithTheCount) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    std::string dir = "/tmp/sensor-e2e-dedup-" + std::to_string(getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    std::string dir = sensor::testing::fresh_dir("dedup");
     std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     LiveSensor s;
     std::string err;

@@ -90,9 +90,7 @@ class LineReceiver {
 
 TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    std::string dir = "/tmp/sensor-e2e-http-" + std::to_string(getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    std::string dir = sensor::testing::fresh_dir("http");
     HttpReceiver server;
     ASSERT_TRUE(server.start());
     LiveSensor s;
@@ -126,9 +124,7 @@ TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
 
 TEST(LiveRemoteOutputs, TcpReceiverKilledAndRestartedEveryAlertAccountedFor) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root";
-    std::string dir = "/tmp/sensor-e2e-tcpkill-" + std::to_string(getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    std::string dir = sensor::testing::fresh_dir("tcpkill");
     std::string received = dir + "/received.log";
     uint16_t port = free_local_port(SOCK_STREAM);
     LineReceiver rx;

@@ -108,9 +108,7 @@ nlohmann::json alert_of(const std::string& line) {
 }
 
 void check_syslog_delivery(const std::vector<std::string>& syslog_opts, const std::string& tag) {
-    std::string dir = "/tmp/sensor-e2e-syslog-" + std::to_string(getpid()) + "-" + tag;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    std::string dir = sensor::testing::fresh_dir("syslog-" + tag);
     Rsyslog rs;
     std::string err;
     ASSERT_TRUE(rs.start(dir, err)) << err;
