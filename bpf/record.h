@@ -34,7 +34,13 @@ typedef __s64 sensor_s64;
 #define SENSOR_RING_SLACK (2 * SENSOR_RECORD_MAX)
 struct sensor_cpu_ring {
     sensor_u64 head; /* bytes published (the probe on this CPU) */
-    sensor_u64 pad0[7];
+    /* When this CPU's probe last read the clock (see sensor_record_header.ts_ns): the jiffy,
+     * the task (tid and its context-switch count), and records written since. */
+    sensor_u64 stamp_jiffies;
+    sensor_u64 stamp_switches;
+    sensor_u32 stamp_tid;
+    sensor_u32 since_stamp;
+    sensor_u64 pad0[4];
     sensor_u64 tail; /* bytes consumed (user space) */
     sensor_u64 pad1[7];
     sensor_u64 dropped; /* records that did not fit */
@@ -84,13 +90,22 @@ enum sensor_drop_reason {
 #define SENSOR_FILE_WRITABLE 8u    /* the task's credentials allow writing the file */
 #define SENSOR_FILE_PATH_CUT 16u   /* the kernel path was too deep and is incomplete */
 
+/* Order and time. Records from different CPUs are merged by `seq`, a global counter the probe
+ * takes per record (an atomic add: exact, and on VMs far cheaper than a clock read). With
+ * batched timestamps the probe reads the clock only when the time may have moved on since its
+ * last reading on this CPU (new jiffy, other task, the task was switched out, or stamp_every
+ * records since) and leaves ts_ns 0 otherwise: user space then gives the record the CPU's
+ * last reading, which is at most one tick (or stamp_every records) older. Kernels before
+ * 5.12 lack the atomic add's result: there every record is stamped and seq is 0 (merged by
+ * time). */
 struct sensor_record_header {
-    sensor_u64 ts_ns; /* CLOCK_BOOTTIME */
+    sensor_u64 ts_ns; /* CLOCK_BOOTTIME; 0 when not read (see above) */
     sensor_u32 tid;
     sensor_u32 pid; /* thread group id */
-    sensor_u16 kind;
-    sensor_u16 nr;   /* syscall number (exec: execve or execveat) */
-    sensor_u32 size; /* bytes of the whole record */
+    sensor_u32 seq; /* global record order; compared modulo 2^32 */
+    sensor_u16 kind : 4;
+    sensor_u16 nr : 12; /* syscall number (exec: execve or execveat), below SENSOR_MAX_SYSCALLS */
+    sensor_u16 size;    /* bytes of the whole record, at most SENSOR_RECORD_MAX */
 };
 
 /* A syscall's exit. Records are compact because moving them between CPUs is most of their

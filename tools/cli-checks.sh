@@ -54,6 +54,7 @@ else
 fi
 check "replay bad option" 2 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" -o bogus=1
 check "run bad config key" 2 "sensor: unknown config key 'no_such.key'" "$bin" run -o no_such.key=1
+check "run bad bool key" 2 "sensor: config key 'capture.exact_timestamps' expects true or false, got 'maybe'" "$bin" run -o capture.exact_timestamps=maybe
 check "run bad http url" 2 "~error: http_output.url must start with http:// or https://: ftp://x" "$bin" run -o http_output.enabled=true -o http_output.url=ftp://x
 printf 'rules:\n  - disable: Some rule\n' > "$tmp/badsel.yaml"
 check "run bad rules selection" 2 "~config key 'rules' expects items like {disable: {rule: NAME}}" "$bin" run -c "$tmp/badsel.yaml"

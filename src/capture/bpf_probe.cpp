@@ -47,9 +47,27 @@ bool kernel_has_rdonly_cast() {
     return found;
 }
 
+// BPF atomics that return the old value (the probe's record counter) came in 5.12.
+bool kernel_has_atomic_fetch() {
+    struct utsname u {};
+    int major = 0, minor = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) return false;
+    return major > 5 || (major == 5 && minor >= 12);
+}
+
 std::string errno_text(int err) {
     return std::strerror(err < 0 ? -err : err);
 }
+
+// Records from different CPUs in the order the probe took them: by the global counter
+// (modulo 2^32, so it may wrap) or, on kernels without it, by time.
+bool taken_before(const sensor_record_header* a, const sensor_record_header* b, bool by_seq) {
+    return by_seq ? static_cast<int32_t>(a->seq - b->seq) < 0 : a->ts_ns < b->ts_ns;
+}
+
+// Batched timestamps: at most this many records of one running task, within one jiffy, share
+// a clock reading (so in a syscall storm the error is a few microseconds, never over a tick).
+constexpr uint32_t kBatchedStampEvery = 16;
 
 }  // namespace
 
@@ -83,18 +101,24 @@ struct BpfProbe::Impl {
         return reinterpret_cast<sensor_cpu_ring*>(rings + static_cast<size_t>(cpu) * ring_stride);
     }
 
+    bool order_by_seq = false;
+    bool batched_timestamps = false;
+    // Per CPU: the last clock reading its probe wrote, given to records it did not stamp.
+    std::vector<uint64_t> last_stamp;
+
     struct Cursor {
         sensor_cpu_ring* ring;
+        uint32_t cpu;
         uint64_t tail, head, released;
-        const sensor_record_header* next;  // the record at tail, peeked once per advance
+        sensor_record_header* next;  // the record at tail, peeked once per advance
     };
     std::vector<Cursor> cursors;
 
     // The record at c.tail, or nullptr when c is exhausted (or corrupt: then skipped).
-    const sensor_record_header* peek(Cursor& c) {
+    sensor_record_header* peek(Cursor& c) {
         if (c.tail >= c.head) return nullptr;
-        auto* h = reinterpret_cast<const sensor_record_header*>(c.ring->data +
-                                                                (c.tail & (ring_bytes - 1)));
+        auto* h =
+            reinterpret_cast<sensor_record_header*>(c.ring->data + (c.tail & (ring_bytes - 1)));
         uint64_t padded = (static_cast<uint64_t>(h->size) + 7) & ~uint64_t{7};
         if (h->size < sizeof(sensor_record_header) || padded > SENSOR_RECORD_MAX ||
             padded > c.head - c.tail) {
@@ -105,15 +129,17 @@ struct BpfProbe::Impl {
         return h;
     }
 
-    // Delivers every record published so far, merged across CPUs in timestamp order (a
-    // child's first records must not overtake its parent's fork record from another CPU).
+    // Delivers every record published so far, merged across CPUs in the order the probe took
+    // them (a child's first records must not overtake its parent's fork record from another
+    // CPU). Records the probe did not stamp get their CPU's last reading, written in place
+    // (the ring is mapped writable and the record is the reader's until tail passes it).
     int drain(const Handler& handler) {
         cursors.clear();
         for (uint32_t c = 0; c < cpus; ++c) {
             sensor_cpu_ring* r = ring(c);
             uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
             if (r->tail >= head) continue;
-            Cursor cur{r, r->tail, head, r->tail, nullptr};
+            Cursor cur{r, c, r->tail, head, r->tail, nullptr};
             cur.next = peek(cur);
             if (cur.next)
                 cursors.push_back(cur);
@@ -124,8 +150,13 @@ struct BpfProbe::Impl {
         while (!cursors.empty()) {
             size_t best = 0;
             for (size_t i = 1; i < cursors.size(); ++i)
-                if (cursors[i].next->ts_ns < cursors[best].next->ts_ns) best = i;
+                if (taken_before(cursors[i].next, cursors[best].next, order_by_seq)) best = i;
             Cursor& c = cursors[best];
+            uint64_t& stamp = last_stamp[c.cpu];
+            if (c.next->ts_ns == 0)
+                c.next->ts_ns = stamp;
+            else
+                stamp = c.next->ts_ns;
             handler(c.next, c.next->size);
             ++delivered;
             c.tail += (static_cast<uint64_t>(c.next->size) + 7) & ~uint64_t{7};
@@ -179,6 +210,12 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
     }
     impl_->cpus = static_cast<uint32_t>(cpus);
     impl_->ring_bytes = opts.ring_bytes;
+    impl_->last_stamp.assign(impl_->cpus, 0);
+    impl_->order_by_seq = kernel_has_atomic_fetch();
+    // Batching needs the counter: without it, the merge needs every record's time.
+    impl_->batched_timestamps = impl_->order_by_seq && !opts.exact_timestamps;
+    sensor_probe_set_timing(impl_->skel, impl_->order_by_seq,
+                            impl_->batched_timestamps ? kBatchedStampEvery : 1);
     if (int err = sensor_probe_configure(impl_->skel, static_cast<uint32_t>(getpid()), impl_->cpus,
                                          opts.ring_bytes, impl_->fast_file_access)) {
         error = "cannot size the probe's rings: " + errno_text(err);
@@ -259,6 +296,10 @@ int BpfProbe::poll(int timeout_ms, const Handler& handler) {
 
 bool BpfProbe::fast_file_access() const {
     return impl_->fast_file_access;
+}
+
+bool BpfProbe::batched_timestamps() const {
+    return impl_->batched_timestamps;
 }
 
 uint64_t BpfProbe::dropped() const {

@@ -32,6 +32,12 @@ int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, ui
                                    SENSOR_CPU_RING_HEADER + ring_bytes + SENSOR_RING_SLACK);
 }
 
+void sensor_probe_set_timing(struct sensor_probe_handle* h, int order_by_seq,
+                             uint32_t stamp_every) {
+    h->skel->rodata->order_by_seq = order_by_seq != 0;
+    h->skel->rodata->stamp_every = stamp_every;
+}
+
 int sensor_probe_load(struct sensor_probe_handle* h) {
     return sensor_probe__load(h->skel);
 }

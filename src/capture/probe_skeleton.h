@@ -22,6 +22,9 @@ struct sensor_probe_handle* sensor_probe_open(void);
 // path).
 int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, uint32_t cpus,
                            uint32_t ring_bytes, int have_rdonly_cast);
+// Before load: merge order by a global counter (else by time) and how often to read the clock
+// (see sensor_record_header in bpf/record.h).
+void sensor_probe_set_timing(struct sensor_probe_handle* h, int order_by_seq, uint32_t stamp_every);
 int sensor_probe_load(struct sensor_probe_handle* h);
 int sensor_probe_attach(struct sensor_probe_handle* h);
 int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map);

@@ -110,6 +110,7 @@ int run(const RunOptions& opts) {
     capture::BpfProbe probe;
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
+    po.exact_timestamps = cfg.exact_timestamps;
     std::vector<uint32_t> syscalls = capture::traced_syscalls(*rules);
     if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err) || !probe.attach(err)) {
         spdlog::error("{}", err);

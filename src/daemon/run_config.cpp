@@ -61,6 +61,7 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         {"webserver.enabled", &webserver_enabled},
         {"container_metadata.enabled", &container_metadata.enabled},
         {"alert_dedup.enabled", &alert_dedup_enabled},
+        {"capture.exact_timestamps", &exact_timestamps},
     };
     for (const auto& [name, flag] : flags)
         if (key == name) return rules::parse_yaml_bool(value, *flag) || bad("true or false");

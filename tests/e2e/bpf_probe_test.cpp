@@ -1,5 +1,6 @@
 // The real eBPF probe, loaded into this kernel (needs root; skipped otherwise).
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -119,6 +121,84 @@ TEST_F(BpfProbeTest, FullRingBufferIsCountedAsDrops) {
     EXPECT_GT(p.dropped(), 0u);
     int delivered = p.poll(10, [](const void*, size_t) {});
     EXPECT_GT(delivered, 0);
+}
+
+uint64_t boottime_ns() {
+    timespec t{};
+    clock_gettime(CLOCK_BOOTTIME, &t);
+    return static_cast<uint64_t>(t.tv_sec) * 1000000000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+
+// Each openat record's time against the child's own clock readings around that call: exact
+// stamps fall between them; batched ones may be early, but by less than a tick (10 ms covers
+// HZ >= 100) and never late. Batching must really share readings, exact mode never.
+void check_record_times(const std::string& path, bool exact) {
+    BpfProbe p;
+    std::string err;
+    ProbeOptions opts;
+    opts.exact_timestamps = exact;
+    ASSERT_TRUE(p.load(opts, err)) << err;
+    EXPECT_EQ(p.batched_timestamps(), !exact);  // this kernel (6.x) has the counter
+    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.attach(err)) << err;
+
+    constexpr int kOpens = 400;
+    auto* around =
+        static_cast<uint64_t*>(mmap(nullptr, 2 * kOpens * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+                                    MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    ASSERT_NE(around, MAP_FAILED);
+    pid_t child = fork();
+    if (child == 0) {
+        for (int i = 0; i < kOpens; ++i) {
+            if (i % 100 == 0) usleep(20000);  // bursts, and gaps longer than a tick
+            around[2 * i] = boottime_ns();
+            int fd = open(path.c_str(), O_RDONLY | O_CREAT, 0600);
+            around[2 * i + 1] = boottime_ns();
+            if (fd >= 0) close(fd);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+
+    std::vector<uint64_t> times;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (times.size() < kOpens && std::chrono::steady_clock::now() < deadline)
+        p.poll(20, [&](const void* rec, size_t) {
+            auto& r = *static_cast<const sensor_syscall_exit*>(rec);
+            if (r.h.kind == SENSOR_REC_SYSCALL_EXIT && r.h.pid == static_cast<uint32_t>(child) &&
+                r.h.nr == SYS_openat)
+                times.push_back(r.h.ts_ns);
+        });
+    ASSERT_EQ(times.size(), static_cast<size_t>(kOpens));
+    const uint64_t tick_ns = 10'000'000;
+    int shared = 0;
+    for (int i = 0; i < kOpens; ++i) {
+        uint64_t before = around[2 * i], after = around[2 * i + 1];
+        EXPECT_LE(times[i], after) << "record " << i << " stamped after its syscall returned";
+        EXPECT_GE(times[i] + (exact ? 0 : tick_ns), before) << "record " << i;
+        if (i > 0) {
+            EXPECT_GE(times[i], times[i - 1]) << "record " << i;
+            if (times[i] == times[i - 1]) ++shared;
+        }
+        if (i % 100 == 0) {
+            EXPECT_GE(times[i], before) << "record " << i << " (first of a burst) is exact";
+        }
+    }
+    if (exact) {
+        EXPECT_EQ(shared, 0);
+    } else {
+        EXPECT_GT(shared, kOpens / 2);
+    }
+    munmap(around, 2 * kOpens * sizeof(uint64_t));
+}
+
+TEST_F(BpfProbeTest, ExactTimestampsFallWithinTheSyscall) {
+    check_record_times(path_, true);
+}
+
+TEST_F(BpfProbeTest, BatchedTimestampsAreEarlyByLessThanATickAndShared) {
+    check_record_times(path_, false);
 }
 
 TEST_F(BpfProbeTest, ReportsForkExecAndExitOfOtherProcesses) {

@@ -13,6 +13,10 @@ struct ProbeOptions {
     // Resolve file paths with plain loads through bpf_rdonly_cast when the kernel has it
     // (6.2+); false forces the helper-based walk every kernel supports.
     bool fast_file_access = true;
+    // Read the clock for every record. False (the default) lets a task's burst of syscalls
+    // within one jiffy share a reading, at most 16 records apart: times are then up to one
+    // tick early for records after the first of a burst. Order is exact either way.
+    bool exact_timestamps = false;
 };
 
 class BpfProbe {
@@ -37,6 +41,9 @@ class BpfProbe {
     int poll(int timeout_ms, const Handler& handler);
     // Whether the loaded probe uses the fast file path (see ProbeOptions).
     bool fast_file_access() const;
+    // Whether records may share clock readings (ProbeOptions::exact_timestamps off, and a
+    // kernel with the counter the merge then orders by: 5.12+).
+    bool batched_timestamps() const;
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
 
