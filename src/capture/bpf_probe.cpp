@@ -47,12 +47,27 @@ bool kernel_has_rdonly_cast() {
     return found;
 }
 
+// The running kernel's release and its major.minor (known false when uname cannot say).
+struct KernelVersion {
+    std::string release;
+    int major = 0, minor = 0;
+    bool known = false;
+
+    KernelVersion() {
+        struct utsname u {};
+        if (uname(&u) != 0) return;
+        release = u.release;
+        known = sscanf(u.release, "%d.%d", &major, &minor) == 2;
+    }
+    bool below(int want_major, int want_minor) const {
+        return major < want_major || (major == want_major && minor < want_minor);
+    }
+};
+
 // BPF atomics that return the old value (the probe's record counter) came in 5.12.
 bool kernel_has_atomic_fetch() {
-    struct utsname u {};
-    int major = 0, minor = 0;
-    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2) return false;
-    return major > 5 || (major == 5 && minor >= 12);
+    KernelVersion k;
+    return k.known && !k.below(5, 12);
 }
 
 std::string errno_text(int err) {
@@ -75,14 +90,9 @@ std::string probe_prerequisites_problem() {
     if (!std::filesystem::exists("/sys/kernel/btf/vmlinux"))
         return "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): the probe needs a "
                "kernel >= 5.8 built with CONFIG_DEBUG_INFO_BTF=y";
-    struct utsname u {};
-    if (uname(&u) == 0) {
-        int major = 0, minor = 0;
-        if (sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
-            (major < 5 || (major == 5 && minor < 8)))
-            return std::string("kernel ") + u.release +
-                   " is too old: the probe needs >= 5.8 (BPF ring buffer, tp_btf)";
-    }
+    if (KernelVersion k; k.known && k.below(5, 8))
+        return "kernel " + k.release +
+               " is too old: the probe needs >= 5.8 (BPF ring buffer, tp_btf)";
     return {};
 }
 
