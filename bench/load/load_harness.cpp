@@ -6,7 +6,9 @@
 //               --workload openclose --threads 1 --seconds 10 --rounds 5
 //
 // The bare rate on a VM wanders by several percent between runs, so each round runs the
-// workload bare and then with a freshly started sensor, and the report gives medians.
+// workload bare and then with a freshly started sensor, and the report gives medians. With
+// --hook-baseline each round also runs it under an empty program on the same hook between the
+// two, so the report separates the hook's cost (which any probe pays) from the sensor's own.
 //
 // Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
 #include <fcntl.h>
@@ -25,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "empty_hook.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -36,6 +40,7 @@ struct Args {
     int threads = 1;
     double seconds = 10;
     int rounds = 1;
+    bool hook_baseline = false;
     std::vector<std::string> options;  // -o for the sensor
 };
 
@@ -201,13 +206,16 @@ int main(int argc, char** argv) {
             a.seconds = std::stod(next());
         else if (k == "--rounds")
             a.rounds = std::max(1, std::stoi(next()));
+        else if (k == "--hook-baseline")
+            a.hook_baseline = true;
         else if (k == "-o")
             a.options.push_back(next());
         else {
             std::fprintf(
                 stderr,
                 "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
-                "openclose|exec] [--threads N] [--seconds S] [--rounds N] [-o key=value]...\n");
+                "openclose|exec] [--threads N] [--seconds S] [--rounds N] [--hook-baseline] [-o "
+                "key=value]...\n");
             return 2;
         }
     }
@@ -216,12 +224,22 @@ int main(int argc, char** argv) {
         return 2;
     }
     struct Round {
-        double bare, with, cpu_s;
+        double bare, hook, with, cpu_s;
         uint64_t events, drops, hwm_kb;
     };
     std::vector<Round> rounds;
     for (int r = 0; r < a.rounds; ++r) {
         double bare = run_workload(a);
+        double hook = 0;
+        if (a.hook_baseline) {
+            EmptySysExitHook h;
+            std::string err;
+            if (!h.attach(err)) {
+                std::fprintf(stderr, "%s\n", err.c_str());
+                return 1;
+            }
+            hook = run_workload(a);
+        }
         Sensor s;
         if (!s.start(a)) {
             std::fprintf(stderr, "sensor did not start:\n%s\n", s.err_text.c_str());
@@ -233,7 +251,7 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         ProcUsage after = usage_of(s.pid);
         s.stop();
-        rounds.push_back({bare, with, after.cpu_s - before.cpu_s, s.stat_before(" events"),
+        rounds.push_back({bare, hook, with, after.cpu_s - before.cpu_s, s.stat_before(" events"),
                           s.stat_after("dropped in the kernel: "), after.hwm_kb});
     }
     auto median = [&](auto get) {
@@ -245,6 +263,10 @@ int main(int argc, char** argv) {
     };
     double bare = median([](const Round& r) { return r.bare; });
     double with = median([](const Round& r) { return r.with; });
+    double hook = median([](const Round& r) { return r.hook; });
+    // Per-round ratios, so that drift between rounds does not enter them.
+    double hook_ratio = median([](const Round& r) { return r.hook / r.bare; });
+    double ratio_to_hook = median([](const Round& r) { return r.with / r.hook; });
     double cpu = 0;
     uint64_t events = 0, drops = 0, hwm = 0;
     std::string ratios;
@@ -258,14 +280,22 @@ int main(int argc, char** argv) {
         ratios += buf;
     }
     double window = (a.seconds + 0.3) * static_cast<double>(rounds.size());
+    std::string hook_fields;
+    if (a.hook_baseline) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "\"hook_rate\":%.0f,\"hook_ratio\":%.3f,\"sensor_to_hook_ratio\":%.3f,", hook,
+                      hook_ratio, ratio_to_hook);
+        hook_fields = buf;
+    }
     std::printf(
         "{\"workload\":\"%s\",\"threads\":%d,\"seconds\":%.1f,\"rounds\":%zu,"
-        "\"bare_rate\":%.0f,\"sensor_rate\":%.0f,\"ratio\":%.3f,\"round_ratios\":[%s],"
+        "\"bare_rate\":%.0f,\"sensor_rate\":%.0f,\"ratio\":%.3f,\"round_ratios\":[%s],%s"
         "\"sensor_events\":%llu,\"kernel_drops\":%llu,\"sensor_cpu_s\":%.2f,"
         "\"sensor_cpu_pct\":%.1f,\"cpu_s_per_million_events\":%.3f,"
         "\"sensor_peak_rss_kb\":%llu}\n",
         a.workload.c_str(), a.threads, a.seconds, rounds.size(), bare, with, with / bare,
-        ratios.c_str(), static_cast<unsigned long long>(events),
+        ratios.c_str(), hook_fields.c_str(), static_cast<unsigned long long>(events),
         static_cast<unsigned long long>(drops), cpu, 100.0 * cpu / window,
         events ? cpu / (static_cast<double>(events) / 1e6) : 0.0,
         static_cast<unsigned long long>(hwm));
