@@ -115,7 +115,7 @@ TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
     EXPECT_EQ(a.value("source", ""), "syscall");
     EXPECT_EQ(a["output_fields"].value("evt.arg.linkpath", ""), link);
     EXPECT_TRUE(a["output_fields"]["evt.time"].is_number_integer());
-    EXPECT_EQ(s.stop(), 0) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);
     auto c = output_counts(s.stderr_text(), "http");
     EXPECT_EQ(c[0], 1u) << s.stderr_text();
     EXPECT_EQ(c[1] + c[2] + c[3], 0u) << s.stderr_text();
@@ -163,7 +163,7 @@ TEST(LiveRemoteOutputs, TcpReceiverKilledAndRestartedEveryAlertAccountedFor) {
         ASSERT_TRUE(eventually([&] { return count_lines(received) >= size_t(175 + b * 25); }))
             << count_lines(received) << " received; " << s.stderr_text();
     }
-    EXPECT_EQ(s.stop(), 0) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);
     std::string log = s.stderr_text();
     auto c = output_counts(log, "syslog");
     ASSERT_NE(c[0], ~0ull) << log;

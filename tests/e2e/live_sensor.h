@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -105,6 +106,11 @@ class LiveSensor {
         if (reader_.joinable()) reader_.join();
         close(out_fd_);
         close(err_fd_);
+        // A sanitizer report ends the sensor with a non-zero status and is only in its stderr:
+        // show it with the test's output, whichever assertion the caller makes on the status.
+        if (rc != 0)
+            std::fprintf(stderr, "sensor exited with status %d; its stderr:\n%s\n", rc,
+                         stderr_text().c_str());
         return rc;
     }
 

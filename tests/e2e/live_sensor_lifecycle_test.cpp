@@ -48,7 +48,7 @@ TEST(LiveSensorLifecycle, ReadyThenCleanStopWithCounts) {
     ASSERT_TRUE(s.start({"-r", std::string(SENSOR_SOURCE_DIR) + "/rules"}, err)) << err;
     // Some activity for the counters.
     for (int i = 0; i < 20; ++i) sensor::testing::run_program({"/bin/true"});
-    EXPECT_EQ(s.stop(), 0) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);
     std::string text = s.stderr_text();
     EXPECT_NE(text.find("ready: probe attached"), std::string::npos) << text;
     EXPECT_NE(text.find("stopped:"), std::string::npos) << text;
