@@ -133,7 +133,7 @@ static __always_inline void publish(struct sensor_cpu_ring* ring, char* rec, __u
 #if defined(__TARGET_ARCH_x86)
     // x86 makes stores visible in program order, so a plain store of the new head publishes
     // the bytes before it. A locked add would also do, but it waits for every store of the
-    // record to reach the cache, and on a VM those are misses: measured 25 ns a record.
+    // record to reach the cache, and on a VM those are misses: 25 ns a record under bpf_stats.
     // Only this CPU's probe writes head, one program at a time.
     asm volatile("" ::: "memory");
     *(volatile __u64*)&ring->head = ring->head + advance;
