@@ -64,6 +64,37 @@ struct {
     __type(value, __u64);
 } drops SEC(".maps");
 
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, SENSOR_FILTER_COUNTS);
+    __type(key, __u32);
+    __type(value, __u64);
+} filtered SEC(".maps");
+
+// The open path filter (see sensor_open_filter in record.h), written by user space.
+struct {
+    __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __uint(max_entries, 1024);
+    __type(key, struct sensor_path_key);
+    __type(value, __u8);
+} open_prefixes SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __uint(max_entries, 1024);
+    __type(key, struct sensor_path_key);
+    __type(value, __u8);
+} open_suffixes SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct sensor_open_filter);
+} open_filter SEC(".maps");
+
 // rec: the record under construction (strings are appended while off < SENSOR_RECORD_MAX / 2
 // so that any string of up to SENSOR_STR_MAX fits); path: where paths are assembled backwards.
 struct scratch {
@@ -224,10 +255,9 @@ static __always_inline __u32 copy_built_path(struct scratch* s, char* rec, __u32
     return n;
 }
 
-// Resolves a path the way d_path does, up to the task's root, into s->path (backwards), then
-// appends it at *off. Sets *cut when deeper than PATH_DEPTH.
-static __noinline __u32 append_path(struct scratch* s, char* rec, __u32 off, const struct path* p,
-                                    __u32* cut) {
+// Resolves a path the way d_path does, up to the task's root, into s->path (backwards);
+// returns where it starts. Sets *cut when deeper than PATH_DEPTH.
+static __noinline __u32 build_path(struct scratch* s, const struct path* p, __u32* cut) {
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     struct dentry* root_dentry = BPF_CORE_READ(task, fs, root.dentry);
     struct vfsmount* root_mnt = BPF_CORE_READ(task, fs, root.mnt);
@@ -260,7 +290,13 @@ static __noinline __u32 append_path(struct scratch* s, char* rec, __u32 off, con
         d = parent;
     }
     if (!done) *cut = 1;
-    return copy_built_path(s, rec, off, pos);
+    return pos;
+}
+
+// build_path, then the path appended at off; returns its length.
+static __always_inline __u32 append_path(struct scratch* s, char* rec, __u32 off,
+                                         const struct path* p, __u32* cut) {
+    return copy_built_path(s, rec, off, build_path(s, p, cut));
 }
 
 static __always_inline struct file* fd_file(struct task_struct* task, long fd) {
@@ -329,9 +365,8 @@ static __always_inline __u16 describe_file(struct scratch* s, char* rec, __u32* 
 
 #define TMPFS_MAGIC 0x01021994
 
-// append_path for BTF pointers (see have_rdonly_cast): same walk, plain loads.
-static __noinline __u32 append_path_fast(struct scratch* s, char* rec, __u32 off,
-                                         const struct path* p, __u32* cut) {
+// build_path for BTF pointers (see have_rdonly_cast): same walk, plain loads.
+static __noinline __u32 build_path_fast(struct scratch* s, const struct path* p, __u32* cut) {
     struct dentry* d = p->dentry;
     struct vfsmount* vfsmnt = p->mnt;
     struct task_struct* task = bpf_get_current_task_btf();
@@ -365,7 +400,7 @@ static __noinline __u32 append_path_fast(struct scratch* s, char* rec, __u32 off
         d = parent;
     }
     if (!done) *cut = 1;
-    return copy_built_path(s, rec, off, pos);
+    return pos;
 }
 
 // describe_file for a BTF pointer.
@@ -382,7 +417,7 @@ static __always_inline __u16 describe_file_fast(struct scratch* s, char* rec, __
     if (magic == TMPFS_MAGIC) r->file_flags |= memfd_flag(f);
     if (!wants_path(r)) return 0;
     __u32 cut = 0;
-    __u32 n = append_path_fast(s, rec, *off, &f->f_path, &cut);
+    __u32 n = copy_built_path(s, rec, *off, build_path_fast(s, &f->f_path, &cut));
     return path_appended(r, off, n, cut);
 }
 
@@ -393,6 +428,92 @@ static __always_inline __u16 describe_any_file(struct scratch* s, char* rec, __u
         return describe_file_fast(s, rec, off, r,
                                   bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)));
     return describe_file(s, rec, off, r, f);
+}
+
+// The open path filter (sensor_open_filter in record.h).
+
+// The kernel path of the file behind fd, built in s->path; returns where it starts, or
+// SENSOR_STR_MAX when there is none to judge by: no file, a type the record gives no kernel
+// path (not a regular file or directory, or a memfd), or a path too deep to resolve.
+static __always_inline __u32 open_path(struct scratch* s, struct task_struct* task, long fd) {
+    struct file* f = fd_file(task, fd);
+    if (!f) return SENSOR_STR_MAX;
+    __u32 cut = 0, pos;
+    if (have_rdonly_cast) {
+        struct file* bf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+        struct inode* inode = bf->f_inode;
+        __u32 ft = inode->i_mode & S_IFMT;
+        if (ft != S_IFREG && ft != S_IFDIR) return SENSOR_STR_MAX;
+        if (inode->i_sb->s_magic == TMPFS_MAGIC && memfd_flag(bf)) return SENSOR_STR_MAX;
+        pos = build_path_fast(s, &bf->f_path, &cut);
+    } else {
+        __u32 ft = BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT;
+        if (ft != S_IFREG && ft != S_IFDIR) return SENSOR_STR_MAX;
+        if (memfd_flag(f)) return SENSOR_STR_MAX;
+        pos = build_path(s, &f->f_path, &cut);
+    }
+    if (cut) return SENSOR_STR_MAX;
+    if (pos == SENSOR_STR_MAX - 1) {  // the root itself, as copy_built_path writes it
+        pos = SENSOR_STR_MAX - 2;
+        s->path[pos] = '/';
+    }
+    return pos;
+}
+
+// Whether the path at s->path[pos..] starts with a filter prefix or ends with a suffix: one
+// longest-prefix lookup each, on the first (and, reversed, the last) 64 bytes.
+static __noinline int path_may_match(struct scratch* s, __u32 pos) {
+    struct sensor_path_key key;
+    if (pos >= SENSOR_STR_MAX - 1) return 1;
+    __u32 len = SENSOR_STR_MAX - 1 - pos;
+    __u32 n = len < SENSOR_PATH_KEY_BYTES ? len : SENSOR_PATH_KEY_BYTES;
+    key.prefixlen = n * 8;
+    bpf_probe_read_kernel(key.data, sizeof(key.data), &s->path[pos & (SENSOR_STR_MAX - 1)]);
+    if (bpf_map_lookup_elem(&open_prefixes, &key)) return 1;
+    for (int i = 0; i < SENSOR_PATH_KEY_BYTES; i++) {
+        if (i >= n) break;
+        key.data[i] = s->path[SENSOR_STR_MAX - 2 - i];
+    }
+    return bpf_map_lookup_elem(&open_suffixes, &key) != 0;
+}
+
+// Whether the user-given path contains a raw needle: a 32-bit window slides over its first
+// SENSOR_RAW_SCAN bytes. A longer or unreadable path counts as a match.
+static __noinline int raw_may_match(struct scratch* s, const void* user_path) {
+    __u32 zero = 0;
+    struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
+    if (!f) return 1;
+    __u32 count = f->raw_count;
+    if (count == 0) return 0;
+    if (!user_path) return 1;
+    char* buf = &s->path[SENSOR_STR_MAX];
+    long n = bpf_probe_read_user_str(buf, SENSOR_RAW_SCAN + 1, user_path);
+    if (n <= 0 || n > SENSOR_RAW_SCAN) return 1;
+    __u32 window = 0;
+    for (int i = 0; i < SENSOR_RAW_SCAN; i++) {
+        if (i >= n - 1) break;
+        window = (window << 8) | (__u8)buf[i];
+        for (int k = 0; k < SENSOR_RAW_NEEDLES; k++) {
+            if (k >= count) break;
+            if ((window & f->raw_mask[k]) == f->raw_value[k]) return 1;
+        }
+    }
+    return 0;
+}
+
+// Whether some loaded rule may match the open that returned fd (see sensor_open_filter).
+static __always_inline int open_may_match(struct task_struct* task, long fd,
+                                          const void* user_path) {
+    struct scratch* s = get_scratch();
+    if (!s) return 1;
+    __u32 pos = open_path(s, task, fd);
+    if (pos >= SENSOR_STR_MAX - 1) return 1;
+    return path_may_match(s, pos) || raw_may_match(s, user_path);
+}
+
+static __always_inline void count_filtered(__u32 what) {
+    __u64* n = bpf_map_lookup_elem(&filtered, &what);
+    if (n) *n += 1;
 }
 
 static __always_inline void describe_socket(struct sensor_sock_section* r, struct file* f) {
@@ -464,12 +585,18 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &key);
     if (!conf || !conf->traced) return 0;
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+    __u64 args[6];
+    SYSCALL_ARGS(regs, args);
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
+    if (conf->path_filter && ret >= 0 &&
+        !open_may_match(task, ret, str_arg(args, conf->str_arg[0]))) {
+        count_filtered(SENSOR_FILTERED_OPEN);
+        return 0;
+    }
     struct sensor_cpu_ring* ring = 0;
     char* rec = reserve(&ring);
     if (!rec || !ring) return 0;
 
-    __u64 args[6];
-    SYSCALL_ARGS(regs, args);
     struct sensor_syscall_exit* r = (void*)rec;
     fill_header(&r->h, ring, SENSOR_REC_SYSCALL_EXIT, (__u16)nr);
     r->ret = ret;
@@ -484,7 +611,6 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
         if (i < nargs) out_args[i] = args[i];
     __u32 off = sizeof(*r) + nargs * sizeof(__u64);
 
-    struct task_struct* task = (void*)bpf_get_current_task_btf();
     if (payload == SENSOR_PAY_NEW_FILE || payload == SENSOR_PAY_FD_FILE) {
         // Looked up only here: the scratch page is one more first touch per syscall.
         struct scratch* s = get_scratch();

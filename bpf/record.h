@@ -73,8 +73,35 @@ struct sensor_syscall_conf {
     sensor_u8 traced;
     sensor_u8 payload; /* enum sensor_payload */
     sensor_u8 str_arg[2];
-    sensor_u8 nargs; /* raw arguments the record carries (the decoder needs no more) */
-    sensor_u8 reserved[3];
+    sensor_u8 nargs;       /* raw arguments the record carries (the decoder needs no more) */
+    sensor_u8 path_filter; /* an open: drop it unless its path may match (sensor_open_filter) */
+    sensor_u8 reserved[2];
+};
+
+/* The open path filter: user space derives from the loaded rules which paths an open must
+ * have for some rule to be able to match it. An open whose kernel path starts with none of
+ * the prefixes (the open_prefixes LPM trie), ends with none of the suffixes (open_suffixes,
+ * stored reversed) and whose user-given path contains none of the raw needles is counted and
+ * not sent. Anything the probe cannot decide (failed opens, no kernel path, a cut path, a
+ * user path longer than it scans) is sent. */
+#define SENSOR_PATH_KEY_BYTES 64
+struct sensor_path_key {
+    sensor_u32 prefixlen; /* bits, as BPF_MAP_TYPE_LPM_TRIE wants */
+    sensor_u8 data[SENSOR_PATH_KEY_BYTES];
+};
+#define SENSOR_RAW_NEEDLES 8
+#define SENSOR_RAW_SCAN 256 /* bytes of the user path searched for the raw needles */
+struct sensor_open_filter {
+    sensor_u32 raw_count; /* needles in use; each is up to 4 bytes, matched as a 32-bit window */
+    sensor_u32 reserved;
+    sensor_u32 raw_mask[SENSOR_RAW_NEEDLES];
+    sensor_u32 raw_value[SENSOR_RAW_NEEDLES];
+};
+
+/* Per-CPU counters of records the probe chose not to send (not losses: no rule needed them). */
+enum sensor_filter_count {
+    SENSOR_FILTERED_OPEN = 0,
+    SENSOR_FILTER_COUNTS = 1,
 };
 
 /* Why the probe could not deliver a record; indexes the per-CPU drop counters. */

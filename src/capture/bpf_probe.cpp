@@ -254,7 +254,64 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
     return true;
 }
 
-bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& error) {
+namespace {
+
+bool write_confs(int fd, const std::vector<sensor_syscall_conf>& conf, std::string& error) {
+    for (uint32_t i = 0; i < SENSOR_MAX_SYSCALLS; ++i) {
+        if (bpf_map_update_elem(fd, &i, &conf[i], BPF_ANY) != 0) {
+            error = "cannot update the syscall filter: " + errno_text(errno);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Empties an LPM trie, then stores the strings (reversed when `reversed`) as prefixes.
+bool write_trie(int fd, const std::vector<std::string>& items, bool reversed, std::string& error) {
+    sensor_path_key key{}, next{};
+    while (bpf_map_get_next_key(fd, nullptr, &next) == 0) {
+        if (bpf_map_delete_elem(fd, &next) != 0) break;
+    }
+    uint8_t one = 1;
+    for (const auto& item : items) {
+        std::memset(&key, 0, sizeof key);
+        size_t n = std::min(item.size(), sizeof key.data);
+        for (size_t i = 0; i < n; ++i)
+            key.data[i] = static_cast<uint8_t>(reversed ? item[item.size() - 1 - i] : item[i]);
+        key.prefixlen = static_cast<uint32_t>(n * 8);
+        if (bpf_map_update_elem(fd, &key, &one, BPF_ANY) != 0) {
+            error = "cannot update the open path filter: " + errno_text(errno);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool write_needles(int fd, const std::vector<std::string>& needles, std::string& error) {
+    sensor_open_filter f{};
+    for (const auto& n : needles) {
+        if (f.raw_count == SENSOR_RAW_NEEDLES || n.empty() || n.size() > 4) continue;
+        uint32_t mask = 0, value = 0;
+        for (char c : n) {
+            mask = (mask << 8) | 0xff;
+            value = (value << 8) | static_cast<uint8_t>(c);
+        }
+        f.raw_mask[f.raw_count] = mask;
+        f.raw_value[f.raw_count] = value;
+        ++f.raw_count;
+    }
+    uint32_t zero = 0;
+    if (bpf_map_update_elem(fd, &zero, &f, BPF_ANY) != 0) {
+        error = "cannot update the open path filter: " + errno_text(errno);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& error,
+                            const OpenPathFilter* open_filter) {
     int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_SYSCALL_FILTER);
     std::vector<sensor_syscall_conf> conf(SENSOR_MAX_SYSCALLS);
     for (uint32_t n : numbers) {
@@ -274,13 +331,21 @@ bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& e
             c.nargs = args_needed(*s);
         }
     }
-    for (uint32_t i = 0; i < SENSOR_MAX_SYSCALLS; ++i) {
-        if (bpf_map_update_elem(fd, &i, &conf[i], BPF_ANY) != 0) {
-            error = "cannot update the syscall filter: " + errno_text(errno);
-            return false;
-        }
+    // Filter off while its maps change, so an open is never judged by half of them.
+    if (!write_confs(fd, conf, error)) return false;
+    if (!open_filter || open_filter->pass_all) return true;
+    if (!write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_PREFIXES),
+                    open_filter->prefixes, false, error) ||
+        !write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_SUFFIXES),
+                    open_filter->suffixes, true, error) ||
+        !write_needles(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_FILTER),
+                       open_filter->raw_contains, error))
+        return false;
+    for (auto name : path_filtered_syscalls()) {
+        auto nr = events::syscall_number(name);
+        if (nr && *nr < SENSOR_MAX_SYSCALLS && conf[*nr].traced) conf[*nr].path_filter = 1;
     }
-    return true;
+    return write_confs(fd, conf, error);
 }
 
 bool BpfProbe::attach(std::string& error) {
@@ -318,6 +383,18 @@ uint64_t BpfProbe::dropped() const {
     if (fd < 0 || cpus <= 0) return 0;
     std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
     uint32_t key = SENSOR_DROP_RINGBUF_FULL;
+    if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0) return 0;
+    uint64_t total = 0;
+    for (uint64_t v : per_cpu) total += v;
+    return total;
+}
+
+uint64_t BpfProbe::filtered_opens() const {
+    int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED);
+    int cpus = libbpf_num_possible_cpus();
+    if (fd < 0 || cpus <= 0) return 0;
+    std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
+    uint32_t key = SENSOR_FILTERED_OPEN;
     if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0) return 0;
     uint64_t total = 0;
     for (uint64_t v : per_cpu) total += v;

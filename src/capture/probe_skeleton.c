@@ -54,6 +54,14 @@ int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map
             return bpf_map__fd(h->skel->maps.syscall_filter);
         case SENSOR_MAP_DROPS:
             return bpf_map__fd(h->skel->maps.drops);
+        case SENSOR_MAP_FILTERED:
+            return bpf_map__fd(h->skel->maps.filtered);
+        case SENSOR_MAP_OPEN_PREFIXES:
+            return bpf_map__fd(h->skel->maps.open_prefixes);
+        case SENSOR_MAP_OPEN_SUFFIXES:
+            return bpf_map__fd(h->skel->maps.open_suffixes);
+        case SENSOR_MAP_OPEN_FILTER:
+            return bpf_map__fd(h->skel->maps.open_filter);
     }
     return -EINVAL;
 }

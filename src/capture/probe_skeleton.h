@@ -11,7 +11,11 @@ extern "C" {
 enum sensor_probe_map {
     SENSOR_MAP_CPU_RINGS = 0,
     SENSOR_MAP_SYSCALL_FILTER = 1,
-    SENSOR_MAP_DROPS = 2
+    SENSOR_MAP_DROPS = 2,
+    SENSOR_MAP_FILTERED = 3,
+    SENSOR_MAP_OPEN_PREFIXES = 4,
+    SENSOR_MAP_OPEN_SUFFIXES = 5,
+    SENSOR_MAP_OPEN_FILTER = 6
 };
 
 struct sensor_probe_handle;

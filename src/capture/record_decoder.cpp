@@ -516,7 +516,8 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         case Effect::Pipe:
             break;
     }
-    if (!fd && schema->effect != Effect::OpenFile) {
+    // After a close the fd is gone from /proc, or already reused: never load it from there.
+    if (!fd && schema->effect != Effect::OpenFile && schema->effect != Effect::Close) {
         if (schema->fd_src == Src::Arg0)
             fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
         else if (schema->fd_src == Src::Ret && r.ret >= 0)

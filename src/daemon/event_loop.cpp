@@ -58,8 +58,10 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
         return;
     }
     std::vector<uint32_t> traced = capture::traced_syscalls(*res.ruleset);
+    capture::OpenPathFilter open_filter;
+    if (p_.cfg.open_path_filter) open_filter = capture::open_path_filter(*res.ruleset);
     std::string err;
-    if (!p_.probe.set_syscalls(traced, err)) {
+    if (!p_.probe.set_syscalls(traced, err, &open_filter)) {
         spdlog::error("rules reload failed; the running rules stay: {}", err);
         return;
     }
@@ -72,6 +74,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
     ++reloads_;
     spdlog::info("rules reloaded: {} rules from {} file(s), {} syscalls traced",
                  rules_->rules.size(), p_.reloader.rules_files().size(), traced.size());
+    if (p_.cfg.open_path_filter) spdlog::info("{}", capture::describe(open_filter));
 }
 
 // syscall_event_drops: checked once a second, as Falco does.
@@ -101,6 +104,7 @@ void EventLoop::publish_metrics() {
     m.records = st.records;
     m.malformed = st.malformed;
     m.kernel_drops = p_.probe.dropped();
+    m.filtered_opens = p_.probe.filtered_opens();
     m.alerts = p_.alerts.alerts();
     m.processes = p_.procs.size();
     m.containers = p_.containers.container_count();

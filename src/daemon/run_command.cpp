@@ -112,7 +112,13 @@ int run(const RunOptions& opts) {
     po.ring_bytes = cfg.ring_buffer_bytes;
     po.exact_timestamps = cfg.exact_timestamps;
     std::vector<uint32_t> syscalls = capture::traced_syscalls(*rules);
-    if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err) || !probe.attach(err)) {
+    capture::OpenPathFilter open_filter;
+    if (cfg.open_path_filter) {
+        open_filter = capture::open_path_filter(*rules);
+        spdlog::info("{}", capture::describe(open_filter));
+    }
+    if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err, &open_filter) ||
+        !probe.attach(err)) {
         spdlog::error("{}", err);
         return 1;
     }
@@ -163,9 +169,10 @@ int run(const RunOptions& opts) {
     uint64_t drops = probe.dropped();
     spdlog::info(
         "stopped: {} records, {} events, {} alerts; dropped in the kernel: {} (ring buffer "
-        "full: {}); {} malformed records; {} processes tracked; peak RSS {} kB",
-        st.records, st.events, alerts.alerts(), drops, drops, st.malformed, procs.size(),
-        peak_rss_kb());
+        "full: {}); {} opens no rule could match left in the kernel; {} malformed records; {} "
+        "processes tracked; peak RSS {} kB",
+        st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(), st.malformed,
+        procs.size(), peak_rss_kb());
     alerts.log_stop_report();
     loop.log_stop_report();
     return exit_code;

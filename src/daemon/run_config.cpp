@@ -62,6 +62,7 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
         {"container_metadata.enabled", &container_metadata.enabled},
         {"alert_dedup.enabled", &alert_dedup_enabled},
         {"capture.exact_timestamps", &exact_timestamps},
+        {"capture.open_path_filter", &open_path_filter},
     };
     for (const auto& [name, flag] : flags)
         if (key == name) return rules::parse_yaml_bool(value, *flag) || bad("true or false");

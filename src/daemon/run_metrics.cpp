@@ -90,6 +90,9 @@ std::string render_metrics(const MetricsSample& m) {
     t.single("sensor_kernel_drops_total", "counter",
              "Records the kernel dropped because a CPU ring was full.",
              static_cast<double>(m.kernel_drops));
+    t.single("sensor_kernel_filtered_opens_total", "counter",
+             "Opens the probe kept in the kernel because no loaded rule could match their path.",
+             static_cast<double>(m.filtered_opens));
     t.family("sensor_ring_buffer_fill_ratio", "gauge", "How full each CPU ring is (0 to 1).");
     for (size_t i = 0; i < m.ring_fill.size(); ++i)
         t.value("sensor_ring_buffer_fill_ratio", "cpu", std::to_string(i), m.ring_fill[i]);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sensor/capture/open_path_filter.h"
+
 namespace sensor::capture {
 
 struct ProbeOptions {
@@ -33,8 +35,11 @@ class BpfProbe {
     // Opens and loads the probe. False with a message saying what is missing (kernel BTF,
     // privileges, ...) when it cannot.
     bool load(const ProbeOptions& opts, std::string& error);
-    // Replaces the set of traced syscalls (by number). Works before and after attach.
-    bool set_syscalls(const std::vector<uint32_t>& numbers, std::string& error);
+    // Replaces the set of traced syscalls (by number) and the open path filter (null or
+    // pass_all: every traced open is sent). Works before and after attach; while it runs,
+    // opens are not filtered, so no open a new rule needs is lost in between.
+    bool set_syscalls(const std::vector<uint32_t>& numbers, std::string& error,
+                      const OpenPathFilter* open_filter = nullptr);
     bool attach(std::string& error);
     // Delivers published records of every CPU, sleeps (1 ms when records were waiting, else
     // timeout_ms), delivers again. Returns the number delivered, or -1 on error.
@@ -47,6 +52,8 @@ class BpfProbe {
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
 
+    // Opens the path filter kept in the kernel (no rule could match them), summed over CPUs.
+    uint64_t filtered_opens() const;
     // How full each CPU's ring is (0 to 1), read from its published and consumed offsets.
     std::vector<double> ring_fill() const;
     struct ProgramStats {

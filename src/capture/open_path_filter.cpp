@@ -1,0 +1,212 @@
+#include "sensor/capture/open_path_filter.h"
+
+#include <algorithm>
+#include <set>
+
+#include "record.h"
+#include "sensor/events/event_types.h"
+
+namespace sensor::capture {
+namespace {
+
+using engine::Check;
+using engine::CmpOp;
+using engine::FilterNode;
+
+// What a (sub)condition allows of an open's path: anything (`all`), or one of the atoms
+// (none at all: the condition cannot hold for an open).
+struct PathSet {
+    bool all = false;
+    std::vector<std::string> prefixes, suffixes, raw;
+
+    static PathSet any() { return PathSet{true, {}, {}, {}}; }
+    static PathSet none() { return PathSet{}; }
+    bool empty() const { return !all && prefixes.empty() && suffixes.empty() && raw.empty(); }
+    // Lookups the probe makes for it: raw needles cost a scan of the user path.
+    size_t cost() const { return prefixes.size() + suffixes.size() + 4 * raw.size(); }
+};
+
+PathSet unite(PathSet a, PathSet b) {
+    if (a.all || b.all) return PathSet::any();
+    for (auto& s : b.prefixes) a.prefixes.push_back(std::move(s));
+    for (auto& s : b.suffixes) a.suffixes.push_back(std::move(s));
+    for (auto& s : b.raw) a.raw.push_back(std::move(s));
+    return a;
+}
+
+// Both must hold, so either side alone over-approximates: keep the cheaper one.
+PathSet intersect(PathSet a, PathSet b) {
+    if (a.empty() || b.empty()) return PathSet::none();
+    if (a.all) return b;
+    if (b.all) return a;
+    return b.cost() < a.cost() ? b : a;
+}
+
+bool is_open_type(const std::vector<uint8_t>& open_types, const std::vector<uint8_t>& mask) {
+    for (size_t i = 0; i < open_types.size() && i < mask.size(); ++i)
+        if (open_types[i] && mask[i]) return true;
+    return false;
+}
+
+// The literal text before a glob's first wildcard.
+std::string glob_head(const std::string& g) {
+    return g.substr(0, g.find_first_of("*?[\\"));
+}
+
+// A positive (not negated) check, as path atoms.
+PathSet path_check(const Check& k) {
+    if (!k.lhs->is_field() || k.rhs || k.lhs->multi || k.strs.empty()) return PathSet::any();
+    std::string_view field = k.lhs->field.def->name;
+    PathSet out;
+    auto each = [&](std::vector<std::string>& into, auto&& transform) {
+        for (const auto& s : k.strs) into.push_back(transform(s));
+        return out;
+    };
+    auto same = [](const std::string& s) { return s; };
+    if (field == "fd.name") {
+        switch (k.op) {
+            case CmpOp::Eq:
+            case CmpOp::In:
+            case CmpOp::StartsWith:
+            case CmpOp::PMatch:
+                return each(out.prefixes, same);
+            case CmpOp::Glob:
+                return each(out.prefixes, glob_head);
+            case CmpOp::EndsWith:
+                return each(out.suffixes, same);
+            default:
+                return PathSet::any();
+        }
+    }
+    if (field == "fd.directory") {  // the directory is the start of the name
+        switch (k.op) {
+            case CmpOp::Eq:
+            case CmpOp::In:
+            case CmpOp::StartsWith:
+            case CmpOp::PMatch:
+                return each(out.prefixes, same);
+            case CmpOp::Glob:
+                return each(out.prefixes, glob_head);
+            default:
+                return PathSet::any();
+        }
+    }
+    if (field == "fd.filename") {  // the file name is the end of the name
+        switch (k.op) {
+            case CmpOp::Eq:
+            case CmpOp::In:
+            case CmpOp::EndsWith:
+                return each(out.suffixes, same);
+            default:
+                return PathSet::any();
+        }
+    }
+    if (field == "fd.nameraw" && k.op == CmpOp::Contains)  // a needle's start is a needle
+        return each(out.raw, [](const std::string& s) { return s.substr(0, 4); });
+    return PathSet::any();
+}
+
+// evt.num = 0 (the rules' never_true) holds for no event.
+bool is_never_true(const Check& k) {
+    return k.lhs->is_field() && k.lhs->field.def->name == "evt.num" && k.op == CmpOp::Eq &&
+           k.mod == engine::Modifier::None && !k.rhs && k.u64s.size() == 1 && k.u64s[0] == 0;
+}
+
+PathSet walk(const FilterNode& n, bool negated, const std::vector<uint8_t>& open_types) {
+    switch (n.kind) {
+        case FilterNode::Kind::And:
+        case FilterNode::Kind::Or: {
+            bool conj = (n.kind == FilterNode::Kind::And) != negated;  // De Morgan
+            PathSet acc = conj ? PathSet::any() : PathSet::none();
+            for (const FilterNode* k : n.kids) {
+                PathSet m = walk(*k, negated, open_types);
+                acc = conj ? intersect(std::move(acc), std::move(m))
+                           : unite(std::move(acc), std::move(m));
+            }
+            return acc;
+        }
+        case FilterNode::Kind::Not:
+            return walk(*n.kids[0], !negated, open_types);
+        case FilterNode::Kind::Macro:
+            return walk(*n.target, negated, open_types);
+        case FilterNode::Kind::Const:
+            return n.const_value != negated ? PathSet::any() : PathSet::none();
+        case FilterNode::Kind::Check: {
+            const Check& k = *n.check;
+            if (k.evt_type) {
+                std::vector<uint8_t> m = k.type_mask;
+                if ((k.op == CmpOp::Ne) != negated)
+                    for (auto& b : m) b = !b;
+                return is_open_type(open_types, m) ? PathSet::any() : PathSet::none();
+            }
+            if (is_never_true(k)) return negated ? PathSet::any() : PathSet::none();
+            if (negated) return PathSet::any();
+            return path_check(k);
+        }
+    }
+    return PathSet::any();
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& path_filtered_syscalls() {
+    static const std::vector<std::string_view> names = {"open", "openat", "openat2", "creat"};
+    return names;
+}
+
+OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
+    std::vector<uint8_t> open_types(events::event_type_count(), 0);
+    for (auto name : path_filtered_syscalls())
+        if (auto id = events::event_type_id(name)) open_types[*id] = 1;
+
+    OpenPathFilter out;
+    std::set<std::string> prefixes, suffixes, raw;
+    for (const auto& r : rules.rules) {
+        if (!r.enabled || !is_open_type(open_types, r.types)) continue;
+        PathSet s = walk(*r.filter, false, open_types);
+        bool blank =
+            std::any_of(s.prefixes.begin(), s.prefixes.end(), [](auto& x) { return x.empty(); }) ||
+            std::any_of(s.suffixes.begin(), s.suffixes.end(), [](auto& x) { return x.empty(); }) ||
+            std::any_of(s.raw.begin(), s.raw.end(), [](auto& x) { return x.empty(); });
+        if (s.all || blank) {
+            out.reason = "rule '" + r.name + "' may match an open of any path";
+            return out;
+        }
+        for (auto& p : s.prefixes) prefixes.insert(p.substr(0, SENSOR_PATH_KEY_BYTES));
+        for (auto& p : s.suffixes)
+            suffixes.insert(
+                p.size() > SENSOR_PATH_KEY_BYTES ? p.substr(p.size() - SENSOR_PATH_KEY_BYTES) : p);
+        for (auto& p : s.raw) raw.insert(p);
+    }
+    if (raw.size() > SENSOR_RAW_NEEDLES) {
+        out.reason = "the rules search fd.nameraw for " + std::to_string(raw.size()) +
+                     " strings; the probe can look for " + std::to_string(SENSOR_RAW_NEEDLES);
+        return out;
+    }
+    out.pass_all = false;
+    out.prefixes.assign(prefixes.begin(), prefixes.end());
+    out.suffixes.assign(suffixes.begin(), suffixes.end());
+    out.raw_contains.assign(raw.begin(), raw.end());
+    return out;
+}
+
+bool OpenPathFilter::may_match(std::string_view name, std::string_view nameraw) const {
+    if (pass_all) return true;
+    for (const auto& p : prefixes)
+        if (name.starts_with(p)) return true;
+    for (const auto& s : suffixes)
+        if (name.ends_with(s)) return true;
+    for (const auto& r : raw_contains)
+        if (nameraw.find(r) != std::string_view::npos) return true;
+    return false;
+}
+
+std::string describe(const OpenPathFilter& f) {
+    if (f.pass_all) return "open path filter off: " + f.reason;
+    return "open path filter: opens are sent when the path starts with one of " +
+           std::to_string(f.prefixes.size()) + " prefixes, ends with one of " +
+           std::to_string(f.suffixes.size()) + " suffixes, or was given containing one of " +
+           std::to_string(f.raw_contains.size()) + " strings";
+}
+
+}  // namespace sensor::capture

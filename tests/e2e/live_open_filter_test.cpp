@@ -1,0 +1,145 @@
+// End to end, as root: the probe's open path filter. Opens no loaded rule can match stay in
+// the kernel and are counted; opens a rule wants still alert; a filtered file is still known
+// to later events (dup) through the lazy /proc lookup; a reload that adds a path sends it.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "e2e/live_helpers.h"
+#include "e2e/live_sensor.h"
+
+namespace fs = std::filesystem;
+using sensor::testing::LiveSensor;
+
+namespace {
+
+std::string open_rule(const std::string& name, const std::string& prefix) {
+    return "- rule: " + name +
+           "\n  desc: d\n  condition: evt.type in (open, openat, openat2) and fd.name startswith " +
+           prefix + "\n  output: \"opened %fd.name\"\n  priority: INFO\n";
+}
+
+std::string dup_rule(const std::string& prefix) {
+    return "- rule: Dup of a filtered file\n  desc: d\n  condition: evt.type in (dup, dup2, dup3) "
+           "and fd.name startswith " +
+           prefix + "\n  output: \"dup %fd.name %fd.num\"\n  priority: INFO\n";
+}
+
+// The count of the stop line's "N opens no rule could match left in the kernel".
+long filtered_at_stop(const std::string& log) {
+    std::smatch m;
+    static const std::regex re("(\\d+) opens no rule could match left in the kernel");
+    return std::regex_search(log, m, re) ? std::stol(m[1]) : -1;
+}
+
+void open_close(const std::string& path, int times) {
+    for (int i = 0; i < times; ++i) {
+        int fd = open(path.c_str(), O_RDONLY);
+        if (fd >= 0) close(fd);
+    }
+}
+
+bool wait_log(LiveSensor& s, const std::string& needle) {
+    for (int i = 0; i < 200; ++i) {
+        if (s.stderr_text().find(needle) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+class LiveOpenFilter : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (geteuid() != 0) GTEST_SKIP() << "needs root";
+        dir_ = sensor::testing::fresh_dir("open-filter");
+        for (const char* f : {"keep.txt", "other.txt", "late.txt"})
+            std::ofstream(dir_ + "/" + f) << "x";
+        rules_ = dir_ + "/rules.yaml";
+    }
+    void TearDown() override {
+        if (!dir_.empty()) fs::remove_all(dir_);
+    }
+    std::string dir_, rules_;
+};
+
+}  // namespace
+
+TEST_F(LiveOpenFilter, OpensNoRuleCanMatchStayInTheKernelAndTheRestAlert) {
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep") + dup_rule(dir_ + "/other");
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    EXPECT_NE(s.stderr_text().find("open path filter: opens are sent when the path starts with "
+                                   "one of 1 prefixes"),
+              std::string::npos)
+        << s.stderr_text();
+
+    open_close(dir_ + "/other.txt", 500);
+    open_close(dir_ + "/keep.txt", 1);
+    auto keep = s.wait_alert([](const auto& a) { return a.value("rule", "") == "Keep opened"; });
+    ASSERT_TRUE(keep.has_value());
+    EXPECT_EQ((*keep)["output_fields"].value("fd.name", ""), dir_ + "/keep.txt");
+
+    // The filtered file's fd, dup'ed: its name comes from /proc, not from the open record.
+    int fd = open((dir_ + "/other.txt").c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    int copy = dup(fd);
+    auto dup_alert = s.wait_alert([&](const auto& a) {
+        return a.value("rule", "") == "Dup of a filtered file" &&
+               a["output_fields"].value("fd.num", -1) == copy;
+    });
+    close(copy);
+    close(fd);
+    ASSERT_TRUE(dup_alert.has_value()) << s.stderr_text();
+    EXPECT_EQ((*dup_alert)["output_fields"].value("fd.name", ""), dir_ + "/other.txt");
+
+    EXPECT_EQ(s.stop(), 0);
+    for (const auto& a : s.alerts()) {
+        if (a.value("rule", "") == "Keep opened") {
+            EXPECT_EQ(a["output_fields"].value("fd.name", ""), dir_ + "/keep.txt");
+        }
+    }
+    // The 501 opens of other.txt, and the rest of the machine's opens meanwhile.
+    EXPECT_GE(filtered_at_stop(s.stderr_text()), 501) << s.stderr_text();
+}
+
+TEST_F(LiveOpenFilter, OffEveryOpenIsSent) {
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep");
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_, "-o", "capture.open_path_filter=false"}, err)) << err;
+    open_close(dir_ + "/other.txt", 200);
+    open_close(dir_ + "/keep.txt", 1);
+    ASSERT_TRUE(s.wait_alert([](const auto& a) { return a.value("rule", "") == "Keep opened"; }));
+    EXPECT_EQ(s.stop(), 0);
+    EXPECT_EQ(filtered_at_stop(s.stderr_text()), 0) << s.stderr_text();
+}
+
+TEST_F(LiveOpenFilter, AReloadThatWantsMorePathsSendsThem) {
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep");
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    open_close(dir_ + "/late.txt", 1);
+    std::ofstream(rules_ + ".new")
+        << open_rule("Keep opened", dir_ + "/keep") + open_rule("Late opened", dir_ + "/late");
+    fs::rename(rules_ + ".new", rules_);
+    kill(s.pid(), SIGHUP);
+    ASSERT_TRUE(wait_log(s, "rules reloaded: 2 rules")) << s.stderr_text();
+    open_close(dir_ + "/late.txt", 1);
+    auto late = s.wait_alert([](const auto& a) { return a.value("rule", "") == "Late opened"; });
+    ASSERT_TRUE(late.has_value()) << s.stderr_text();
+    EXPECT_EQ((*late)["output_fields"].value("fd.name", ""), dir_ + "/late.txt");
+    EXPECT_EQ(s.stop(), 0);
+    // Before the reload nothing wanted late.txt: exactly one alert, the one after it.
+    int late_alerts = 0;
+    for (const auto& a : s.alerts()) late_alerts += a.value("rule", "") == "Late opened";
+    EXPECT_EQ(late_alerts, 1);
+}

@@ -1,0 +1,131 @@
+// The open path filter derived from rules: which opens the probe may leave in the kernel.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "sensor/capture/open_path_filter.h"
+#include "sensor/rules/loader.h"
+
+using namespace sensor;
+
+namespace {
+
+capture::OpenPathFilter filter_of(const std::string& conditions_yaml) {
+    auto r = rules::load_rules_contents({{"t.yaml", conditions_yaml}});
+    EXPECT_TRUE(r.ok);
+    if (!r.ok) return {};
+    return capture::open_path_filter(*r.ruleset);
+}
+
+std::string rule(const std::string& name, const std::string& condition, bool enabled = true) {
+    return "- rule: " + name + "\n  desc: d\n  condition: " + condition +
+           "\n  output: o\n  priority: INFO\n" + (enabled ? "" : "  enabled: false\n");
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST(OpenPathFilter, StableRulesKeepSensitiveLogAndTraversalOpensOnly) {
+    auto r = rules::load_rules_files({std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml"});
+    ASSERT_TRUE(r.ok);
+    auto f = capture::open_path_filter(*r.ruleset);
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_TRUE(has(f.raw_contains, "../"));  // Directory traversal monitored file read
+    // What the stable rules alert on is sent...
+    EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow"));
+    EXPECT_TRUE(f.may_match("/etc/pam.d/common-auth", "common-auth"));
+    EXPECT_TRUE(f.may_match("/var/log/syslog", "/var/log/syslog"));
+    EXPECT_TRUE(f.may_match("/sys/fs/cgroup/x/release_agent", "release_agent"));
+    EXPECT_TRUE(f.may_match("/home/a/.ssh/id_rsa", "../../home/a/.ssh/id_rsa"));
+    // ...what no stable rule can match is not.
+    EXPECT_FALSE(f.may_match("/tmp/build/out.o", "out.o"));
+    EXPECT_FALSE(f.may_match("/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib/libc.so.6"));
+    EXPECT_FALSE(f.may_match("/proc/self/status", "/proc/self/status"));
+}
+
+TEST(OpenPathFilter, ProjectDefaultRulesFilter) {
+    auto r = rules::load_rules_files({std::string(SENSOR_SOURCE_DIR) + "/rules"});
+    ASSERT_TRUE(r.ok);
+    auto f = capture::open_path_filter(*r.ruleset);
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow"));
+    EXPECT_TRUE(f.may_match("/usr/bin/ls", "/usr/bin/ls"));
+    EXPECT_FALSE(f.may_match("/tmp/build/out.o", "out.o"));
+}
+
+TEST(OpenPathFilter, PathChecksBecomePrefixesSuffixesAndNeedles) {
+    auto f = filter_of(
+        rule("dir", "evt.type = openat and fd.directory in (/etc, /usr/bin)") +
+        rule("file", "evt.type in (open, openat) and fd.filename = passwd") +
+        rule("glob", "evt.type = openat and fd.name glob '/proc/*/environ'") +
+        rule("raw", "evt.type = openat and (fd.name startswith /a or fd.nameraw contains '../x')") +
+        rule("end", "evt.type = openat2 and fd.name endswith .pem") +
+        rule("pmatch", "evt.type = open and fd.name pmatch (/srv/data)"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    for (const char* p : {"/etc", "/usr/bin", "/proc/", "/a", "/srv/data"})
+        EXPECT_TRUE(has(f.prefixes, p)) << p;
+    for (const char* s : {"passwd", ".pem"}) EXPECT_TRUE(has(f.suffixes, s)) << s;
+    EXPECT_EQ(f.raw_contains, std::vector<std::string>{"../x"});
+}
+
+TEST(OpenPathFilter, AndKeepsTheCheaperSideAndIgnoresOtherEventTypes) {
+    auto f = filter_of(rule("r",
+                            "(evt.type = openat and fd.name startswith /etc and "
+                            "fd.name in (/etc/a, /etc/b, /etc/c)) or "
+                            "(evt.type = connect and fd.sip = 1.2.3.4)"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_EQ(f.prefixes, std::vector<std::string>{"/etc"});
+    EXPECT_TRUE(f.suffixes.empty());
+}
+
+TEST(OpenPathFilter, RulesThatMayMatchAnyPathTurnItOff) {
+    for (const char* cond : {
+             "evt.type = openat and proc.name = cat",                   // no path constraint
+             "evt.type = openat and not fd.name startswith /tmp",       // negated
+             "evt.type = openat and fd.name contains secret",           // contains on fd.name
+             "evt.type = openat and tolower(fd.name) startswith /etc",  // transformer
+             "evt.type = openat and fd.name glob '*.key'",              // no literal head
+             "evt.type = openat and fd.name != /etc/shadow",
+         }) {
+        auto f = filter_of(rule("wide", cond));
+        EXPECT_TRUE(f.pass_all) << cond;
+        EXPECT_NE(f.reason.find("'wide'"), std::string::npos) << f.reason;
+        EXPECT_TRUE(f.may_match("/anything", "x"));
+    }
+}
+
+TEST(OpenPathFilter, RulesOnOtherEventsNeverTrueAndDisabledRulesAddNothing) {
+    auto f = filter_of(rule("exec", "evt.type = execve and proc.name = sh") +
+                       rule("never", "evt.type = openat and evt.num = 0") +
+                       rule("off", "evt.type = openat", false) +
+                       rule("etc", "evt.type = openat and fd.name startswith /etc/"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_EQ(f.prefixes, std::vector<std::string>{"/etc/"});
+    EXPECT_FALSE(f.may_match("/tmp/x", "/tmp/x"));
+}
+
+TEST(OpenPathFilter, LongStringsAreCutToWhatTheProbeCompares) {
+    std::string deep = "/" + std::string(100, 'd');
+    auto f = filter_of(rule("p", "evt.type = openat and fd.name startswith " + deep) +
+                       rule("s", "evt.type = openat and fd.name endswith " + deep) +
+                       rule("n", "evt.type = openat and fd.nameraw contains abcdefgh"));
+    ASSERT_FALSE(f.pass_all);
+    EXPECT_EQ(f.prefixes, std::vector<std::string>{deep.substr(0, 64)});
+    EXPECT_EQ(f.suffixes, std::vector<std::string>{deep.substr(deep.size() - 64)});
+    EXPECT_EQ(f.raw_contains, std::vector<std::string>{"abcd"});
+    // A cut string only widens what is sent.
+    EXPECT_TRUE(f.may_match(deep.substr(0, 64) + "zzz", ""));
+}
+
+TEST(OpenPathFilter, MoreNeedlesThanTheProbeHoldsTurnItOff) {
+    std::string rules;
+    for (int i = 0; i < 9; ++i)
+        rules += rule("n" + std::to_string(i),
+                      "evt.type = openat and fd.nameraw contains n" + std::to_string(i));
+    auto f = filter_of(rules);
+    EXPECT_TRUE(f.pass_all);
+    EXPECT_NE(f.reason.find("9 strings"), std::string::npos) << f.reason;
+}
