@@ -377,28 +377,29 @@ bool BpfProbe::batched_timestamps() const {
     return impl_->batched_timestamps;
 }
 
-uint64_t BpfProbe::dropped() const {
-    int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_DROPS);
+namespace {
+
+// A per-CPU counter of the probe, summed over CPUs.
+uint64_t per_cpu_total(int fd, uint32_t key) {
     int cpus = libbpf_num_possible_cpus();
     if (fd < 0 || cpus <= 0) return 0;
     std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
-    uint32_t key = SENSOR_DROP_RINGBUF_FULL;
     if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0) return 0;
     uint64_t total = 0;
     for (uint64_t v : per_cpu) total += v;
     return total;
 }
 
+}  // namespace
+
+uint64_t BpfProbe::dropped() const {
+    return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_DROPS),
+                         SENSOR_DROP_RINGBUF_FULL);
+}
+
 uint64_t BpfProbe::filtered_opens() const {
-    int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED);
-    int cpus = libbpf_num_possible_cpus();
-    if (fd < 0 || cpus <= 0) return 0;
-    std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
-    uint32_t key = SENSOR_FILTERED_OPEN;
-    if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0) return 0;
-    uint64_t total = 0;
-    for (uint64_t v : per_cpu) total += v;
-    return total;
+    return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED),
+                         SENSOR_FILTERED_OPEN);
 }
 
 std::vector<double> BpfProbe::ring_fill() const {

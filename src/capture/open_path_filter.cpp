@@ -63,7 +63,8 @@ PathSet path_check(const Check& k) {
         return out;
     };
     auto same = [](const std::string& s) { return s; };
-    if (field == "fd.name") {
+    bool name = field == "fd.name";
+    if (name || field == "fd.directory") {  // the directory is the start of the name
         switch (k.op) {
             case CmpOp::Eq:
             case CmpOp::In:
@@ -73,20 +74,7 @@ PathSet path_check(const Check& k) {
             case CmpOp::Glob:
                 return each(out.prefixes, glob_head);
             case CmpOp::EndsWith:
-                return each(out.suffixes, same);
-            default:
-                return PathSet::any();
-        }
-    }
-    if (field == "fd.directory") {  // the directory is the start of the name
-        switch (k.op) {
-            case CmpOp::Eq:
-            case CmpOp::In:
-            case CmpOp::StartsWith:
-            case CmpOp::PMatch:
-                return each(out.prefixes, same);
-            case CmpOp::Glob:
-                return each(out.prefixes, glob_head);
+                return name ? each(out.suffixes, same) : PathSet::any();
             default:
                 return PathSet::any();
         }
