@@ -71,22 +71,17 @@ struct {
     __type(value, __u64);
 } filtered SEC(".maps");
 
-// The open path filter (see sensor_open_filter in record.h), written by user space.
-struct {
+// The open path filter (see sensor_open_filter in record.h), written by user space: one trie
+// of prefixes, one of suffixes stored reversed.
+struct path_trie {
     __uint(type, BPF_MAP_TYPE_LPM_TRIE);
     __uint(map_flags, BPF_F_NO_PREALLOC);
     __uint(max_entries, 1024);
     __type(key, struct sensor_path_key);
     __type(value, __u8);
-} open_prefixes SEC(".maps");
-
-struct {
-    __uint(type, BPF_MAP_TYPE_LPM_TRIE);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
-    __uint(max_entries, 1024);
-    __type(key, struct sensor_path_key);
-    __type(value, __u8);
-} open_suffixes SEC(".maps");
+};
+struct path_trie open_prefixes SEC(".maps");
+struct path_trie open_suffixes SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);

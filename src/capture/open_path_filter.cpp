@@ -94,12 +94,6 @@ PathSet path_check(const Check& k) {
     return PathSet::any();
 }
 
-// evt.num = 0 (the rules' never_true) holds for no event.
-bool is_never_true(const Check& k) {
-    return k.lhs->is_field() && k.lhs->field.def->name == "evt.num" && k.op == CmpOp::Eq &&
-           k.mod == engine::Modifier::None && !k.rhs && k.u64s.size() == 1 && k.u64s[0] == 0;
-}
-
 PathSet walk(const FilterNode& n, bool negated, const std::vector<uint8_t>& open_types) {
     switch (n.kind) {
         case FilterNode::Kind::And:
@@ -127,7 +121,7 @@ PathSet walk(const FilterNode& n, bool negated, const std::vector<uint8_t>& open
                     for (auto& b : m) b = !b;
                 return is_open_type(open_types, m) ? PathSet::any() : PathSet::none();
             }
-            if (is_never_true(k)) return negated ? PathSet::any() : PathSet::none();
+            if (engine::is_never_true(k)) return negated ? PathSet::any() : PathSet::none();
             if (negated) return PathSet::any();
             return path_check(k);
         }

@@ -16,12 +16,6 @@ void complement(EventTypeMask& m) {
     for (auto& b : m) b = !b;
 }
 
-// evt.num >= 1 always holds, so `evt.num = 0` (the rules' `never_true`) matches nothing.
-bool is_never_true(const Check& k) {
-    return k.lhs->is_field() && k.lhs->field.def->name == "evt.num" && k.op == CmpOp::Eq &&
-           k.mod == Modifier::None && !k.rhs && k.u64s.size() == 1 && k.u64s[0] == 0;
-}
-
 EventTypeMask walk(const FilterNode& n, bool negated) {
     switch (n.kind) {
         case FilterNode::Kind::And:
@@ -60,6 +54,12 @@ EventTypeMask walk(const FilterNode& n, bool negated) {
 }
 
 }  // namespace
+
+// evt.num >= 1 always holds, so `evt.num = 0` (the rules' `never_true`) matches nothing.
+bool is_never_true(const Check& k) {
+    return k.lhs->is_field() && k.lhs->field.def->name == "evt.num" && k.op == CmpOp::Eq &&
+           k.mod == Modifier::None && !k.rhs && k.u64s.size() == 1 && k.u64s[0] == 0;
+}
 
 EventTypeMask event_types_of(const FilterNode& root) {
     return walk(root, false);

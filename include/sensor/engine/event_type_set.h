@@ -13,6 +13,8 @@ namespace sensor::engine {
 using EventTypeMask = std::vector<uint8_t>;
 
 EventTypeMask event_types_of(const FilterNode& root);
+// Whether the check is `evt.num = 0` (the rules' `never_true`), which no event satisfies.
+bool is_never_true(const Check& k);
 size_t count_types(const EventTypeMask& m);
 
 }  // namespace sensor::engine
