@@ -9,7 +9,8 @@ packages=(
   clang libclang-rt-14-dev clang-format   # libFuzzer, sanitizer runtimes, formatting
   libbpf-dev bpftool                      # the eBPF probe (clang compiles it)
   libcurl4-openssl-dev                    # the HTTP(S) output
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc  # the CRI client
+  libnghttp2-dev libprotobuf-dev protobuf-compiler  # the CRI client (HTTP/2, protobuf-lite)
+  libgrpc++-dev protobuf-compiler-grpc    # the tests' CRI client and reference gRPC server
   containerd runc umoci busybox-static    # a real container runtime for the container tests
   rsyslog                                 # a real syslog receiver for the output tests
   python3 openssl                         # an HTTPS receiver and its certificate in tests

@@ -85,13 +85,6 @@ int run(const RunOptions& opts) {
 
     std::shared_ptr<engine::Ruleset> rules = load_rules(cfg);
     if (!rules) return 1;
-    // Outputs: an unwritable file or a bad syslog address is a start-up error, before
-    // anything is attached.
-    std::vector<std::unique_ptr<output::Sink>> sinks;
-    if (!make_sinks(cfg, sinks, err)) {
-        spdlog::error("{}", err);
-        return 2;
-    }
     if (auto problem = privilege_problem(); !problem.empty()) {
         spdlog::error("{}", problem);
         return 1;
@@ -117,8 +110,21 @@ int run(const RunOptions& opts) {
         open_filter = capture::open_path_filter(*rules);
         spdlog::info("{}", capture::describe(open_filter));
     }
-    if (!probe.load(po, err) || !probe.set_syscalls(syscalls, err, &open_filter) ||
-        !probe.attach(err)) {
+    // Loaded before the outputs are made: libbpf holds two copies of the kernel's BTF (about
+    // 11 MB here) while it relocates the probe, and the HTTP module's libraries would
+    // otherwise add to that peak (docs/performance.md, RSS).
+    if (!probe.load(po, err)) {
+        spdlog::error("{}", err);
+        return 1;
+    }
+    // Outputs: an unwritable file or a bad syslog address is a start-up error, before
+    // anything is attached.
+    std::vector<std::unique_ptr<output::Sink>> sinks;
+    if (!make_sinks(cfg, sinks, err)) {
+        spdlog::error("{}", err);
+        return 2;
+    }
+    if (!probe.set_syscalls(syscalls, err, &open_filter) || !probe.attach(err)) {
         spdlog::error("{}", err);
         return 1;
     }

@@ -24,9 +24,11 @@ class ModulePath {
 
 }  // namespace
 
-// This test process links the CRI stubs itself (the containerd tests create pods through CRI),
-// so it must never load sensor-cri.so: protobuf refuses a second registration of
-// cri_api.proto. The sensor binary, which loads it, is tested end to end (LiveContainers).
+// This test process links gRPC and the full protobuf runtime itself (the containerd tests
+// create pods through CRI), so it does not load sensor-cri.so, which brings protobuf-lite:
+// two protobuf runtimes in one process is not a supported setup. The sensor binary, which
+// loads it, is tested end to end (LiveContainers); its transport, GrpcUnaryChannel, is tested
+// against a gRPC server in this process (grpc_unary_channel_test.cpp).
 TEST(OptionalModule, TheBuildTreesModulesAreFoundBesideTheBinary) {
     // The test binary is build/tests/sensor_tests; the modules are in build/lib/sensor.
     auto dirs = module_search_dirs();

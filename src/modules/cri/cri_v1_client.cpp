@@ -1,53 +1,42 @@
-#include "grpc_cri_client.h"
+#include "cri_v1_client.h"
 
-#include <grpcpp/grpcpp.h>
-
-#include "cri_api.grpc.pb.h"
+#include "cri_wire.pb.h"
 #include "sensor/container/cri_metadata.h"
 
 namespace sensor::container {
 
-struct GrpcCriClient::Impl {
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<runtime::v1::RuntimeService::Stub> stub;
-};
+namespace wire = sensor::cri_wire;
 
 namespace {
 
-std::string status_text(const grpc::Status& s) {
-    return std::to_string(static_cast<int>(s.error_code())) + " " + s.error_message();
-}
-
-void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds timeout) {
-    ctx.set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-bool runtime_gone(const grpc::Status& s) {
-    return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-           s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
-           s.error_code() == grpc::StatusCode::UNIMPLEMENTED;
+bool runtime_gone(const GrpcStatus& s) {
+    return s.code == GrpcCode::unavailable || s.code == GrpcCode::deadline_exceeded ||
+           s.code == GrpcCode::unimplemented;
 }
 
 }  // namespace
 
-GrpcCriClient::GrpcCriClient(std::string socket_path, std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<Impl>()), socket_path_(std::move(socket_path)), timeout_(timeout) {
-    impl_->channel =
-        grpc::CreateChannel("unix://" + socket_path_, grpc::InsecureChannelCredentials());
-    impl_->stub = runtime::v1::RuntimeService::NewStub(impl_->channel);
+template <class Response, class Request>
+GrpcStatus CriV1Client::unary(const char* method, const Request& request, Response& response) {
+    std::string out, in;
+    if (!request.SerializeToString(&out)) return {GrpcCode::internal, "cannot encode request"};
+    GrpcStatus s =
+        channel_.call(std::string("/runtime.v1.RuntimeService/") + method, out, in, timeout_);
+    if (s.ok() && !response.ParseFromString(in))
+        return {GrpcCode::internal, std::string("cannot decode the ") + method + " response"};
+    return s;
 }
 
-GrpcCriClient::~GrpcCriClient() = default;
+CriV1Client::CriV1Client(std::string socket_path, std::chrono::milliseconds timeout)
+    : channel_(std::move(socket_path)), timeout_(timeout) {}
 
-bool GrpcCriClient::connect(std::string& error) {
-    grpc::ClientContext ctx;
-    set_deadline(ctx, timeout_);
-    runtime::v1::VersionRequest req;
+bool CriV1Client::connect(std::string& error) {
+    wire::VersionRequest req;
     req.set_version("v1");
-    runtime::v1::VersionResponse resp;
-    grpc::Status s = impl_->stub->Version(&ctx, req, &resp);
+    wire::VersionResponse resp;
+    GrpcStatus s = unary("Version", req, resp);
     if (!s.ok()) {
-        error = socket_path_ + ": " + status_text(s);
+        error = socket_path() + ": " + s.text();
         return false;
     }
     runtime_name_ = resp.runtime_name();
@@ -55,13 +44,11 @@ bool GrpcCriClient::connect(std::string& error) {
     return true;
 }
 
-bool GrpcCriClient::pod_of(const std::string& sandbox_id, ContainerMetadata& out) {
-    grpc::ClientContext ctx;
-    set_deadline(ctx, timeout_);
-    runtime::v1::PodSandboxStatusRequest req;
+bool CriV1Client::pod_of(const std::string& sandbox_id, ContainerMetadata& out) {
+    wire::PodSandboxStatusRequest req;
     req.set_pod_sandbox_id(sandbox_id);
-    runtime::v1::PodSandboxStatusResponse resp;
-    if (!impl_->stub->PodSandboxStatus(&ctx, req, &resp).ok()) return false;
+    wire::PodSandboxStatusResponse resp;
+    if (!unary("PodSandboxStatus", req, resp).ok()) return false;
     const auto& md = resp.status().metadata();
     out.pod_name = md.name();
     out.pod_namespace = md.namespace_();
@@ -70,28 +57,26 @@ bool GrpcCriClient::pod_of(const std::string& sandbox_id, ContainerMetadata& out
     return true;
 }
 
-bool GrpcCriClient::sandbox(const std::string& full_id, ContainerMetadata& out) {
+bool CriV1Client::sandbox(const std::string& full_id, ContainerMetadata& out) {
     if (!pod_of(full_id, out)) return false;
     out.name = out.pod_name;  // the sandbox stands for its pod
     out.pod_sandbox_id = full_id;
     return true;
 }
 
-LookupResult GrpcCriClient::container(const std::string& full_id, ContainerMetadata& out,
-                                      std::string& error) {
+LookupResult CriV1Client::container(const std::string& full_id, ContainerMetadata& out,
+                                    std::string& error) {
     out = ContainerMetadata{};
     out.full_id = full_id;
     out.type = runtime_name_;
-    runtime::v1::ContainerStatusResponse status;
+    wire::ContainerStatusResponse status;
     {
-        grpc::ClientContext ctx;
-        set_deadline(ctx, timeout_);
-        runtime::v1::ContainerStatusRequest req;
+        wire::ContainerStatusRequest req;
         req.set_container_id(full_id);
         req.set_verbose(true);
-        grpc::Status s = impl_->stub->ContainerStatus(&ctx, req, &status);
+        GrpcStatus s = unary("ContainerStatus", req, status);
         if (!s.ok()) {
-            error = "ContainerStatus " + full_id + ": " + status_text(s);
+            error = "ContainerStatus " + full_id + ": " + s.text();
             if (runtime_gone(s)) return LookupResult::unavailable;
             // A pod's sandbox (pause) container is no CRI container but a sandbox.
             return sandbox(full_id, out) ? LookupResult::found : LookupResult::not_found;
@@ -125,12 +110,10 @@ LookupResult GrpcCriClient::container(const std::string& full_id, ContainerMetad
 
     // The sandbox the container belongs to: ListContainers knows it.
     {
-        grpc::ClientContext ctx;
-        set_deadline(ctx, timeout_);
-        runtime::v1::ListContainersRequest req;
+        wire::ListContainersRequest req;
         req.mutable_filter()->set_id(full_id);
-        runtime::v1::ListContainersResponse resp;
-        grpc::Status s = impl_->stub->ListContainers(&ctx, req, &resp);
+        wire::ListContainersResponse resp;
+        GrpcStatus s = unary("ListContainers", req, resp);
         if (s.ok() && resp.containers_size() > 0)
             out.pod_sandbox_id = resp.containers(0).pod_sandbox_id();
     }

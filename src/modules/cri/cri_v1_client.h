@@ -1,26 +1,26 @@
 #pragma once
-// The CRI v1 client over gRPC (the runtime's unix socket), built into the sensor-cri.so
-// module. Calls block for at most the timeout; they run on the metadata thread, never on the
-// event loop.
+// The CRI v1 client (unary gRPC calls on the runtime's unix socket, see grpc_unary_channel.h),
+// built into the sensor-cri.so module. Calls block for at most the timeout; they run on the
+// metadata thread, never on the event loop.
 #include <chrono>
 #include <memory>
 #include <string>
 
+#include "grpc_unary_channel.h"
 #include "sensor/container/cri_client.h"
 
 namespace sensor::container {
 
-class GrpcCriClient final : public CriClient {
+class CriV1Client final : public CriClient {
   public:
-    GrpcCriClient(std::string socket_path, std::chrono::milliseconds timeout);
-    ~GrpcCriClient() override;
-    GrpcCriClient(const GrpcCriClient&) = delete;
-    GrpcCriClient& operator=(const GrpcCriClient&) = delete;
+    CriV1Client(std::string socket_path, std::chrono::milliseconds timeout);
+    CriV1Client(const CriV1Client&) = delete;
+    CriV1Client& operator=(const CriV1Client&) = delete;
 
     bool connect(std::string& error) override;
     const std::string& runtime_name() const override { return runtime_name_; }
     const std::string& runtime_version() const override { return runtime_version_; }
-    const std::string& socket_path() const override { return socket_path_; }
+    const std::string& socket_path() const override { return channel_.socket_path(); }
     LookupResult container(const std::string& full_id, ContainerMetadata& out,
                            std::string& error) override;
 
@@ -30,9 +30,11 @@ class GrpcCriClient final : public CriClient {
     // A sandbox (pause) container: named after its pod, with the pod's fields.
     bool sandbox(const std::string& full_id, ContainerMetadata& out);
 
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
-    std::string socket_path_;
+    // One RuntimeService call: request serialized, response parsed.
+    template <class Response, class Request>
+    GrpcStatus unary(const char* method, const Request& request, Response& response);
+
+    GrpcUnaryChannel channel_;
     std::chrono::milliseconds timeout_;
     std::string runtime_name_, runtime_version_;
 };
