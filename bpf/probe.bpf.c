@@ -457,7 +457,8 @@ static __always_inline __u32 open_path(struct scratch* s, struct task_struct* ta
 
 // Whether the path at s->path[pos..] starts with a filter prefix or ends with a suffix: one
 // longest-prefix lookup each, on the first (and, reversed, the last) 64 bytes.
-static __noinline int path_may_match(struct scratch* s, __u32 pos) {
+// The tries, for a path whose first or last 16 bytes hit a cut pattern.
+static __noinline int path_in_tries(struct scratch* s, __u32 pos) {
     struct sensor_path_key key;
     if (pos >= SENSOR_STR_MAX - 1) return 1;
     __u32 len = SENSOR_STR_MAX - 1 - pos;
@@ -472,12 +473,44 @@ static __noinline int path_may_match(struct scratch* s, __u32 pos) {
     return bpf_map_lookup_elem(&open_suffixes, &key) != 0;
 }
 
+static __always_inline int pattern_hit(const struct sensor_path_pattern* p, __u64 w0, __u64 w1) {
+    return (w0 & p->mask[0]) == p->value[0] && (w1 & p->mask[1]) == p->value[1];
+}
+
+// Whether the path (s->path[pos..], its NUL at SENSOR_STR_MAX - 1) may start with a prefix or
+// end with a suffix. Plain loads: x86 and arm64 allow unaligned map value access. Bytes past
+// a short path's NUL never equal a prefix's; bytes before a short path may make a suffix hit
+// wrongly, which only sends the open.
+static __noinline int path_may_match(struct scratch* s, __u32 pos,
+                                     const struct sensor_open_filter* f) {
+    if (pos >= SENSOR_STR_MAX - 1) return 1;
+    __u32 p = pos & (SENSOR_STR_MAX - 1);
+    __u64 h0 = *(__u64*)&s->path[p];
+    __u64 h1 = *(__u64*)&s->path[p + 8];
+    __u32 n = f->prefix_count;
+    int confirm = 0;
+    for (int i = 0; i < SENSOR_PATH_PATTERNS; i++) {
+        if (i >= n) break;
+        if (!pattern_hit(&f->prefix[i], h0, h1)) continue;
+        if (!(f->prefix_cut & (1U << i))) return 1;
+        confirm = 1;
+    }
+    __u64 t0 = *(__u64*)&s->path[SENSOR_STR_MAX - 1 - 16];
+    __u64 t1 = *(__u64*)&s->path[SENSOR_STR_MAX - 1 - 8];
+    n = f->suffix_count;
+    for (int i = 0; i < SENSOR_PATH_PATTERNS; i++) {
+        if (i >= n) break;
+        if (!pattern_hit(&f->suffix[i], t0, t1)) continue;
+        if (!(f->suffix_cut & (1U << i))) return 1;
+        confirm = 1;
+    }
+    return confirm && path_in_tries(s, pos);
+}
+
 // Whether the user-given path contains a raw needle: a 32-bit window slides over its first
 // SENSOR_RAW_SCAN bytes. A longer or unreadable path counts as a match.
-static __noinline int raw_may_match(struct scratch* s, const void* user_path) {
-    __u32 zero = 0;
-    struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
-    if (!f) return 1;
+static __noinline int raw_may_match(struct scratch* s, const void* user_path,
+                                    const struct sensor_open_filter* f) {
     __u32 count = f->raw_count;
     if (count == 0) return 0;
     if (!user_path) return 1;
@@ -501,9 +534,12 @@ static __always_inline int open_may_match(struct task_struct* task, long fd,
                                           const void* user_path) {
     struct scratch* s = get_scratch();
     if (!s) return 1;
+    __u32 zero = 0;
+    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
+    if (!f) return 1;
     __u32 pos = open_path(s, task, fd);
     if (pos >= SENSOR_STR_MAX - 1) return 1;
-    return path_may_match(s, pos) || raw_may_match(s, user_path);
+    return path_may_match(s, pos, f) || raw_may_match(s, user_path, f);
 }
 
 static __always_inline void count_filtered(__u32 what) {

@@ -13,6 +13,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "probe_skeleton.h"
@@ -287,9 +288,22 @@ bool write_trie(int fd, const std::vector<std::string>& items, bool reversed, st
     return true;
 }
 
-bool write_needles(int fd, const std::vector<std::string>& needles, std::string& error) {
+// The compared bytes of a prefix or suffix as a table entry; a suffix's sit at the end of the
+// 16 bytes, as the end of a path does.
+sensor_path_pattern path_pattern(std::string_view bytes, bool suffix) {
+    sensor_path_pattern p{};
+    size_t at = suffix ? SENSOR_PATH_PATTERN_BYTES - bytes.size() : 0;
+    for (size_t i = 0; i < bytes.size(); ++i, ++at) {
+        uint64_t byte = static_cast<uint8_t>(bytes[i]);
+        p.value[at / 8] |= byte << (8 * (at % 8));
+        p.mask[at / 8] |= uint64_t{0xff} << (8 * (at % 8));
+    }
+    return p;
+}
+
+bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
     sensor_open_filter f{};
-    for (const auto& n : needles) {
+    for (const auto& n : filter.raw_contains) {
         if (f.raw_count == SENSOR_RAW_NEEDLES || n.empty() || n.size() > 4) continue;
         uint32_t mask = 0, value = 0;
         for (char c : n) {
@@ -300,6 +314,25 @@ bool write_needles(int fd, const std::vector<std::string>& needles, std::string&
         f.raw_value[f.raw_count] = value;
         ++f.raw_count;
     }
+    // One table entry per distinct 16 bytes; cut when every pattern behind it is longer.
+    auto fill = [](const std::vector<std::string>& items, bool suffix, sensor_path_pattern* table,
+                   uint32_t& count, uint32_t& cut) {
+        std::map<std::string_view, bool> entries;  // compared bytes -> all longer
+        for (const auto& item : items) {
+            std::string_view key = compared_bytes(item, suffix);
+            bool longer = item.size() > key.size();
+            auto [it, fresh] = entries.emplace(key, longer);
+            if (!fresh) it->second = it->second && longer;
+        }
+        for (const auto& [key, longer] : entries) {
+            if (count == SENSOR_PATH_PATTERNS) break;  // open_path_filter turned it off
+            table[count] = path_pattern(key, suffix);
+            if (longer) cut |= 1U << count;
+            ++count;
+        }
+    };
+    fill(filter.prefixes, false, f.prefix, f.prefix_count, f.prefix_cut);
+    fill(filter.suffixes, true, f.suffix, f.suffix_count, f.suffix_cut);
     uint32_t zero = 0;
     if (bpf_map_update_elem(fd, &zero, &f, BPF_ANY) != 0) {
         error = "cannot update the open path filter: " + errno_text(errno);
@@ -338,8 +371,8 @@ bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& e
                     open_filter->prefixes, false, error) ||
         !write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_SUFFIXES),
                     open_filter->suffixes, true, error) ||
-        !write_needles(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_FILTER),
-                       open_filter->raw_contains, error))
+        !write_patterns(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_FILTER), *open_filter,
+                        error))
         return false;
     for (auto name : path_filtered_syscalls()) {
         auto nr = events::syscall_number(name);

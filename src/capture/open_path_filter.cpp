@@ -136,6 +136,11 @@ const std::vector<std::string_view>& path_filtered_syscalls() {
     return names;
 }
 
+std::string_view compared_bytes(std::string_view pattern, bool suffix) {
+    size_t n = std::min(pattern.size(), size_t{SENSOR_PATH_PATTERN_BYTES});
+    return suffix ? pattern.substr(pattern.size() - n) : pattern.substr(0, n);
+}
+
 OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
     std::vector<uint8_t> open_types(events::event_type_count(), 0);
     for (auto name : path_filtered_syscalls())
@@ -163,6 +168,20 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
     if (raw.size() > SENSOR_RAW_NEEDLES) {
         out.reason = "the rules search fd.nameraw for " + std::to_string(raw.size()) +
                      " strings; the probe can look for " + std::to_string(SENSOR_RAW_NEEDLES);
+        return out;
+    }
+    // The probe first compares the first and last 16 bytes against a table of each.
+    auto distinct = [](const std::set<std::string>& items, bool suffix) {
+        std::set<std::string_view> compared;
+        for (const auto& i : items) compared.insert(compared_bytes(i, suffix));
+        return compared.size();
+    };
+    size_t heads = distinct(prefixes, false), tails = distinct(suffixes, true);
+    if (heads > SENSOR_PATH_PATTERNS || tails > SENSOR_PATH_PATTERNS) {
+        out.reason = "the rules name paths with " + std::to_string(heads) +
+                     " different starts and " + std::to_string(tails) +
+                     " different ends; the probe can compare " +
+                     std::to_string(SENSOR_PATH_PATTERNS) + " of each";
         return out;
     }
     out.pass_all = false;

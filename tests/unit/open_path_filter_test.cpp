@@ -120,6 +120,33 @@ TEST(OpenPathFilter, LongStringsAreCutToWhatTheProbeCompares) {
     EXPECT_TRUE(f.may_match(deep.substr(0, 64) + "zzz", ""));
 }
 
+TEST(OpenPathFilter, MorePathStartsThanTheProbeComparesTurnItOff) {
+    std::string rules;
+    for (int i = 0; i < 33; ++i)
+        rules += rule("r" + std::to_string(i),
+                      "evt.type = openat and fd.name startswith /srv/" + std::to_string(i) + "/");
+    auto f = filter_of(rules);
+    EXPECT_TRUE(f.pass_all);
+    EXPECT_NE(f.reason.find("33 different starts"), std::string::npos) << f.reason;
+    // Prefixes that agree on their first 16 bytes count once, and are all kept.
+    std::string same;
+    for (int i = 0; i < 40; ++i)
+        same += rule("s" + std::to_string(i),
+                     "evt.type = openat and fd.name startswith "
+                     "/var/lib/sensor/app-" +
+                         std::to_string(i));
+    auto g = filter_of(same);
+    ASSERT_FALSE(g.pass_all) << g.reason;
+    EXPECT_EQ(g.prefixes.size(), 40u);
+}
+
+TEST(OpenPathFilter, TheProbeComparesTheFirstOrLast16Bytes) {
+    EXPECT_EQ(capture::compared_bytes("/etc/", false), "/etc/");
+    EXPECT_EQ(capture::compared_bytes("/var/lib/kubelet/pods", false), "/var/lib/kubelet");
+    EXPECT_EQ(capture::compared_bytes("/.aws/credentials.json", true), "credentials.json");
+    EXPECT_EQ(capture::compared_bytes(".pem", true), ".pem");
+}
+
 TEST(OpenPathFilter, MoreNeedlesThanTheProbeHoldsTurnItOff) {
     std::string rules;
     for (int i = 0; i < 9; ++i)

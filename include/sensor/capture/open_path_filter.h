@@ -28,6 +28,10 @@ struct OpenPathFilter {
     bool may_match(std::string_view name, std::string_view nameraw) const;
 };
 
+// The bytes of a prefix (its first) or suffix (its last) the probe compares first, in a
+// table of each: a hit on a pattern longer than these is confirmed in its exact tries.
+std::string_view compared_bytes(std::string_view pattern, bool suffix);
+
 // The syscalls whose records the filter applies to (by name).
 const std::vector<std::string_view>& path_filtered_syscalls();
 
