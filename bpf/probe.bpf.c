@@ -455,9 +455,9 @@ static __always_inline __u32 open_path(struct scratch* s, struct task_struct* ta
     return pos;
 }
 
-// Whether the path at s->path[pos..] starts with a filter prefix or ends with a suffix: one
-// longest-prefix lookup each, on the first (and, reversed, the last) 64 bytes.
-// The tries, for a path whose first or last 16 bytes hit a cut pattern.
+// Whether the path at s->path[pos..] starts with a filter prefix or ends with a suffix, in the
+// exact tables: one longest-prefix lookup each, on the first (and, reversed, the last) 64
+// bytes. Asked only when the path's first or last 16 bytes hit a cut pattern.
 static __noinline int path_in_tries(struct scratch* s, __u32 pos) {
     struct sensor_path_key key;
     if (pos >= SENSOR_STR_MAX - 1) return 1;
