@@ -315,8 +315,8 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
         ++f.raw_count;
     }
     // One table entry per distinct 16 bytes; cut when every pattern behind it is longer.
-    auto fill = [](const std::vector<std::string>& items, bool suffix, sensor_path_pattern* table,
-                   uint32_t& count, uint32_t& cut) {
+    auto fill = [&](const std::vector<std::string>& items, bool suffix, sensor_path_pattern* table,
+                    uint32_t& count, uint32_t& cut) {
         std::map<std::string_view, bool> entries;  // compared bytes -> all longer
         for (const auto& item : items) {
             std::string_view key = compared_bytes(item, suffix);
@@ -324,15 +324,24 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
             auto [it, fresh] = entries.emplace(key, longer);
             if (!fresh) it->second = it->second && longer;
         }
+        // open_path_filter turns the filter off before this; a table that cannot hold every
+        // pattern would drop opens a rule wants.
+        if (entries.size() > SENSOR_PATH_PATTERNS) {
+            error = "the open path filter has " + std::to_string(entries.size()) +
+                    (suffix ? " path ends" : " path starts") + "; the probe holds " +
+                    std::to_string(SENSOR_PATH_PATTERNS);
+            return false;
+        }
         for (const auto& [key, longer] : entries) {
-            if (count == SENSOR_PATH_PATTERNS) break;  // open_path_filter turned it off
             table[count] = path_pattern(key, suffix);
             if (longer) cut |= 1U << count;
             ++count;
         }
+        return true;
     };
-    fill(filter.prefixes, false, f.prefix, f.prefix_count, f.prefix_cut);
-    fill(filter.suffixes, true, f.suffix, f.suffix_count, f.suffix_cut);
+    if (!fill(filter.prefixes, false, f.prefix, f.prefix_count, f.prefix_cut) ||
+        !fill(filter.suffixes, true, f.suffix, f.suffix_count, f.suffix_cut))
+        return false;
     uint32_t zero = 0;
     if (bpf_map_update_elem(fd, &zero, &f, BPF_ANY) != 0) {
         error = "cannot update the open path filter: " + errno_text(errno);

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -175,20 +176,17 @@ struct GrpcUnaryChannel::Connection {
             error = std::string("socket: ") + std::strerror(errno);
             return false;
         }
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            // A unix socket whose listen backlog is full says EAGAIN; wait for it.
-            if (errno != EAGAIN && errno != EINPROGRESS) {
-                error = "connect " + path + ": " + std::strerror(errno);
+        // A unix socket whose listen backlog is full says EAGAIN and leaves nothing pending
+        // (poll would report the unconnected socket writable): try again until the deadline.
+        while (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN || Clock::now() >= deadline) {
+                error =
+                    "connect " + path + ": " + std::strerror(errno == EAGAIN ? ETIMEDOUT : errno);
                 return false;
             }
-            pollfd p{fd, POLLOUT, 0};
-            int soerr = 0;
-            socklen_t len = sizeof soerr;
-            if (poll(&p, 1, remaining_ms(deadline)) <= 0 ||
-                getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
-                error = "connect " + path + ": " + std::strerror(soerr ? soerr : ETIMEDOUT);
-                return false;
-            }
+            timespec pause{0, 5 * 1000 * 1000};
+            nanosleep(&pause, nullptr);
         }
         nghttp2_session_callbacks* cbs = nullptr;
         if (nghttp2_session_callbacks_new(&cbs) != 0) {
@@ -210,6 +208,8 @@ struct GrpcUnaryChannel::Connection {
         nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
                                              {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20}};
         nghttp2_submit_settings(session, NGHTTP2_FLAG_NONE, settings, 2);
+        // The connection's window too, which SETTINGS does not change (it starts at 64 KiB).
+        nghttp2_session_set_local_window_size(session, NGHTTP2_FLAG_NONE, 0, 1 << 20);
         return true;
     }
 
@@ -234,7 +234,8 @@ struct GrpcUnaryChannel::Connection {
                 if (w < 0 && errno == EINTR) continue;
                 if (w < 0 && errno == EAGAIN) {
                     pollfd p{fd, POLLOUT, 0};
-                    if (poll(&p, 1, remaining_ms(deadline)) > 0) continue;
+                    int ready = poll(&p, 1, remaining_ms(deadline));
+                    if (ready > 0 || (ready < 0 && errno == EINTR)) continue;
                     error = "write timed out";
                     return false;
                 }
@@ -279,20 +280,23 @@ GrpcUnaryChannel::~GrpcUnaryChannel() = default;
 GrpcStatus GrpcUnaryChannel::call(std::string_view method, std::string_view request,
                                   std::string& response, std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
-    bool transport_failed = false;
+    Failure failure = Failure::none;
     bool reused = conn_ && conn_->used;
-    GrpcStatus s = call_once(method, request, response, deadline, transport_failed);
-    // The runtime may have closed an idle connection (a restart, an idle timeout): one retry
-    // on a fresh one. The calls are reads, so a repeat is harmless.
-    if (transport_failed && reused && Clock::now() < deadline)
-        s = call_once(method, request, response, deadline, transport_failed);
+    GrpcStatus s = call_once(method, request, response, deadline, failure);
+    // The runtime may have closed an idle connection (a restart, an idle timeout), or refused
+    // the stream (it is draining the connection after GOAWAY, so did not process it): one
+    // retry, on a fresh connection when the old one is gone.
+    // The calls are reads, so a repeat is harmless.
+    bool retry = failure == Failure::refused || (failure == Failure::broken && reused);
+    if (retry && Clock::now() < deadline)
+        s = call_once(method, request, response, deadline, failure);
     return s;
 }
 
 GrpcStatus GrpcUnaryChannel::call_once(std::string_view method, std::string_view request,
                                        std::string& response, Clock::time_point deadline,
-                                       bool& transport_failed) {
-    transport_failed = false;
+                                       Failure& failure) {
+    failure = Failure::none;
     response.clear();
     std::string error;
     if (!conn_) {
@@ -327,11 +331,16 @@ GrpcStatus GrpcUnaryChannel::call_once(std::string_view method, std::string_view
     if (call.stream_id < 0) {
         // No stream id left or the session is closing: the next call starts a new connection.
         conn_.reset();
-        transport_failed = true;
+        failure = Failure::broken;
         return {GrpcCode::unavailable, std::string("nghttp2: ") + nghttp2_strerror(call.stream_id)};
     }
     conn_->current = &call;
     while (!call.closed) {
+        // Checked here too: a runtime that keeps sending must not hold the call past it.
+        if (Clock::now() >= deadline) {
+            error = "deadline";
+            break;
+        }
         if (!conn_->flush(deadline, error)) break;
         if (call.closed) break;
         int r = conn_->receive(deadline, error);
@@ -346,7 +355,7 @@ GrpcStatus GrpcUnaryChannel::call_once(std::string_view method, std::string_view
         conn_.reset();
         if (deadline_hit)
             return {GrpcCode::deadline_exceeded, "no answer from " + socket_path_ + " in time"};
-        transport_failed = call.http_status == 0;
+        if (call.http_status == 0) failure = Failure::broken;
         return {GrpcCode::unavailable, socket_path_ + ": " + error};
     }
     conn_->used = true;
@@ -363,8 +372,10 @@ GrpcStatus GrpcUnaryChannel::call_once(std::string_view method, std::string_view
         if (call.http_status != 0 && call.http_status != 200)
             return {code_of_http_status(call.http_status),
                     "HTTP status " + std::to_string(call.http_status)};
-        if (call.reset_code == NGHTTP2_REFUSED_STREAM)
+        if (call.reset_code == NGHTTP2_REFUSED_STREAM) {
+            failure = Failure::refused;
             return {GrpcCode::unavailable, "stream refused"};
+        }
         if (call.reset_code == NGHTTP2_CANCEL) return {GrpcCode::cancelled, "stream cancelled"};
         if (call.reset_code != 0)
             return {GrpcCode::internal,

@@ -57,8 +57,12 @@ class GrpcUnaryChannel {
 
   private:
     struct Connection;
+    // How a call failed, for the retry decision: broken (the connection failed before any
+    // response; on a reused connection that is usually a stale socket) or refused (the runtime
+    // refused the stream, so it did not process the request).
+    enum class Failure { none, broken, refused };
     GrpcStatus call_once(std::string_view method, std::string_view request, std::string& response,
-                         std::chrono::steady_clock::time_point deadline, bool& transport_failed);
+                         std::chrono::steady_clock::time_point deadline, Failure& failure);
 
     std::string socket_path_;
     std::unique_ptr<Connection> conn_;
