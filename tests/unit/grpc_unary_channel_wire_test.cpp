@@ -256,6 +256,20 @@ TEST_F(GrpcUnaryChannelWireTest, AFullListenBacklogIsWaitedOnUntilTheDeadline) {
     EXPECT_EQ(s.code, GrpcCode::unavailable) << s.text();
     EXPECT_NE(s.message.find("timed out"), std::string::npos) << s.message;
     EXPECT_GE(took, 250ms);
+
+    // Room in the queue while the call is retrying: it connects (and then, with nobody
+    // serving, runs into its deadline waiting for an answer rather than for the socket).
+    std::vector<int> accepted;
+    std::thread drain([&] {
+        std::this_thread::sleep_for(100ms);
+        pollfd p{listener, POLLIN, 0};
+        while (poll(&p, 1, 0) > 0) accepted.push_back(accept4(listener, nullptr, nullptr, 0));
+    });
+    GrpcUnaryChannel later(socket_);
+    s = later.call(kMethod, "", out, 400ms);
+    drain.join();
+    EXPECT_EQ(s.code, GrpcCode::deadline_exceeded) << s.text();
+    for (int fd : accepted) close(fd);
     for (int fd : queued) close(fd);
     close(listener);
 }
