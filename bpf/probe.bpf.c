@@ -90,10 +90,10 @@ struct {
     __type(value, struct sensor_open_filter);
 } open_filter SEC(".maps");
 
-// rec: the record under construction (strings are appended while off < SENSOR_RECORD_MAX / 2
-// so that any string of up to SENSOR_STR_MAX fits); path: where paths are assembled backwards.
+// path: where paths are assembled backwards (the first half), and where the open filter reads
+// the given path (the second); the 16 bytes past them let the needle scan load whole words.
 struct scratch {
-    char path[SENSOR_STR_MAX * 2];
+    char path[SENSOR_STR_MAX * 2 + 16];
 };
 
 struct {
@@ -507,26 +507,64 @@ static __noinline int path_may_match(struct scratch* s, __u32 pos,
     return confirm && path_in_tries(s, pos);
 }
 
-// Whether the user-given path contains a raw needle: a 32-bit window slides over its first
-// SENSOR_RAW_SCAN bytes. A longer or unreadable path counts as a match.
-static __noinline int raw_may_match(struct scratch* s, const void* user_path,
-                                    const struct sensor_open_filter* f) {
-    __u32 count = f->raw_count;
-    if (count == 0) return 0;
-    if (!user_path) return 1;
-    char* buf = &s->path[SENSOR_STR_MAX];
-    long n = bpf_probe_read_user_str(buf, SENSOR_RAW_SCAN + 1, user_path);
-    if (n <= 0 || n > SENSOR_RAW_SCAN) return 1;
-    __u32 window = 0;
-    for (int i = 0; i < SENSOR_RAW_SCAN; i++) {
-        if (i >= n - 1) break;
-        window = (window << 8) | (__u8)buf[i];
+#define BYTES_01 0x0101010101010101ULL
+#define BYTES_80 0x8080808080808080ULL
+
+// A flag in the top bit of every byte of w that may be zero (exact for zero bytes; a byte of
+// 1 above a zero may be flagged too, which only asks for a closer look).
+static __always_inline __u64 zero_bytes(__u64 w) {
+    return (w - BYTES_01) & ~w & BYTES_80;
+}
+
+// Whether s->path[start, start + len) contains one of the needles (see sensor_needles), 8
+// positions at a time: four overlapping loads put the bytes at p, p + 1, p + 2 and p + 3 in
+// byte p of four words, so a needle's bytes are compared at all 8 positions in a few
+// instructions and without a branch per byte. Positions past len are masked off; a needle
+// running into the path's NUL cannot match (needles hold none), so what follows is harmless.
+static __noinline int needles_in(struct scratch* s, __u32 start, __u32 len,
+                                 const struct sensor_needles* n) {
+    __u32 count = n->count;
+    for (int w = 0; w < SENSOR_RAW_SCAN / 8; w++) {
+        __u32 o = w * 8;
+        if (o >= len) break;
+        __u32 at = (start + o) & (SENSOR_STR_MAX * 2 - 1);
+        __u64 w0 = *(__u64*)&s->path[at];
+        __u64 w1 = *(__u64*)&s->path[at + 1];
+        __u64 w2 = *(__u64*)&s->path[at + 2];
+        __u64 w3 = *(__u64*)&s->path[at + 3];
+        __u64 in_path = len - o >= 8 ? ~0ULL : (1ULL << (8 * (len - o))) - 1;
         for (int k = 0; k < SENSOR_RAW_NEEDLES; k++) {
             if (k >= count) break;
-            if ((window & f->raw_mask[k]) == f->raw_value[k]) return 1;
+            __u64 hit = zero_bytes(w0 ^ n->bytes[k][0]) & in_path;
+            hit &= zero_bytes(w1 ^ n->bytes[k][1]) | n->keep[k][1];
+            hit &= zero_bytes(w2 ^ n->bytes[k][2]) | n->keep[k][2];
+            hit &= zero_bytes(w3 ^ n->bytes[k][3]) | n->keep[k][3];
+            if (hit) return 1;
         }
     }
     return 0;
+}
+
+// Whether the kernel path (s->path[pos..], its NUL at SENSOR_STR_MAX - 1) contains a name
+// needle. A longer path than the probe scans counts as a match.
+static __always_inline int name_may_match(struct scratch* s, __u32 pos,
+                                          const struct sensor_open_filter* f) {
+    if (f->name.count == 0) return 0;
+    __u32 len = SENSOR_STR_MAX - 1 - pos;
+    if (len > SENSOR_RAW_SCAN) return 1;
+    return needles_in(s, pos, len, &f->name);
+}
+
+// Whether the user-given path contains a raw needle. A longer or unreadable path counts as a
+// match. Reading user memory costs more than the rest of the filter, so rules that can be
+// judged by the kernel path do not ask for it (see open_path_filter.cpp).
+static __noinline int raw_may_match(struct scratch* s, const void* user_path,
+                                    const struct sensor_open_filter* f) {
+    if (f->raw.count == 0) return 0;
+    if (!user_path) return 1;
+    long n = bpf_probe_read_user_str(&s->path[SENSOR_STR_MAX], SENSOR_RAW_SCAN + 1, user_path);
+    if (n <= 0 || n > SENSOR_RAW_SCAN) return 1;
+    return needles_in(s, SENSOR_STR_MAX, (__u32)n - 1, &f->raw);
 }
 
 // Whether some loaded rule may match the open that returned fd (see sensor_open_filter).
@@ -539,7 +577,7 @@ static __always_inline int open_may_match(struct task_struct* task, long fd,
     if (!f) return 1;
     __u32 pos = open_path(s, task, fd);
     if (pos >= SENSOR_STR_MAX - 1) return 1;
-    return path_may_match(s, pos, f) || raw_may_match(s, user_path, f);
+    return path_may_match(s, pos, f) || name_may_match(s, pos, f) || raw_may_match(s, user_path, f);
 }
 
 static __always_inline void count_filtered(__u32 what) {

@@ -80,19 +80,19 @@ struct sensor_syscall_conf {
 
 /* The open path filter: user space derives from the loaded rules which paths an open must
  * have for some rule to be able to match it. An open whose kernel path starts with none of
- * the prefixes, ends with none of the suffixes and whose user-given path contains none of the
- * raw needles is counted and not sent. Prefixes and suffixes are first compared on the
- * path's first and last 16 bytes (a table in sensor_open_filter); a hit on a longer one is
- * confirmed in the LPM tries (open_prefixes; open_suffixes, stored reversed). Anything the probe
- * cannot decide (failed opens, no kernel path, a cut path, a user path longer than it scans) is
- * sent. */
+ * the prefixes, ends with none of the suffixes and contains none of the name needles, and
+ * whose user-given path contains none of the raw needles, is counted and not sent. Prefixes and
+ * suffixes are first compared on the path's first and last 16 bytes (a table in
+ * sensor_open_filter); a hit on a longer one is confirmed in the LPM tries (open_prefixes;
+ * open_suffixes, stored reversed). Anything the probe cannot decide (failed opens, no kernel path,
+ * a cut path, a path longer than it scans for a needle) is sent. */
 #define SENSOR_PATH_KEY_BYTES 64
 struct sensor_path_key {
     sensor_u32 prefixlen; /* bits, as BPF_MAP_TYPE_LPM_TRIE wants */
     sensor_u8 data[SENSOR_PATH_KEY_BYTES];
 };
-#define SENSOR_RAW_NEEDLES 8
-#define SENSOR_RAW_SCAN 256 /* bytes of the user path searched for the raw needles */
+#define SENSOR_RAW_NEEDLES 8 /* needles of each kind: in the kernel path, in the given path */
+#define SENSOR_RAW_SCAN 256  /* bytes of a path searched for needles */
 #define SENSOR_PATH_PATTERNS 32
 #define SENSOR_PATH_PATTERN_BYTES 16
 /* The first (prefix) or last (suffix, right-aligned) 16 bytes of a path, as two little-endian
@@ -101,11 +101,16 @@ struct sensor_path_pattern {
     sensor_u64 value[2];
     sensor_u64 mask[2];
 };
-struct sensor_open_filter {
-    sensor_u32 raw_count; /* needles in use; each is up to 4 bytes, matched as a 32-bit window */
+/* Up to 4 bytes searched for in a path, 8 positions at a time (see needles_in in the probe). */
+struct sensor_needles {
+    sensor_u32 count;
     sensor_u32 reserved;
-    sensor_u32 raw_mask[SENSOR_RAW_NEEDLES];
-    sensor_u32 raw_value[SENSOR_RAW_NEEDLES];
+    sensor_u64 bytes[SENSOR_RAW_NEEDLES][4]; /* the needle's byte j in each of 8 bytes */
+    sensor_u64 keep[SENSOR_RAW_NEEDLES][4];  /* all ones where the needle has no byte j */
+};
+struct sensor_open_filter {
+    struct sensor_needles name; /* fd.name contains: searched in the kernel path */
+    struct sensor_needles raw;  /* fd.nameraw contains: searched in the path the process gave */
     sensor_u32 prefix_count;
     sensor_u32 suffix_count;
     /* Bit i: every path with pattern i's 16 bytes is longer, so a hit is confirmed in the

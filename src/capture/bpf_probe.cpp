@@ -301,19 +301,38 @@ sensor_path_pattern path_pattern(std::string_view bytes, bool suffix) {
     return p;
 }
 
+// Needles as the probe's word-at-a-time scan wants them (see sensor_needles).
+bool fill_needles(const std::vector<std::string>& needles, sensor_needles& out,
+                  std::string_view field, std::string& error) {
+    if (needles.size() > SENSOR_RAW_NEEDLES) {
+        error = "the open path filter searches " + std::string(field) + " for " +
+                std::to_string(needles.size()) + " strings; the probe holds " +
+                std::to_string(SENSOR_RAW_NEEDLES);
+        return false;
+    }
+    constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
+    for (const auto& n : needles) {
+        if (n.empty() || n.size() > 4) {
+            error = "the open path filter has a needle of " + std::to_string(n.size()) +
+                    " bytes; the probe compares 1 to 4";
+            return false;
+        }
+        uint32_t k = out.count++;
+        for (size_t j = 0; j < 4; ++j) {
+            if (j < n.size())
+                out.bytes[k][j] = kEveryByte * static_cast<uint8_t>(n[j]);
+            else
+                out.keep[k][j] = ~uint64_t{0};
+        }
+    }
+    return true;
+}
+
 bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
     sensor_open_filter f{};
-    for (const auto& n : filter.raw_contains) {
-        if (f.raw_count == SENSOR_RAW_NEEDLES || n.empty() || n.size() > 4) continue;
-        uint32_t mask = 0, value = 0;
-        for (char c : n) {
-            mask = (mask << 8) | 0xff;
-            value = (value << 8) | static_cast<uint8_t>(c);
-        }
-        f.raw_mask[f.raw_count] = mask;
-        f.raw_value[f.raw_count] = value;
-        ++f.raw_count;
-    }
+    if (!fill_needles(filter.name_contains, f.name, "fd.name", error) ||
+        !fill_needles(filter.raw_contains, f.raw, "fd.nameraw", error))
+        return false;
     // One table entry per distinct 16 bytes; cut when every pattern behind it is longer.
     auto fill = [&](const std::vector<std::string>& items, bool suffix, sensor_path_pattern* table,
                     uint32_t& count, uint32_t& cut) {

@@ -17,19 +17,26 @@ using engine::FilterNode;
 // (none at all: the condition cannot hold for an open).
 struct PathSet {
     bool all = false;
-    std::vector<std::string> prefixes, suffixes, raw;
+    std::vector<std::string> prefixes, suffixes, name, raw;
 
-    static PathSet any() { return PathSet{true, {}, {}, {}}; }
+    static PathSet any() { return PathSet{true, {}, {}, {}, {}}; }
     static PathSet none() { return PathSet{}; }
-    bool empty() const { return !all && prefixes.empty() && suffixes.empty() && raw.empty(); }
-    // Lookups the probe makes for it: raw needles cost a scan of the user path.
-    size_t cost() const { return prefixes.size() + suffixes.size() + 4 * raw.size(); }
+    bool empty() const {
+        return !all && prefixes.empty() && suffixes.empty() && name.empty() && raw.empty();
+    }
+    // What the probe pays for it per open. A prefix or suffix is a compare; a name needle a
+    // scan of the kernel path, which is at hand; a raw needle a read of the process's memory
+    // and a scan, which measured as much as the rest of the filter together.
+    size_t cost() const {
+        return prefixes.size() + suffixes.size() + 4 * name.size() + 32 * raw.size();
+    }
 };
 
 PathSet unite(PathSet a, PathSet b) {
     if (a.all || b.all) return PathSet::any();
     for (auto& s : b.prefixes) a.prefixes.push_back(std::move(s));
     for (auto& s : b.suffixes) a.suffixes.push_back(std::move(s));
+    for (auto& s : b.name) a.name.push_back(std::move(s));
     for (auto& s : b.raw) a.raw.push_back(std::move(s));
     return a;
 }
@@ -63,6 +70,11 @@ PathSet path_check(const Check& k) {
         return out;
     };
     auto same = [](const std::string& s) { return s; };
+    auto needle = [](const std::string& s) { return s.substr(0, 4); };  // its start is one too
+    // The file name and the directory are parts of the name: what they contain, it does.
+    if (k.op == CmpOp::Contains &&
+        (field == "fd.name" || field == "fd.filename" || field == "fd.directory"))
+        return each(out.name, needle);
     bool name = field == "fd.name";
     if (name || field == "fd.directory") {  // the directory is the start of the name
         switch (k.op) {
@@ -89,8 +101,7 @@ PathSet path_check(const Check& k) {
                 return PathSet::any();
         }
     }
-    if (field == "fd.nameraw" && k.op == CmpOp::Contains)  // a needle's start is a needle
-        return each(out.raw, [](const std::string& s) { return s.substr(0, 4); });
+    if (field == "fd.nameraw" && k.op == CmpOp::Contains) return each(out.raw, needle);
     return PathSet::any();
 }
 
@@ -147,13 +158,14 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
         if (auto id = events::event_type_id(name)) open_types[*id] = 1;
 
     OpenPathFilter out;
-    std::set<std::string> prefixes, suffixes, raw;
+    std::set<std::string> prefixes, suffixes, name, raw;
     for (const auto& r : rules.rules) {
         if (!r.enabled || !is_open_type(open_types, r.types)) continue;
         PathSet s = walk(*r.filter, false, open_types);
         bool blank =
             std::any_of(s.prefixes.begin(), s.prefixes.end(), [](auto& x) { return x.empty(); }) ||
             std::any_of(s.suffixes.begin(), s.suffixes.end(), [](auto& x) { return x.empty(); }) ||
+            std::any_of(s.name.begin(), s.name.end(), [](auto& x) { return x.empty(); }) ||
             std::any_of(s.raw.begin(), s.raw.end(), [](auto& x) { return x.empty(); });
         if (s.all || blank) {
             out.reason = "rule '" + r.name + "' may match an open of any path";
@@ -163,12 +175,16 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
         for (auto& p : s.suffixes)
             suffixes.insert(
                 p.size() > SENSOR_PATH_KEY_BYTES ? p.substr(p.size() - SENSOR_PATH_KEY_BYTES) : p);
+        for (auto& p : s.name) name.insert(p);
         for (auto& p : s.raw) raw.insert(p);
     }
-    if (raw.size() > SENSOR_RAW_NEEDLES) {
-        out.reason = "the rules search fd.nameraw for " + std::to_string(raw.size()) +
-                     " strings; the probe can look for " + std::to_string(SENSOR_RAW_NEEDLES);
-        return out;
+    for (const auto& [field, needles] : {std::pair{"fd.name", &name}, {"fd.nameraw", &raw}}) {
+        if (needles->size() > SENSOR_RAW_NEEDLES) {
+            out.reason = std::string("the rules search ") + field + " for " +
+                         std::to_string(needles->size()) + " strings; the probe can look for " +
+                         std::to_string(SENSOR_RAW_NEEDLES);
+            return out;
+        }
     }
     // The probe first compares the first and last 16 bytes against a table of each.
     auto distinct = [](const std::set<std::string>& items, bool suffix) {
@@ -187,6 +203,7 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
     out.pass_all = false;
     out.prefixes.assign(prefixes.begin(), prefixes.end());
     out.suffixes.assign(suffixes.begin(), suffixes.end());
+    out.name_contains.assign(name.begin(), name.end());
     out.raw_contains.assign(raw.begin(), raw.end());
     return out;
 }
@@ -197,6 +214,8 @@ bool OpenPathFilter::may_match(std::string_view name, std::string_view nameraw) 
         if (name.starts_with(p)) return true;
     for (const auto& s : suffixes)
         if (name.ends_with(s)) return true;
+    for (const auto& n : name_contains)
+        if (name.find(n) != std::string_view::npos) return true;
     for (const auto& r : raw_contains)
         if (nameraw.find(r) != std::string_view::npos) return true;
     return false;
@@ -206,7 +225,8 @@ std::string describe(const OpenPathFilter& f) {
     if (f.pass_all) return "open path filter off: " + f.reason;
     return "open path filter: opens are sent when the path starts with one of " +
            std::to_string(f.prefixes.size()) + " prefixes, ends with one of " +
-           std::to_string(f.suffixes.size()) + " suffixes, or was given containing one of " +
+           std::to_string(f.suffixes.size()) + " suffixes, contains one of " +
+           std::to_string(f.name_contains.size()) + " strings, or was given containing one of " +
            std::to_string(f.raw_contains.size()) + " strings";
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "e2e/live_helpers.h"
@@ -142,4 +143,58 @@ TEST_F(LiveOpenFilter, AReloadThatWantsMorePathsSendsThem) {
     int late_alerts = 0;
     for (const auto& a : s.alerts()) late_alerts += a.value("rule", "") == "Late opened";
     EXPECT_EQ(late_alerts, 1);
+}
+
+TEST_F(LiveOpenFilter, NeedlesAreFoundInTheKernelPathAndTheGivenPathAtEveryOffset) {
+    // One rule asks for a string in fd.name (searched in the kernel path), one for a string
+    // in fd.nameraw (searched in the path the process gave). Directories of 1 to 8 letters
+    // put each needle at every offset within the probe's 8-byte words.
+    std::ofstream(rules_) << "- rule: Name needle\n  desc: d\n  condition: evt.type in (open, "
+                             "openat, openat2) and fd.name contains ndl7\n  output: \"name "
+                             "%fd.name\"\n  priority: INFO\n"
+                             "- rule: Raw needle\n  desc: d\n  condition: evt.type in (open, "
+                             "openat, openat2) and fd.nameraw contains \"zq/.\"\n  output: "
+                             "\"raw %fd.nameraw\"\n  priority: INFO\n";
+    std::vector<std::string> pads;
+    for (int i = 1; i <= 8; ++i) {
+        std::string pad = dir_ + "/" + std::string(i, 'p');
+        fs::create_directories(pad + "/zq");
+        for (const char* f : {"/ndl7.txt", "/ndl8.txt", "/zq/f.txt"}) std::ofstream(pad + f) << "x";
+        pads.push_back(pad);
+    }
+    // Longer than the probe scans: sent whatever it holds.
+    std::string deep = dir_ + "/" + std::string(200, 'd') + "/" + std::string(60, 'e');
+    fs::create_directories(deep);
+    std::ofstream(deep + "/ndl7.txt") << "x";
+
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    EXPECT_NE(s.stderr_text().find("contains one of 1 strings, or was given containing one of 1"),
+              std::string::npos)
+        << s.stderr_text();
+    for (const auto& pad : pads) {
+        open_close(pad + "/ndl8.txt", 50);  // no needle: left in the kernel
+        open_close(pad + "/zq/f.txt", 50);  // the raw needle's bytes, but not given as such
+        open_close(pad + "/ndl7.txt", 1);
+        open_close(pad + "/zq/./f.txt", 1);
+    }
+    open_close(deep + "/ndl7.txt", 1);
+    ASSERT_TRUE(s.wait_alert([&](const auto& a) {
+        return a["output_fields"].value("fd.name", "") == deep + "/ndl7.txt";
+    })) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);
+
+    std::set<std::string> names, raws;
+    for (const auto& a : s.alerts()) {
+        if (a.value("rule", "") == "Name needle") names.insert(a["output_fields"]["fd.name"]);
+        if (a.value("rule", "") == "Raw needle") raws.insert(a["output_fields"]["fd.nameraw"]);
+    }
+    for (const auto& pad : pads) {
+        EXPECT_TRUE(names.count(pad + "/ndl7.txt")) << pad;
+        EXPECT_TRUE(raws.count(pad + "/zq/./f.txt")) << pad;
+    }
+    EXPECT_EQ(names.size(), pads.size() + 1);
+    EXPECT_EQ(raws.size(), pads.size());
+    EXPECT_GE(filtered_at_stop(s.stderr_text()), 8 * 100) << s.stderr_text();
 }

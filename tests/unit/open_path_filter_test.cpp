@@ -33,13 +33,18 @@ TEST(OpenPathFilter, StableRulesKeepSensitiveLogAndTraversalOpensOnly) {
     ASSERT_TRUE(r.ok);
     auto f = capture::open_path_filter(*r.ruleset);
     ASSERT_FALSE(f.pass_all) << f.reason;
-    EXPECT_TRUE(has(f.raw_contains, "../"));  // Directory traversal monitored file read
+    // Directory traversal monitored file read asks for '../' in the given path and for
+    // /etc/, an ssh directory or "id_rsa" in the name: the name side, judged on the kernel
+    // path, is the cheaper, so no open needs the process's memory read.
+    EXPECT_TRUE(f.raw_contains.empty());
+    EXPECT_TRUE(has(f.name_contains, "id_r"));
     // What the stable rules alert on is sent...
     EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow"));
     EXPECT_TRUE(f.may_match("/etc/pam.d/common-auth", "common-auth"));
     EXPECT_TRUE(f.may_match("/var/log/syslog", "/var/log/syslog"));
     EXPECT_TRUE(f.may_match("/sys/fs/cgroup/x/release_agent", "release_agent"));
     EXPECT_TRUE(f.may_match("/home/a/.ssh/id_rsa", "../../home/a/.ssh/id_rsa"));
+    EXPECT_TRUE(f.may_match("/srv/keys/id_rsa.pub", "../../srv/keys/id_rsa.pub"));
     // ...what no stable rule can match is not.
     EXPECT_FALSE(f.may_match("/tmp/build/out.o", "out.o"));
     EXPECT_FALSE(f.may_match("/usr/lib/x86_64-linux-gnu/libc.so.6", "/lib/libc.so.6"));
@@ -85,7 +90,7 @@ TEST(OpenPathFilter, RulesThatMayMatchAnyPathTurnItOff) {
     for (const char* cond : {
              "evt.type = openat and proc.name = cat",                   // no path constraint
              "evt.type = openat and not fd.name startswith /tmp",       // negated
-             "evt.type = openat and fd.name contains secret",           // contains on fd.name
+             "evt.type = openat and fd.name icontains secret",          // case-blind
              "evt.type = openat and tolower(fd.name) startswith /etc",  // transformer
              "evt.type = openat and fd.name glob '*.key'",              // no literal head
              "evt.type = openat and fd.name != /etc/shadow",
@@ -155,4 +160,44 @@ TEST(OpenPathFilter, MoreNeedlesThanTheProbeHoldsTurnItOff) {
     auto f = filter_of(rules);
     EXPECT_TRUE(f.pass_all);
     EXPECT_NE(f.reason.find("9 strings"), std::string::npos) << f.reason;
+}
+
+TEST(OpenPathFilter, ContainsOnTheNameIsANeedleInTheKernelPath) {
+    auto f = filter_of(rule("n", "evt.type = openat and fd.name contains secret") +
+                       rule("f", "evt.type = openat and fd.filename contains .kdbx") +
+                       rule("d", "evt.type = openat and fd.directory contains /vault/"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_EQ(f.name_contains, (std::vector<std::string>{".kdb", "/vau", "secr"}))
+        << "fd.filename and fd.directory are parts of fd.name; needles are cut to 4 bytes";
+    EXPECT_TRUE(f.raw_contains.empty());
+    EXPECT_TRUE(f.may_match("/home/a/my-secrets/x", "x"));
+    EXPECT_TRUE(f.may_match("/srv/vault/db", "db"));
+    EXPECT_FALSE(f.may_match("/home/a/notes.txt", "secret"));  // the given path is not searched
+}
+
+TEST(OpenPathFilter, AndPrefersTheKernelPathOverTheGivenPath) {
+    // Both sides are needed; reading the given path costs the probe far more than comparing
+    // prefixes and scanning the kernel path, so the name side is kept.
+    auto f = filter_of(rule("t",
+                            "evt.type = openat and fd.nameraw contains '../' and "
+                            "(fd.name startswith /etc/ or fd.name contains id_rsa)"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_EQ(f.prefixes, std::vector<std::string>{"/etc/"});
+    EXPECT_EQ(f.name_contains, std::vector<std::string>{"id_r"});
+    EXPECT_TRUE(f.raw_contains.empty());
+    // A given-path needle alone is still kept as one.
+    auto g = filter_of(rule("r", "evt.type = openat and fd.nameraw contains '../'"));
+    ASSERT_FALSE(g.pass_all) << g.reason;
+    EXPECT_EQ(g.raw_contains, std::vector<std::string>{"../"});
+    EXPECT_TRUE(g.name_contains.empty());
+}
+
+TEST(OpenPathFilter, MoreNameNeedlesThanTheProbeHoldsTurnItOff) {
+    std::string rules;
+    for (int i = 0; i < 9; ++i)
+        rules += rule("n" + std::to_string(i),
+                      "evt.type = openat and fd.name contains k" + std::to_string(i));
+    auto f = filter_of(rules);
+    EXPECT_TRUE(f.pass_all);
+    EXPECT_NE(f.reason.find("fd.name for 9 strings"), std::string::npos) << f.reason;
 }

@@ -5,8 +5,8 @@
 //
 // The derivation over-approximates: it keeps every open some enabled rule could match. Each
 // rule that applies to an open is reduced to the path constraints its condition implies;
-// anything it cannot reduce (a negated path check, `contains` on fd.name, a transformer, a
-// rule on opens that does not look at the path) keeps every open.
+// anything it cannot reduce (a negated path check, a transformer, a rule on opens that does
+// not look at the path) keeps every open.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,9 +20,10 @@ struct OpenPathFilter {
     // No filtering: some rule may match an open of any path (see `reason`).
     bool pass_all = true;
     std::string reason;
-    std::vector<std::string> prefixes;      // fd.name starts with one of these
-    std::vector<std::string> suffixes;      // fd.name ends with one of these
-    std::vector<std::string> raw_contains;  // fd.nameraw contains one of these (<= 4 bytes)
+    std::vector<std::string> prefixes;       // fd.name starts with one of these
+    std::vector<std::string> suffixes;       // fd.name ends with one of these
+    std::vector<std::string> name_contains;  // fd.name contains one of these (<= 4 bytes)
+    std::vector<std::string> raw_contains;   // fd.nameraw contains one of these (<= 4 bytes)
 
     // What the probe decides for an open with this fd.name and fd.nameraw: true = send it.
     bool may_match(std::string_view name, std::string_view nameraw) const;
