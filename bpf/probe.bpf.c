@@ -144,6 +144,7 @@ static __always_inline char* reserve(struct sensor_cpu_ring** out) {
     if (!ring) return 0;
     __u64 head = ring->head;
     __u64 tail = *(volatile __u64*)&ring->tail;
+    ring->quiet_tid = 0;  // a record on this CPU: the next close is sent (see quiet_close)
     if (head + SENSOR_RECORD_MAX - tail > ring_bytes) {
         ring->dropped += 1;
         count_drop(SENSOR_DROP_RINGBUF_FULL);
@@ -585,6 +586,31 @@ static __always_inline void count_filtered(__u32 what) {
     if (n) *n += 1;
 }
 
+static __always_inline __u64 switches_of(struct task_struct* task) {
+    return task->nvcsw + task->nivcsw;
+}
+
+// Marks the open the filter just left in the kernel, so that its close can stay there too.
+static __always_inline void remember_quiet_open(struct task_struct* task, __u32 tid, long fd) {
+    __u32 cpu = bpf_get_smp_processor_id();
+    struct sensor_cpu_ring* ring = bpf_map_lookup_elem(&cpu_rings, &cpu);
+    if (!ring) return;
+    ring->quiet_switches = switches_of(task);
+    ring->quiet_fd = (__u32)fd;
+    ring->quiet_tid = tid;
+}
+
+// Whether this close (of fd, by tid) closes the marked open (see quiet_close).
+static __always_inline int closes_quiet_open(struct task_struct* task, __u32 tid, __u64 fd) {
+    __u32 cpu = bpf_get_smp_processor_id();
+    struct sensor_cpu_ring* ring = bpf_map_lookup_elem(&cpu_rings, &cpu);
+    if (!ring || ring->quiet_tid != tid || ring->quiet_fd != (__u32)fd) return 0;
+    ring->quiet_tid = 0;
+    if (ring->quiet_switches != switches_of(task) || task->files->count.counter != 1) return 0;
+    ring->quiet_closes += 1;
+    return 1;
+}
+
 static __always_inline void describe_socket(struct sensor_sock_section* r, struct file* f) {
     if (!f) return;
     struct inode* inode = BPF_CORE_READ(f, f_inode);
@@ -660,8 +686,12 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     if (conf->path_filter && ret >= 0 &&
         !open_may_match(task, ret, str_arg(args, conf->str_arg[0]))) {
         count_filtered(SENSOR_FILTERED_OPEN);
+        remember_quiet_open(task, (__u32)bpf_get_current_pid_tgid(), ret);
         return 0;
     }
+    if (conf->quiet_close && ret == 0 &&
+        closes_quiet_open(task, (__u32)bpf_get_current_pid_tgid(), args[0]))
+        return 0;
     struct sensor_cpu_ring* ring = 0;
     char* rec = reserve(&ring);
     if (!rec || !ring) return 0;

@@ -40,11 +40,18 @@ struct sensor_cpu_ring {
     sensor_u64 stamp_switches;
     sensor_u32 stamp_tid;
     sensor_u32 since_stamp;
-    sensor_u64 pad0[4];
+    /* The last open the path filter left in the kernel on this CPU (see quiet_close in
+     * sensor_syscall_conf): the task, its context-switch count then, and the fd; quiet_tid 0
+     * when there is none. Any record written on this CPU clears it. */
+    sensor_u64 quiet_switches;
+    sensor_u32 quiet_tid;
+    sensor_u32 quiet_fd;
+    sensor_u64 pad0[2];
     sensor_u64 tail; /* bytes consumed (user space) */
     sensor_u64 pad1[7];
-    sensor_u64 dropped; /* records that did not fit */
-    sensor_u64 pad2[7];
+    sensor_u64 dropped;      /* records that did not fit */
+    sensor_u64 quiet_closes; /* closes left in the kernel with their open (not losses) */
+    sensor_u64 pad2[6];
     char data[]; /* ring_bytes, then SENSOR_RING_SLACK */
 };
 
@@ -75,7 +82,13 @@ struct sensor_syscall_conf {
     sensor_u8 str_arg[2];
     sensor_u8 nargs;       /* raw arguments the record carries (the decoder needs no more) */
     sensor_u8 path_filter; /* an open: drop it unless its path may match (sensor_open_filter) */
-    sensor_u8 reserved[2];
+    /* close: drop it when it closes the fd of the open the path filter last left in the
+     * kernel on this CPU, with nothing recorded on the CPU since, the task not switched out,
+     * and no other task sharing its fd table. User space then cannot have learned the fd: it
+     * learns fds from records and, for a record's own fd, from /proc, and any record of the
+     * task in between clears the mark. */
+    sensor_u8 quiet_close;
+    sensor_u8 reserved;
 };
 
 /* The open path filter: user space derives from the loaded rules which paths an open must

@@ -406,6 +406,10 @@ bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& e
         auto nr = events::syscall_number(name);
         if (nr && *nr < SENSOR_MAX_SYSCALLS && conf[*nr].traced) conf[*nr].path_filter = 1;
     }
+    // Closes of fds whose open stayed in the kernel stay there too (see quiet_close).
+    auto close_nr = events::syscall_number("close");
+    if (close_nr && *close_nr < SENSOR_MAX_SYSCALLS)
+        conf[*close_nr].quiet_close = conf[*close_nr].traced;
     return write_confs(fd, conf, error);
 }
 
@@ -461,6 +465,14 @@ uint64_t BpfProbe::dropped() const {
 uint64_t BpfProbe::filtered_opens() const {
     return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED),
                          SENSOR_FILTERED_OPEN);
+}
+
+uint64_t BpfProbe::quiet_closes() const {
+    uint64_t total = 0;
+    if (!impl_->rings) return total;
+    for (uint32_t cpu = 0; cpu < impl_->cpus; ++cpu)
+        total += __atomic_load_n(&impl_->ring(cpu)->quiet_closes, __ATOMIC_RELAXED);
+    return total;
 }
 
 std::vector<double> BpfProbe::ring_fill() const {

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "param_format.h"
@@ -361,7 +362,7 @@ void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t d
         out.clear();
         if (static_cast<int32_t>(dirfd) == -100) {
             out = proc.cwd;
-        } else if (const FdInfo* d = fds_.find_or_load(pid, static_cast<int32_t>(dirfd))) {
+        } else if (const FdInfo* d = fd_arg(pid, static_cast<int32_t>(dirfd))) {
             out = d->name;
         }
         if (out.empty()) out = "/";
@@ -369,6 +370,10 @@ void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t d
         out += path;
     }
     normalize(out);
+}
+
+fields::FdInfo* RecordDecoder::fd_arg(int64_t pid, int64_t fd) {
+    return fd_arg_was_open_ ? fds_.find_or_load(pid, fd) : fds_.find(pid, fd);
 }
 
 const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t size) {
@@ -387,6 +392,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         return nullptr;
     }
     const SyscallSchema* schema = schema_by_nr_[r.h.nr];
+    fd_arg_was_open_ = r.ret != -EBADF;
     // A successful execve is reported by its exec record; only failures come from here.
     if (schema && schema->effect == Effect::Execve && r.ret == 0) return nullptr;
 
@@ -463,7 +469,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
                 if (FdInfo* n = fds_.find(pid, r.ret); n && arg(1) == 1030)
                     n->open_flags |= events::oflags::kCloExec;
             }
-            fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
+            fd = fd_arg(pid, static_cast<int32_t>(arg(0)));
             break;
         case Effect::Socket:
             if (r.ret >= 0 && (fd = fds_.put(pid, r.ret))) {
@@ -479,7 +485,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             break;
         case Effect::Connect:
         case Effect::Bind:
-            fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
+            fd = fd_arg(pid, static_cast<int32_t>(arg(0)));
             if (fd && sock.family != 0) set_socket(*fd, sock, false);
             break;
         case Effect::Accept:
@@ -493,7 +499,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             }
             break;
         case Effect::Fchdir:
-            fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
+            fd = fd_arg(pid, static_cast<int32_t>(arg(0)));
             if (r.ret == 0 && proc && !kernel_path.empty()) {
                 proc->cwd.assign(kernel_path);
                 if (proc->cwd.back() != '/') proc->cwd += '/';
@@ -519,7 +525,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
     // After a close the fd is gone from /proc, or already reused: never load it from there.
     if (!fd && schema->effect != Effect::OpenFile && schema->effect != Effect::Close) {
         if (schema->fd_src == Src::Arg0)
-            fd = fds_.find_or_load(pid, static_cast<int32_t>(arg(0)));
+            fd = fd_arg(pid, static_cast<int32_t>(arg(0)));
         else if (schema->fd_src == Src::Ret && r.ret >= 0)
             fd = fds_.find(pid, r.ret);
         if (fd && sock.family != 0 && schema->effect == Effect::None) set_socket(*fd, sock, false);

@@ -105,6 +105,7 @@ void EventLoop::publish_metrics() {
     m.malformed = st.malformed;
     m.kernel_drops = p_.probe.dropped();
     m.filtered_opens = p_.probe.filtered_opens();
+    m.quiet_closes = p_.probe.quiet_closes();
     m.alerts = p_.alerts.alerts();
     m.processes = p_.procs.size();
     m.containers = p_.containers.container_count();

@@ -175,10 +175,10 @@ int run(const RunOptions& opts) {
     uint64_t drops = probe.dropped();
     spdlog::info(
         "stopped: {} records, {} events, {} alerts; dropped in the kernel: {} (ring buffer "
-        "full: {}); {} opens no rule could match left in the kernel; {} malformed records; {} "
-        "processes tracked; peak RSS {} kB",
-        st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(), st.malformed,
-        procs.size(), peak_rss_kb());
+        "full: {}); {} opens no rule could match left in the kernel, and {} of their closes; {} "
+        "malformed records; {} processes tracked; peak RSS {} kB",
+        st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(),
+        probe.quiet_closes(), st.malformed, procs.size(), peak_rss_kb());
     alerts.log_stop_report();
     loop.log_stop_report();
     return exit_code;

@@ -93,6 +93,10 @@ std::string render_metrics(const MetricsSample& m) {
     t.single("sensor_kernel_filtered_opens_total", "counter",
              "Opens the probe kept in the kernel because no loaded rule could match their path.",
              static_cast<double>(m.filtered_opens));
+    t.single("sensor_kernel_quiet_closes_total", "counter",
+             "Closes the probe kept in the kernel with their filtered open (user space never "
+             "learned the fd).",
+             static_cast<double>(m.quiet_closes));
     t.family("sensor_ring_buffer_fill_ratio", "gauge", "How full each CPU ring is (0 to 1).");
     for (size_t i = 0; i < m.ring_fill.size(); ++i)
         t.value("sensor_ring_buffer_fill_ratio", "cpu", std::to_string(i), m.ring_fill[i]);

@@ -3,6 +3,7 @@
 // to later events (dup) through the lazy /proc lookup; a reload that adds a path sends it.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -38,6 +39,25 @@ long filtered_at_stop(const std::string& log) {
     std::smatch m;
     static const std::regex re("(\\d+) opens no rule could match left in the kernel");
     return std::regex_search(log, m, re) ? std::stol(m[1]) : -1;
+}
+
+long quiet_closes_at_stop(const std::string& log) {
+    std::smatch m;
+    static const std::regex re("and (\\d+) of their closes");
+    return std::regex_search(log, m, re) ? std::stol(m[1]) : -1;
+}
+
+// Runs f in a child process, which has one thread: the test process has several, and a task
+// sharing its fd table never gets its closes left in the kernel.
+template <typename F>
+void in_single_threaded_child(F f) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        f();
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
 }
 
 void open_close(const std::string& path, int times) {
@@ -197,4 +217,47 @@ TEST_F(LiveOpenFilter, NeedlesAreFoundInTheKernelPathAndTheGivenPathAtEveryOffse
     EXPECT_EQ(names.size(), pads.size() + 1);
     EXPECT_EQ(raws.size(), pads.size());
     EXPECT_GE(filtered_at_stop(s.stderr_text()), 8 * 100) << s.stderr_text();
+}
+
+TEST_F(LiveOpenFilter, ClosesOfFilteredOpensStayInTheKernelUnlessTheFdWasLearned) {
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep") +
+                                 "- rule: Close of a known file\n  desc: d\n  condition: "
+                                 "evt.type = close and fd.name startswith " +
+                                 dir_ +
+                                 "/other\n  output: \"closed %fd.name %fd.num\"\n"
+                                 "  priority: INFO\n";
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    std::string other = dir_ + "/other.txt";
+    // Opens no rule wants, each closed at once: neither reaches user space.
+    in_single_threaded_child([&] { open_close(other, 300); });
+    // A filtered open whose fd the sensor then learns from a dup record (and /proc): its
+    // close must be sent, or the sensor would keep a file the process has closed.
+    int fds[2] = {-1, -1};
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    in_single_threaded_child([&] {
+        int fd = open(other.c_str(), O_RDONLY);
+        int copy = dup(fd);
+        // The sensor reads the fd from /proc when it sees the dup: wait for that without a
+        // syscall or a sleep, so that only the dup's record tells the probe to send the close.
+        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        close(fd);
+        close(copy);
+        int both[2] = {fd, copy};
+        (void)!write(pipe_fds[1], both, sizeof both);
+    });
+    ASSERT_EQ(read(pipe_fds[0], fds, sizeof fds), static_cast<ssize_t>(sizeof fds));
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    auto closed = s.wait_alert([&](const auto& a) {
+        return a.value("rule", "") == "Close of a known file" &&
+               a["output_fields"].value("fd.num", -1) == fds[0];
+    });
+    EXPECT_TRUE(closed.has_value()) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);
+    EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 300) << s.stderr_text();
 }

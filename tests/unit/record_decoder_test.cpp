@@ -795,3 +795,27 @@ TEST_F(RecordDecoderTest, MalformedRecords) {
 }
 
 }  // namespace
+
+// An fd a syscall failed on with EBADF was not open then: whatever /proc shows under that
+// number now is a later file, which the sensor must not take (its close may stay in the
+// kernel). Any other result loads it.
+TEST_F(RecordDecoderTest, FdOfAnEbadfFailureIsNotLoadedFromProc) {
+    namespace fs = std::filesystem;
+    start_process();
+    fs::create_directories(root_ + "/100/fd");
+    fs::create_symlink("/srv/later.txt", root_ + "/100/fd/7");
+    SyscallRec r;
+    r.name = "fcntl";
+    r.args = {7, 3 /* F_GETFL */, 0};
+    r.ret = -9;  // EBADF
+    const Event* ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(ev->fd, nullptr);
+    EXPECT_EQ(fds_.find(kPid, 7), nullptr);
+
+    r.ret = -22;  // EINVAL: the fd was open
+    ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_EQ(ev->fd->name, "/srv/later.txt");
+}

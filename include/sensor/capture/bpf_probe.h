@@ -54,6 +54,9 @@ class BpfProbe {
 
     // Opens the path filter kept in the kernel (no rule could match them), summed over CPUs.
     uint64_t filtered_opens() const;
+    // Closes left in the kernel with their filtered open (quiet_close in bpf/record.h),
+    // summed over CPUs.
+    uint64_t quiet_closes() const;
     // How full each CPU's ring is (0 to 1), read from its published and consumed offsets.
     std::vector<double> ring_fill() const;
     struct ProgramStats {

@@ -69,6 +69,10 @@ class RecordDecoder {
     // Absolute, normalized form of path as the process meant it (relative to dirfd or cwd).
     void resolve_path(const fields::ProcessInfo& proc, int64_t pid, int64_t dirfd,
                       std::string_view path, std::string& out);
+    // The fd a syscall was given, loaded from /proc when unknown, unless the syscall failed
+    // with EBADF: then it was not open, and /proc can only show a later file under that
+    // number, which the sensor would keep (its close may never be sent: quiet_close).
+    fields::FdInfo* fd_arg(int64_t pid, int64_t fd);
 
     state::ProcessTable& procs_;
     state::FdTable& fds_;
@@ -82,7 +86,8 @@ class RecordDecoder {
 
     fields::Event ev_;
     std::array<std::string, fields::kMaxEventParams> text_;
-    fields::FdInfo scratch_fd_;  // the fd of a failed open (fd.num = -1), or one not tracked
+    bool fd_arg_was_open_ = true;  // the current record's syscall did not fail with EBADF
+    fields::FdInfo scratch_fd_;    // the fd of a failed open (fd.num = -1), or one not tracked
     std::string path_buf_, tmp_;
     std::unordered_map<uint64_t, const fields::ContainerInfo*> containers_by_cgroup_;
     uint64_t cache_generation_ = 0;
