@@ -490,18 +490,22 @@ static __noinline int path_may_match(struct scratch* s, __u32 pos,
     __u64 h1 = *(__u64*)&s->path[p + 8];
     __u32 n = f->prefix_count;
     int confirm = 0;
+    __u32 cand = f->prefix_short |
+                 f->prefix_bucket[SENSOR_PATTERN_BUCKET(h0) & (SENSOR_PATTERN_BUCKETS - 1)];
     for (int i = 0; i < SENSOR_PATH_PATTERNS; i++) {
-        if (i >= n) break;
-        if (!pattern_hit(&f->prefix[i], h0, h1)) continue;
+        if (i >= n || !(cand >> i)) break;
+        if (!(cand & (1U << i)) || !pattern_hit(&f->prefix[i], h0, h1)) continue;
         if (!(f->prefix_cut & (1U << i))) return 1;
         confirm = 1;
     }
     __u64 t0 = *(__u64*)&s->path[SENSOR_STR_MAX - 1 - 16];
     __u64 t1 = *(__u64*)&s->path[SENSOR_STR_MAX - 1 - 8];
     n = f->suffix_count;
+    cand = f->suffix_short |
+           f->suffix_bucket[SENSOR_PATTERN_BUCKET(t1 >> 32) & (SENSOR_PATTERN_BUCKETS - 1)];
     for (int i = 0; i < SENSOR_PATH_PATTERNS; i++) {
-        if (i >= n) break;
-        if (!pattern_hit(&f->suffix[i], t0, t1)) continue;
+        if (i >= n || !(cand >> i)) break;
+        if (!(cand & (1U << i)) || !pattern_hit(&f->suffix[i], t0, t1)) continue;
         if (!(f->suffix_cut & (1U << i))) return 1;
         confirm = 1;
     }
@@ -531,15 +535,15 @@ static __noinline int needles_in(struct scratch* s, __u32 start, __u32 len,
         __u32 at = (start + o) & (SENSOR_STR_MAX * 2 - 1);
         __u64 w0 = *(__u64*)&s->path[at];
         __u64 w1 = *(__u64*)&s->path[at + 1];
-        __u64 w2 = *(__u64*)&s->path[at + 2];
-        __u64 w3 = *(__u64*)&s->path[at + 3];
         __u64 in_path = len - o >= 8 ? ~0ULL : (1ULL << (8 * (len - o))) - 1;
         for (int k = 0; k < SENSOR_RAW_NEEDLES; k++) {
             if (k >= count) break;
+            // The first two bytes rule out most words; the other two only where they sit.
             __u64 hit = zero_bytes(w0 ^ n->bytes[k][0]) & in_path;
             hit &= zero_bytes(w1 ^ n->bytes[k][1]) | n->keep[k][1];
-            hit &= zero_bytes(w2 ^ n->bytes[k][2]) | n->keep[k][2];
-            hit &= zero_bytes(w3 ^ n->bytes[k][3]) | n->keep[k][3];
+            if (!hit) continue;
+            hit &= zero_bytes(*(__u64*)&s->path[at + 2] ^ n->bytes[k][2]) | n->keep[k][2];
+            hit &= zero_bytes(*(__u64*)&s->path[at + 3] ^ n->bytes[k][3]) | n->keep[k][3];
             if (hit) return 1;
         }
     }

@@ -108,6 +108,9 @@ struct sensor_path_key {
 #define SENSOR_RAW_SCAN 256  /* bytes of a path searched for needles */
 #define SENSOR_PATH_PATTERNS 32
 #define SENSOR_PATH_PATTERN_BYTES 16
+#define SENSOR_PATTERN_BUCKETS 64
+/* The bucket of 4 path bytes (little-endian): the top 6 bits of a multiplicative hash. */
+#define SENSOR_PATTERN_BUCKET(w) ((sensor_u32)((sensor_u32)(w)*2654435761u) >> 26)
 /* The first (prefix) or last (suffix, right-aligned) 16 bytes of a path, as two little-endian
  * words under a mask: a path matches when (word & mask) == value for both words. */
 struct sensor_path_pattern {
@@ -130,6 +133,13 @@ struct sensor_open_filter {
      * LPM trie (the cheap table settles the common case, a miss). */
     sensor_u32 prefix_cut;
     sensor_u32 suffix_cut;
+    /* Which patterns a path can hit at all, by a hash of its first (prefix) or last (suffix)
+     * 4 bytes, so most paths skip the compares: bit i of bucket[h] is pattern i, whose
+     * first or last 4 bytes hash to h; patterns shorter than 4 bytes are always compared. */
+    sensor_u32 prefix_short;
+    sensor_u32 suffix_short;
+    sensor_u32 prefix_bucket[SENSOR_PATTERN_BUCKETS];
+    sensor_u32 suffix_bucket[SENSOR_PATTERN_BUCKETS];
     struct sensor_path_pattern prefix[SENSOR_PATH_PATTERNS];
     struct sensor_path_pattern suffix[SENSOR_PATH_PATTERNS];
 };

@@ -335,7 +335,7 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
         return false;
     // One table entry per distinct 16 bytes; cut when every pattern behind it is longer.
     auto fill = [&](const std::vector<std::string>& items, bool suffix, sensor_path_pattern* table,
-                    uint32_t& count, uint32_t& cut) {
+                    uint32_t& count, uint32_t& cut, uint32_t& short_mask, uint32_t* buckets) {
         std::map<std::string_view, bool> entries;  // compared bytes -> all longer
         for (const auto& item : items) {
             std::string_view key = compared_bytes(item, suffix);
@@ -354,12 +354,23 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
         for (const auto& [key, longer] : entries) {
             table[count] = path_pattern(key, suffix);
             if (longer) cut |= 1U << count;
+            if (key.size() < 4) {
+                short_mask |= 1U << count;
+            } else {
+                std::string_view four = suffix ? key.substr(key.size() - 4) : key.substr(0, 4);
+                uint32_t w = 0;
+                for (size_t i = 0; i < 4; ++i)
+                    w |= uint32_t{static_cast<uint8_t>(four[i])} << (8 * i);
+                buckets[SENSOR_PATTERN_BUCKET(w) & (SENSOR_PATTERN_BUCKETS - 1)] |= 1U << count;
+            }
             ++count;
         }
         return true;
     };
-    if (!fill(filter.prefixes, false, f.prefix, f.prefix_count, f.prefix_cut) ||
-        !fill(filter.suffixes, true, f.suffix, f.suffix_count, f.suffix_cut))
+    if (!fill(filter.prefixes, false, f.prefix, f.prefix_count, f.prefix_cut, f.prefix_short,
+              f.prefix_bucket) ||
+        !fill(filter.suffixes, true, f.suffix, f.suffix_count, f.suffix_cut, f.suffix_short,
+              f.suffix_bucket))
         return false;
     uint32_t zero = 0;
     if (bpf_map_update_elem(fd, &zero, &f, BPF_ANY) != 0) {

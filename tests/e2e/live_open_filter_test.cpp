@@ -165,7 +165,7 @@ TEST_F(LiveOpenFilter, AReloadThatWantsMorePathsSendsThem) {
     EXPECT_EQ(late_alerts, 1);
 }
 
-TEST_F(LiveOpenFilter, NeedlesAreFoundInTheKernelPathAndTheGivenPathAtEveryOffset) {
+TEST_F(LiveOpenFilter, NeedlesAndSuffixesAreFoundInTheKernelPathAndTheGivenPath) {
     // One rule asks for a string in fd.name (searched in the kernel path), one for a string
     // in fd.nameraw (searched in the path the process gave). Directories of 1 to 8 letters
     // put each needle at every offset within the probe's 8-byte words.
@@ -174,12 +174,16 @@ TEST_F(LiveOpenFilter, NeedlesAreFoundInTheKernelPathAndTheGivenPathAtEveryOffse
                              "%fd.name\"\n  priority: INFO\n"
                              "- rule: Raw needle\n  desc: d\n  condition: evt.type in (open, "
                              "openat, openat2) and fd.nameraw contains \"zq/.\"\n  output: "
-                             "\"raw %fd.nameraw\"\n  priority: INFO\n";
+                             "\"raw %fd.nameraw\"\n  priority: INFO\n"
+                             "- rule: Name ends\n  desc: d\n  condition: evt.type in (open, "
+                             "openat, openat2) and (fd.name endswith -tail.log or fd.name "
+                             "endswith .q7)\n  output: \"end %fd.name\"\n  priority: INFO\n";
     std::vector<std::string> pads;
     for (int i = 1; i <= 8; ++i) {
         std::string pad = dir_ + "/" + std::string(i, 'p');
         fs::create_directories(pad + "/zq");
-        for (const char* f : {"/ndl7.txt", "/ndl8.txt", "/zq/f.txt"}) std::ofstream(pad + f) << "x";
+        for (const char* f : {"/ndl7.txt", "/ndl8.txt", "/zq/f.txt", "/a-tail.log", "/b.q7"})
+            std::ofstream(pad + f) << "x";
         pads.push_back(pad);
     }
     // Longer than the probe scans: sent whatever it holds.
@@ -198,6 +202,8 @@ TEST_F(LiveOpenFilter, NeedlesAreFoundInTheKernelPathAndTheGivenPathAtEveryOffse
         open_close(pad + "/zq/f.txt", 50);  // the raw needle's bytes, but not given as such
         open_close(pad + "/ndl7.txt", 1);
         open_close(pad + "/zq/./f.txt", 1);
+        open_close(pad + "/a-tail.log", 1);  // a suffix of 4 bytes or more, and a shorter one
+        open_close(pad + "/b.q7", 1);
     }
     open_close(deep + "/ndl7.txt", 1);
     ASSERT_TRUE(s.wait_alert([&](const auto& a) {
@@ -205,15 +211,19 @@ TEST_F(LiveOpenFilter, NeedlesAreFoundInTheKernelPathAndTheGivenPathAtEveryOffse
     })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);
 
-    std::set<std::string> names, raws;
+    std::set<std::string> names, raws, ends;
     for (const auto& a : s.alerts()) {
+        if (a.value("rule", "") == "Name ends") ends.insert(a["output_fields"]["fd.name"]);
         if (a.value("rule", "") == "Name needle") names.insert(a["output_fields"]["fd.name"]);
         if (a.value("rule", "") == "Raw needle") raws.insert(a["output_fields"]["fd.nameraw"]);
     }
     for (const auto& pad : pads) {
         EXPECT_TRUE(names.count(pad + "/ndl7.txt")) << pad;
         EXPECT_TRUE(raws.count(pad + "/zq/./f.txt")) << pad;
+        EXPECT_TRUE(ends.count(pad + "/a-tail.log")) << pad;
+        EXPECT_TRUE(ends.count(pad + "/b.q7")) << pad;
     }
+    EXPECT_EQ(ends.size(), 2 * pads.size());
     EXPECT_EQ(names.size(), pads.size() + 1);
     EXPECT_EQ(raws.size(), pads.size());
     EXPECT_GE(filtered_at_stop(s.stderr_text()), 8 * 100) << s.stderr_text();
