@@ -138,9 +138,13 @@ static __always_inline struct scratch* get_scratch(void) {
 
 // Records are built in place in this CPU's ring: reserve() returns where the next record
 // goes when a whole SENSOR_RECORD_MAX fits (else counts a drop), publish() makes it visible.
-static __always_inline char* reserve(struct sensor_cpu_ring** out) {
+static __always_inline struct sensor_cpu_ring* this_cpu_ring(void) {
     __u32 cpu = bpf_get_smp_processor_id();
-    struct sensor_cpu_ring* ring = bpf_map_lookup_elem(&cpu_rings, &cpu);
+    return bpf_map_lookup_elem(&cpu_rings, &cpu);
+}
+
+static __always_inline char* reserve(struct sensor_cpu_ring** out) {
+    struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring) return 0;
     __u64 head = ring->head;
     __u64 tail = *(volatile __u64*)&ring->tail;
@@ -596,8 +600,7 @@ static __always_inline __u64 switches_of(struct task_struct* task) {
 
 // Marks the open the filter just left in the kernel, so that its close can stay there too.
 static __always_inline void remember_quiet_open(struct task_struct* task, __u32 tid, long fd) {
-    __u32 cpu = bpf_get_smp_processor_id();
-    struct sensor_cpu_ring* ring = bpf_map_lookup_elem(&cpu_rings, &cpu);
+    struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring) return;
     ring->quiet_switches = switches_of(task);
     ring->quiet_fd = (__u32)fd;
@@ -606,8 +609,7 @@ static __always_inline void remember_quiet_open(struct task_struct* task, __u32 
 
 // Whether this close (of fd, by tid) closes the marked open (see quiet_close).
 static __always_inline int closes_quiet_open(struct task_struct* task, __u32 tid, __u64 fd) {
-    __u32 cpu = bpf_get_smp_processor_id();
-    struct sensor_cpu_ring* ring = bpf_map_lookup_elem(&cpu_rings, &cpu);
+    struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring || ring->quiet_tid != tid || ring->quiet_fd != (__u32)fd) return 0;
     ring->quiet_tid = 0;
     if (ring->quiet_switches != switches_of(task) || task->files->count.counter != 1) return 0;
@@ -683,18 +685,18 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     __u32 key = (__u32)nr;
     struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &key);
     if (!conf || !conf->traced) return 0;
-    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if ((__u32)(pid_tgid >> 32) == self_tgid) return 0;
     __u64 args[6];
     SYSCALL_ARGS(regs, args);
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     if (conf->path_filter && ret >= 0 &&
         !open_may_match(task, ret, str_arg(args, conf->str_arg[0]))) {
         count_filtered(SENSOR_FILTERED_OPEN);
-        remember_quiet_open(task, (__u32)bpf_get_current_pid_tgid(), ret);
+        remember_quiet_open(task, (__u32)pid_tgid, ret);
         return 0;
     }
-    if (conf->quiet_close && ret == 0 &&
-        closes_quiet_open(task, (__u32)bpf_get_current_pid_tgid(), args[0]))
+    if (conf->quiet_close && ret == 0 && closes_quiet_open(task, (__u32)pid_tgid, args[0]))
         return 0;
     struct sensor_cpu_ring* ring = 0;
     char* rec = reserve(&ring);
