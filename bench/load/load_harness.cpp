@@ -311,7 +311,7 @@ int main(int argc, char** argv) {
     double with = median([](const Round& r) { return r.with; });
     double cpu = 0;
     uint64_t events = 0, filtered = 0, quiet = 0, drops = 0, hwm = 0;
-    std::string ratios;
+    std::string ratios, round_rates;
     for (const Round& r : rounds) {
         cpu += r.cpu_s;
         events += r.events;
@@ -322,6 +322,12 @@ int main(int argc, char** argv) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%s%.3f", ratios.empty() ? "" : ",", r.with / r.bare);
         ratios += buf;
+        // Each round's rates as [bare, hook, sensor], to tell a slow host phase (all three
+        // down) from a slow sensor round.
+        char rates[96];
+        std::snprintf(rates, sizeof rates, "%s[%.0f,%.0f,%.0f]", round_rates.empty() ? "" : ",",
+                      r.bare, r.hook, r.with);
+        round_rates += rates;
     }
     double window = (a.seconds + 0.3) * static_cast<double>(rounds.size());
     // Per traced syscall the probe handled, sent or left in the kernel: the workload's
@@ -340,16 +346,20 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "{\"workload\":\"%s\",\"%s\":%d,\"seconds\":%.1f,\"rounds\":%zu,"
-        "\"bare_rate\":%.0f,\"sensor_rate\":%.0f,\"ratio\":%.3f,\"round_ratios\":[%s],%s"
+        "\"bare_rate\":%.0f,\"sensor_rate\":%.0f,\"ratio\":%.3f,\"round_ratio_median\":%.3f,"
+        "\"round_ratios\":[%s],"
+        "\"round_rates\":[%s],%s"
         "\"sensor_events\":%llu,\"kernel_filtered_opens\":%llu,\"kernel_quiet_closes\":%llu,"
         "\"kernel_drops\":%llu,"
         "\"sensor_cpu_s\":%.2f,\"sensor_cpu_pct\":%.1f,\"cpu_s_per_million_events\":%.3f,"
         "\"sensor_peak_rss_kb\":%llu}\n",
         a.workload.c_str(), a.processes ? "processes" : "threads", a.threads, a.seconds,
-        rounds.size(), bare, with, with / bare, ratios.c_str(), hook_fields.c_str(),
-        static_cast<unsigned long long>(events), static_cast<unsigned long long>(filtered),
-        static_cast<unsigned long long>(quiet), static_cast<unsigned long long>(drops), cpu,
-        100.0 * cpu / window, traced ? cpu / (static_cast<double>(traced) / 1e6) : 0.0,
+        rounds.size(), bare, with, with / bare,
+        median([](const Round& r) { return r.with / r.bare; }), ratios.c_str(), round_rates.c_str(),
+        hook_fields.c_str(), static_cast<unsigned long long>(events),
+        static_cast<unsigned long long>(filtered), static_cast<unsigned long long>(quiet),
+        static_cast<unsigned long long>(drops), cpu, 100.0 * cpu / window,
+        traced ? cpu / (static_cast<double>(traced) / 1e6) : 0.0,
         static_cast<unsigned long long>(hwm));
     return 0;
 }

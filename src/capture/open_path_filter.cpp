@@ -153,9 +153,13 @@ std::string_view compared_bytes(std::string_view pattern, bool suffix) {
 }
 
 OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
+    // Rules on close are judged as if on the open: a close sees the fd's name only if its open
+    // was sent (the fd is gone by then, so unlike a later event on a live fd it cannot be
+    // looked up in /proc), and a close whose open stayed in the kernel may stay there too.
     std::vector<uint8_t> open_types(events::event_type_count(), 0);
     for (auto name : path_filtered_syscalls())
         if (auto id = events::event_type_id(name)) open_types[*id] = 1;
+    if (auto id = events::event_type_id("close")) open_types[*id] = 1;
 
     OpenPathFilter out;
     std::set<std::string> prefixes, suffixes, name, raw;
@@ -168,7 +172,8 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
             std::any_of(s.name.begin(), s.name.end(), [](auto& x) { return x.empty(); }) ||
             std::any_of(s.raw.begin(), s.raw.end(), [](auto& x) { return x.empty(); });
         if (s.all || blank) {
-            out.reason = "rule '" + r.name + "' may match an open of any path";
+            out.reason =
+                "rule '" + r.name + "' may match an open (or the close of one) of any path";
             return out;
         }
         for (auto& p : s.prefixes) prefixes.insert(p.substr(0, SENSOR_PATH_KEY_BYTES));

@@ -232,26 +232,21 @@ TEST_F(LiveOpenFilter, NeedlesAndSuffixesAreFoundInTheKernelPathAndTheGivenPath)
 }
 
 TEST_F(LiveOpenFilter, ClosesOfFilteredOpensStayInTheKernelUnlessTheFdWasLearned) {
-    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep") + dup_rule(dir_ + "/other") +
-                                 "- rule: Close of a known file\n  desc: d\n  condition: "
-                                 "evt.type = close and fd.name startswith " +
-                                 dir_ +
-                                 "/other\n  output: \"closed %fd.name %fd.num\"\n"
-                                 "  priority: INFO\n";
+    // The dup rule names the whole directory; rules on dup do not change what the filter sends.
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep") + dup_rule(dir_ + "/");
     LiveSensor s;
     std::string err;
     ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
-    std::string other = dir_ + "/other.txt";
+    std::string other = dir_ + "/other.txt", late = dir_ + "/late.txt";
     // Opens no rule wants, each closed at once: neither reaches user space.
     in_single_threaded_child([&] { open_close(other, 300); });
     // A filtered open whose fd the sensor then learns from a dup record (and /proc): its
-    // close must be sent, or the sensor would keep a file the process has closed. The child
-    // closes once the sensor has alerted on the dup (so it has read the fd from /proc), and
-    // waits for that by spinning on shared memory: no syscall, no sleep, so that only the
-    // dup's record can tell the probe to send the close.
-    int fds[2] = {-1, -1};
-    int pipe_fds[2];
-    ASSERT_EQ(pipe(pipe_fds), 0);
+    // close must be sent, or the sensor would keep a file the process has closed and name the
+    // next file under that number after it. The child closes once the sensor has alerted on
+    // the dup (so it has read the fd from /proc), and waits for that by spinning on shared
+    // memory: no syscall, no sleep, so that only the dup's record can tell the probe to send
+    // the close. It then opens another filtered file, which gets the same number, and dups it:
+    // that dup must name the new file.
     void* shared = mmap(nullptr, sizeof(std::atomic<int>), PROT_READ | PROT_WRITE,
                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(shared, MAP_FAILED);
@@ -265,26 +260,72 @@ TEST_F(LiveOpenFilter, ClosesOfFilteredOpensStayInTheKernelUnlessTheFdWasLearned
         }
         close(fd);
         close(copy);
-        int both[2] = {fd, copy};
-        (void)!write(pipe_fds[1], both, sizeof both);
+        int again = open(late.c_str(), O_RDONLY);
+        if (again != fd) _exit(3);
+        (void)!dup(again);
+        // Alive until the sensor has read the new file from /proc.
+        until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (go->load() != 2 && std::chrono::steady_clock::now() < until) {
+        }
         _exit(0);
     }
     ASSERT_GT(child, 0);
-    auto dup_seen =
-        s.wait_alert([](const auto& a) { return a.value("rule", "") == "Dup of a filtered file"; });
+    auto dup_seen = s.wait_alert([&](const auto& a) {
+        return a.value("rule", "") == "Dup of a filtered file" &&
+               a["output_fields"].value("fd.name", "") == other;
+    });
     go->store(1);
-    waitpid(child, nullptr, 0);
+    std::optional<LiveSensor::Json> second;
+    if (dup_seen)
+        second = s.wait_alert([&](const auto& a) {
+            return a.value("rule", "") == "Dup of a filtered file" && a != *dup_seen;
+        });
+    go->store(2);
+    int status = 0;
+    waitpid(child, &status, 0);
     munmap(shared, sizeof(std::atomic<int>));
     ASSERT_TRUE(dup_seen.has_value()) << s.stderr_text();
-    ASSERT_EQ(read(pipe_fds[0], fds, sizeof fds), static_cast<ssize_t>(sizeof fds));
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    auto closed = s.wait_alert([&](const auto& a) {
-        return a.value("rule", "") == "Close of a known file" &&
-               a["output_fields"].value("fd.num", -1) == fds[0];
-    });
-    EXPECT_TRUE(closed.has_value()) << s.stderr_text();
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the new file got another fd";
+    ASSERT_TRUE(second.has_value()) << s.stderr_text();
+    EXPECT_EQ((*second)["output_fields"].value("fd.name", ""), late);
     EXPECT_EQ(s.stop(), 0);
     // Most of the 300 (a child preempted between an open and its close sends that close).
+    EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
+}
+
+TEST_F(LiveOpenFilter, ARuleOnCloseGetsTheOpensOfItsFilesSent) {
+    // A close sees the fd's name only from its open's record: the fd is gone by then, so it
+    // cannot be read from /proc. So a rule on close makes the filter send the opens of the
+    // files it names (and only those), and their closes.
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep") +
+                                 "- rule: Close of a watched file\n  desc: d\n  condition: "
+                                 "evt.type = close and fd.name startswith " +
+                                 dir_ +
+                                 "/late\n  output: \"closed %fd.name %fd.num\"\n"
+                                 "  priority: INFO\n";
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    EXPECT_NE(s.stderr_text().find("open path filter: opens are sent when the path starts with "
+                                   "one of 2 prefixes"),
+              std::string::npos)
+        << s.stderr_text();
+    // In a single-threaded process, where a filtered open's close stays in the kernel too.
+    in_single_threaded_child([&] {
+        open_close(dir_ + "/other.txt", 300);
+        open_close(dir_ + "/late.txt", 3);
+    });
+    ASSERT_TRUE(s.wait_alert([](const auto& a) {
+        return a.value("rule", "") == "Close of a watched file";
+    })) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);  // drains what is left
+    size_t n = 0;
+    for (const auto& a : s.alerts()) {
+        if (a.value("rule", "") != "Close of a watched file") continue;
+        ++n;
+        EXPECT_EQ(a["output_fields"].value("fd.name", ""), dir_ + "/late.txt");
+    }
+    EXPECT_EQ(n, 3u);
+    EXPECT_GE(filtered_at_stop(s.stderr_text()), 300) << s.stderr_text();
     EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
 }

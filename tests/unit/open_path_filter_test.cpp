@@ -201,3 +201,18 @@ TEST(OpenPathFilter, MoreNameNeedlesThanTheProbeHoldsTurnItOff) {
     EXPECT_TRUE(f.pass_all);
     EXPECT_NE(f.reason.find("fd.name for 9 strings"), std::string::npos) << f.reason;
 }
+
+TEST(OpenPathFilter, RulesOnCloseAreJudgedAsRulesOnTheOpen) {
+    // A close gets the fd's name only from the open's record, so a rule on close keeps the
+    // opens of the paths it names; one that names none keeps every open.
+    auto f = filter_of(rule("etc", "evt.type = openat and fd.name startswith /etc/") +
+                       rule("closed", "evt.type = close and fd.name startswith /srv/watched"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_TRUE(has(f.prefixes, "/srv/watched"));
+    EXPECT_TRUE(f.may_match("/srv/watched/a", "a"));
+    EXPECT_FALSE(f.may_match("/srv/other/a", "a"));
+
+    auto wide = filter_of(rule("any close", "evt.type = close and proc.name = cat"));
+    EXPECT_TRUE(wide.pass_all);
+    EXPECT_NE(wide.reason.find("'any close'"), std::string::npos) << wide.reason;
+}

@@ -6,7 +6,8 @@
 // The derivation over-approximates: it keeps every open some enabled rule could match. Each
 // rule that applies to an open is reduced to the path constraints its condition implies;
 // anything it cannot reduce (a negated path check, a transformer, a rule on opens that does
-// not look at the path) keeps every open.
+// not look at the path) keeps every open. Rules on close count as rules on the open: the close
+// event needs the name only the sent open gives it.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,7 +18,7 @@
 namespace sensor::capture {
 
 struct OpenPathFilter {
-    // No filtering: some rule may match an open of any path (see `reason`).
+    // No filtering: some rule may match an open (or its close) of any path (see `reason`).
     bool pass_all = true;
     std::string reason;
     std::vector<std::string> prefixes;       // fd.name starts with one of these
