@@ -64,6 +64,15 @@ std::string glob_head(const std::string& g) {
 PathSet path_check(const Check& k) {
     if (!k.lhs->is_field() || k.rhs || k.lhs->multi || k.strs.empty()) return PathSet::any();
     std::string_view field = k.lhs->field.def->name;
+    // The probe filters opens of regular files and directories only: a check that asks for
+    // another kind of fd (a dup of a socket) cannot hold for one of their fds.
+    if ((field == "fd.type" || field == "fd.typechar") &&
+        (k.op == CmpOp::Eq || k.op == CmpOp::In)) {
+        bool file_kind = std::any_of(k.strs.begin(), k.strs.end(), [](const std::string& v) {
+            return v == "file" || v == "directory" || v == "f" || v == "d";
+        });
+        return file_kind ? PathSet::any() : PathSet::none();
+    }
     PathSet out;
     auto each = [&](std::vector<std::string>& into, auto&& transform) {
         for (const auto& s : k.strs) into.push_back(transform(s));
@@ -147,19 +156,25 @@ const std::vector<std::string_view>& path_filtered_syscalls() {
     return names;
 }
 
+const std::vector<std::string_view>& fd_table_syscalls() {
+    static const std::vector<std::string_view> names = {"close", "dup", "dup2", "dup3", "fcntl"};
+    return names;
+}
+
 std::string_view compared_bytes(std::string_view pattern, bool suffix) {
     size_t n = std::min(pattern.size(), size_t{SENSOR_PATH_PATTERN_BYTES});
     return suffix ? pattern.substr(pattern.size() - n) : pattern.substr(0, n);
 }
 
 OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
-    // Rules on close are judged as if on the open: a close sees the fd's name only if its open
-    // was sent (the fd is gone by then, so unlike a later event on a live fd it cannot be
-    // looked up in /proc), and a close whose open stayed in the kernel may stay there too.
+    // Rules on the events whose fd fields come from the sensor's fd table are judged as if on
+    // the open: the table has a name only for an fd whose open was sent. /proc cannot stand in
+    // for it: at a close the fd is already gone, and a dup's process may have closed it or
+    // exited by the time the record is read.
     std::vector<uint8_t> open_types(events::event_type_count(), 0);
-    for (auto name : path_filtered_syscalls())
-        if (auto id = events::event_type_id(name)) open_types[*id] = 1;
-    if (auto id = events::event_type_id("close")) open_types[*id] = 1;
+    for (const auto* names : {&path_filtered_syscalls(), &fd_table_syscalls()})
+        for (auto name : *names)
+            if (auto id = events::event_type_id(name)) open_types[*id] = 1;
 
     OpenPathFilter out;
     std::set<std::string> prefixes, suffixes, name, raw;
@@ -173,7 +188,7 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
             std::any_of(s.raw.begin(), s.raw.end(), [](auto& x) { return x.empty(); });
         if (s.all || blank) {
             out.reason =
-                "rule '" + r.name + "' may match an open (or the close of one) of any path";
+                "rule '" + r.name + "' may match an open, or a later event on its fd, of any path";
             return out;
         }
         for (auto& p : s.prefixes) prefixes.insert(p.substr(0, SENSOR_PATH_KEY_BYTES));

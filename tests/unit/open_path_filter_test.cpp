@@ -202,17 +202,38 @@ TEST(OpenPathFilter, MoreNameNeedlesThanTheProbeHoldsTurnItOff) {
     EXPECT_NE(f.reason.find("fd.name for 9 strings"), std::string::npos) << f.reason;
 }
 
-TEST(OpenPathFilter, RulesOnCloseAreJudgedAsRulesOnTheOpen) {
-    // A close gets the fd's name only from the open's record, so a rule on close keeps the
-    // opens of the paths it names; one that names none keeps every open.
+TEST(OpenPathFilter, RulesOnCloseDupAndFcntlAreJudgedAsRulesOnTheOpen) {
+    // Their fd fields come from the fd table, which has a name only for a sent open (at a
+    // close the fd is gone from /proc too), so their path constraints keep opens; a rule on
+    // them that constrains no path keeps every open.
     auto f = filter_of(rule("etc", "evt.type = openat and fd.name startswith /etc/") +
-                       rule("closed", "evt.type = close and fd.name startswith /srv/watched"));
+                       rule("closed", "evt.type = close and fd.name startswith /srv/watched") +
+                       rule("dup", "evt.type in (dup, dup2) and fd.filename = key.pem") +
+                       rule("fcntl", "evt.type = fcntl and fd.directory = /run/locks"));
     ASSERT_FALSE(f.pass_all) << f.reason;
-    EXPECT_TRUE(has(f.prefixes, "/srv/watched"));
+    for (const char* p : {"/etc/", "/srv/watched", "/run/locks"}) EXPECT_TRUE(has(f.prefixes, p));
+    EXPECT_TRUE(has(f.suffixes, "key.pem"));
     EXPECT_TRUE(f.may_match("/srv/watched/a", "a"));
     EXPECT_FALSE(f.may_match("/srv/other/a", "a"));
 
-    auto wide = filter_of(rule("any close", "evt.type = close and proc.name = cat"));
-    EXPECT_TRUE(wide.pass_all);
-    EXPECT_NE(wide.reason.find("'any close'"), std::string::npos) << wide.reason;
+    for (const char* cond :
+         {"evt.type = close and proc.name = cat", "evt.type = dup and fd.type = file",
+          "evt.type = fcntl and fd.typechar in (f, p)"}) {
+        auto wide = filter_of(rule("wide", cond));
+        EXPECT_TRUE(wide.pass_all) << cond;
+        EXPECT_NE(wide.reason.find("'wide'"), std::string::npos) << wide.reason;
+    }
+}
+
+TEST(OpenPathFilter, AKindOfFdNoFilteredOpenHasAddsNothing) {
+    // The probe filters opens of regular files and directories; a rule on dups of sockets
+    // (Falco's "Redirect STDOUT/STDIN to Network Connection in Container") keeps none.
+    auto f = filter_of(rule("redirect",
+                            "evt.type in (dup, dup2, dup3) and fd.num in (0, 1, 2) and fd.type in "
+                            "(ipv4, ipv6)") +
+                       rule("pipes", "evt.type = fcntl and fd.typechar = p") +
+                       rule("etc", "evt.type = openat and fd.name startswith /etc/"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_EQ(f.prefixes, std::vector<std::string>{"/etc/"});
+    EXPECT_FALSE(f.may_match("/tmp/x", "/tmp/x"));
 }

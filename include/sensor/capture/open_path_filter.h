@@ -6,8 +6,8 @@
 // The derivation over-approximates: it keeps every open some enabled rule could match. Each
 // rule that applies to an open is reduced to the path constraints its condition implies;
 // anything it cannot reduce (a negated path check, a transformer, a rule on opens that does
-// not look at the path) keeps every open. Rules on close count as rules on the open: the close
-// event needs the name only the sent open gives it.
+// not look at the path) keeps every open. Rules on close, dup and fcntl count as rules on the
+// open: their fd fields come from the sensor's fd table, which knows only the sent opens.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,7 +18,7 @@
 namespace sensor::capture {
 
 struct OpenPathFilter {
-    // No filtering: some rule may match an open (or its close) of any path (see `reason`).
+    // No filtering: some rule may match an open, or a later event on its fd, of any path.
     bool pass_all = true;
     std::string reason;
     std::vector<std::string> prefixes;       // fd.name starts with one of these
@@ -36,6 +36,9 @@ std::string_view compared_bytes(std::string_view pattern, bool suffix);
 
 // The syscalls whose records the filter applies to (by name).
 const std::vector<std::string_view>& path_filtered_syscalls();
+// The syscalls whose events take their fd fields from the fd table (by name): rules on them
+// shape the filter as rules on opens do.
+const std::vector<std::string_view>& fd_table_syscalls();
 
 OpenPathFilter open_path_filter(const engine::Ruleset& rules);
 
