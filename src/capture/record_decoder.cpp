@@ -372,6 +372,27 @@ void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t d
     normalize(out);
 }
 
+// A record that describes the file behind its fd argument (fchmod, fchdir, setns,
+// finit_module) names it as the kernel saw it during the syscall: that becomes the table's
+// entry, with no /proc lookup, which can no longer find the fd once the process has closed
+// it or exited. Files with no kernel path (memfds, nsfs) are left to the table and /proc.
+void RecordDecoder::take_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
+                                     std::string_view kernel_path) {
+    if (kernel_path.empty() || (file.file_flags & SENSOR_FILE_PATH_CUT)) return;
+    auto n = static_cast<int32_t>(fd_num);
+    if (FdInfo* known = fds_.find(pid, n)) {
+        if (known->name == kernel_path && known->ino == file.ino && known->dev == file.dev) return;
+        fds_.close(pid, n);  // another file than the entry says: nothing of it holds
+    }
+    FdInfo* fd = fds_.put(pid, n);
+    if (!fd) return;
+    fd->type = type_of_mode(file.i_mode);
+    fd->name.assign(kernel_path);
+    fd->dev = file.dev;
+    fd->ino = file.ino;
+    fd->refresh_derived();
+}
+
 fields::FdInfo* RecordDecoder::fd_arg(int64_t pid, int64_t fd) {
     return fd_arg_was_open_ ? fds_.find_or_load(pid, fd) : fds_.find(pid, fd);
 }
@@ -414,6 +435,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
     auto arg = [&](int i) { return static_cast<int64_t>(v.args[i]); };
     std::string_view user_path = str.s[0], kernel_path = str.s[1];
     FdInfo* fd = nullptr;
+    if (schema->payload == SENSOR_PAY_FD_FILE) take_kernel_file(pid, arg(0), file, kernel_path);
     switch (schema->effect) {
         case Effect::OpenFile: {
             ev_.is_open_event = schema->name != "memfd_create";

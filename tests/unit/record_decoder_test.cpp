@@ -819,3 +819,45 @@ TEST_F(RecordDecoderTest, FdOfAnEbadfFailureIsNotLoadedFromProc) {
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd->name, "/srv/later.txt");
 }
+
+TEST_F(RecordDecoderTest, AFileTheRecordDescribesIsTakenFromTheKernelNotFromProc) {
+    namespace fs = std::filesystem;
+    start_process();
+    // /proc would say something else (or nothing, once the process has closed the fd).
+    fs::create_directories(root_ + "/100/fd");
+    fs::create_symlink("/srv/proc-says.txt", root_ + "/100/fd/6");
+    SyscallRec r;
+    r.name = "fchmod";
+    r.args = {6, 0600};
+    r.file = regular_file(oflags::kRdWr);
+    r.str1 = "/etc/cron.d/job";
+    const Event* ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_EQ(ev->fd->name, "/etc/cron.d/job");
+    EXPECT_EQ(ev->fd->filename, "job");
+    EXPECT_EQ(ev->fd->type, sensor::fields::FdType::File);
+    EXPECT_EQ(ev->fd->ino, 4242u);
+
+    // An entry for another file under that number (its close never seen) is replaced whole.
+    ASSERT_NE(open_file(8, "/tmp/old", oflags::kWrOnly | oflags::kCloExec), nullptr);
+    r.args = {8, 0600};
+    r.file.ino = 777;
+    r.str1 = "/srv/new";
+    ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_EQ(ev->fd->name, "/srv/new");
+    EXPECT_EQ(ev->fd->nameraw, "");
+    EXPECT_EQ(ev->fd->open_flags, 0u);
+
+    // No kernel path (a memfd, a cut path): the table and /proc as before.
+    r.args = {6, 0600};
+    r.str1 = std::nullopt;
+    r.file = regular_file(0);
+    fds_.close(kPid, 6);
+    ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_EQ(ev->fd->name, "/srv/proc-says.txt");
+}

@@ -14,6 +14,8 @@
 
 #include "sensor/fields/event.h"
 
+struct sensor_file_section;  // bpf/record.h
+
 namespace sensor::state {
 class ProcessTable;
 class FdTable;
@@ -73,6 +75,8 @@ class RecordDecoder {
     // with EBADF: then it was not open, and /proc can only show a later file under that
     // number, which the sensor would keep (its close may never be sent: quiet_close).
     fields::FdInfo* fd_arg(int64_t pid, int64_t fd);
+    void take_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
+                          std::string_view kernel_path);
 
     state::ProcessTable& procs_;
     state::FdTable& fds_;
