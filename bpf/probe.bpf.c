@@ -612,7 +612,7 @@ static __always_inline int closes_quiet_open(struct task_struct* task, __u32 tid
     struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring || ring->quiet_tid != tid || ring->quiet_fd != (__u32)fd) return 0;
     ring->quiet_tid = 0;
-    if (ring->quiet_switches != switches_of(task) || task->files->count.counter != 1) return 0;
+    if (ring->quiet_switches != switches_of(task)) return 0;
     ring->quiet_closes += 1;
     return 1;
 }

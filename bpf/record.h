@@ -83,10 +83,11 @@ struct sensor_syscall_conf {
     sensor_u8 nargs;       /* raw arguments the record carries (the decoder needs no more) */
     sensor_u8 path_filter; /* an open: drop it unless its path may match (sensor_open_filter) */
     /* close: drop it when it closes the fd of the open the path filter last left in the
-     * kernel on this CPU, with nothing recorded on the CPU since, the task not switched out,
-     * and no other task sharing its fd table. User space then cannot have learned the fd: it
-     * learns fds from records and, for a record's own fd, from /proc, and any record of the
-     * task in between clears the mark. */
+     * kernel on this CPU, with nothing recorded on the CPU since and the task not switched
+     * out. Any record of the task in between clears the mark, so the task itself has not made
+     * user space learn the fd; another thread may have (a dup read from /proc), but what it
+     * learned is a file no rule on opens, closes, dups or fcntl can match (see
+     * docs/architecture.md, "Open path filter"). */
     sensor_u8 quiet_close;
     sensor_u8 reserved;
 };

@@ -10,8 +10,7 @@
 // --hook-baseline each round also runs it under an empty program on the same hook between the
 // two, so the report separates the hook's cost (which any probe pays) from the sensor's own.
 // With --processes the N workers are single-threaded processes (as stress tools fork them)
-// instead of threads of the harness; the probe leaves the close of a filtered open in the
-// kernel only for a task that shares its fd table with no other (docs/architecture.md).
+// instead of threads of the harness.
 //
 // Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
 #include <fcntl.h>

@@ -49,8 +49,8 @@ long quiet_closes_at_stop(const std::string& log) {
     return std::regex_search(log, m, re) ? std::stol(m[1]) : -1;
 }
 
-// Runs f in a child process, which has one thread: the test process has several, and a task
-// sharing its fd table never gets its closes left in the kernel.
+// Runs f in a child process, which has one thread (the test process has several), so that
+// only f's own syscalls come between its opens and closes.
 template <typename F>
 void in_single_threaded_child(F f) {
     pid_t pid = fork();
@@ -271,6 +271,18 @@ TEST_F(LiveOpenFilter, ClosesOfFilteredOpensStayInTheKernelUnlessSomethingWasRec
     }
     EXPECT_EQ(dups, 1);
     // Most of the 300 (a child preempted between an open and its close sends that close).
+    EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
+}
+
+TEST_F(LiveOpenFilter, ClosesOfFilteredOpensStayInTheKernelInMultiThreadedProcessesToo) {
+    std::ofstream(rules_) << open_rule("Keep opened", dir_ + "/keep");
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    // A thread of this process, which has several (the sensor's output readers among them).
+    std::thread storm([&] { open_close(dir_ + "/other.txt", 300); });
+    storm.join();
+    EXPECT_EQ(s.stop(), 0);
     EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
 }
 
