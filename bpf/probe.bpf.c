@@ -25,6 +25,11 @@ const volatile __u64 ring_bytes = 1 << 21;
 const volatile bool order_by_seq = false;
 const volatile __u32 stamp_every = 1;
 __u64 record_seq = 0;
+// Bumped by every record of a task whose fd table other tasks share, in the slot of a hash of
+// the table's address (two tables in one slot only send more closes): a filtered open's
+// close stays in the kernel only if the slot did not move in between (see quiet_close).
+#define FD_TABLE_EPOCHS 256
+__u32 fd_table_epochs[FD_TABLE_EPOCHS];
 
 #define PATH_DEPTH 32
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -143,9 +148,20 @@ static __always_inline struct sensor_cpu_ring* this_cpu_ring(void) {
     return bpf_map_lookup_elem(&cpu_rings, &cpu);
 }
 
+// The epoch slot of the current task's fd table. The address is read as a number (a BTF
+// pointer cannot be hashed).
+static __always_inline __u32* fd_table_epoch(struct task_struct* task) {
+    __u64 files = 0;
+    bpf_probe_read_kernel(&files, sizeof(files), &task->files);
+    return &fd_table_epochs[((files >> 6) * 0x9E3779B97F4A7C15ULL) >> 56];
+}
+
 static __always_inline char* reserve(struct sensor_cpu_ring** out) {
     struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring) return 0;
+    struct task_struct* task = bpf_get_current_task_btf();
+    struct files_struct* files = task->files;
+    if (files && files->count.counter > 1) __sync_fetch_and_add(fd_table_epoch(task), 1);
     __u64 head = ring->head;
     __u64 tail = *(volatile __u64*)&ring->tail;
     ring->quiet_tid = 0;  // a record on this CPU: the next close is sent (see quiet_close)
@@ -603,6 +619,7 @@ static __always_inline void remember_quiet_open(struct task_struct* task, __u32 
     struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring) return;
     ring->quiet_switches = switches_of(task);
+    ring->quiet_epoch = *(volatile __u32*)fd_table_epoch(task);
     ring->quiet_fd = (__u32)fd;
     ring->quiet_tid = tid;
 }
@@ -612,7 +629,9 @@ static __always_inline int closes_quiet_open(struct task_struct* task, __u32 tid
     struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring || ring->quiet_tid != tid || ring->quiet_fd != (__u32)fd) return 0;
     ring->quiet_tid = 0;
-    if (ring->quiet_switches != switches_of(task)) return 0;
+    if (ring->quiet_switches != switches_of(task) ||
+        ring->quiet_epoch != *(volatile __u32*)fd_table_epoch(task))
+        return 0;
     ring->quiet_closes += 1;
     return 1;
 }
@@ -674,6 +693,8 @@ static __always_inline long syscall_nr(struct pt_regs* regs) {
     return SYSCALL_NR(regs);
 }
 
+#define SENSOR_AT_FDCWD (-100)
+
 static __always_inline const void* str_arg(const __u64* args, __u8 index) {
     return index < 6 ? (const void*)args[index] : 0;
 }
@@ -724,9 +745,20 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
         __builtin_memset(fs, 0, sizeof(*fs));
         off += sizeof(*fs);
         if (payload == SENSOR_PAY_NEW_FILE) {
+            __u32 given = off;
             r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
-            if (ret >= 0) r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
+            if (ret >= 0) {
+                r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
+            } else if (r->str_len[0] > 1 && rec[given & (SENSOR_RECORD_MAX / 2 - 1)] != '/') {
+                // A relative path that failed to open: the directory it was relative to.
+                long dirfd = (long)(int)(__u64)str_arg(args, conf->dirfd_arg);
+                if (conf->dirfd_arg < 6 && dirfd != SENSOR_AT_FDCWD) {
+                    r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, dirfd));
+                    fs->file_flags |= SENSOR_FILE_OF_DIRFD;
+                }
+            }
         } else {
+            r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
             r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, (long)(int)args[0]));
         }
     } else if (payload == SENSOR_PAY_SOCK_ARG0 || payload == SENSOR_PAY_SOCK_RET) {

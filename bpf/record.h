@@ -41,12 +41,15 @@ struct sensor_cpu_ring {
     sensor_u32 stamp_tid;
     sensor_u32 since_stamp;
     /* The last open the path filter left in the kernel on this CPU (see quiet_close in
-     * sensor_syscall_conf): the task, its context-switch count then, and the fd; quiet_tid 0
-     * when there is none. Any record written on this CPU clears it. */
+     * sensor_syscall_conf): the task, its context-switch count then, the fd, and the epoch of
+     * its fd table; quiet_tid 0 when there is none. Any record written on this CPU clears
+     * it. */
     sensor_u64 quiet_switches;
     sensor_u32 quiet_tid;
     sensor_u32 quiet_fd;
-    sensor_u64 pad0[2];
+    sensor_u32 quiet_epoch;
+    sensor_u32 pad0a;
+    sensor_u64 pad0[1];
     sensor_u64 tail; /* bytes consumed (user space) */
     sensor_u64 pad1[7];
     sensor_u64 dropped;      /* records that did not fit */
@@ -71,7 +74,8 @@ enum sensor_payload {
                                  str 1 = its path resolved in the kernel, plus file status */
     SENSOR_PAY_SOCK_ARG0 = 3, /* socket tuple of the fd in arg 0, + user string at str_arg[0] */
     SENSOR_PAY_SOCK_RET = 4,  /* socket tuple of the returned fd */
-    SENSOR_PAY_FD_FILE = 5,   /* file status and kernel path of the fd in arg 0 */
+    SENSOR_PAY_FD_FILE = 5,   /* file status and kernel path of the fd in arg 0, after the
+                                 user string at str_arg[0] if any */
 };
 #define SENSOR_NO_ARG 0xff
 
@@ -83,13 +87,15 @@ struct sensor_syscall_conf {
     sensor_u8 nargs;       /* raw arguments the record carries (the decoder needs no more) */
     sensor_u8 path_filter; /* an open: drop it unless its path may match (sensor_open_filter) */
     /* close: drop it when it closes the fd of the open the path filter last left in the
-     * kernel on this CPU, with nothing recorded on the CPU since and the task not switched
-     * out. Any record of the task in between clears the mark, so the task itself has not made
-     * user space learn the fd; another thread may have (a dup read from /proc), but what it
-     * learned is a file no rule on opens, closes, dups or fcntl can match (see
-     * docs/architecture.md, "Open path filter"). */
+     * kernel on this CPU, with nothing recorded on the CPU since, the task not switched out,
+     * and nothing recorded by any task sharing its fd table (the table's epoch unchanged).
+     * User space then cannot have learned the fd: it learns fds only from records and, for a
+     * record's own fd, from /proc. */
     sensor_u8 quiet_close;
-    sensor_u8 reserved;
+    /* a failed open of a relative path: the argument holding its dirfd, whose kernel path the
+     * record then carries (SENSOR_FILE_OF_DIRFD), so the path resolves without user space's
+     * fd table, which may never have seen that fd (SENSOR_NO_ARG: none) */
+    sensor_u8 dirfd_arg;
 };
 
 /* The open path filter: user space derives from the loaded rules which paths an open must
@@ -163,6 +169,7 @@ enum sensor_drop_reason {
 #define SENSOR_FILE_MEMFD 4u       /* a memfd_create file */
 #define SENSOR_FILE_WRITABLE 8u    /* the task's credentials allow writing the file */
 #define SENSOR_FILE_PATH_CUT 16u   /* the kernel path was too deep and is incomplete */
+#define SENSOR_FILE_OF_DIRFD 32u   /* a failed open: the section and path are its dirfd's */
 
 /* Order and time. Records from different CPUs are merged by `seq`, a global counter the probe
  * takes per record (an atomic add: exact, and on VMs far cheaper than a clock read). With

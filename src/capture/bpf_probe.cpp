@@ -394,13 +394,14 @@ bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& e
         sensor_syscall_conf& c = conf[n];
         c.traced = 1;
         c.payload = SENSOR_PAY_ARGS;
-        c.str_arg[0] = c.str_arg[1] = SENSOR_NO_ARG;
+        c.str_arg[0] = c.str_arg[1] = c.dirfd_arg = SENSOR_NO_ARG;
         c.nargs = 6;
         if (const SyscallSchema* s = syscall_schema(events::syscall_name(n))) {
             c.payload = s->payload;
             c.str_arg[0] = s->str_arg[0];
             c.str_arg[1] = s->str_arg[1];
             c.nargs = args_needed(*s);
+            if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = dirfd_arg(*s);
         }
     }
     // Filter off while its maps change, so an open is never judged by half of them.

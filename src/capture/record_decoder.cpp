@@ -355,13 +355,16 @@ const fields::ContainerInfo* RecordDecoder::container_of_cgroup(uint64_t cgroup_
 }
 
 void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t dirfd,
-                                 std::string_view path, std::string& out) {
+                                 std::string_view dirfd_path, std::string_view path,
+                                 std::string& out) {
     if (!path.empty() && path[0] == '/') {
         out.assign(path);
     } else {
         out.clear();
         if (static_cast<int32_t>(dirfd) == -100) {
             out = proc.cwd;
+        } else if (!dirfd_path.empty()) {  // as the kernel saw it during the syscall
+            out.assign(dirfd_path);
         } else if (const FdInfo* d = fd_arg(pid, static_cast<int32_t>(dirfd))) {
             out = d->name;
         }
@@ -404,7 +407,9 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         return nullptr;
     }
     const sensor_syscall_exit& r = *v.r;
-    const sensor_file_section& file = *v.file;
+    // A failed open of a relative path carries its dirfd's file instead of one it opened.
+    bool of_dirfd = v.file->file_flags & SENSOR_FILE_OF_DIRFD;
+    const sensor_file_section& file = of_dirfd ? kNoFile : *v.file;
     const sensor_sock_section& sock = *v.sock;
     const Strings& str = v.str;
     int32_t type = type_by_nr_[r.h.nr];
@@ -433,7 +438,11 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
     }
 
     auto arg = [&](int i) { return static_cast<int64_t>(v.args[i]); };
-    std::string_view user_path = str.s[0], kernel_path = str.s[1];
+    std::string_view user_path = str.s[0], kernel_path = str.s[1], dirfd_path;
+    if (of_dirfd) {
+        if (!(v.file->file_flags & SENSOR_FILE_PATH_CUT)) dirfd_path = kernel_path;
+        kernel_path = {};
+    }
     FdInfo* fd = nullptr;
     if (schema->payload == SENSOR_PAY_FD_FILE) take_kernel_file(pid, arg(0), file, kernel_path);
     switch (schema->effect) {
@@ -466,7 +475,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
                 if (!kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
                     fd->name.assign(kernel_path);
                 else if (proc)
-                    resolve_path(*proc, pid, dirfd, user_path, fd->name);
+                    resolve_path(*proc, pid, dirfd, dirfd_path, user_path, fd->name);
                 else
                     fd->name.assign(user_path);
                 fd->nameraw.assign(user_path);
@@ -515,7 +524,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             break;
         case Effect::Chdir:
             if (r.ret == 0 && proc) {
-                resolve_path(*proc, pid, -100, user_path, path_buf_);
+                resolve_path(*proc, pid, -100, {}, user_path, path_buf_);
                 if (path_buf_.back() != '/') path_buf_ += '/';
                 proc->cwd = path_buf_;
             }

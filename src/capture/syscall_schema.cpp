@@ -125,7 +125,7 @@ std::vector<SyscallSchema> build() {
          {"flags", S::Arg3, F::Hex}});
     add("init_module", SENSOR_PAY_STRINGS, 2, N, E::None, S::None,
         {{"res", S::Ret, F::Res}, {"length", S::Arg1, F::Uint}, {"uargs", S::Str0, F::Path}});
-    add("finit_module", SENSOR_PAY_STRINGS, 1, N, E::None, S::Arg0,
+    add("finit_module", SENSOR_PAY_FD_FILE, 1, N, E::None, S::Arg0,
         {{"res", S::Ret, F::Res},
          {"fd", S::Arg0, F::Fd},
          {"uargs", S::Str0, F::Path},
@@ -210,6 +210,13 @@ uint8_t args_needed(const SyscallSchema& s) {
             n = std::max(n, static_cast<int>(p.src) - static_cast<int>(Src::Arg0) + 1);
     }
     return static_cast<uint8_t>(n);
+}
+
+uint8_t dirfd_arg(const SyscallSchema& s) {
+    for (const ParamSpec& p : s.params)
+        if (p.fmt == Fmt::Dirfd && p.src >= Src::Arg0 && p.src <= Src::Arg5)
+            return static_cast<uint8_t>(static_cast<int>(p.src) - static_cast<int>(Src::Arg0));
+    return SENSOR_NO_ARG;
 }
 
 const SyscallSchema* syscall_schema(std::string_view name) {

@@ -87,6 +87,8 @@ struct SyscallSchema {
 const SyscallSchema* syscall_schema(std::string_view name);
 // How many leading raw arguments the decoder reads for this syscall (the probe sends no more).
 uint8_t args_needed(const SyscallSchema& s);
+// The argument holding the first directory fd relative paths resolve against (SENSOR_NO_ARG).
+uint8_t dirfd_arg(const SyscallSchema& s);
 // Every syscall with a schema.
 const std::vector<SyscallSchema>& syscall_schemas();
 

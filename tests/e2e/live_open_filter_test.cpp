@@ -2,8 +2,10 @@
 // the kernel and are counted; opens a rule wants still alert; a filtered file is still known
 // to later events (dup) through the lazy /proc lookup; a reload that adds a path sends it.
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -321,4 +323,109 @@ TEST_F(LiveOpenFilter, ARuleOnCloseGetsTheOpensOfItsFilesSent) {
     EXPECT_EQ(n, 3u);
     EXPECT_GE(filtered_at_stop(s.stderr_text()), 300) << s.stderr_text();
     EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
+}
+
+TEST_F(LiveOpenFilter, AFailedOpenRelativeToAFilteredDirectoryIsNamedFromTheKernel) {
+    // The directory's own open is filtered (no rule wants it), so the sensor never saw its
+    // fd; the process closes it and exits at once, so /proc cannot name it either. The record
+    // of the failed open carries the directory's kernel path instead.
+    fs::create_directories(dir_ + "/sub");
+    std::ofstream(rules_) << open_rule("Missing opened", dir_ + "/sub/missing");
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    std::string sub = dir_ + "/sub";
+    in_single_threaded_child([&] {
+        int dfd = open(sub.c_str(), O_RDONLY | O_DIRECTORY);
+        int fd = openat(dfd, "missing-x", O_RDONLY);  // ENOENT
+        if (fd >= 0) close(fd);
+        close(dfd);
+    });
+    auto alert =
+        s.wait_alert([](const auto& a) { return a.value("rule", "") == "Missing opened"; });
+    ASSERT_TRUE(alert.has_value()) << s.stderr_text();
+    EXPECT_EQ((*alert)["output_fields"].value("fd.name", ""), sub + "/missing-x");
+    EXPECT_EQ(s.stop(), 0);
+}
+
+TEST_F(LiveOpenFilter, AnotherThreadsRecordBetweenAFilteredOpenAndItsCloseGetsTheCloseSent) {
+    if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "needs two CPUs";
+    std::ofstream(rules_) << dup_rule(dir_ + "/keep");
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    std::string keep = dir_ + "/keep.txt", other = dir_ + "/other.txt", late = dir_ + "/late.txt";
+    // Thread 1 (CPU 0) opens a file no rule wants and, without a syscall or a context switch,
+    // waits while thread 2 (CPU 1) dup2()s a watched file onto that fd; thread 1's close then
+    // closes the watched file, which the sensor knows from the dup2's record, so it must be
+    // sent. Kept in the kernel, the sensor would name the next file under that number (late.txt)
+    // after keep.txt, and that file's dup would alert as a dup of keep.txt.
+    pid_t child = fork();
+    if (child == 0) {
+        int watched = open(keep.c_str(), O_RDONLY);
+        std::atomic<int> step{0}, fd{-1};
+        auto pin = [](int cpu) {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(cpu, &set);
+            sched_setaffinity(0, sizeof set, &set);
+        };
+        std::thread t2([&] {
+            pin(1);
+            while (step.load() != 1) {
+            }
+            dup2(watched, fd.load());
+            step.store(2);
+        });
+        pin(0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both settled on their CPUs
+        fd.store(open(other.c_str(), O_RDONLY));
+        step.store(1);
+        while (step.load() != 2) {
+        }
+        close(fd.load());
+        int again = open(late.c_str(), O_RDONLY);
+        if (again == fd.load()) close(dup(again));
+        close(again);
+        t2.join();
+        close(watched);
+        _exit(0);
+    }
+    ASSERT_GT(child, 0);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_TRUE(s.wait_alert([](const auto& a) {
+        return a.value("rule", "") == "Dup of a watched file";
+    })) << s.stderr_text();
+    EXPECT_EQ(s.stop(), 0);
+    int dups = 0;
+    for (const auto& a : s.alerts()) dups += a.value("rule", "") == "Dup of a watched file";
+    EXPECT_EQ(dups, 1);
+}
+
+TEST_F(LiveOpenFilter, AModuleLoadNamesItsFileFromTheKernel) {
+    // finit_module's record describes the file behind its fd: the rule sees its name though
+    // the file's open was filtered and the process is gone by the time the record is read.
+    std::ofstream(rules_) << "- rule: Module from a file\n  desc: d\n  condition: evt.type = "
+                             "finit_module and fd.name startswith " +
+                                 dir_ +
+                                 "\n  output: \"module %fd.name %evt.arg.uargs\"\n"
+                                 "  priority: INFO\n";
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
+    std::string not_a_module = dir_ + "/other.txt";
+    in_single_threaded_child([&] {
+        int fd = open(not_a_module.c_str(), O_RDONLY);
+        char opts[] = "opt=1";                   // on the stack: resident, so the probe can read it
+        syscall(SYS_finit_module, fd, opts, 0);  // fails: not a module (or no module support)
+        close(fd);
+    });
+    auto alert =
+        s.wait_alert([](const auto& a) { return a.value("rule", "") == "Module from a file"; });
+    ASSERT_TRUE(alert.has_value()) << s.stderr_text();
+    EXPECT_EQ((*alert)["output_fields"].value("fd.name", ""), not_a_module);
+    EXPECT_EQ((*alert)["output_fields"].value("evt.arg.uargs", ""), "opt=1");
+    EXPECT_EQ(s.stop(), 0);
 }

@@ -458,6 +458,41 @@ TEST_F(RecordDecoderTest, FailedOpenatResolvesAgainstDirfd) {
     EXPECT_EQ(text(ev, "fd"), "-13(EACCES)");
 }
 
+// The probe gives a failed relative open its dirfd's kernel path: it wins over the fd table,
+// which may not know the fd (its open was filtered) or be out of date.
+TEST_F(RecordDecoderTest, FailedOpenatResolvesAgainstTheDirfdPathTheKernelGave) {
+    start_process();
+    FdInfo* stale = fds_.put(kPid, 7);
+    stale->type = FdType::Directory;
+    stale->name = "/tmp/elsewhere";
+    for (const char* name : {"openat", "openat2"}) {
+        SyscallRec r;
+        r.name = name;
+        r.ret = -2;
+        r.args = {7, 0, oflags::kRdOnly, 0};
+        r.file = regular_file(oflags::kRdOnly | oflags::kDirectory);
+        r.file.i_mode = 040755;
+        r.file.file_flags = SENSOR_FILE_OF_DIRFD;
+        r.str0 = "../etc/shadow";
+        r.str1 = "/srv/app";
+        const Event* ev = decode(build(r));
+        ASSERT_NE(ev, nullptr) << name;
+        EXPECT_EQ(ev->fd->name, "/srv/etc/shadow") << name;
+        EXPECT_EQ(ev->fd->type, FdType::File) << name;
+        EXPECT_EQ(ev->fd->ino, 0u) << name;  // the section describes the dirfd, not this file
+        if (std::string_view(name) == "openat2") {
+            EXPECT_EQ(text(ev, "flags"), "O_RDONLY");
+        }
+        EXPECT_EQ(fds_.find(kPid, 7)->name, "/tmp/elsewhere") << name;
+
+        // A dirfd path the probe had to cut: the table as before.
+        r.file.file_flags |= SENSOR_FILE_PATH_CUT;
+        ev = decode(build(r));
+        ASSERT_NE(ev, nullptr) << name;
+        EXPECT_EQ(ev->fd->name, "/tmp/etc/shadow") << name;
+    }
+}
+
 // A kernel path the probe had to cut short is not trusted: the user path is resolved instead.
 TEST_F(RecordDecoderTest, CutKernelPathFallsBackToUserPath) {
     start_process();

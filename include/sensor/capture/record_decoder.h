@@ -69,8 +69,9 @@ class RecordDecoder {
     void add_text_param(std::string_view name, std::string_view text);
     void add_raw_param(std::string_view name, int64_t raw, std::string_view text);
     // Absolute, normalized form of path as the process meant it (relative to dirfd or cwd).
+    // dirfd_path: the dirfd's path as the kernel gave it, if the record has it.
     void resolve_path(const fields::ProcessInfo& proc, int64_t pid, int64_t dirfd,
-                      std::string_view path, std::string& out);
+                      std::string_view dirfd_path, std::string_view path, std::string& out);
     // The fd a syscall was given, loaded from /proc when unknown, unless the syscall failed
     // with EBADF: then it was not open, and /proc can only show a later file under that
     // number, which the sensor would keep (its close may never be sent: quiet_close).
