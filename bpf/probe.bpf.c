@@ -29,7 +29,7 @@ __u64 record_seq = 0;
 // the table's address (two tables in one slot only send more closes): a filtered open's
 // close stays in the kernel only if the slot did not move in between (see quiet_close).
 #define FD_TABLE_EPOCHS 256
-__u32 fd_table_epochs[FD_TABLE_EPOCHS];
+__u64 fd_table_epochs[FD_TABLE_EPOCHS];
 
 #define PATH_DEPTH 32
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -150,7 +150,7 @@ static __always_inline struct sensor_cpu_ring* this_cpu_ring(void) {
 
 // The epoch slot of the current task's fd table. The address is read as a number (a BTF
 // pointer cannot be hashed).
-static __always_inline __u32* fd_table_epoch(struct task_struct* task) {
+static __always_inline __u64* fd_table_epoch(struct task_struct* task) {
     __u64 files = 0;
     bpf_probe_read_kernel(&files, sizeof(files), &task->files);
     return &fd_table_epochs[((files >> 6) * 0x9E3779B97F4A7C15ULL) >> 56];
@@ -437,6 +437,17 @@ static __always_inline __u16 describe_file_fast(struct scratch* s, char* rec, __
     return path_appended(r, off, n, cut);
 }
 
+// The kernel path of f appended at off (its length; 0 for none), without its status.
+static __always_inline __u32 append_file_path(struct scratch* s, char* rec, __u32 off,
+                                              struct file* f, __u32* cut) {
+    if (!f) return 0;
+    if (have_rdonly_cast) {
+        struct file* bf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+        return copy_built_path(s, rec, off, build_path_fast(s, &bf->f_path, cut));
+    }
+    return append_path(s, rec, off, &f->f_path, cut);
+}
+
 static __always_inline __u16 describe_any_file(struct scratch* s, char* rec, __u32* off,
                                                struct sensor_file_section* r, struct file* f) {
     if (!f) return 0;
@@ -619,7 +630,7 @@ static __always_inline void remember_quiet_open(struct task_struct* task, __u32 
     struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring) return;
     ring->quiet_switches = switches_of(task);
-    ring->quiet_epoch = *(volatile __u32*)fd_table_epoch(task);
+    ring->quiet_epoch = *(volatile __u64*)fd_table_epoch(task);
     ring->quiet_fd = (__u32)fd;
     ring->quiet_tid = tid;
 }
@@ -630,7 +641,7 @@ static __always_inline int closes_quiet_open(struct task_struct* task, __u32 tid
     if (!ring || ring->quiet_tid != tid || ring->quiet_fd != (__u32)fd) return 0;
     ring->quiet_tid = 0;
     if (ring->quiet_switches != switches_of(task) ||
-        ring->quiet_epoch != *(volatile __u32*)fd_table_epoch(task))
+        ring->quiet_epoch != *(volatile __u64*)fd_table_epoch(task))
         return 0;
     ring->quiet_closes += 1;
     return 1;
@@ -747,14 +758,19 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
         if (payload == SENSOR_PAY_NEW_FILE) {
             __u32 given = off;
             r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
-            if (ret >= 0) {
-                r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
-            } else if (r->str_len[0] > 1 && rec[given & (SENSOR_RECORD_MAX / 2 - 1)] != '/') {
-                // A relative path that failed to open: the directory it was relative to.
+            if (ret >= 0) r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
+            // A relative path whose file got no kernel path: the directory it is relative to.
+            if (r->str_len[1] == 0 && r->str_len[0] > 1 &&
+                rec[given & (SENSOR_RECORD_MAX / 2 - 1)] != '/') {
                 long dirfd = (long)(int)(__u64)str_arg(args, conf->dirfd_arg);
                 if (conf->dirfd_arg < 6 && dirfd != SENSOR_AT_FDCWD) {
-                    r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, dirfd));
-                    fs->file_flags |= SENSOR_FILE_OF_DIRFD;
+                    __u32 cut = 0;
+                    __u32 n = append_file_path(s, rec, off, fd_file(task, dirfd), &cut);
+                    if (n && !cut) {
+                        off += n;
+                        r->str_len[1] = (__u16)n;
+                        fs->file_flags |= SENSOR_FILE_DIRFD_PATH;
+                    }
                 }
             }
         } else {

@@ -47,8 +47,7 @@ struct sensor_cpu_ring {
     sensor_u64 quiet_switches;
     sensor_u32 quiet_tid;
     sensor_u32 quiet_fd;
-    sensor_u32 quiet_epoch;
-    sensor_u32 pad0a;
+    sensor_u64 quiet_epoch;
     sensor_u64 pad0[1];
     sensor_u64 tail; /* bytes consumed (user space) */
     sensor_u64 pad1[7];
@@ -92,9 +91,10 @@ struct sensor_syscall_conf {
      * User space then cannot have learned the fd: it learns fds only from records and, for a
      * record's own fd, from /proc. */
     sensor_u8 quiet_close;
-    /* a failed open of a relative path: the argument holding its dirfd, whose kernel path the
-     * record then carries (SENSOR_FILE_OF_DIRFD), so the path resolves without user space's
-     * fd table, which may never have seen that fd (SENSOR_NO_ARG: none) */
+    /* an open of a relative path whose file gets no kernel path (it failed, or is no regular
+     * file or directory): the argument holding its dirfd, whose kernel path the record then
+     * carries instead (SENSOR_FILE_DIRFD_PATH), so the path resolves without user space's fd
+     * table, which may never have seen that fd (SENSOR_NO_ARG: none) */
     sensor_u8 dirfd_arg;
 };
 
@@ -169,7 +169,7 @@ enum sensor_drop_reason {
 #define SENSOR_FILE_MEMFD 4u       /* a memfd_create file */
 #define SENSOR_FILE_WRITABLE 8u    /* the task's credentials allow writing the file */
 #define SENSOR_FILE_PATH_CUT 16u   /* the kernel path was too deep and is incomplete */
-#define SENSOR_FILE_OF_DIRFD 32u   /* a failed open: the section and path are its dirfd's */
+#define SENSOR_FILE_DIRFD_PATH 32u /* an open's path is its dirfd's (see dirfd_arg) */
 
 /* Order and time. Records from different CPUs are merged by `seq`, a global counter the probe
  * takes per record (an atomic add: exact, and on VMs far cheaper than a clock read). With

@@ -407,9 +407,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         return nullptr;
     }
     const sensor_syscall_exit& r = *v.r;
-    // A failed open of a relative path carries its dirfd's file instead of one it opened.
-    bool of_dirfd = v.file->file_flags & SENSOR_FILE_OF_DIRFD;
-    const sensor_file_section& file = of_dirfd ? kNoFile : *v.file;
+    const sensor_file_section& file = *v.file;
     const sensor_sock_section& sock = *v.sock;
     const Strings& str = v.str;
     int32_t type = type_by_nr_[r.h.nr];
@@ -439,8 +437,8 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
 
     auto arg = [&](int i) { return static_cast<int64_t>(v.args[i]); };
     std::string_view user_path = str.s[0], kernel_path = str.s[1], dirfd_path;
-    if (of_dirfd) {
-        if (!(v.file->file_flags & SENSOR_FILE_PATH_CUT)) dirfd_path = kernel_path;
+    if (file.file_flags & SENSOR_FILE_DIRFD_PATH) {  // the open's file got no kernel path
+        dirfd_path = kernel_path;
         kernel_path = {};
     }
     FdInfo* fd = nullptr;

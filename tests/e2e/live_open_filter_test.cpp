@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -325,27 +326,34 @@ TEST_F(LiveOpenFilter, ARuleOnCloseGetsTheOpensOfItsFilesSent) {
     EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
 }
 
-TEST_F(LiveOpenFilter, AFailedOpenRelativeToAFilteredDirectoryIsNamedFromTheKernel) {
+TEST_F(LiveOpenFilter, OpensRelativeToAFilteredDirectoryAreNamedFromTheKernel) {
     // The directory's own open is filtered (no rule wants it), so the sensor never saw its
     // fd; the process closes it and exits at once, so /proc cannot name it either. The record
-    // of the failed open carries the directory's kernel path instead.
+    // of an open whose file gets no kernel path (a failed one, a fifo) carries the directory's
+    // kernel path instead.
     fs::create_directories(dir_ + "/sub");
     std::ofstream(rules_) << open_rule("Missing opened", dir_ + "/sub/missing");
     LiveSensor s;
     std::string err;
     ASSERT_TRUE(s.start({"-r", rules_}, err)) << err;
     std::string sub = dir_ + "/sub";
+    ASSERT_EQ(mkfifo((sub + "/missing-fifo").c_str(), 0600), 0);
     in_single_threaded_child([&] {
         int dfd = open(sub.c_str(), O_RDONLY | O_DIRECTORY);
         int fd = openat(dfd, "missing-x", O_RDONLY);  // ENOENT
         if (fd >= 0) close(fd);
+        fd = openat(dfd, "missing-fifo", O_RDONLY | O_NONBLOCK);  // no writer needed
+        if (fd >= 0) close(fd);
         close(dfd);
     });
-    auto alert =
-        s.wait_alert([](const auto& a) { return a.value("rule", "") == "Missing opened"; });
-    ASSERT_TRUE(alert.has_value()) << s.stderr_text();
-    EXPECT_EQ((*alert)["output_fields"].value("fd.name", ""), sub + "/missing-x");
+    ASSERT_TRUE(s.wait_alert([&](const auto& a) {
+        return a["output_fields"].value("fd.name", "") == sub + "/missing-fifo";
+    })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);
+    std::set<std::string> names;
+    for (const auto& a : s.alerts())
+        if (a.value("rule", "") == "Missing opened") names.insert(a["output_fields"]["fd.name"]);
+    EXPECT_EQ(names, (std::set<std::string>{sub + "/missing-x", sub + "/missing-fifo"}));
 }
 
 TEST_F(LiveOpenFilter, AnotherThreadsRecordBetweenAFilteredOpenAndItsCloseGetsTheCloseSent) {

@@ -458,9 +458,10 @@ TEST_F(RecordDecoderTest, FailedOpenatResolvesAgainstDirfd) {
     EXPECT_EQ(text(ev, "fd"), "-13(EACCES)");
 }
 
-// The probe gives a failed relative open its dirfd's kernel path: it wins over the fd table,
-// which may not know the fd (its open was filtered) or be out of date.
-TEST_F(RecordDecoderTest, FailedOpenatResolvesAgainstTheDirfdPathTheKernelGave) {
+// The probe gives a relative open whose file got no kernel path (it failed, or is a device)
+// its dirfd's kernel path: it wins over the fd table, which may not know the fd (its open was
+// filtered) or be out of date.
+TEST_F(RecordDecoderTest, RelativeOpensResolveAgainstTheDirfdPathTheKernelGave) {
     start_process();
     FdInfo* stale = fds_.put(kPid, 7);
     stale->type = FdType::Directory;
@@ -470,23 +471,31 @@ TEST_F(RecordDecoderTest, FailedOpenatResolvesAgainstTheDirfdPathTheKernelGave) 
         r.name = name;
         r.ret = -2;
         r.args = {7, 0, oflags::kRdOnly, 0};
-        r.file = regular_file(oflags::kRdOnly | oflags::kDirectory);
-        r.file.i_mode = 040755;
-        r.file.file_flags = SENSOR_FILE_OF_DIRFD;
+        r.file.file_flags = SENSOR_FILE_DIRFD_PATH;
         r.str0 = "../etc/shadow";
         r.str1 = "/srv/app";
         const Event* ev = decode(build(r));
         ASSERT_NE(ev, nullptr) << name;
         EXPECT_EQ(ev->fd->name, "/srv/etc/shadow") << name;
         EXPECT_EQ(ev->fd->type, FdType::File) << name;
-        EXPECT_EQ(ev->fd->ino, 0u) << name;  // the section describes the dirfd, not this file
-        if (std::string_view(name) == "openat2") {
-            EXPECT_EQ(text(ev, "flags"), "O_RDONLY");
-        }
         EXPECT_EQ(fds_.find(kPid, 7)->name, "/tmp/elsewhere") << name;
 
-        // A dirfd path the probe had to cut: the table as before.
-        r.file.file_flags |= SENSOR_FILE_PATH_CUT;
+        // Opened, but a device: the section is the device's, the path the dirfd's.
+        r.ret = 9;
+        r.file.i_mode = 020600;
+        r.file.ino = 99;
+        r.str0 = "mem";
+        r.str1 = "/dev";
+        ev = decode(build(r));
+        ASSERT_NE(ev, nullptr) << name;
+        EXPECT_EQ(ev->fd->name, "/dev/mem") << name;
+        EXPECT_EQ(ev->fd->ino, 99u) << name;
+
+        // Without the dirfd's path (none sent): the table as before.
+        r.ret = -2;
+        r.file = {};
+        r.str0 = "../etc/shadow";
+        r.str1 = std::nullopt;
         ev = decode(build(r));
         ASSERT_NE(ev, nullptr) << name;
         EXPECT_EQ(ev->fd->name, "/tmp/etc/shadow") << name;
