@@ -72,6 +72,13 @@ void open_close(const std::string& path, int times) {
     }
 }
 
+// How many alerts of `rule` the sensor wrote (all of them, once it has stopped).
+int alerts_of(LiveSensor& s, const std::string& rule) {
+    int n = 0;
+    for (const auto& a : s.alerts()) n += a.value("rule", "") == rule;
+    return n;
+}
+
 bool wait_log(LiveSensor& s, const std::string& needle) {
     for (int i = 0; i < 200; ++i) {
         if (s.stderr_text().find(needle) != std::string::npos) return true;
@@ -171,9 +178,7 @@ TEST_F(LiveOpenFilter, AReloadThatWantsMorePathsSendsThem) {
     EXPECT_EQ((*late)["output_fields"].value("fd.name", ""), dir_ + "/late.txt");
     EXPECT_EQ(s.stop(), 0);
     // Before the reload nothing wanted late.txt: exactly one alert, the one after it.
-    int late_alerts = 0;
-    for (const auto& a : s.alerts()) late_alerts += a.value("rule", "") == "Late opened";
-    EXPECT_EQ(late_alerts, 1);
+    EXPECT_EQ(alerts_of(s, "Late opened"), 1);
 }
 
 TEST_F(LiveOpenFilter, NeedlesAndSuffixesAreFoundInTheKernelPathAndTheGivenPath) {
@@ -407,9 +412,7 @@ TEST_F(LiveOpenFilter, AnotherThreadsRecordBetweenAFilteredOpenAndItsCloseGetsTh
         return a.value("rule", "") == "Dup of a watched file";
     })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);
-    int dups = 0;
-    for (const auto& a : s.alerts()) dups += a.value("rule", "") == "Dup of a watched file";
-    EXPECT_EQ(dups, 1);
+    EXPECT_EQ(alerts_of(s, "Dup of a watched file"), 1);
 }
 
 TEST_F(LiveOpenFilter, AModuleLoadNamesItsFileFromTheKernel) {

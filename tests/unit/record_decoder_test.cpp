@@ -203,6 +203,13 @@ class RecordDecoderTest : public ::testing::Test {
         return decode(build(r));
     }
 
+    // What /proc (root_) shows for the test process's fd.
+    void proc_fd_link(int fd, const std::string& target) {
+        std::string dir = root_ + "/" + std::to_string(kPid) + "/fd";
+        std::filesystem::create_directories(dir);
+        std::filesystem::create_symlink(target, dir + "/" + std::to_string(fd));
+    }
+
     std::string root_ = make_temp_dir();
     ContainerTable containers_;
     ProcessTable procs_{containers_, nullptr};
@@ -844,10 +851,8 @@ TEST_F(RecordDecoderTest, MalformedRecords) {
 // number now is a later file, which the sensor must not take (its close may stay in the
 // kernel). Any other result loads it.
 TEST_F(RecordDecoderTest, FdOfAnEbadfFailureIsNotLoadedFromProc) {
-    namespace fs = std::filesystem;
     start_process();
-    fs::create_directories(root_ + "/100/fd");
-    fs::create_symlink("/srv/later.txt", root_ + "/100/fd/7");
+    proc_fd_link(7, "/srv/later.txt");
     SyscallRec r;
     r.name = "fcntl";
     r.args = {7, 3 /* F_GETFL */, 0};
@@ -865,11 +870,9 @@ TEST_F(RecordDecoderTest, FdOfAnEbadfFailureIsNotLoadedFromProc) {
 }
 
 TEST_F(RecordDecoderTest, AFileTheRecordDescribesIsTakenFromTheKernelNotFromProc) {
-    namespace fs = std::filesystem;
     start_process();
     // /proc would say something else (or nothing, once the process has closed the fd).
-    fs::create_directories(root_ + "/100/fd");
-    fs::create_symlink("/srv/proc-says.txt", root_ + "/100/fd/6");
+    proc_fd_link(6, "/srv/proc-says.txt");
     SyscallRec r;
     r.name = "fchmod";
     r.args = {6, 0600};
