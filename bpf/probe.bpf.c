@@ -706,8 +706,13 @@ static __always_inline long syscall_nr(struct pt_regs* regs) {
 
 #define SENSOR_AT_FDCWD (-100)
 
+// Argument `index`, 0 for SENSOR_NO_ARG (or any index past the six).
+static __always_inline __u64 arg_at(const __u64* args, __u8 index) {
+    return index < 6 ? args[index] : 0;
+}
+
 static __always_inline const void* str_arg(const __u64* args, __u8 index) {
-    return index < 6 ? (const void*)args[index] : 0;
+    return (const void*)arg_at(args, index);
 }
 
 SEC("tp_btf/sys_exit")
@@ -762,7 +767,7 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
             // A relative path whose file got no kernel path: the directory it is relative to.
             if (r->str_len[1] == 0 && r->str_len[0] > 1 &&
                 rec[given & (SENSOR_RECORD_MAX / 2 - 1)] != '/') {
-                long dirfd = (long)(int)(__u64)str_arg(args, conf->dirfd_arg);
+                long dirfd = (long)(int)arg_at(args, conf->dirfd_arg);
                 if (conf->dirfd_arg < 6 && dirfd != SENSOR_AT_FDCWD) {
                     __u32 cut = 0;
                     __u32 n = append_file_path(s, rec, off, fd_file(task, dirfd), &cut);

@@ -156,11 +156,6 @@ const std::vector<std::string_view>& path_filtered_syscalls() {
     return names;
 }
 
-const std::vector<std::string_view>& fd_table_syscalls() {
-    static const std::vector<std::string_view> names = {"close", "dup", "dup2", "dup3", "fcntl"};
-    return names;
-}
-
 std::string_view compared_bytes(std::string_view pattern, bool suffix) {
     size_t n = std::min(pattern.size(), size_t{SENSOR_PATH_PATTERN_BYTES});
     return suffix ? pattern.substr(pattern.size() - n) : pattern.substr(0, n);
@@ -172,9 +167,13 @@ OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
     // for it: at a close the fd is already gone, and a dup's process may have closed it or
     // exited by the time the record is read.
     std::vector<uint8_t> open_types(events::event_type_count(), 0);
-    for (const auto* names : {&path_filtered_syscalls(), &fd_table_syscalls()})
-        for (auto name : *names)
-            if (auto id = events::event_type_id(name)) open_types[*id] = 1;
+    static constexpr std::string_view kFdTableSyscalls[] = {"close", "dup", "dup2", "dup3",
+                                                            "fcntl"};
+    auto judge = [&](std::string_view name) {
+        if (auto id = events::event_type_id(name)) open_types[*id] = 1;
+    };
+    for (auto name : path_filtered_syscalls()) judge(name);
+    for (auto name : kFdTableSyscalls) judge(name);
 
     OpenPathFilter out;
     std::set<std::string> prefixes, suffixes, name, raw;

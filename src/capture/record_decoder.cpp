@@ -468,8 +468,8 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             } else {
                 fd->type = r.ret >= 0 ? type_of_mode(file.i_mode) : FdType::File;
                 if (file.file_flags & SENSOR_FILE_MEMFD) fd->type = FdType::Memfd;
-                int64_t dirfd =
-                    schema->name == "openat" || schema->name == "openat2" ? arg(0) : -100;
+                uint8_t dirfd_at = dirfd_arg(*schema);
+                int64_t dirfd = dirfd_at < 6 ? arg(dirfd_at) : -100;
                 if (!kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
                     fd->name.assign(kernel_path);
                 else if (proc)

@@ -72,11 +72,12 @@ void open_close(const std::string& path, int times) {
     }
 }
 
-// How many alerts of `rule` the sensor wrote (all of them, once it has stopped).
-int alerts_of(LiveSensor& s, const std::string& rule) {
-    int n = 0;
-    for (const auto& a : s.alerts()) n += a.value("rule", "") == rule;
-    return n;
+// The fd.name of each alert of `rule` the sensor wrote (all of them, once it has stopped).
+std::vector<std::string> fd_names_of(LiveSensor& s, const std::string& rule) {
+    std::vector<std::string> names;
+    for (const auto& a : s.alerts())
+        if (a.value("rule", "") == rule) names.push_back(a["output_fields"].value("fd.name", ""));
+    return names;
 }
 
 bool wait_log(LiveSensor& s, const std::string& needle) {
@@ -178,7 +179,7 @@ TEST_F(LiveOpenFilter, AReloadThatWantsMorePathsSendsThem) {
     EXPECT_EQ((*late)["output_fields"].value("fd.name", ""), dir_ + "/late.txt");
     EXPECT_EQ(s.stop(), 0);
     // Before the reload nothing wanted late.txt: exactly one alert, the one after it.
-    EXPECT_EQ(alerts_of(s, "Late opened"), 1);
+    EXPECT_EQ(fd_names_of(s, "Late opened").size(), 1u);
 }
 
 TEST_F(LiveOpenFilter, NeedlesAndSuffixesAreFoundInTheKernelPathAndTheGivenPath) {
@@ -271,13 +272,7 @@ TEST_F(LiveOpenFilter, ClosesOfFilteredOpensStayInTheKernelUnlessSomethingWasRec
         return a.value("rule", "") == "Dup of a watched file";
     })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);  // drains what is left
-    int dups = 0;
-    for (const auto& a : s.alerts()) {
-        if (a.value("rule", "") != "Dup of a watched file") continue;
-        ++dups;
-        EXPECT_EQ(a["output_fields"].value("fd.name", ""), keep);
-    }
-    EXPECT_EQ(dups, 1);
+    EXPECT_EQ(fd_names_of(s, "Dup of a watched file"), std::vector<std::string>{keep});
     // Most of the 300 (a child preempted between an open and its close sends that close).
     EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
 }
@@ -311,7 +306,7 @@ TEST_F(LiveOpenFilter, ARuleOnCloseGetsTheOpensOfItsFilesSent) {
                                    "one of 2 prefixes"),
               std::string::npos)
         << s.stderr_text();
-    // In a single-threaded process, where a filtered open's close stays in the kernel too.
+    // One process, so that its closes of filtered opens stay in the kernel too.
     in_single_threaded_child([&] {
         open_close(dir_ + "/other.txt", 300);
         open_close(dir_ + "/late.txt", 3);
@@ -320,13 +315,8 @@ TEST_F(LiveOpenFilter, ARuleOnCloseGetsTheOpensOfItsFilesSent) {
         return a.value("rule", "") == "Close of a watched file";
     })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);  // drains what is left
-    size_t n = 0;
-    for (const auto& a : s.alerts()) {
-        if (a.value("rule", "") != "Close of a watched file") continue;
-        ++n;
-        EXPECT_EQ(a["output_fields"].value("fd.name", ""), dir_ + "/late.txt");
-    }
-    EXPECT_EQ(n, 3u);
+    EXPECT_EQ(fd_names_of(s, "Close of a watched file"),
+              std::vector<std::string>(3, dir_ + "/late.txt"));
     EXPECT_GE(filtered_at_stop(s.stderr_text()), 300) << s.stderr_text();
     EXPECT_GE(quiet_closes_at_stop(s.stderr_text()), 200) << s.stderr_text();
 }
@@ -355,10 +345,9 @@ TEST_F(LiveOpenFilter, OpensRelativeToAFilteredDirectoryAreNamedFromTheKernel) {
         return a["output_fields"].value("fd.name", "") == sub + "/missing-fifo";
     })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);
-    std::set<std::string> names;
-    for (const auto& a : s.alerts())
-        if (a.value("rule", "") == "Missing opened") names.insert(a["output_fields"]["fd.name"]);
-    EXPECT_EQ(names, (std::set<std::string>{sub + "/missing-x", sub + "/missing-fifo"}));
+    auto names = fd_names_of(s, "Missing opened");
+    EXPECT_EQ(std::set<std::string>(names.begin(), names.end()),
+              (std::set<std::string>{sub + "/missing-x", sub + "/missing-fifo"}));
 }
 
 TEST_F(LiveOpenFilter, AnotherThreadsRecordBetweenAFilteredOpenAndItsCloseGetsTheCloseSent) {
@@ -412,7 +401,7 @@ TEST_F(LiveOpenFilter, AnotherThreadsRecordBetweenAFilteredOpenAndItsCloseGetsTh
         return a.value("rule", "") == "Dup of a watched file";
     })) << s.stderr_text();
     EXPECT_EQ(s.stop(), 0);
-    EXPECT_EQ(alerts_of(s, "Dup of a watched file"), 1);
+    EXPECT_EQ(fd_names_of(s, "Dup of a watched file").size(), 1u);
 }
 
 TEST_F(LiveOpenFilter, AModuleLoadNamesItsFileFromTheKernel) {

@@ -36,9 +36,6 @@ std::string_view compared_bytes(std::string_view pattern, bool suffix);
 
 // The syscalls whose records the filter applies to (by name).
 const std::vector<std::string_view>& path_filtered_syscalls();
-// The syscalls whose events take their fd fields from the fd table (by name): rules on them
-// shape the filter as rules on opens do.
-const std::vector<std::string_view>& fd_table_syscalls();
 
 OpenPathFilter open_path_filter(const engine::Ruleset& rules);
 
