@@ -18,8 +18,8 @@
 
 #include "probe_skeleton.h"
 #include "record.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
-#include "syscall_schema.h"
 
 namespace sensor::capture {
 namespace {
@@ -382,8 +382,9 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
 
 }  // namespace
 
-bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& error,
-                            const OpenPathFilter* open_filter) {
+bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
+    const std::vector<uint32_t>& numbers = config.syscalls;
+    const OpenPathFilter* open_filter = &config.open_filter;
     int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_SYSCALL_FILTER);
     std::vector<sensor_syscall_conf> conf(SENSOR_MAX_SYSCALLS);
     for (uint32_t n : numbers) {
@@ -396,17 +397,17 @@ bool BpfProbe::set_syscalls(const std::vector<uint32_t>& numbers, std::string& e
         c.payload = SENSOR_PAY_ARGS;
         c.str_arg[0] = c.str_arg[1] = c.dirfd_arg = SENSOR_NO_ARG;
         c.nargs = 6;
-        if (const SyscallSchema* s = syscall_schema(events::syscall_name(n))) {
+        if (const events::SyscallSchema* s = events::syscall_schema(events::syscall_name(n))) {
             c.payload = s->payload;
             c.str_arg[0] = s->str_arg[0];
             c.str_arg[1] = s->str_arg[1];
-            c.nargs = args_needed(*s);
-            if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = dirfd_arg(*s);
+            c.nargs = events::args_needed(*s);
+            if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = events::dirfd_arg(*s);
         }
     }
     // Filter off while its maps change, so an open is never judged by half of them.
     if (!write_confs(fd, conf, error)) return false;
-    if (!open_filter || open_filter->pass_all) return true;
+    if (open_filter->pass_all) return true;
     if (!write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_PREFIXES),
                     open_filter->prefixes, false, error) ||
         !write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_SUFFIXES),

@@ -14,12 +14,12 @@ namespace {
 
 // Ordered so that "args" keep the order they are written in (evt.args, evt.arg[N]).
 using Json = nlohmann::ordered_json;
-using fields::ContainerInfo;
 using fields::Event;
-using fields::FdInfo;
-using fields::FdType;
-using fields::L4Proto;
-using fields::ProcessInfo;
+using state::ContainerInfo;
+using state::FdInfo;
+using state::FdType;
+using state::L4Proto;
+using state::ProcessInfo;
 
 constexpr uint64_t kFirstTs = 1700000000000000000ULL;
 constexpr uint64_t kTsStep = 1000;

@@ -5,25 +5,30 @@
 #include <cerrno>
 #include <cstring>
 
-#include "param_format.h"
 #include "record.h"
 #include "sensor/events/capabilities.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
+#include "sensor/events/param_format.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
+#include "sensor/state/file_io.h"
+#include "sensor/state/proc_parse.h"
 #include "sensor/state/process_table.h"
-#include "state/file_io.h"
-#include "state/proc_parse.h"
-#include "syscall_schema.h"
 
 namespace sensor::capture {
 namespace {
 
-using fields::FdInfo;
-using fields::FdType;
-using fields::ProcessInfo;
+using events::append_param;
+using events::Effect;
+using events::Fmt;
+using events::ParamSpec;
+using events::Src;
+using state::FdInfo;
+using state::FdType;
+using state::ProcessInfo;
 
 uint64_t clock_ns(clockid_t id) {
     timespec ts{};
@@ -141,7 +146,7 @@ FdType type_of_mode(uint32_t mode) {
 
 void set_socket(FdInfo& f, const sensor_sock_section& r, bool accepted) {
     using fields::IpAddr;
-    using fields::L4Proto;
+    using state::L4Proto;
     if (r.family != 2 && r.family != 10) {
         if (r.family == 1) {
             f.type = FdType::Unix;
@@ -202,7 +207,7 @@ RecordDecoder::RecordDecoder(state::ProcessTable& procs, state::FdTable& fds, st
         std::string_view name = events::syscall_name(nr);
         if (name.empty()) continue;
         if (auto id = events::event_type_id(name)) type_by_nr_[nr] = *id;
-        schema_by_nr_[nr] = syscall_schema(name);
+        schema_by_nr_[nr] = events::syscall_schema(name);
     }
     if (auto id = events::event_type_id("execve")) execve_type_ = *id;
     if (auto id = events::event_type_id("execveat")) execveat_type_ = *id;
@@ -338,7 +343,7 @@ ProcessInfo* RecordDecoder::thread(int64_t tid, int64_t pid) {
     return p;
 }
 
-const fields::ContainerInfo* RecordDecoder::container_of_cgroup(uint64_t cgroup_id, int64_t pid) {
+const state::ContainerInfo* RecordDecoder::container_of_cgroup(uint64_t cgroup_id, int64_t pid) {
     if (cache_generation_ != procs_.containers().generation()) {
         containers_by_cgroup_.clear();  // it may point at evicted containers
         cache_generation_ = procs_.containers().generation();
@@ -348,7 +353,7 @@ const fields::ContainerInfo* RecordDecoder::container_of_cgroup(uint64_t cgroup_
     std::string text;
     if (state::detail::read_file(proc_root_ + "/" + std::to_string(pid) + "/cgroup", text) != 0)
         return nullptr;
-    const fields::ContainerInfo* c = procs_.containers().from_proc_cgroup_file(text);
+    const state::ContainerInfo* c = procs_.containers().from_proc_cgroup_file(text);
     if (containers_by_cgroup_.size() > 65536) containers_by_cgroup_.clear();
     containers_by_cgroup_.emplace(cgroup_id, c);
     return c;
@@ -396,7 +401,7 @@ void RecordDecoder::take_kernel_file(int64_t pid, int64_t fd_num, const sensor_f
     fd->refresh_derived();
 }
 
-fields::FdInfo* RecordDecoder::fd_arg(int64_t pid, int64_t fd) {
+state::FdInfo* RecordDecoder::fd_arg(int64_t pid, int64_t fd) {
     return fd_arg_was_open_ ? fds_.find_or_load(pid, fd) : fds_.find(pid, fd);
 }
 
@@ -415,7 +420,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         ++stats_.unknown_syscalls;
         return nullptr;
     }
-    const SyscallSchema* schema = schema_by_nr_[r.h.nr];
+    const events::SyscallSchema* schema = schema_by_nr_[r.h.nr];
     fd_arg_was_open_ = r.ret != -EBADF;
     // A successful execve is reported by its exec record; only failures come from here.
     if (schema && schema->effect == Effect::Execve && r.ret == 0) return nullptr;
@@ -468,7 +473,7 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             } else {
                 fd->type = r.ret >= 0 ? type_of_mode(file.i_mode) : FdType::File;
                 if (file.file_flags & SENSOR_FILE_MEMFD) fd->type = FdType::Memfd;
-                uint8_t dirfd_at = dirfd_arg(*schema);
+                uint8_t dirfd_at = events::dirfd_arg(*schema);
                 int64_t dirfd = dirfd_at < 6 ? arg(dirfd_at) : -100;
                 if (!kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
                     fd->name.assign(kernel_path);
@@ -504,10 +509,10 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
             if (r.ret >= 0 && (fd = fds_.put(pid, r.ret))) {
                 fd->type = type_of_domain(arg(0));
                 int64_t t = arg(1) & 0xf;
-                fd->l4proto = t == 1   ? fields::L4Proto::Tcp
-                              : t == 2 ? fields::L4Proto::Udp
-                              : t == 3 ? fields::L4Proto::Raw
-                                       : fields::L4Proto::Unknown;
+                fd->l4proto = t == 1   ? state::L4Proto::Tcp
+                              : t == 2 ? state::L4Proto::Udp
+                              : t == 3 ? state::L4Proto::Raw
+                                       : state::L4Proto::Unknown;
                 fd->sockfamily = arg(0) == 1 ? "unix" : (arg(0) == 2 || arg(0) == 10) ? "ip" : "";
                 if (arg(1) & 02000000) fd->open_flags |= events::oflags::kCloExec;
             }

@@ -6,7 +6,7 @@
 
 namespace sensor::container {
 
-void apply_metadata(const ContainerMetadata& m, fields::ContainerInfo& c) {
+void apply_metadata(const ContainerMetadata& m, state::ContainerInfo& c) {
     c.name = m.name;
     if (!m.type.empty()) c.type = m.type;
     c.image = m.image;
@@ -32,10 +32,10 @@ ContainerEnricher::ContainerEnricher(state::ContainerTable& containers,
       source_(source),
       container_type_(events::event_type_id("container").value_or(0)) {}
 
-void ContainerEnricher::first_seen(const fields::Event& ev, const fields::ContainerInfo& seen) {
-    fields::ContainerInfo* c = containers_.find(seen.full_id);
+void ContainerEnricher::first_seen(const fields::Event& ev, const state::ContainerInfo& seen) {
+    state::ContainerInfo* c = containers_.find(seen.full_id);
     if (!c) return;
-    c->metadata = fields::ContainerInfo::Metadata::requested;
+    c->metadata = state::ContainerInfo::Metadata::requested;
     c->first_tid = ev.proc ? ev.proc->tid : 0;
     if (source_)
         source_->request(c->full_id);
@@ -44,8 +44,8 @@ void ContainerEnricher::first_seen(const fields::Event& ev, const fields::Contai
 }
 
 size_t ContainerEnricher::sweep() {
-    std::unordered_set<const fields::ContainerInfo*> in_use;
-    procs_.for_each([&](const fields::ProcessInfo& p) { in_use.insert(p.container); });
+    std::unordered_set<const state::ContainerInfo*> in_use;
+    procs_.for_each([&](const state::ProcessInfo& p) { in_use.insert(p.container); });
     return containers_.evict_unreferenced(in_use, [&](const std::string& full_id) {
         if (source_) source_->forget(full_id);
     });

@@ -8,8 +8,8 @@
 #include "run_clock.h"
 #include "run_signals.h"
 #include "sd_notify.h"
-#include "sensor/capture/syscall_selection.h"
 #include "sensor/events/event_types.h"
+#include "sensor/policy/probe_policy.h"
 
 namespace sensor::daemon {
 
@@ -57,11 +57,10 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
                               d.message);
         return;
     }
-    std::vector<uint32_t> traced = capture::traced_syscalls(*res.ruleset);
-    capture::OpenPathFilter open_filter;
-    if (p_.cfg.open_path_filter) open_filter = capture::open_path_filter(*res.ruleset);
+    const capture::ProbeConfig probe_config =
+        policy::probe_config(*res.ruleset, p_.cfg.open_path_filter);
     std::string err;
-    if (!p_.probe.set_syscalls(traced, err, &open_filter)) {
+    if (!p_.probe.apply(probe_config, err)) {
         spdlog::error("rules reload failed; the running rules stay: {}", err);
         return;
     }
@@ -73,8 +72,9 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
     counters_.rule_eval_ns.assign(rules_->rules.size(), 0);
     ++reloads_;
     spdlog::info("rules reloaded: {} rules from {} file(s), {} syscalls traced",
-                 rules_->rules.size(), p_.reloader.rules_files().size(), traced.size());
-    if (p_.cfg.open_path_filter) spdlog::info("{}", capture::describe(open_filter));
+                 rules_->rules.size(), p_.reloader.rules_files().size(),
+                 probe_config.syscalls.size());
+    if (p_.cfg.open_path_filter) spdlog::info("{}", capture::describe(probe_config.open_filter));
 }
 
 // syscall_event_drops: checked once a second, as Falco does.

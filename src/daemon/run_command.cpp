@@ -16,9 +16,9 @@
 #include "sd_notify.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
-#include "sensor/capture/syscall_selection.h"
 #include "sensor/container/enricher.h"
 #include "sensor/container/metadata_service.h"
+#include "sensor/policy/probe_policy.h"
 #include "sensor/rules/rule_selection.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
@@ -104,12 +104,8 @@ int run(const RunOptions& opts) {
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
     po.exact_timestamps = cfg.exact_timestamps;
-    std::vector<uint32_t> syscalls = capture::traced_syscalls(*rules);
-    capture::OpenPathFilter open_filter;
-    if (cfg.open_path_filter) {
-        open_filter = capture::open_path_filter(*rules);
-        spdlog::info("{}", capture::describe(open_filter));
-    }
+    const capture::ProbeConfig probe_config = policy::probe_config(*rules, cfg.open_path_filter);
+    if (cfg.open_path_filter) spdlog::info("{}", capture::describe(probe_config.open_filter));
     // Loaded before the outputs are made: libbpf holds two copies of the kernel's BTF (about
     // 11 MB here) while it relocates the probe, and the HTTP module's libraries would
     // otherwise add to that peak (docs/performance.md, RSS).
@@ -124,7 +120,7 @@ int run(const RunOptions& opts) {
         spdlog::error("{}", err);
         return 2;
     }
-    if (!probe.set_syscalls(syscalls, err, &open_filter) || !probe.attach(err)) {
+    if (!probe.apply(probe_config, err) || !probe.attach(err)) {
         spdlog::error("{}", err);
         return 1;
     }
@@ -162,7 +158,7 @@ int run(const RunOptions& opts) {
 
     // Everything is up (probe, state, outputs, endpoint): tell whoever waits for us.
     spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
-                 syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
+                 probe_config.syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
     if (!sd_notify_state("READY=1\nSTATUS=capturing"))
         spdlog::warn("could not tell systemd we are ready (NOTIFY_SOCKET)");
     int exit_code = loop.run();

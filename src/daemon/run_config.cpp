@@ -6,7 +6,7 @@
 #include <sstream>
 #include <utility>
 
-#include "rules/yaml_tree.h"
+#include "sensor/rules/yaml_tree.h"
 
 namespace sensor::daemon {
 namespace {

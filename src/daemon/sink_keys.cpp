@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "rules/yaml_tree.h"
+#include "sensor/rules/yaml_tree.h"
 
 namespace sensor::daemon {
 namespace {

@@ -6,14 +6,14 @@
 
 #include <charconv>
 
+#include "sensor/condition/parser.h"
 #include "sensor/events/event_types.h"
-#include "sensor/rules/parser.h"
 
 namespace sensor::engine {
 namespace {
 
 using fields::FieldType;
-namespace ast = rules::ast;
+namespace ast = condition::ast;
 
 CmpOp parse_op(const std::string& op) {
     static const std::pair<std::string_view, CmpOp> ops[] = {{"=", CmpOp::Eq},
@@ -154,7 +154,7 @@ bool is_field_name_operand(const ast::Operand& op) {
 void warn_suspicious_value(const std::string& v, uint32_t offset,
                            std::vector<CompileWarning>& warnings) {
     ast::Operand parsed;
-    size_t used = rules::parse_output_operand(v, parsed);
+    size_t used = condition::parse_output_operand(v, parsed);
     if (used == 0 || used != v.size()) return;
     try {
         compile_operand(parsed);

@@ -157,11 +157,11 @@ void require_string_arg(const std::string& tname, const Operand& a) {
 
 }  // namespace
 
-std::unique_ptr<Operand> compile_operand(const rules::ast::Operand& src) {
+std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& src) {
     auto op = std::make_unique<Operand>();
-    op->text = rules::ast::to_string(src);
+    op->text = condition::ast::to_string(src);
     switch (src.kind) {
-        case rules::ast::Operand::Kind::Field: {
+        case condition::ast::Operand::Kind::Field: {
             std::string err;
             auto ref = fields::resolve_field(src.name, src.has_arg ? &src.arg : nullptr, err);
             if (!ref) throw std::runtime_error(err);
@@ -172,16 +172,16 @@ std::unique_ptr<Operand> compile_operand(const rules::ast::Operand& src) {
             op->list = ref->def->list_valued;
             return op;
         }
-        case rules::ast::Operand::Kind::Literal:
+        case condition::ast::Operand::Kind::Literal:
             op->fn = get_literal;
             op->literal = src.literal;
             return op;
-        case rules::ast::Operand::Kind::LiteralList:
+        case condition::ast::Operand::Kind::LiteralList:
             op->fn = get_literal_list;
             op->literal_items = src.items;
             op->multi = op->list = true;
             return op;
-        case rules::ast::Operand::Kind::Transformer:
+        case condition::ast::Operand::Kind::Transformer:
             break;
     }
     op->transformer = transformer_kind(src.name);

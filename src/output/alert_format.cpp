@@ -5,9 +5,14 @@
 #include <random>
 
 #include "sensor/events/time_format.h"
-#include "sensor/output/json_writer.h"
+#include "sensor/fields/json_text.h"
 
 namespace sensor::output {
+
+using fields::append_json_int;
+using fields::append_json_string;
+using fields::append_json_uint;
+
 namespace {
 
 // strftime and the time zone lookup cost more than the rest of an alert, so each thread

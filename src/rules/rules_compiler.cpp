@@ -9,11 +9,15 @@
 #include <unordered_set>
 
 #include "condition_text.h"
+#include "sensor/condition/parser.h"
 #include "sensor/events/event_types.h"
-#include "sensor/rules/parser.h"
 
 namespace sensor::rules {
 namespace {
+
+namespace ast = condition::ast;
+using condition::parse_condition;
+using condition::ParseError;
 
 constexpr size_t kTooManyEventTypes = 100;
 // Bound on a condition's nesting with macros expanded: real rules stay under 100, and the
@@ -298,7 +302,7 @@ class RulesCompiler {
         out.output_format = r.output.text;
         if (!opts_.extra_output.empty()) out.output_format += " " + opts_.extra_output;
         try {
-            out.output = output::compile_output(out.output_format);
+            out.output = engine::compile_output(out.output_format);
         } catch (const std::exception& e) {
             Location loc = r.output.locate(0);
             std::string msg = e.what();

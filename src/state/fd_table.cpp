@@ -12,8 +12,8 @@ namespace {
 constexpr size_t kMaxSpare = 4096;
 }
 
-void fd_from_proc_link(std::string_view link, fields::FdInfo& fd) {
-    using fields::FdType;
+void fd_from_proc_link(std::string_view link, state::FdInfo& fd) {
+    using state::FdType;
     auto starts = [&](std::string_view p) { return link.substr(0, p.size()) == p; };
     fd.name.assign(link);
     if (starts("/memfd:")) {
@@ -59,17 +59,17 @@ FdTable::FdTable(std::string proc_root, size_t max_fds_per_process)
     link_buf_.resize(PATH_MAX);
 }
 
-fields::FdInfo* FdTable::find(int64_t pid, int64_t fd) {
+state::FdInfo* FdTable::find(int64_t pid, int64_t fd) {
     auto p = procs_.find(pid);
     if (p == procs_.end()) return nullptr;
     auto it = p->second.find(fd);
     return it == p->second.end() ? nullptr : &it->second;
 }
 
-fields::FdInfo* FdTable::find_or_load(int64_t pid, int64_t fd) {
+state::FdInfo* FdTable::find_or_load(int64_t pid, int64_t fd) {
     if (fd < 0) return nullptr;
     if (auto* f = find(pid, fd)) return f;
-    fields::FdInfo* f = put(pid, fd);
+    state::FdInfo* f = put(pid, fd);
     if (!f) return nullptr;
     ++stats_.lazy_lookups;
     if (!load_from_proc(pid, fd, *f)) {
@@ -80,26 +80,26 @@ fields::FdInfo* FdTable::find_or_load(int64_t pid, int64_t fd) {
     return f;
 }
 
-bool FdTable::load_from_proc(int64_t pid, int64_t fd, fields::FdInfo& out) {
+bool FdTable::load_from_proc(int64_t pid, int64_t fd, state::FdInfo& out) {
     std::string path = proc_root_ + "/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
     ssize_t n = ::readlink(path.c_str(), link_buf_.data(), link_buf_.size());
     if (n <= 0) return false;
     fd_from_proc_link(std::string_view(link_buf_.data(), static_cast<size_t>(n)), out);
     // The link text cannot tell a directory from a file; the inode can.
     struct stat st {};
-    if (out.type == fields::FdType::File && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        out.type = fields::FdType::Directory;
+    if (out.type == state::FdType::File && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        out.type = state::FdType::Directory;
         out.refresh_derived();
     }
     return true;
 }
 
-fields::FdInfo* FdTable::insert(Fds& fds, int64_t fd) {
+state::FdInfo* FdTable::insert(Fds& fds, int64_t fd) {
     auto it = fds.find(fd);
     if (it != fds.end()) {
-        fields::FdInfo& f = it->second;
+        state::FdInfo& f = it->second;
         f.num = fd;
-        f.type = fields::FdType::Unknown;
+        f.type = state::FdType::Unknown;
         f.name.clear();
         f.nameraw.clear();
         f.directory.clear();
@@ -107,8 +107,8 @@ fields::FdInfo* FdTable::insert(Fds& fds, int64_t fd) {
         f.open_flags = 0;
         f.name_changed = false;
         f.dev = f.ino = 0;
-        f.l4proto = fields::L4Proto::Unknown;
-        f.cip = f.sip = fields::IpAddr{};
+        f.l4proto = state::L4Proto::Unknown;
+        f.cip = f.sip = state::IpAddr{};
         f.cport = f.sport = 0;
         f.is_server = f.connected = false;
         f.sockfamily.clear();
@@ -130,7 +130,7 @@ fields::FdInfo* FdTable::insert(Fds& fds, int64_t fd) {
     return &pos->second;
 }
 
-fields::FdInfo* FdTable::put(int64_t pid, int64_t fd) {
+state::FdInfo* FdTable::put(int64_t pid, int64_t fd) {
     if (fd < 0) return nullptr;
     return insert(procs_[pid], fd);
 }
@@ -149,13 +149,13 @@ void FdTable::close(int64_t pid, int64_t fd) {
 
 void FdTable::dup(int64_t pid, int64_t oldfd, int64_t newfd) {
     if (oldfd == newfd) return;
-    fields::FdInfo* src = find_or_load(pid, oldfd);
+    state::FdInfo* src = find_or_load(pid, oldfd);
     if (!src) {
         close(pid, newfd);
         return;
     }
-    fields::FdInfo copy = *src;
-    fields::FdInfo* dst = put(pid, newfd);
+    state::FdInfo copy = *src;
+    state::FdInfo* dst = put(pid, newfd);
     if (!dst) return;
     *dst = std::move(copy);
     dst->num = newfd;

@@ -76,7 +76,7 @@ class Scanner {
 
     // comm, stat, status and loginuid of one thread directory. False when the thread is gone
     // or unreadable (it is then left out).
-    bool read_thread(const std::string& dir, fields::ProcessInfo& p) {
+    bool read_thread(const std::string& dir, state::ProcessInfo& p) {
         std::string file = dir + "/comm";
         int err = detail::read_file(file, buf_);
         if (err == 0) {
@@ -126,7 +126,7 @@ class Scanner {
     }
 
     // exe, cmdline, cwd, environ and cgroup: shared by every thread of the process.
-    void read_process(const std::string& dir, fields::ProcessInfo& p) {
+    void read_process(const std::string& dir, state::ProcessInfo& p) {
         p.exepath.clear();
         std::string file = dir + "/exe";
         if (optional_ok(file, detail::read_link(file, link_))) p.exepath = link_;
@@ -170,7 +170,7 @@ class Scanner {
 
     void scan_process(int64_t pid) {
         std::string dir = opts_.proc_root + "/" + std::to_string(pid);
-        fields::ProcessInfo leader;
+        state::ProcessInfo leader;
         leader.tid = pid;
         if (!read_thread(dir, leader)) return;
         read_process(dir, leader);
@@ -180,7 +180,7 @@ class Scanner {
         if (opts_.threads) scan_threads(dir, pid, leader);
     }
 
-    void scan_threads(const std::string& dir, int64_t pid, const fields::ProcessInfo& leader) {
+    void scan_threads(const std::string& dir, int64_t pid, const state::ProcessInfo& leader) {
         std::string task_dir = dir + "/task";
         DIR* d = ::opendir(task_dir.c_str());
         if (!d) {
@@ -190,7 +190,7 @@ class Scanner {
         while (dirent* e = ::readdir(d)) {
             int64_t tid = 0;
             if (!parse_pid(e->d_name, tid) || tid == pid) continue;
-            fields::ProcessInfo t = leader;
+            state::ProcessInfo t = leader;
             t.tid = tid;
             if (!read_thread(task_dir + "/" + e->d_name, t)) continue;
             t.refresh_derived();

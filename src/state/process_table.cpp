@@ -56,12 +56,12 @@ const ProcessTable::Entry* ProcessTable::find_entry(int64_t tid) const {
     return it == map_.end() ? nullptr : &it->second;
 }
 
-const fields::ProcessInfo* ProcessTable::find(int64_t tid) const {
+const state::ProcessInfo* ProcessTable::find(int64_t tid) const {
     const Entry* e = find_entry(tid);
     return e ? &e->info : nullptr;
 }
 
-fields::ProcessInfo* ProcessTable::find_mut(int64_t tid) {
+state::ProcessInfo* ProcessTable::find_mut(int64_t tid) {
     Entry* e = find_entry(tid);
     return e ? &e->info : nullptr;
 }
@@ -91,7 +91,7 @@ void ProcessTable::touch(int64_t tid) {
     lru_push_back(*e);
 }
 
-ProcessTable::Entry* ProcessTable::new_entry(int64_t tid, const fields::ProcessInfo* copy_from) {
+ProcessTable::Entry* ProcessTable::new_entry(int64_t tid, const state::ProcessInfo* copy_from) {
     Map::iterator it;
     if (!spare_.empty()) {
         Map::node_type node = std::move(spare_.back());
@@ -106,7 +106,7 @@ ProcessTable::Entry* ProcessTable::new_entry(int64_t tid, const fields::ProcessI
     if (copy_from)
         e.info = *copy_from;
     else
-        e.info = fields::ProcessInfo{};
+        e.info = state::ProcessInfo{};
     e.info.tid = tid;
     e.info.parent = nullptr;
     e.parent = e.first_child = e.next_sibling = e.prev_sibling = nullptr;
@@ -201,7 +201,7 @@ void ProcessTable::enforce_bound() {
     }
 }
 
-void ProcessTable::resolve_identity(fields::ProcessInfo& p) const {
+void ProcessTable::resolve_identity(state::ProcessInfo& p) const {
     if (!users_) return;
     p.user = users_->user(p.uid);
     p.group = users_->group(p.gid);
@@ -220,9 +220,9 @@ void ProcessTable::set_credentials(int64_t tid, uint32_t uid, uint32_t gid) {
     resolve_identity(e->info);
 }
 
-fields::ProcessInfo* ProcessTable::on_clone(int64_t parent_tid, int64_t child_tid,
-                                            int64_t child_pid, bool is_thread, uint64_t ts,
-                                            int64_t vtid, int64_t vpid) {
+state::ProcessInfo* ProcessTable::on_clone(int64_t parent_tid, int64_t child_tid, int64_t child_pid,
+                                           bool is_thread, uint64_t ts, int64_t vtid,
+                                           int64_t vpid) {
     if (Entry* old = find_entry(child_tid)) {
         if (child_tid == parent_tid) return &old->info;  // nonsense event; keep what we have
         remove(*old, 0);                                 // tid reused: we missed its exit
@@ -233,11 +233,11 @@ fields::ProcessInfo* ProcessTable::on_clone(int64_t parent_tid, int64_t child_ti
     if (tmpl) touch(tmpl->info.tid);
 
     Entry* c = new_entry(child_tid, tmpl ? &tmpl->info : nullptr);
-    fields::ProcessInfo& ci = c->info;
+    state::ProcessInfo& ci = c->info;
     ci.pid = child_pid;
     if (ts) ci.start_ts = ts;
     if (tmpl) {
-        const fields::ProcessInfo& ti = tmpl->info;
+        const state::ProcessInfo& ti = tmpl->info;
         bool host_ns = ti.vtid == ti.tid && ti.vpid == ti.pid;
         if (is_thread) {
             // Threads share their group's parent.
@@ -265,7 +265,7 @@ fields::ProcessInfo* ProcessTable::on_clone(int64_t parent_tid, int64_t child_ti
 }
 
 void ProcessTable::apply_exec(Entry& e, const ExecInfo& info) {
-    fields::ProcessInfo& p = e.info;
+    state::ProcessInfo& p = e.info;
     if (!info.name.empty()) p.name.assign(info.name);
     p.exe.assign(info.exe);
     p.exepath.assign(info.exepath);
@@ -291,7 +291,7 @@ void ProcessTable::apply_exec(Entry& e, const ExecInfo& info) {
     p.refresh_derived();
 }
 
-fields::ProcessInfo* ProcessTable::on_exec(int64_t tid, const ExecInfo& info) {
+state::ProcessInfo* ProcessTable::on_exec(int64_t tid, const ExecInfo& info) {
     Entry* e = find_entry(tid);
     if (e) {
         touch(tid);
@@ -354,7 +354,7 @@ bool ProcessTable::on_exit(int64_t tid, int64_t reaper_tid) {
     return true;
 }
 
-fields::ProcessInfo* ProcessTable::insert(int64_t tid) {
+state::ProcessInfo* ProcessTable::insert(int64_t tid) {
     if (Entry* old = find_entry(tid)) remove(*old, 0);
     return &new_entry(tid, nullptr)->info;
 }

@@ -60,12 +60,12 @@ UserTable UserTable::under_root(std::string_view root) {
     return UserTable(join_root(root, "/etc/passwd"), join_root(root, "/etc/group"));
 }
 
-const fields::UserInfo* UserTable::user(uint32_t uid) const {
+const state::UserInfo* UserTable::user(uint32_t uid) const {
     auto it = users_.find(uid);
     return it != users_.end() && it->second.present ? &it->second.info : nullptr;
 }
 
-const fields::GroupInfo* UserTable::group(uint32_t gid) const {
+const state::GroupInfo* UserTable::group(uint32_t gid) const {
     auto it = groups_.find(gid);
     return it != groups_.end() && it->second.present ? &it->second.info : nullptr;
 }

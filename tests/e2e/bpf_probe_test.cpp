@@ -21,6 +21,13 @@ using sensor::capture::ProbeOptions;
 
 namespace {
 
+// A probe configuration tracing these syscalls, with no open path filter.
+sensor::capture::ProbeConfig traced(std::vector<uint32_t> syscalls) {
+    sensor::capture::ProbeConfig c;
+    c.syscalls = std::move(syscalls);
+    return c;
+}
+
 // Runs `opens` openat() calls on `path` in a child process and returns its pid.
 pid_t child_opening(const std::string& path, int opens) {
     pid_t child = fork();
@@ -82,7 +89,7 @@ TEST_F(BpfProbeTest, DeliversOnlyTracedSyscallsOfOtherProcesses) {
     BpfProbe p;
     std::string err;
     ASSERT_TRUE(p.load({}, err)) << err;
-    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_openat}), err)) << err;
     ASSERT_TRUE(p.attach(err)) << err;
     // Our own opens are excluded in the kernel.
     for (int i = 0; i < 5; ++i) close(open(path_.c_str(), O_RDONLY | O_CREAT, 0600));
@@ -99,14 +106,14 @@ TEST_F(BpfProbeTest, FilterChangesApplyWhileAttached) {
     BpfProbe p;
     std::string err;
     ASSERT_TRUE(p.load({}, err)) << err;
-    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_openat}), err)) << err;
     ASSERT_TRUE(p.attach(err)) << err;
-    ASSERT_TRUE(p.set_syscalls({SYS_getppid}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_getppid}), err)) << err;
     pid_t child = child_opening(path_, 3);
     Seen seen;
     drain(p, child, seen, 1);
     EXPECT_EQ(seen.child_openat, 0);
-    EXPECT_FALSE(p.set_syscalls({SENSOR_MAX_SYSCALLS}, err));
+    EXPECT_FALSE(p.apply(traced({SENSOR_MAX_SYSCALLS}), err));
 }
 
 TEST_F(BpfProbeTest, FullRingBufferIsCountedAsDrops) {
@@ -115,7 +122,7 @@ TEST_F(BpfProbeTest, FullRingBufferIsCountedAsDrops) {
     ProbeOptions tiny;
     tiny.ring_bytes = 32768;  // the smallest ring: about a hundred small records
     ASSERT_TRUE(p.load(tiny, err)) << err;
-    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_openat}), err)) << err;
     ASSERT_TRUE(p.attach(err)) << err;
     child_opening(path_, 2000);  // nobody reads meanwhile
     EXPECT_GT(p.dropped(), 0u);
@@ -139,7 +146,7 @@ void check_record_times(const std::string& path, bool exact) {
     opts.exact_timestamps = exact;
     ASSERT_TRUE(p.load(opts, err)) << err;
     EXPECT_EQ(p.batched_timestamps(), !exact);  // this kernel (6.x) has the counter
-    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_openat}), err)) << err;
     ASSERT_TRUE(p.attach(err)) << err;
 
     constexpr int kOpens = 400;
@@ -205,7 +212,7 @@ TEST_F(BpfProbeTest, ReportsForkExecAndExitOfOtherProcesses) {
     BpfProbe p;
     std::string err;
     ASSERT_TRUE(p.load({}, err)) << err;
-    ASSERT_TRUE(p.set_syscalls({}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({}), err)) << err;
     ASSERT_TRUE(p.attach(err)) << err;
     // Our own fork is excluded in the kernel, so the child forks a grandchild that runs
     // /bin/true: the probe must report the child's fork, the grandchild's exec and both exits.
@@ -302,7 +309,7 @@ void check_kernel_paths(bool fast) {
     if (!fast) {
         EXPECT_FALSE(p.fast_file_access());
     }
-    ASSERT_TRUE(p.set_syscalls({SYS_openat}, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_openat}), err)) << err;
     ASSERT_TRUE(p.attach(err)) << err;
     std::string dir = "/tmp/sensor-path-test-" + std::to_string(getpid());
     std::string sub = dir + "/a/b";

@@ -4,18 +4,18 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sensor/condition/parser.h"
 #include "sensor/engine/filter_builder.h"
-#include "sensor/rules/parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    sensor::rules::ast::NodePtr tree;
+    sensor::condition::ast::NodePtr tree;
     try {
-        tree = sensor::rules::parse_condition(text);
-    } catch (const sensor::rules::ParseError&) {
+        tree = sensor::condition::parse_condition(text);
+    } catch (const sensor::condition::ParseError&) {
         return 0;
     }
-    (void)sensor::rules::ast::to_string(*tree);
+    (void)sensor::condition::ast::to_string(*tree);
     sensor::engine::FilterArena arena;
     sensor::engine::FilterBuilder b(
         arena, [](const std::string& name, uint32_t off) -> const sensor::engine::FilterNode* {

@@ -19,9 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/output_settings.h"
 #include "scenario_suite.h"
 #include "sensor/capture/fixture_events.h"
+#include "sensor/daemon/output_settings.h"
 #include "sensor/engine/priority.h"
 #include "sensor/events/event_types.h"
 #include "sensor/output/alert_format.h"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/output_settings.h"
 #include "sensor/capture/fixture_events.h"
+#include "sensor/daemon/output_settings.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
 

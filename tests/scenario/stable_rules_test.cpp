@@ -18,9 +18,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/output_settings.h"
 #include "scenario_suite.h"
 #include "sensor/capture/fixture_events.h"
+#include "sensor/daemon/output_settings.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sensor/engine/output_template.h"
 #include "sensor/events/event_types.h"
 #include "sensor/output/alert_format.h"
-#include "sensor/output/output_template.h"
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
@@ -15,9 +15,9 @@ using namespace sensor;
 namespace {
 
 struct World {
-    fields::ProcessInfo parent, proc;
-    fields::UserInfo user{1000, "alice", "/home/alice", "/bin/bash"};
-    fields::FdInfo fd;
+    state::ProcessInfo parent, proc;
+    state::UserInfo user{1000, "alice", "/home/alice", "/bin/bash"};
+    state::FdInfo fd;
     fields::Event ev;
     World() {
         parent.name = "bash";
@@ -31,7 +31,7 @@ struct World {
         proc.refresh_derived();
         parent.refresh_derived();
         fd.num = 3;
-        fd.type = fields::FdType::File;
+        fd.type = state::FdType::File;
         fd.name = "/etc/shadow";
         fd.refresh_derived();
         ev.type = *events::event_type_id("openat");
@@ -43,7 +43,7 @@ struct World {
 };
 
 std::string render(const std::string& fmt, const fields::Event& ev) {
-    auto t = output::compile_output(fmt);
+    auto t = engine::compile_output(fmt);
     std::string out;
     t.render(ev, out);
     return out;
@@ -51,7 +51,7 @@ std::string render(const std::string& fmt, const fields::Event& ev) {
 
 std::string template_error(const std::string& fmt) {
     try {
-        output::compile_output(fmt);
+        engine::compile_output(fmt);
     } catch (const std::exception& e) {
         return e.what();
     }
@@ -96,7 +96,7 @@ TEST(OutputTemplate, ErrorsUseFalcosWording) {
     EXPECT_EQ(template_error("% space"), "empty formatting token");
     EXPECT_NE(template_error("%proc.nme x").find("invalid formatting token %proc.nme"),
               std::string::npos);
-    auto t = output::compile_output("a %container.info b");
+    auto t = engine::compile_output("a %container.info b");
     EXPECT_TRUE(t.used_container_info);
     World w;
     std::string out;

@@ -10,16 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "sensor/condition/parser.h"
 #include "sensor/engine/event_type_set.h"
 #include "sensor/engine/filter_builder.h"
 #include "sensor/events/event_types.h"
 #include "sensor/fields/event.h"
 #include "sensor/fields/registry.h"
-#include "sensor/rules/parser.h"
 
 namespace cond_test {
 
-namespace ast = sensor::rules::ast;
+namespace ast = sensor::condition::ast;
 namespace engine = sensor::engine;
 namespace fields = sensor::fields;
 namespace events = sensor::events;
@@ -27,20 +27,20 @@ namespace events = sensor::events;
 // True when the text parses as a whole condition.
 inline bool parses(const std::string& text) {
     try {
-        sensor::rules::parse_condition(text);
+        sensor::condition::parse_condition(text);
         return true;
-    } catch (const sensor::rules::ParseError&) {
+    } catch (const sensor::condition::ParseError&) {
         return false;
     }
 }
 
 // The parse error message, or "" when the text parses.
 inline std::string parse_error(const std::string& text,
-                               uint32_t max_depth = sensor::rules::kMaxConditionDepth) {
+                               uint32_t max_depth = sensor::condition::kMaxConditionDepth) {
     try {
-        sensor::rules::parse_condition(text, max_depth);
+        sensor::condition::parse_condition(text, max_depth);
         return "";
-    } catch (const sensor::rules::ParseError& e) {
+    } catch (const sensor::condition::ParseError& e) {
         return std::string("ERR:") + e.what();
     }
 }
@@ -48,8 +48,8 @@ inline std::string parse_error(const std::string& text,
 // The fully parenthesised text form of the parsed condition (fails the test on parse error).
 inline std::string ast_of(const std::string& text) {
     try {
-        return ast::to_string(*sensor::rules::parse_condition(text));
-    } catch (const sensor::rules::ParseError& e) {
+        return ast::to_string(*sensor::condition::parse_condition(text));
+    } catch (const sensor::condition::ParseError& e) {
         ADD_FAILURE() << "parse failed for [" << text << "]: " << e.what();
         return "<parse error>";
     }
@@ -77,7 +77,7 @@ struct Compiled {
         ref->slot = arena.memo_slots++;
         ref->macro_name = name;
         macro_nodes[name] = ref;
-        asts.push_back(sensor::rules::parse_condition(t->second));
+        asts.push_back(sensor::condition::parse_condition(t->second));
         engine::FilterBuilder b(
             arena, [this](const std::string& n, uint32_t off) { return resolve(n, off); });
         ref->target = b.build(*asts.back(), warnings);
@@ -98,7 +98,7 @@ inline std::unique_ptr<Compiled> compile_or_throw(
     const std::string& text, const std::map<std::string, std::string>& macros = {}) {
     auto c = std::make_unique<Compiled>();
     c->macro_text = macros;
-    c->asts.push_back(sensor::rules::parse_condition(text));
+    c->asts.push_back(sensor::condition::parse_condition(text));
     engine::FilterBuilder b(
         c->arena, [p = c.get()](const std::string& n, uint32_t off) { return p->resolve(n, off); });
     c->root = b.build(*c->asts.front(), c->warnings);
@@ -175,11 +175,11 @@ inline uint16_t type_id(const char* name) {
 // cat in container "abc123" (labels app=web, "a b"=spaced); `sock` is a TCP connection
 // 10.0.0.1:40000 -> 93.184.216.34:443.
 struct World {
-    fields::ContainerInfo container;
-    fields::UserInfo root{0, "root", "/root", "/bin/bash"};
-    fields::GroupInfo root_group{0, "root"};
-    fields::ProcessInfo init, sshd, bash, cat;
-    fields::FdInfo file, sock;
+    sensor::state::ContainerInfo container;
+    sensor::state::UserInfo root{0, "root", "/root", "/bin/bash"};
+    sensor::state::GroupInfo root_group{0, "root"};
+    sensor::state::ProcessInfo init, sshd, bash, cat;
+    sensor::state::FdInfo file, sock;
     fields::Event ev;
 
     World() {
@@ -226,14 +226,14 @@ struct World {
         cat.refresh_derived();
 
         file.num = 3;
-        file.type = fields::FdType::File;
+        file.type = sensor::state::FdType::File;
         file.name = "/etc/shadow";
         file.nameraw = "/etc/shadow";
         file.refresh_derived();
 
         sock.num = 4;
-        sock.type = fields::FdType::Ipv4;
-        sock.l4proto = fields::L4Proto::Tcp;
+        sock.type = sensor::state::FdType::Ipv4;
+        sock.l4proto = sensor::state::L4Proto::Tcp;
         sock.cip = *fields::IpAddr::parse("10.0.0.1");
         sock.sip = *fields::IpAddr::parse("93.184.216.34");
         sock.cport = 40000;

@@ -31,7 +31,7 @@ class ScriptedSource : public container::MetadataSource {
 struct World {
     state::ContainerTable containers;
     state::ProcessTable procs{containers, nullptr};
-    fields::ProcessInfo* proc = nullptr;
+    state::ProcessInfo* proc = nullptr;
 
     World() {
         proc = procs.insert(100);

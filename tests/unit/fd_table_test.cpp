@@ -18,10 +18,10 @@
 #include "sensor/state/fd_table.h"
 #include "support/alloc_counter.h"
 
-using sensor::fields::FdInfo;
-using sensor::fields::FdType;
 using sensor::state::fd_from_proc_link;
+using sensor::state::FdInfo;
 using sensor::state::FdTable;
+using sensor::state::FdType;
 namespace oflags = sensor::events::oflags;
 
 namespace {

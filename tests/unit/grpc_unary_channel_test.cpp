@@ -1,7 +1,7 @@
 // The sensor's unary gRPC transport (HTTP/2 via nghttp2) against gRPC's own C++ server on a
 // unix socket: the reference implementation decides whether the framing, headers, status
 // trailers, flow control and reconnects are right.
-#include "modules/cri/grpc_unary_channel.h"
+#include "grpc_unary_channel.h"
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>

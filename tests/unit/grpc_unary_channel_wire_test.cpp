@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "modules/cri/grpc_unary_channel.h"
+#include "grpc_unary_channel.h"
 
 namespace sensor::container {
 namespace {

@@ -1,5 +1,5 @@
 // The hand-written JSON writer against nlohmann's parser and serializer.
-#include "sensor/output/json_writer.h"
+#include "sensor/fields/json_text.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
-using output::append_json_string;
+using fields::append_json_string;
 
 namespace {
 
@@ -44,9 +44,9 @@ TEST(JsonWriter, KeepsValidUtf8AndReplacesInvalidBytes) {
 
 TEST(JsonWriter, NumbersRoundTrip) {
     std::string out;
-    output::append_json_uint(out, 18446744073709551615ull);
+    fields::append_json_uint(out, 18446744073709551615ull);
     out += ',';
-    output::append_json_int(out, -9223372036854775807ll - 1);
+    fields::append_json_int(out, -9223372036854775807ll - 1);
     EXPECT_EQ(out, "18446744073709551615,-9223372036854775808");
 }
 

@@ -46,8 +46,8 @@ const engine::CompiledRule* rule(const rules::LoadResult& r, const std::string& 
 
 // A process/event pair for evaluating conditions.
 struct Ev {
-    fields::ProcessInfo proc;
-    fields::FdInfo fd;
+    state::ProcessInfo proc;
+    state::FdInfo fd;
     fields::Event ev;
     Ev(const std::string& type, const std::string& name, const std::string& cmdline_args = "") {
         proc.name = name;
@@ -861,7 +861,7 @@ TEST(Exceptions, TransformerValueIsRealAndSpacedValueIsQuoted) {
     ASSERT_TRUE(r.ok) << first_error(r)->message;
     EXPECT_NE(rule(r, "R")->condition.find("proc.name = \"proc.pname \""), std::string::npos);
     Ev upper("open", "BASH");
-    fields::ProcessInfo parent;
+    state::ProcessInfo parent;
     parent.name = "bash";
     upper.proc.parent = &parent;
     EXPECT_TRUE(fired(r, upper.ev).empty());  // BASH == toupper(bash): excepted

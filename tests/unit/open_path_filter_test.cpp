@@ -3,7 +3,8 @@
 
 #include <algorithm>
 
-#include "sensor/capture/open_path_filter.h"
+#include "sensor/capture/probe_config.h"
+#include "sensor/policy/open_path_policy.h"
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
@@ -14,7 +15,7 @@ capture::OpenPathFilter filter_of(const std::string& conditions_yaml) {
     auto r = rules::load_rules_contents({{"t.yaml", conditions_yaml}});
     EXPECT_TRUE(r.ok);
     if (!r.ok) return {};
-    return capture::open_path_filter(*r.ruleset);
+    return policy::open_path_filter(*r.ruleset);
 }
 
 std::string rule(const std::string& name, const std::string& condition, bool enabled = true) {
@@ -31,7 +32,7 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 TEST(OpenPathFilter, StableRulesKeepSensitiveLogAndTraversalOpensOnly) {
     auto r = rules::load_rules_files({std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml"});
     ASSERT_TRUE(r.ok);
-    auto f = capture::open_path_filter(*r.ruleset);
+    auto f = policy::open_path_filter(*r.ruleset);
     ASSERT_FALSE(f.pass_all) << f.reason;
     // Directory traversal monitored file read asks for '../' in the given path and for
     // /etc/, an ssh directory or "id_rsa" in the name: the name side, judged on the kernel
@@ -54,7 +55,7 @@ TEST(OpenPathFilter, StableRulesKeepSensitiveLogAndTraversalOpensOnly) {
 TEST(OpenPathFilter, ProjectDefaultRulesFilter) {
     auto r = rules::load_rules_files({std::string(SENSOR_SOURCE_DIR) + "/rules"});
     ASSERT_TRUE(r.ok);
-    auto f = capture::open_path_filter(*r.ruleset);
+    auto f = policy::open_path_filter(*r.ruleset);
     ASSERT_FALSE(f.pass_all) << f.reason;
     EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow"));
     EXPECT_TRUE(f.may_match("/usr/bin/ls", "/usr/bin/ls"));

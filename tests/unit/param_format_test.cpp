@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <string>
 
-#include "capture/param_format.h"
 #include "sensor/events/open_flags.h"
+#include "sensor/events/param_format.h"
 
-using sensor::capture::append_param;
-using sensor::capture::Fmt;
+using sensor::events::append_param;
+using sensor::events::Fmt;
 namespace oflags = sensor::events::oflags;
 
 namespace {
@@ -71,7 +71,7 @@ TEST(ParamFormat, PtraceRequest) {
     EXPECT_EQ(fmt(Fmt::PtraceReq, 0x4206), "PTRACE_SEIZE");
     EXPECT_EQ(fmt(Fmt::PtraceReq, 0x4207), "PTRACE_INTERRUPT");
     EXPECT_EQ(fmt(Fmt::PtraceReq, 999), "999");  // unknown requests stay numeric
-    EXPECT_EQ(sensor::capture::ptrace_request_name(999), "");
+    EXPECT_EQ(sensor::events::ptrace_request_name(999), "");
 }
 
 TEST(ParamFormat, SocketDomainAndType) {
@@ -81,7 +81,7 @@ TEST(ParamFormat, SocketDomainAndType) {
     EXPECT_EQ(fmt(Fmt::SockDomain, 16), "AF_NETLINK");
     EXPECT_EQ(fmt(Fmt::SockDomain, 17), "AF_PACKET");
     EXPECT_EQ(fmt(Fmt::SockDomain, 38), "38");
-    EXPECT_EQ(sensor::capture::socket_domain_name(38), "");
+    EXPECT_EQ(sensor::events::socket_domain_name(38), "");
     EXPECT_EQ(fmt(Fmt::SockType, 1), "SOCK_STREAM");
     // SOCK_CLOEXEC/SOCK_NONBLOCK ride in the same argument and do not hide the type.
     EXPECT_EQ(fmt(Fmt::SockType, 2 | 02000000 | 04000), "SOCK_DGRAM");

@@ -7,8 +7,8 @@
 using cond_test::ast_of;
 using cond_test::parse_error;
 using cond_test::parses;
-using sensor::rules::parse_condition;
-namespace ast = sensor::rules::ast;
+using sensor::condition::parse_condition;
+namespace ast = sensor::condition::ast;
 
 namespace {
 
@@ -200,7 +200,7 @@ TEST(ParserValues, QuotedStringsAndEscapes) {
 }
 
 TEST(ParserValues, UnescapeQuotedDirectly) {
-    using sensor::rules::unescape_quoted;
+    using sensor::condition::unescape_quoted;
     EXPECT_EQ(unescape_quoted("it\\'s", '\''), "it's");
     EXPECT_THROW(unescape_quoted("it\\'s", '"'), std::invalid_argument);
     EXPECT_THROW(unescape_quoted("say \\\"hi\\\"", '\''), std::invalid_argument);
@@ -404,13 +404,13 @@ TEST(ParserErrors, OffsetsPointAtTheProblem) {
     try {
         parse_condition("proc.name = x and )");
         FAIL() << "should not parse";
-    } catch (const sensor::rules::ParseError& e) {
+    } catch (const sensor::condition::ParseError& e) {
         EXPECT_GE(e.offset(), 18u);
     }
     try {
         parse_condition("proc.name = x y");
         FAIL() << "should not parse";
-    } catch (const sensor::rules::ParseError& e) {
+    } catch (const sensor::condition::ParseError& e) {
         EXPECT_NE(std::string(e.what()).find("expecting 'or', 'and'"), std::string::npos);
         EXPECT_EQ(e.offset(), 14u);
     }
@@ -430,11 +430,11 @@ TEST(ParserAst, ToStringRoundTrips) {
 
 TEST(ParserAst, OutputOperandPrefix) {
     ast::Operand op;
-    EXPECT_EQ(sensor::rules::parse_output_operand("proc.name rest", op), 9u);
+    EXPECT_EQ(sensor::condition::parse_output_operand("proc.name rest", op), 9u);
     EXPECT_EQ(op.name, "proc.name");
     ast::Operand t;
-    EXPECT_EQ(sensor::rules::parse_output_operand("tolower(proc.name)!", t), 18u);
+    EXPECT_EQ(sensor::condition::parse_output_operand("tolower(proc.name)!", t), 18u);
     EXPECT_EQ(t.kind, ast::Operand::Kind::Transformer);
     ast::Operand none;
-    EXPECT_EQ(sensor::rules::parse_output_operand("plainword", none), 0u);
+    EXPECT_EQ(sensor::condition::parse_output_operand("plainword", none), 0u);
 }

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "capture/syscall_schema.h"
 #include "record.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
@@ -25,11 +25,11 @@
 using namespace std::string_literals;
 using sensor::capture::RecordDecoder;
 using sensor::fields::Event;
-using sensor::fields::FdInfo;
-using sensor::fields::FdType;
-using sensor::fields::ProcessInfo;
 using sensor::state::ContainerTable;
+using sensor::state::FdInfo;
 using sensor::state::FdTable;
+using sensor::state::FdType;
+using sensor::state::ProcessInfo;
 using sensor::state::ProcessTable;
 namespace oflags = sensor::events::oflags;
 
@@ -81,8 +81,8 @@ struct SyscallRec {
 };
 
 Bytes build(const SyscallRec& s) {
-    const auto* schema = sensor::capture::syscall_schema(s.name);
-    size_t nargs = schema ? sensor::capture::args_needed(*schema) : 6;
+    const auto* schema = sensor::events::syscall_schema(s.name);
+    size_t nargs = schema ? sensor::events::args_needed(*schema) : 6;
     std::vector<uint64_t> args = s.args;
     if (args.size() < nargs) args.resize(nargs);
     sensor_syscall_exit r{};
@@ -614,7 +614,7 @@ TEST_F(RecordDecoderTest, SocketThenConnectGivesTuple) {
     EXPECT_EQ(text(ev, "type"), "SOCK_STREAM");
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd->type, FdType::Ipv4);
-    EXPECT_EQ(ev->fd->l4proto, sensor::fields::L4Proto::Tcp);
+    EXPECT_EQ(ev->fd->l4proto, sensor::state::L4Proto::Tcp);
     EXPECT_NE(ev->fd->open_flags & oflags::kCloExec, 0u);
 
     SyscallRec c;
@@ -757,7 +757,7 @@ TEST_F(RecordDecoderTest, PtraceParams) {
 
 // Syscalls without a schema carry their raw arguments, rendered in hex.
 TEST_F(RecordDecoderTest, SchemalessSyscallHasRawArgs) {
-    ASSERT_EQ(sensor::capture::syscall_schema("read"), nullptr);
+    ASSERT_EQ(sensor::events::syscall_schema("read"), nullptr);
     start_process();
     SyscallRec r;
     r.name = "read";
@@ -883,7 +883,7 @@ TEST_F(RecordDecoderTest, AFileTheRecordDescribesIsTakenFromTheKernelNotFromProc
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd->name, "/etc/cron.d/job");
     EXPECT_EQ(ev->fd->filename, "job");
-    EXPECT_EQ(ev->fd->type, sensor::fields::FdType::File);
+    EXPECT_EQ(ev->fd->type, sensor::state::FdType::File);
     EXPECT_EQ(ev->fd->ino, 4242u);
 
     // An entry for another file under that number (its close never seen) is replaced whole.

@@ -15,9 +15,9 @@
 #include "sensor/state/user_table.h"
 
 namespace fs = std::filesystem;
-using sensor::fields::ProcessInfo;
 using sensor::state::bootstrap_from_proc;
 using sensor::state::ContainerTable;
+using sensor::state::ProcessInfo;
 using sensor::state::ProcessTable;
 using sensor::state::ProcScanOptions;
 using sensor::state::UserTable;

@@ -8,9 +8,9 @@
 #include "sensor/state/container_table.h"
 #include "sensor/state/process_table.h"
 
-using sensor::fields::ProcessInfo;
 using sensor::state::ContainerTable;
 using sensor::state::ExecInfo;
+using sensor::state::ProcessInfo;
 using sensor::state::ProcessTable;
 
 namespace {

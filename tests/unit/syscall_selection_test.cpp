@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "sensor/capture/syscall_selection.h"
 #include "sensor/events/syscalls.h"
+#include "sensor/policy/probe_policy.h"
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
@@ -31,7 +31,7 @@ TEST(Syscalls, NumbersMatchTheSystemHeaders) {
 TEST(SyscallSelection, StableRulesPlusStateNeeds) {
     auto r = rules::load_rules_files({std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml"});
     ASSERT_TRUE(r.ok);
-    auto nrs = capture::traced_syscalls(*r.ruleset);
+    auto nrs = policy::traced_syscalls(*r.ruleset);
     ASSERT_TRUE(std::is_sorted(nrs.begin(), nrs.end()));
     // From the rules (SPEC 5: the 19 evt.type values of the stable file).
     for (long nr :
@@ -52,7 +52,7 @@ TEST(SyscallSelection, RuleWithoutEventTypeTracesEverything) {
         {{"t.yaml",
           "- rule: R\n  desc: d\n  condition: proc.name = cat\n  output: o\n  priority: INFO\n"}});
     ASSERT_TRUE(r.ok);
-    auto nrs = capture::traced_syscalls(*r.ruleset);
+    auto nrs = policy::traced_syscalls(*r.ruleset);
     EXPECT_TRUE(has(nrs, SYS_read));
     EXPECT_TRUE(has(nrs, SYS_futex));
     EXPECT_GT(nrs.size(), 300u);
@@ -64,7 +64,7 @@ TEST(SyscallSelection, DisabledRulesDoNotWidenTheFilter) {
           "- rule: R\n  desc: d\n  condition: evt.type = mkdirat\n  output: o\n  priority: INFO\n"
           "  enabled: false\n"}});
     ASSERT_TRUE(r.ok);
-    EXPECT_FALSE(has(capture::traced_syscalls(*r.ruleset), SYS_mkdirat));
+    EXPECT_FALSE(has(policy::traced_syscalls(*r.ruleset), SYS_mkdirat));
 }
 
 // The arm64 table is the generic one as arm64 configures it; spot-check numbers from the

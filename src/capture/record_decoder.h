@@ -1,0 +1,104 @@
+#pragma once
+// Turns the probe's records (bpf/record.h) into events for the rule engine, keeping the
+// process and fd tables current as it goes. Single-threaded: the event loop owns it.
+//
+// Per record: decode() applies the state changes that must precede evaluation (a new fd, an
+// exec) and returns the event (or nullptr for state-only records); finish() applies those that
+// must follow it (a close, an exit), so the event still sees what it acted on. The returned
+// event borrows the decoder's buffers and stays valid until the next decode().
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "sensor/fields/event.h"
+
+struct sensor_file_section;  // bpf/record.h
+
+namespace sensor::events {
+struct SyscallSchema;
+}
+namespace sensor::state {
+class ProcessTable;
+class FdTable;
+}  // namespace sensor::state
+
+namespace sensor::capture {
+
+struct DecoderStats {
+    uint64_t records = 0;
+    uint64_t events = 0;
+    uint64_t execs = 0;
+    uint64_t forks = 0;
+    uint64_t exits = 0;
+    uint64_t malformed = 0;          // records too short or with strings past their end
+    uint64_t unknown_syscalls = 0;   // numbers with no event type here
+    uint64_t threads_from_proc = 0;  // threads first seen in a syscall, read from /proc
+};
+
+class RecordDecoder {
+  public:
+    RecordDecoder(state::ProcessTable& procs, state::FdTable& fds, std::string proc_root = "/proc");
+    ~RecordDecoder();
+    RecordDecoder(const RecordDecoder&) = delete;
+    RecordDecoder& operator=(const RecordDecoder&) = delete;
+
+    const fields::Event* decode(const void* record, size_t size);
+    void finish();
+
+    const DecoderStats& stats() const { return stats_; }
+    // ns to add to the probe's CLOCK_BOOTTIME stamps for ns since the epoch.
+    uint64_t boot_to_epoch_ns() const { return boot_to_epoch_ns_; }
+
+  private:
+    struct Pending {
+        enum Kind : uint8_t { None, Close, Exit } kind = None;
+        int64_t pid = 0;
+        int64_t id = 0;  // fd or tid
+    };
+
+    const fields::Event* decode_syscall(const void* record, size_t size);
+    const fields::Event* decode_exec(const void* record, size_t size);
+    const fields::Event* decode_fork(const void* record, size_t size);
+    const fields::Event* decode_exit(const void* record, size_t size);
+    state::ProcessInfo* thread(int64_t tid, int64_t pid);
+    const state::ContainerInfo* container_of_cgroup(uint64_t cgroup_id, int64_t pid);
+    void start_event(events::EventTypeId type, uint64_t ts_boot, state::ProcessInfo* proc);
+    std::string& add_param(std::string_view name);
+    // A parameter with final text (and a raw value); add_param() leaves the text to the caller.
+    void add_text_param(std::string_view name, std::string_view text);
+    void add_raw_param(std::string_view name, int64_t raw, std::string_view text);
+    // Absolute, normalized form of path as the process meant it (relative to dirfd or cwd).
+    // dirfd_path: the dirfd's path as the kernel gave it, if the record has it.
+    void resolve_path(const state::ProcessInfo& proc, int64_t pid, int64_t dirfd,
+                      std::string_view dirfd_path, std::string_view path, std::string& out);
+    // The fd a syscall was given, loaded from /proc when unknown, unless the syscall failed
+    // with EBADF: then it was not open, and /proc can only show a later file under that
+    // number, which the sensor would keep (its close may never be sent: quiet_close).
+    state::FdInfo* fd_arg(int64_t pid, int64_t fd);
+    void take_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
+                          std::string_view kernel_path);
+
+    state::ProcessTable& procs_;
+    state::FdTable& fds_;
+    std::string proc_root_;
+    uint64_t boot_to_epoch_ns_ = 0;
+    uint64_t seq_ = 0;
+    std::array<const events::SyscallSchema*, 512> schema_by_nr_{};
+    std::array<int32_t, 512> type_by_nr_{};  // event type id, -1 when none
+    int32_t execve_type_ = -1, execveat_type_ = -1, procexit_type_ = -1;
+    uint32_t execveat_nr_ = UINT32_MAX;
+
+    fields::Event ev_;
+    std::array<std::string, fields::kMaxEventParams> text_;
+    bool fd_arg_was_open_ = true;  // the current record's syscall did not fail with EBADF
+    state::FdInfo scratch_fd_;     // the fd of a failed open (fd.num = -1), or one not tracked
+    std::string path_buf_, tmp_;
+    std::unordered_map<uint64_t, const state::ContainerInfo*> containers_by_cgroup_;
+    uint64_t cache_generation_ = 0;
+    Pending pending_;
+    DecoderStats stats_;
+};
+
+}  // namespace sensor::capture

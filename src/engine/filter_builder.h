@@ -1,0 +1,61 @@
+#pragma once
+// Turns a parsed condition into a compiled FilterNode tree. Macro references are linked to
+// shared compiled macro bodies through a resolver supplied by the rules compiler.
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sensor/condition/ast.h"
+#include "sensor/engine/filter.h"
+
+namespace sensor::engine {
+
+class CompileError : public std::runtime_error {
+  public:
+    CompileError(const std::string& msg, uint32_t offset)
+        : std::runtime_error(msg), offset_(offset) {}
+    uint32_t offset() const { return offset_; }
+
+  private:
+    uint32_t offset_;
+};
+
+struct CompileWarning {
+    std::string message;
+    uint32_t offset = 0;
+    bool deprecated = false;  // LOAD_DEPRECATED_ITEM rather than LOAD_COMPILE_CONDITION
+};
+
+// Owns every compiled node of a ruleset.
+struct FilterArena {
+    std::vector<std::unique_ptr<FilterNode>> nodes;
+    uint32_t memo_slots = 0;
+    FilterNode* make() {
+        nodes.push_back(std::make_unique<FilterNode>());
+        return nodes.back().get();
+    }
+};
+
+class FilterBuilder {
+  public:
+    // Returns the compiled body of a macro (compiling it on first use) or throws CompileError.
+    using MacroResolver =
+        std::function<const FilterNode*(const std::string& name, uint32_t offset)>;
+
+    FilterBuilder(FilterArena& arena, MacroResolver resolver)
+        : arena_(arena), resolver_(std::move(resolver)) {}
+
+    const FilterNode* build(const condition::ast::Node& n, std::vector<CompileWarning>& warnings);
+
+  private:
+    FilterArena& arena_;
+    MacroResolver resolver_;
+};
+
+// Compiles one check (Unary or Binary node); exposed for tests.
+std::unique_ptr<Check> compile_check(const condition::ast::Node& n,
+                                     std::vector<CompileWarning>& warnings);
+
+}  // namespace sensor::engine

@@ -1,0 +1,205 @@
+#include "sensor/engine/output_template.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "sensor/condition/parser.h"
+#include "sensor/fields/json_text.h"
+
+namespace sensor::engine {
+
+using fields::append_json_int;
+using fields::append_json_string;
+using fields::append_json_uint;
+
+namespace {
+
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// After '%': the longest prefix that compiles to a field or transformer (Falco retries with
+// shorter input, so `%proc.name.` is proc.name followed by a literal '.').
+std::unique_ptr<engine::Operand> compile_token(std::string_view text, size_t& used) {
+    std::string last_error;
+    size_t limit = text.size();
+    while (limit > 0) {
+        condition::ast::Operand parsed;
+        size_t n = condition::parse_output_operand(text.substr(0, limit), parsed);
+        if (n == 0) {
+            // Not even a parse (e.g. an unclosed `[` now cut short): try shorter still.
+            --limit;
+            continue;
+        }
+        try {
+            auto op = engine::compile_operand(parsed);
+            used = n;
+            return op;
+        } catch (const std::exception& e) {
+            if (last_error.empty()) last_error = e.what();
+        }
+        limit = n - 1;
+    }
+    size_t end = 0;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    std::string msg = "invalid formatting token %" + std::string(text.substr(0, end));
+    if (!last_error.empty()) msg += ": " + last_error;
+    throw std::runtime_error(msg);
+}
+
+}  // namespace
+
+OutputTemplate compile_output(std::string_view format) {
+    OutputTemplate t;
+    std::string literal;
+    size_t i = 0;
+    while (i < format.size()) {
+        char c = format[i];
+        if (c != '%') {
+            literal += c;
+            ++i;
+            continue;
+        }
+        ++i;
+        if (i >= format.size()) throw std::runtime_error("formatting cannot end with a %");
+        size_t width = 0;
+        while (i < format.size() && format[i] >= '0' && format[i] <= '9')
+            width = width * 10 + static_cast<size_t>(format[i++] - '0');
+        if (i >= format.size() || !is_alpha(format[i]))
+            throw std::runtime_error("empty formatting token");
+        if (format.substr(i, 14) == "container.info" &&
+            (i + 14 >= format.size() ||
+             !(is_alpha(format[i + 14]) || format[i + 14] == '.' || format[i + 14] == '_'))) {
+            t.used_container_info = true;
+            i += 14;
+            continue;
+        }
+        size_t used = 0;
+        auto op = compile_token(format.substr(i), used);
+        i += used;
+        OutputToken tok;
+        tok.literal = std::move(literal);
+        literal.clear();
+        tok.operand = std::move(op);
+        tok.width = width;
+        t.tokens.push_back(std::move(tok));
+    }
+    if (!literal.empty()) {
+        OutputToken tok;
+        tok.literal = std::move(literal);
+        t.tokens.push_back(std::move(tok));
+    }
+    for (const auto& tok : t.tokens) {
+        if (!tok.operand || !tok.operand->is_field()) continue;
+        std::string key;
+        append_json_string(key, tok.operand->text);
+        t.json_fields.push_back({tok.operand.get(), key + ':'});
+    }
+    using F = OutputTemplate::JsonField;
+    std::stable_sort(t.json_fields.begin(), t.json_fields.end(),
+                     [](const F& a, const F& b) { return a.operand->text < b.operand->text; });
+    t.json_fields.erase(
+        std::unique(t.json_fields.begin(), t.json_fields.end(),
+                    [](const F& a, const F& b) { return a.operand->text == b.operand->text; }),
+        t.json_fields.end());
+    return t;
+}
+
+bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out) {
+    fields::Value v;
+    auto append_one = [&](const fields::Value& val) {
+        if (op.field.def) {
+            fields::append_value_text(*op.field.def, val, out);
+        } else if (fields::is_stringy(op.type) || op.type == fields::FieldType::Bytes) {
+            out += val.str;
+        } else {
+            out += std::to_string(val.i64);
+        }
+    };
+    if (!op.multi || (op.field.def && op.field.def->any_of)) {
+        if (!op.get(ev, 0, v)) return false;
+        append_one(v);
+        return true;
+    }
+    // Several values (ancestor chain, lists): space separated, as Falco prints `proc.aname`.
+    uint32_t n = 0;
+    for (; op.get(ev, n, v); ++n) {
+        if (n) out += ' ';
+        append_one(v);
+    }
+    return n > 0;
+}
+
+void OutputTemplate::render(const fields::Event& ev, std::string& out) const {
+    for (const auto& t : tokens) {
+        out += t.literal;
+        if (!t.operand) continue;
+        size_t start = out.size();
+        if (!append_operand_text(*t.operand, ev, out)) out += "<NA>";
+        if (t.width) {
+            size_t len = out.size() - start;
+            if (len > t.width)
+                out.resize(start + t.width);
+            else
+                out.append(t.width - len, ' ');
+        }
+    }
+}
+
+void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_view time_key,
+                                        uint64_t ts, std::string& out, std::string& scratch) const {
+    using fields::FieldType;
+    out += '{';
+    bool first = true;
+    bool time_done = false;
+    auto put_time = [&] {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, time_key);
+        out += ':';
+        append_json_uint(out, ts);
+        time_done = true;
+    };
+    for (const JsonField& jf : json_fields) {
+        const engine::Operand& op = *jf.operand;
+        if (!time_done && time_key <= op.text) {
+            put_time();
+            if (op.text == time_key) continue;  // the event's own time wins, as an integer
+        }
+        const fields::FieldDef& def = *op.field.def;
+        if (!first) out += ',';
+        first = false;
+        out += jf.key_json;
+        bool single = !op.multi || def.any_of;
+        if (!single || def.json_string || fields::is_stringy(def.type) ||
+            def.type == FieldType::Ip || def.type == FieldType::Net ||
+            def.type == FieldType::Bytes) {
+            scratch.clear();
+            if (append_operand_text(op, ev, scratch))
+                append_json_string(out, scratch);
+            else
+                out += "null";
+            continue;
+        }
+        fields::Value v;
+        if (!op.get(ev, 0, v)) {
+            out += "null";
+            continue;
+        }
+        switch (def.type) {
+            case FieldType::Int64:
+                append_json_int(out, v.i64);
+                break;
+            case FieldType::Bool:
+                out += v.b ? "true" : "false";
+                break;
+            default:
+                append_json_uint(out, v.u64);
+                break;
+        }
+    }
+    if (!time_done) put_time();
+    out += '}';
+}
+
+}  // namespace sensor::engine

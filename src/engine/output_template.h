@@ -1,0 +1,45 @@
+#pragma once
+// A rule's output format compiled once at load: literal text and `%field` tokens (with an
+// optional width, transformers allowed). Rendering fills a caller-owned buffer.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sensor/engine/operand.h"
+
+namespace sensor::engine {
+
+struct OutputToken {
+    std::string literal;                       // text before the field (may be empty)
+    std::unique_ptr<engine::Operand> operand;  // null for a trailing literal
+    size_t width = 0;                          // %Nfield: pad or truncate (text only)
+};
+
+struct OutputTemplate {
+    std::vector<OutputToken> tokens;
+    bool used_container_info = false;  // %container.info was dropped (deprecated)
+    // The plain field tokens (transformers are left out, as Falco does), sorted by name and
+    // without repeats: the keys of `output_fields`, each with its key already written
+    // (`"proc.name":`).
+    struct JsonField {
+        const engine::Operand* operand;
+        std::string key_json;
+    };
+    std::vector<JsonField> json_fields;
+
+    // Text with missing values as <NA>.
+    void render(const fields::Event& ev, std::string& out) const;
+    // Appends the `output_fields` object: json_fields with typed values (missing: null),
+    // plus time_key = ts as an integer, all in key order. scratch is reused text space.
+    void append_fields_json(const fields::Event& ev, std::string_view time_key, uint64_t ts,
+                            std::string& out, std::string& scratch) const;
+};
+
+// Throws std::runtime_error with Falco's wording for a bad template.
+OutputTemplate compile_output(std::string_view format);
+
+// Appends an operand's value(s) as text; false when missing.
+bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out);
+
+}  // namespace sensor::engine

@@ -1,0 +1,71 @@
+#pragma once
+// The event as the rule engine sees it: the syscall record plus pointers into the state the
+// event happened in (thread/process, fd, user, container). Capture and state fill these plain
+// structs; fixtures fill them from JSON. Extractors read them directly, with no virtual calls.
+//
+// Ownership: an Event only borrows. ProcessInfo, FdInfo, ContainerInfo, UserInfo and GroupInfo
+// live in the state tables (or a fixture) and must outlive evaluation of the event.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sensor/events/event_types.h"
+#include "sensor/state/records.h"
+
+namespace sensor::fields {
+
+// The state records an event points into are the state module's; fields name them as their own.
+using events::IpAddr;
+using events::IpNet;
+using state::ContainerInfo;
+using state::FdInfo;
+using state::FdType;
+using state::GroupInfo;
+using state::L4Proto;
+using state::ProcessInfo;
+using state::UserInfo;
+
+enum class EventDir : uint8_t { Enter, Exit };
+
+// One syscall parameter: its name, Falco's text rendering (what evt.arg.NAME yields), and the
+// raw numeric value where it has one (evt.rawarg.NAME).
+struct EventParam {
+    std::string_view name;
+    std::string_view text;
+    int64_t raw = 0;
+    bool has_raw = false;
+};
+
+inline constexpr size_t kMaxEventParams = 32;
+
+struct Event {
+    uint64_t num = 0;  // sequence number, from 1
+    uint64_t ts = 0;   // ns since epoch
+    events::EventTypeId type = 0;
+    EventDir dir = EventDir::Exit;
+    int64_t res = 0;  // return value (evt.rawres); for fd-returning calls the fd
+    bool has_res = true;
+    uint32_t open_flags = 0;  // O_* flags for open-like events (evt.is_open_read...)
+    bool is_open_event = false;
+    uint16_t param_count = 0;
+    std::array<EventParam, kMaxEventParams> params{};
+    int64_t cpu = 0;
+    const ProcessInfo* proc = nullptr;
+    const FdInfo* fd = nullptr;                // the fd the event acts on or creates
+    const ContainerInfo* container = nullptr;  // falls back to proc->container
+
+    const EventParam* param(std::string_view pname) const {
+        for (uint16_t i = 0; i < param_count; ++i)
+            if (params[i].name == pname) return &params[i];
+        return nullptr;
+    }
+    const ContainerInfo* container_info() const {
+        if (container) return container;
+        return proc ? proc->container : nullptr;
+    }
+};
+
+}  // namespace sensor::fields

@@ -1,0 +1,106 @@
+#pragma once
+// The field registry: every field a condition or an output may name, with its type, argument
+// form, description and extractor. Rules resolve names here once, at load time; evaluation
+// then calls the extractor function directly.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sensor/events/ip.h"
+#include "sensor/fields/event.h"
+
+namespace sensor::fields {
+
+enum class FieldType : uint8_t {
+    String,  // CHARBUF
+    Path,    // FSPATH: a string that is a path
+    Int64,   // signed numbers (pids, fds, return values)
+    Uint64,  // unsigned numbers (uids, counters, inode numbers)
+    Bool,
+    AbsTime,  // ns since epoch (compares as Uint64)
+    RelTime,  // ns duration (compares as Uint64)
+    Ip,       // IPv4/IPv6 address
+    Net,      // IP network (CIDR)
+    Bytes,    // byte buffer
+};
+std::string_view field_type_name(FieldType t);
+bool is_numeric(FieldType t);
+bool is_stringy(FieldType t);  // String, Path
+
+enum class ArgKind : uint8_t {
+    None,         // no argument allowed
+    Index,        // required numeric argument: `proc.aname[2]` style but mandatory
+    AncestorOpt,  // optional ancestor level; without it a filter matches any ancestor
+    Key,          // required string key: `container.label[app]`
+    KeyOpt,       // optional string key: `proc.env[HOME]` or `proc.env`
+    EvtArg,       // `evt.arg.NAME`, `evt.arg[NAME]` or `evt.arg[N]`
+};
+
+// The argument a field reference carries, parsed at load time.
+struct FieldArg {
+    bool present = false;
+    int64_t index = -1;  // numeric argument
+    std::string key;     // string argument (evt.arg name, label key)
+};
+
+// A value produced by an extractor. Only the member matching the field's type is meaningful.
+// Strings are views into state or into the caller's scratch buffer.
+struct Value {
+    std::string_view str;
+    int64_t i64 = 0;
+    uint64_t u64 = 0;
+    bool b = false;
+    IpAddr ip;
+    IpNet net;
+};
+
+// Extracts value number `n` of a field for an event: n is 0 for single-valued fields; for
+// multi-valued ones (any-ancestor form, list fields) the caller counts up until false.
+// `scratch` is a buffer owned by the calling compiled node, reused across events.
+using ExtractFn = bool (*)(const Event& ev, const FieldArg& arg, uint32_t n, Value& out,
+                           std::string& scratch);
+
+struct FieldDef {
+    std::string_view name;
+    FieldType type;
+    ArgKind arg_kind;
+    std::string_view desc;
+    ExtractFn extract;
+    bool list_valued = false;  // a list: only in/intersects/exists apply
+    bool any_of = false;       // several candidates (fd.ip: client or server); a check holds
+                               // if it holds for any of them; output shows the first
+    bool json_string = false;  // numeric field whose output_fields value is a string
+    bool deprecated = false;   // reported as LOAD_DEPRECATED_ITEM when used
+};
+
+// A resolved field reference: the definition plus its parsed argument.
+struct FieldRef {
+    const FieldDef* def = nullptr;
+    FieldArg arg;
+    // The field yields several values (no-arg ancestor form or a list field).
+    bool multi() const {
+        return def->list_valued || def->any_of ||
+               (def->arg_kind == ArgKind::AncestorOpt && !arg.present);
+    }
+};
+
+const std::vector<FieldDef>& all_fields();
+const FieldDef* find_field(std::string_view name);
+
+// Resolves `name` (as the parser read it, e.g. `evt.arg.flags`) and its optional bracketed
+// argument. Returns nullopt and sets `error` (Falco's wording) when the field does not exist or
+// the argument does not fit.
+std::optional<FieldRef> resolve_field(std::string_view name, const std::string* arg,
+                                      std::string& error);
+
+// The host name evt.hostname reports. Defaults to gethostname(); the daemon may override it
+// (e.g. from FALCO_HOSTNAME) before events flow.
+void set_event_hostname(std::string name);
+std::string_view event_hostname();
+
+// Renders a value as Falco prints it in text output.
+void append_value_text(const FieldDef& def, const Value& v, std::string& out);
+
+}  // namespace sensor::fields

@@ -1,0 +1,221 @@
+#include "sensor/policy/open_path_policy.h"
+
+#include <algorithm>
+#include <set>
+
+#include "record.h"
+#include "sensor/capture/probe_config.h"
+#include "sensor/events/event_types.h"
+
+namespace sensor::policy {
+namespace {
+
+using engine::Check;
+using engine::CmpOp;
+using engine::FilterNode;
+
+// What a (sub)condition allows of an open's path: anything (`all`), or one of the atoms
+// (none at all: the condition cannot hold for an open).
+struct PathSet {
+    bool all = false;
+    std::vector<std::string> prefixes, suffixes, name, raw;
+
+    static PathSet any() { return PathSet{true, {}, {}, {}, {}}; }
+    static PathSet none() { return PathSet{}; }
+    bool empty() const {
+        return !all && prefixes.empty() && suffixes.empty() && name.empty() && raw.empty();
+    }
+    // What the probe pays for it per open. A prefix or suffix is a compare; a name needle a
+    // scan of the kernel path, which is at hand; a raw needle a read of the process's memory
+    // and a scan, which measured as much as the rest of the filter together.
+    size_t cost() const {
+        return prefixes.size() + suffixes.size() + 4 * name.size() + 32 * raw.size();
+    }
+};
+
+PathSet unite(PathSet a, PathSet b) {
+    if (a.all || b.all) return PathSet::any();
+    for (auto& s : b.prefixes) a.prefixes.push_back(std::move(s));
+    for (auto& s : b.suffixes) a.suffixes.push_back(std::move(s));
+    for (auto& s : b.name) a.name.push_back(std::move(s));
+    for (auto& s : b.raw) a.raw.push_back(std::move(s));
+    return a;
+}
+
+// Both must hold, so either side alone over-approximates: keep the cheaper one.
+PathSet intersect(PathSet a, PathSet b) {
+    if (a.empty() || b.empty()) return PathSet::none();
+    if (a.all) return b;
+    if (b.all) return a;
+    return b.cost() < a.cost() ? b : a;
+}
+
+bool is_open_type(const std::vector<uint8_t>& open_types, const std::vector<uint8_t>& mask) {
+    for (size_t i = 0; i < open_types.size() && i < mask.size(); ++i)
+        if (open_types[i] && mask[i]) return true;
+    return false;
+}
+
+// The literal text before a glob's first wildcard.
+std::string glob_head(const std::string& g) {
+    return g.substr(0, g.find_first_of("*?[\\"));
+}
+
+// A positive (not negated) check, as path atoms.
+PathSet path_check(const Check& k) {
+    if (!k.lhs->is_field() || k.rhs || k.lhs->multi || k.strs.empty()) return PathSet::any();
+    std::string_view field = k.lhs->field.def->name;
+    // The probe filters opens of regular files and directories only: a check that asks for
+    // another kind of fd (a dup of a socket) cannot hold for one of their fds.
+    if ((field == "fd.type" || field == "fd.typechar") &&
+        (k.op == CmpOp::Eq || k.op == CmpOp::In)) {
+        bool file_kind = std::any_of(k.strs.begin(), k.strs.end(), [](const std::string& v) {
+            return v == "file" || v == "directory" || v == "f" || v == "d";
+        });
+        return file_kind ? PathSet::any() : PathSet::none();
+    }
+    PathSet out;
+    auto each = [&](std::vector<std::string>& into, auto&& transform) {
+        for (const auto& s : k.strs) into.push_back(transform(s));
+        return out;
+    };
+    auto same = [](const std::string& s) { return s; };
+    auto needle = [](const std::string& s) { return s.substr(0, 4); };  // its start is one too
+    // The file name and the directory are parts of the name: what they contain, it does.
+    if (k.op == CmpOp::Contains &&
+        (field == "fd.name" || field == "fd.filename" || field == "fd.directory"))
+        return each(out.name, needle);
+    bool name = field == "fd.name";
+    if (name || field == "fd.directory") {  // the directory is the start of the name
+        switch (k.op) {
+            case CmpOp::Eq:
+            case CmpOp::In:
+            case CmpOp::StartsWith:
+            case CmpOp::PMatch:
+                return each(out.prefixes, same);
+            case CmpOp::Glob:
+                return each(out.prefixes, glob_head);
+            case CmpOp::EndsWith:
+                return name ? each(out.suffixes, same) : PathSet::any();
+            default:
+                return PathSet::any();
+        }
+    }
+    if (field == "fd.filename") {  // the file name is the end of the name
+        switch (k.op) {
+            case CmpOp::Eq:
+            case CmpOp::In:
+            case CmpOp::EndsWith:
+                return each(out.suffixes, same);
+            default:
+                return PathSet::any();
+        }
+    }
+    if (field == "fd.nameraw" && k.op == CmpOp::Contains) return each(out.raw, needle);
+    return PathSet::any();
+}
+
+PathSet walk(const FilterNode& n, bool negated, const std::vector<uint8_t>& open_types) {
+    switch (n.kind) {
+        case FilterNode::Kind::And:
+        case FilterNode::Kind::Or: {
+            bool conj = (n.kind == FilterNode::Kind::And) != negated;  // De Morgan
+            PathSet acc = conj ? PathSet::any() : PathSet::none();
+            for (const FilterNode* k : n.kids) {
+                PathSet m = walk(*k, negated, open_types);
+                acc = conj ? intersect(std::move(acc), std::move(m))
+                           : unite(std::move(acc), std::move(m));
+            }
+            return acc;
+        }
+        case FilterNode::Kind::Not:
+            return walk(*n.kids[0], !negated, open_types);
+        case FilterNode::Kind::Macro:
+            return walk(*n.target, negated, open_types);
+        case FilterNode::Kind::Const:
+            return n.const_value != negated ? PathSet::any() : PathSet::none();
+        case FilterNode::Kind::Check: {
+            const Check& k = *n.check;
+            if (k.evt_type) {
+                std::vector<uint8_t> m = k.type_mask;
+                if ((k.op == CmpOp::Ne) != negated)
+                    for (auto& b : m) b = !b;
+                return is_open_type(open_types, m) ? PathSet::any() : PathSet::none();
+            }
+            if (engine::is_never_true(k)) return negated ? PathSet::any() : PathSet::none();
+            if (negated) return PathSet::any();
+            return path_check(k);
+        }
+    }
+    return PathSet::any();
+}
+
+}  // namespace
+
+capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
+    // Rules on the events whose fd fields come from the sensor's fd table are judged as if on
+    // the open: the table has a name only for an fd whose open was sent. /proc cannot stand in
+    // for it: at a close the fd is already gone, and a dup's process may have closed it or
+    // exited by the time the record is read.
+    std::vector<uint8_t> open_types(events::event_type_count(), 0);
+    static constexpr std::string_view kFdTableSyscalls[] = {"close", "dup", "dup2", "dup3",
+                                                            "fcntl"};
+    auto judge = [&](std::string_view name) {
+        if (auto id = events::event_type_id(name)) open_types[*id] = 1;
+    };
+    for (auto name : capture::path_filtered_syscalls()) judge(name);
+    for (auto name : kFdTableSyscalls) judge(name);
+
+    capture::OpenPathFilter out;
+    std::set<std::string> prefixes, suffixes, name, raw;
+    for (const auto& r : rules.rules) {
+        if (!r.enabled || !is_open_type(open_types, r.types)) continue;
+        PathSet s = walk(*r.filter, false, open_types);
+        bool blank =
+            std::any_of(s.prefixes.begin(), s.prefixes.end(), [](auto& x) { return x.empty(); }) ||
+            std::any_of(s.suffixes.begin(), s.suffixes.end(), [](auto& x) { return x.empty(); }) ||
+            std::any_of(s.name.begin(), s.name.end(), [](auto& x) { return x.empty(); }) ||
+            std::any_of(s.raw.begin(), s.raw.end(), [](auto& x) { return x.empty(); });
+        if (s.all || blank) {
+            out.reason =
+                "rule '" + r.name + "' may match an open, or a later event on its fd, of any path";
+            return out;
+        }
+        for (auto& p : s.prefixes) prefixes.insert(p.substr(0, SENSOR_PATH_KEY_BYTES));
+        for (auto& p : s.suffixes)
+            suffixes.insert(
+                p.size() > SENSOR_PATH_KEY_BYTES ? p.substr(p.size() - SENSOR_PATH_KEY_BYTES) : p);
+        for (auto& p : s.name) name.insert(p);
+        for (auto& p : s.raw) raw.insert(p);
+    }
+    for (const auto& [field, needles] : {std::pair{"fd.name", &name}, {"fd.nameraw", &raw}}) {
+        if (needles->size() > SENSOR_RAW_NEEDLES) {
+            out.reason = std::string("the rules search ") + field + " for " +
+                         std::to_string(needles->size()) + " strings; the probe can look for " +
+                         std::to_string(SENSOR_RAW_NEEDLES);
+            return out;
+        }
+    }
+    // The probe first compares the first and last 16 bytes against a table of each.
+    auto distinct = [](const std::set<std::string>& items, bool suffix) {
+        std::set<std::string_view> compared;
+        for (const auto& i : items) compared.insert(capture::compared_bytes(i, suffix));
+        return compared.size();
+    };
+    size_t heads = distinct(prefixes, false), tails = distinct(suffixes, true);
+    if (heads > SENSOR_PATH_PATTERNS || tails > SENSOR_PATH_PATTERNS) {
+        out.reason = "the rules name paths with " + std::to_string(heads) +
+                     " different starts and " + std::to_string(tails) +
+                     " different ends; the probe can compare " +
+                     std::to_string(SENSOR_PATH_PATTERNS) + " of each";
+        return out;
+    }
+    out.pass_all = false;
+    out.prefixes.assign(prefixes.begin(), prefixes.end());
+    out.suffixes.assign(suffixes.begin(), suffixes.end());
+    out.name_contains.assign(name.begin(), name.end());
+    out.raw_contains.assign(raw.begin(), raw.end());
+    return out;
+}
+
+}  // namespace sensor::policy
