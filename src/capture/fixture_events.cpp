@@ -1,489 +1,453 @@
+// Fixture lines replayed through the live path: each line's state (processes, fd, container)
+// becomes the state operations a /proc bootstrap performs, its event becomes the probe record
+// the kernel would have sent, and the record goes through the same RecordDecoder and state
+// tables as live capture. Each decoded event is then copied, with the state it points into,
+// into the FixtureSet, so events stay valid after later lines change the tables.
 #include "sensor/capture/fixture_events.h"
 
-#include <fstream>
-#include <initializer_list>
-#include <nlohmann/json.hpp>
-#include <stdexcept>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
-#include "sensor/events/capabilities.h"
-#include "sensor/events/event_types.h"
-#include "sensor/events/open_flags.h"
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "fixture_spec.h"
+#include "record.h"
+#include "sensor/capture/record_decoder.h"
+#include "sensor/events/param_parse.h"
+#include "sensor/events/syscall_table.h"
+#include "sensor/events/syscalls.h"
+#include "sensor/state/container_table.h"
+#include "sensor/state/fd_table.h"
+#include "sensor/state/process_table.h"
 
 namespace sensor::capture {
 namespace {
 
-// Ordered so that "args" keep the order they are written in (evt.args, evt.arg[N]).
-using Json = nlohmann::ordered_json;
-using fields::Event;
+using fixture::ArgSpec;
+using fixture::LineSpec;
+using fixture::ProcSpec;
 using state::ContainerInfo;
 using state::FdInfo;
 using state::FdType;
-using state::L4Proto;
 using state::ProcessInfo;
+using Bytes = std::vector<unsigned char>;
 
-constexpr uint64_t kFirstTs = 1700000000000000000ULL;
-constexpr uint64_t kTsStep = 1000;
+// Replay never reads the host's /proc: a thread or fd the fixture did not describe is unknown.
+constexpr const char* kNoProc = "/nonexistent/sensor-replay-proc";
 constexpr int kMaxAncestry = 64;
 
-// Problems found inside one line; the loader adds "<source>:<line>: " in front.
-struct LineError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 [[noreturn]] void fail(const std::string& what) {
-    throw LineError(what);
+    throw std::runtime_error(what);
 }
 
-std::string key_path(std::string_view where, std::string_view key) {
-    return where.empty() ? std::string(key) : std::string(where) + "." + std::string(key);
+template <typename T>
+void append(Bytes& b, const T& v) {
+    const auto* p = reinterpret_cast<const unsigned char*>(&v);
+    b.insert(b.end(), p, p + sizeof v);
 }
 
-void check_object(const Json& j, std::string_view where) {
-    if (!j.is_object()) fail(std::string(where.empty() ? "line" : where) + ": expected an object");
+// Appends s with its NUL; returns the length a record announces (0: absent).
+uint16_t append_str(Bytes& b, std::string_view s) {
+    if (s.empty()) return 0;
+    size_t n = std::min(s.size(), size_t{SENSOR_STR_MAX - 1});
+    b.insert(b.end(), s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n));
+    b.push_back(0);
+    return static_cast<uint16_t>(n + 1);
 }
 
-// Rejects keys outside `allowed`, so that a misspelt key is an error, not a silent default.
-void check_keys(const Json& j, std::string_view where,
-                std::initializer_list<std::string_view> allowed) {
-    check_object(j, where);
-    for (const auto& [k, v] : j.items()) {
-        bool ok = false;
-        for (auto a : allowed) ok = ok || a == k;
-        if (!ok) fail("unknown key \"" + key_path(where, k) + "\"");
+sensor_record_header header(uint8_t kind, uint32_t nr, const LineSpec& line) {
+    sensor_record_header h{};
+    h.ts_ns = line.ts;  // the decoder adds no clock offset in replay
+    h.tid = static_cast<uint32_t>(line.tid);
+    h.pid = static_cast<uint32_t>(line.pid);
+    h.kind = kind & 0xf;
+    h.nr = nr & 0xfff;
+    return h;
+}
+
+void set_size(Bytes& b) {
+    auto size = static_cast<uint16_t>(b.size());
+    std::memcpy(b.data() + offsetof(sensor_record_header, size), &size, sizeof size);
+}
+
+uint32_t syscall_nr(const LineSpec& line) {
+    auto nr = events::syscall_number(line.type_name);
+    if (!nr || *nr >= SENSOR_MAX_SYSCALLS)
+        fail("\"" + line.type_name + "\" is no syscall of this architecture");
+    return *nr;
+}
+
+// The raw value of a parameter the line gives: its raw number, or its text parsed back.
+int64_t raw_arg(const ArgSpec& a, events::Fmt fmt) {
+    if (a.has_raw) return a.raw;
+    if (auto v = events::parse_param(fmt, a.text)) return *v;
+    fail("args." + a.name + ": \"" + a.text + "\" is not a value of this parameter");
+}
+
+uint32_t file_mode(FdType t) {
+    switch (t) {
+        case FdType::Directory:
+            return S_IFDIR;
+        case FdType::Pipe:
+            return S_IFIFO;
+        case FdType::Ipv4:
+        case FdType::Ipv6:
+        case FdType::Unix:
+            return S_IFSOCK;
+        default:
+            return S_IFREG;
     }
 }
 
-const Json* member(const Json& j, const char* key) {
-    auto it = j.find(key);
-    return it == j.end() ? nullptr : &*it;
+// What the probe reads of an opened or described file: the line's fd, else nothing known.
+sensor_file_section file_section(const LineSpec& line, const events::SyscallSchema& s) {
+    sensor_file_section f{};
+    if (const ArgSpec* flags = line.arg("flags"); flags && flags->has_raw)
+        f.f_flags = static_cast<uint32_t>(flags->raw);
+    if (!line.fd) return f;
+    const FdInfo& fd = line.fd->info;
+    bool opened = s.payload == SENSOR_PAY_FD_FILE || line.res >= 0;
+    f.i_mode = opened ? file_mode(fd.type) : 0;
+    if (fd.type == FdType::Memfd) f.file_flags |= SENSOR_FILE_MEMFD;
+    if (line.fd->has_flags) f.f_flags = fd.open_flags;
+    f.dev = fd.dev;
+    f.ino = fd.ino;
+    return f;
 }
 
-int64_t get_int(const Json& j, const char* key, std::string_view where, int64_t def) {
-    const Json* v = member(j, key);
-    if (!v) return def;
-    if (!v->is_number_integer()) fail(key_path(where, key) + ": expected an integer");
-    if (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))
-        fail(key_path(where, key) + ": out of range");
-    return v->get<int64_t>();
-}
-
-uint64_t get_uint(const Json& j, const char* key, std::string_view where, uint64_t def) {
-    const Json* v = member(j, key);
-    if (!v) return def;
-    if (!v->is_number_integer() || (!v->is_number_unsigned() && v->get<int64_t>() < 0))
-        fail(key_path(where, key) + ": expected a non-negative integer");
-    return v->get<uint64_t>();
-}
-
-std::string get_str(const Json& j, const char* key, std::string_view where,
-                    const std::string& def = {}) {
-    const Json* v = member(j, key);
-    if (!v) return def;
-    if (!v->is_string()) fail(key_path(where, key) + ": expected a string");
-    return v->get<std::string>();
-}
-
-bool get_bool(const Json& j, const char* key, std::string_view where, bool def = false) {
-    const Json* v = member(j, key);
-    if (!v) return def;
-    if (!v->is_boolean()) fail(key_path(where, key) + ": expected true or false");
-    return v->get<bool>();
-}
-
-std::vector<std::string> get_str_list(const Json& j, const char* key, std::string_view where) {
-    std::vector<std::string> out;
-    const Json* v = member(j, key);
-    if (!v) return out;
-    if (!v->is_array()) fail(key_path(where, key) + ": expected an array of strings");
-    for (const Json& e : *v) {
-        if (!e.is_string()) fail(key_path(where, key) + ": expected an array of strings");
-        out.push_back(e.get<std::string>());
+uint16_t family_of(const FdInfo& fd) {
+    switch (fd.type) {
+        case FdType::Ipv4:
+            return AF_INET;
+        case FdType::Ipv6:
+            return AF_INET6;
+        case FdType::Unix:
+            return AF_UNIX;
+        default:
+            return 0;
     }
-    return out;
 }
 
-std::map<std::string, std::string> get_str_map(const Json& j, const char* key,
-                                               std::string_view where) {
-    std::map<std::string, std::string> out;
-    const Json* v = member(j, key);
-    if (!v) return out;
-    if (!v->is_object()) fail(key_path(where, key) + ": expected an object of strings");
-    for (const auto& [k, e] : v->items()) {
-        if (!e.is_string()) fail(key_path(where, key) + "." + k + ": expected a string");
-        out.emplace(k, e.get<std::string>());
+uint16_t proto_of(state::L4Proto p) {
+    switch (p) {
+        case state::L4Proto::Tcp:
+            return IPPROTO_TCP;
+        case state::L4Proto::Udp:
+            return IPPROTO_UDP;
+        case state::L4Proto::Icmp:
+            return IPPROTO_ICMP;
+        default:
+            return IPPROTO_RAW;
     }
-    return out;
 }
 
-// A capability set: "CAP_A CAP_B", ["CAP_A", "CAP_B"] or the numeric mask.
-uint64_t get_caps(const Json& j, const char* key, std::string_view where) {
-    const Json* v = member(j, key);
-    if (!v) return 0;
-    std::string text;
-    if (v->is_number_integer()) return get_uint(j, key, where, 0);
-    if (v->is_string()) {
-        text = v->get<std::string>();
-    } else if (v->is_array()) {
-        for (const auto& s : get_str_list(j, key, where)) text.append(s).append(" ");
-    } else {
-        fail(key_path(where, key) + ": expected CAP_ names or a mask");
+// The socket's ends as the probe reads them: local and remote, from the line's fd (the
+// client end is local unless the fd is the server's). The decoder then derives fd.connected
+// and the tuple from them, as it does live.
+sensor_sock_section sock_section(const LineSpec& line) {
+    sensor_sock_section s{};
+    if (!line.fd) return s;
+    const FdInfo& fd = line.fd->info;
+    s.family = family_of(fd);
+    if (s.family != AF_INET && s.family != AF_INET6) return s;
+    s.proto = proto_of(fd.l4proto);
+    bool server = fd.is_server;
+    const auto& local = server ? fd.sip : fd.cip;
+    const auto& remote = server ? fd.cip : fd.sip;
+    std::memcpy(s.saddr, local.bytes.data(), 16);
+    std::memcpy(s.daddr, remote.bytes.data(), 16);
+    s.sport = server ? fd.sport : fd.cport;
+    // The kernel knows the remote end once a connect started (EINPROGRESS included).
+    s.dport = remote.valid() ? (server ? fd.cport : fd.sport) : 0;
+    return s;
+}
+
+// The strings of a syscall record: the parameters read from user memory, and for records
+// that describe a file its kernel path (the line's fd name).
+void syscall_strings(const LineSpec& line, const events::SyscallSchema& s,
+                     std::string_view out[2]) {
+    for (const events::ParamSpec& p : s.params) {
+        const ArgSpec* a = line.arg(p.name);
+        if (!a) continue;
+        if (p.src == events::Src::Str0) out[0] = a->text;
+        if (p.src == events::Src::Str1) out[1] = a->text;
     }
-    auto mask = events::parse_capabilities(text);
-    if (!mask) fail(key_path(where, key) + ": unknown capability in \"" + text + "\"");
-    return *mask;
+    bool file = s.payload == SENSOR_PAY_NEW_FILE || s.payload == SENSOR_PAY_FD_FILE;
+    if (file) out[1] = line.fd ? std::string_view(line.fd->info.name) : std::string_view{};
 }
 
-std::string basename_of(const std::string& path) {
-    size_t slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-FdType fd_type_from_name(const std::string& name, std::string_view where) {
-    static constexpr std::pair<std::string_view, FdType> kTypes[] = {
-        {"file", FdType::File},
-        {"directory", FdType::Directory},
-        {"ipv4", FdType::Ipv4},
-        {"ipv6", FdType::Ipv6},
-        {"unix", FdType::Unix},
-        {"pipe", FdType::Pipe},
-        {"event", FdType::Event},
-        {"signalfd", FdType::Signalfd},
-        {"eventpoll", FdType::Eventpoll},
-        {"inotify", FdType::Inotify},
-        {"timerfd", FdType::Timerfd},
-        {"netlink", FdType::Netlink},
-        {"bpf", FdType::Bpf},
-        {"userfaultfd", FdType::Userfaultfd},
-        {"io_uring", FdType::IoUring},
-        {"memfd", FdType::Memfd},
-        {"pidfd", FdType::Pidfd},
-        {"unknown", FdType::Unknown},
-    };
-    for (const auto& [n, t] : kTypes)
-        if (n == name) return t;
-    fail(key_path(where, "type") + ": unknown fd type \"" + name + "\"");
-}
-
-L4Proto l4proto_from_name(const std::string& name, std::string_view where) {
-    if (name == "tcp") return L4Proto::Tcp;
-    if (name == "udp") return L4Proto::Udp;
-    if (name == "icmp") return L4Proto::Icmp;
-    if (name == "raw") return L4Proto::Raw;
-    fail(key_path(where, "l4proto") + ": expected tcp, udp, icmp or raw");
-}
-
-fields::IpAddr get_ip(const Json& j, const char* key, std::string_view where) {
-    std::string s = get_str(j, key, where);
-    if (s.empty()) return {};
-    auto ip = fields::IpAddr::parse(s);
-    if (!ip) fail(key_path(where, key) + ": not an IP address: \"" + s + "\"");
-    return *ip;
-}
-
-uint32_t get_open_flags(const Json& j, const char* key, std::string_view where) {
-    const Json* v = member(j, key);
-    if (!v) return 0;
-    if (v->is_number_integer()) return static_cast<uint32_t>(get_uint(j, key, where, 0));
-    auto flags = events::oflags::parse_open_flags(get_str(j, key, where));
-    if (!flags)
-        fail(key_path(where, key) + ": unknown open flag in \"" + v->get<std::string>() + "\"");
-    return *flags;
-}
-
-bool is_open_like(std::string_view type) {
-    return type == "open" || type == "openat" || type == "openat2" || type == "creat" ||
-           type == "open_by_handle_at";
-}
-
-class Loader {
-  public:
-    explicit Loader(FixtureSet& set) : set_(set) {}
-
-    void load_line(const Json& j) {
-        check_keys(j, "",
-                   {"type", "dir", "ts", "num", "res", "cpu", "args", "proc", "fd", "container"});
-        Event ev;
-        const Json* type = member(j, "type");
-        if (!type) fail("missing \"type\"");
-        if (!type->is_string()) fail("type: expected a string");
-        std::string type_name = type->get<std::string>();
-        auto id = events::event_type_id(type_name);
-        if (!id) fail("unknown event type \"" + type_name + "\"");
-        ev.type = *id;
-
-        std::string dir = get_str(j, "dir", "", "<");
-        if (dir != "<" && dir != ">") fail("dir: expected \"<\" (exit) or \">\" (enter)");
-        ev.dir = dir == ">" ? fields::EventDir::Enter : fields::EventDir::Exit;
-
-        ev.ts = get_uint(j, "ts", "", set_.events.empty() ? kFirstTs : prev_ts_ + kTsStep);
-        prev_ts_ = ev.ts;
-        ev.num = get_uint(j, "num", "", set_.events.size() + 1);
-        // Enter events carry no return value unless the fixture gives one.
-        ev.has_res = ev.dir == fields::EventDir::Exit || member(j, "res");
-        ev.res = get_int(j, "res", "", 0);
-        ev.cpu = get_int(j, "cpu", "", 0);
-
-        load_args(j, ev, type_name);
-
-        const ContainerInfo* ci = nullptr;
-        if (const Json* c = member(j, "container")) ci = load_container(*c);
-        ev.container = ci;
-        if (const Json* p = member(j, "proc")) ev.proc = load_proc(*p, ci, "proc", 0);
-        if (const Json* f = member(j, "fd")) {
-            ev.fd = load_fd(*f, ev);
-        } else if (ev.is_open_event && ev.res >= 0) {
-            ev.fd = synthesize_open_fd(ev);
+Bytes syscall_record(const LineSpec& line, const events::SyscallSchema* s) {
+    Bytes b;
+    uint64_t args[6] = {};
+    uint8_t nargs = s ? events::args_needed(*s) : 6;
+    if (s) {
+        // The fd argument of an event about an fd defaults to the line's fd.
+        if (s->fd_src == events::Src::Arg0 && line.fd)
+            args[0] = static_cast<uint64_t>(line.fd->info.num);
+        for (const events::ParamSpec& p : s->params) {
+            if (p.src < events::Src::Arg0 || p.src > events::Src::Arg5) continue;
+            if (const ArgSpec* a = line.arg(p.name))
+                args[static_cast<int>(p.src) - static_cast<int>(events::Src::Arg0)] =
+                    static_cast<uint64_t>(raw_arg(*a, p.fmt));
         }
-        set_.events.push_back(ev);
+    } else {
+        for (const ArgSpec& a : line.args) {
+            if (a.name.size() != 4 || !a.name.starts_with("arg") || a.name[3] < '0' ||
+                a.name[3] > '5' || !a.has_raw)
+                fail("args." + a.name + ": \"" + line.type_name +
+                     "\" has no parameter schema; give arg0..arg5 as integers");
+            args[a.name[3] - '0'] = static_cast<uint64_t>(a.raw);
+        }
+    }
+    sensor_syscall_exit r{};
+    r.h = header(SENSOR_REC_SYSCALL_EXIT, syscall_nr(line), line);
+    r.ret = line.res;
+    r.nargs = nargs;
+    r.payload = s ? s->payload : uint8_t{SENSOR_PAY_ARGS};
+    std::string_view str[2];
+    if (s) syscall_strings(line, *s, str);
+    append(b, r);
+    for (int i = 0; i < nargs; ++i) append(b, args[i]);
+    if (r.payload == SENSOR_PAY_NEW_FILE || r.payload == SENSOR_PAY_FD_FILE)
+        append(b, file_section(line, *s));
+    if (r.payload == SENSOR_PAY_SOCK_ARG0 || r.payload == SENSOR_PAY_SOCK_RET)
+        append(b, sock_section(line));
+    uint16_t lens[2] = {append_str(b, str[0]), append_str(b, str[1])};
+    std::memcpy(b.data() + offsetof(sensor_syscall_exit, str_len), lens, sizeof lens);
+    set_size(b);
+    return b;
+}
+
+uint32_t exe_flags(const ProcessInfo& p) {
+    return (p.exe_writable ? SENSOR_FILE_WRITABLE : 0u) |
+           (p.exe_upper_layer ? SENSOR_FILE_UPPER_LAYER : 0u) |
+           (p.exe_lower_layer ? SENSOR_FILE_LOWER_LAYER : 0u) |
+           (p.exe_from_memfd ? SENSOR_FILE_MEMFD : 0u);
+}
+
+// A successful exec: what the probe reads of the new program, from the line's process.
+Bytes exec_record(const LineSpec& line) {
+    if (line.procs.empty()) fail("an execve that succeeded needs \"proc\" (the new program)");
+    const ProcessInfo& p = line.procs.back().info;
+    sensor_exec r{};
+    r.h = header(SENSOR_REC_PROC_EXEC, syscall_nr(line), line);
+    r.ppid = static_cast<uint32_t>(p.ppid);
+    r.uid = p.uid;
+    r.gid = p.gid;
+    r.loginuid = p.loginuid;
+    r.tty = p.tty;
+    r.exe_flags = exe_flags(p);
+    r.vpid = static_cast<uint32_t>(p.vpid);
+    r.vtid = static_cast<uint32_t>(p.vtid);
+    r.sid = static_cast<uint32_t>(p.sid);
+    r.vpgid = static_cast<uint32_t>(p.vpgid);
+    r.cap_inheritable = p.cap_inheritable;
+    r.cap_permitted = p.cap_permitted;
+    r.cap_effective = p.cap_effective;
+    r.exe_ino = p.exe_ino;
+    r.exe_ctime_ns = p.exe_ino_ctime;
+    r.exe_mtime_ns = p.exe_ino_mtime;
+    r.start_boot_ns = p.start_ts;
+    r.fdlimit = p.fdlimit;
+    std::strncpy(r.comm, p.name.c_str(), sizeof r.comm - 1);
+    std::string argv = p.exe;
+    for (const auto& a : p.argv) argv.append(1, '\0').append(a);
+    const ArgSpec* filename = line.arg("filename");
+    Bytes b;
+    append(b, r);
+    r.filename_len = append_str(b, filename ? std::string_view(filename->text) : p.exepath);
+    r.argv_len = append_str(b, argv);
+    r.cwd_len = append_str(b, p.cwd);
+    r.exepath_len = append_str(b, p.exepath);
+    std::memcpy(b.data() + offsetof(sensor_exec, filename_len), &r.filename_len, 8);
+    set_size(b);
+    return b;
+}
+
+// A task's creation (clone/fork in the parent with the child's id) or exit (procexit).
+Bytes proc_record(const LineSpec& line, uint8_t kind, int64_t child, uint32_t exit_code) {
+    sensor_proc_event r{};
+    r.h = header(kind, 0, line);
+    r.child_tid = r.child_pid = static_cast<uint32_t>(child);
+    r.exit_code = exit_code;
+    Bytes b;
+    append(b, r);
+    set_size(b);
+    return b;
+}
+
+bool is_exec(std::string_view type) {
+    return type == "execve" || type == "execveat";
+}
+bool is_fork(std::string_view type) {
+    return type == "clone" || type == "clone3" || type == "fork" || type == "vfork";
+}
+
+// The records the kernel would have sent for the line's event, in order.
+std::vector<Bytes> records_of(const LineSpec& line) {
+    if (line.type_name == "procexit") {
+        const ArgSpec* status = line.arg("status");
+        uint32_t code = status ? static_cast<uint32_t>(raw_arg(*status, events::Fmt::Int)) : 0;
+        return {proc_record(line, SENSOR_REC_PROC_EXIT, 0, code)};
+    }
+    if (is_exec(line.type_name) && line.res == 0) return {exec_record(line)};
+    std::vector<Bytes> out;
+    if (is_fork(line.type_name) && line.res > 0)
+        out.push_back(proc_record(line, SENSOR_REC_PROC_FORK, line.res, 0));
+    out.push_back(syscall_record(line, events::syscall_schema(line.type_name)));
+    return out;
+}
+
+class Replay {
+  public:
+    explicit Replay(FixtureSet& set) : set_(set) { decoder_.set_boot_to_epoch_ns(0); }
+
+    void line(const LineSpec& line) {
+        if (!events::is_syscall(line.type) && line.type_name != "procexit") {
+            set_.events.push_back(direct_event(line));  // no record carries it (container ...)
+            return;
+        }
+        const ContainerInfo* container = put_container(line);
+        put_processes(line, container);
+        put_fd(line);
+        const fields::Event* ev = nullptr;
+        for (const Bytes& r : records_of(line)) ev = decoder_.decode(r.data(), r.size());
+        if (!ev) fail("the decoder made no event of this line");
+        put_exec_identity(line);
+        set_.events.push_back(snapshot(*ev, line));
+        decoder_.finish();
     }
 
   private:
-    std::string_view keep(std::string s) { return set_.strings.emplace_back(std::move(s)); }
+    const ContainerInfo* put_container(const LineSpec& line) {
+        if (!line.container) return nullptr;
+        auto [it, fresh] = containers_.try_emplace(line.container->full_id, nullptr);
+        if (fresh) it->second = &container_store_.emplace_back();
+        *it->second = *line.container;
+        return it->second;
+    }
 
-    void load_args(const Json& j, Event& ev, const std::string& type_name) {
-        ev.is_open_event = is_open_like(type_name);
-        if (type_name == "creat") {
-            using namespace events::oflags;
-            ev.open_flags = kCreat | kWrOnly | kTrunc;  // what creat(2) means
-        }
-        const Json* args = member(j, "args");
-        if (!args) return;
-        check_object(*args, "args");
-        for (const auto& [name, v] : args->items()) {
-            if (ev.param_count >= fields::kMaxEventParams) fail("args: too many arguments");
-            std::string where = "args." + name;
-            fields::EventParam& p = ev.params[ev.param_count++];
-            p.name = keep(name);
-            if (v.is_string()) {
-                p.text = keep(v.get<std::string>());
-            } else if (v.is_number_integer()) {
-                p.raw = get_int(*args, name.c_str(), "args", 0);
-                p.has_raw = true;
-                p.text = keep(std::to_string(p.raw));
-            } else if (v.is_object()) {
-                check_keys(v, where, {"text", "raw"});
-                if (!member(v, "text")) fail(where + ": missing \"text\"");
-                p.text = keep(get_str(v, "text", where));
-                p.has_raw = member(v, "raw") != nullptr;
-                p.raw = get_int(v, "raw", where, 0);
-            } else {
-                fail(where + ": expected a string, an integer or {\"text\", \"raw\"}");
+    // The line's processes as a /proc bootstrap would find them: inserted whole, then linked
+    // to their parents by ppid. An exec with no ancestry given, by a thread the replay knows,
+    // keeps the thread's state (its ancestry from an earlier clone): the exec record updates it.
+    void put_processes(const LineSpec& line, const ContainerInfo* container) {
+        bool exec = is_exec(line.type_name) && line.res == 0;
+        for (const ProcSpec& s : line.procs) {
+            bool known_thread = &s == &line.procs.back() && procs_.find(s.info.tid);
+            if (exec && line.procs.size() == 1 && known_thread) {
+                procs_.find_mut(s.info.tid)->container = container;
+                continue;
             }
-            if (ev.is_open_event && name == "flags") {
-                auto flags = events::oflags::parse_open_flags(p.text);
-                if (!flags && !p.has_raw)
-                    fail(where + ": unknown open flag in \"" + std::string(p.text) + "\"");
-                ev.open_flags = p.has_raw ? static_cast<uint32_t>(p.raw) : *flags;
-                p.raw = ev.open_flags;
-                p.has_raw = true;
-            }
+            ProcessInfo* p = procs_.insert(s.info.tid);
+            *p = s.info;
+            p->container = container;
+            set_identity(*p, s);
         }
+        if (!line.procs.empty()) procs_.link_parents();
     }
 
-    const ContainerInfo* load_container(const Json& j) {
-        const char* w = "container";
-        check_keys(
-            j, w,
-            {"id", "full_id", "name", "type", "image", "image_repository", "image_tag",
-             "image_digest", "image_id", "privileged", "start_ts", "labels", "mounts",
-             "k8s_pod_name", "k8s_ns_name", "k8s_pod_uid", "k8s_pod_sandbox_id", "k8s_pod_labels"});
-        ContainerInfo& c = set_.containers.emplace_back();
-        c.full_id = get_str(j, "full_id", w);
-        c.id = get_str(j, "id", w, c.full_id.substr(0, 12));
-        if (c.id.empty()) fail("container: \"id\" or \"full_id\" is required");
-        if (c.full_id.empty()) c.full_id = c.id;
-        c.name = get_str(j, "name", w);
-        c.type = get_str(j, "type", w);
-        c.image = get_str(j, "image", w);
-        split_image(c);
-        c.image_repository = get_str(j, "image_repository", w, c.image_repository);
-        c.image_tag = get_str(j, "image_tag", w, c.image_tag);
-        c.image_digest = get_str(j, "image_digest", w, c.image_digest);
-        c.image_id = get_str(j, "image_id", w);
-        if (member(j, "privileged")) c.privileged = get_bool(j, "privileged", w) ? 1 : 0;
-        c.start_ts = get_uint(j, "start_ts", w, 0);
-        c.labels = get_str_map(j, "labels", w);
-        c.mounts = get_str(j, "mounts", w);
-        c.k8s_pod_name = get_str(j, "k8s_pod_name", w);
-        c.k8s_ns_name = get_str(j, "k8s_ns_name", w);
-        c.k8s_pod_uid = get_str(j, "k8s_pod_uid", w);
-        c.k8s_pod_sandbox_id = get_str(j, "k8s_pod_sandbox_id", w);
-        c.k8s_pod_labels = get_str_map(j, "k8s_pod_labels", w);
-        return &c;
+    void set_identity(ProcessInfo& p, const ProcSpec& s) {
+        p.user = s.user ? &user_store_.emplace_back(*s.user) : nullptr;
+        p.group = s.group ? &group_store_.emplace_back(*s.group) : nullptr;
+        p.loginuser = s.loginuser ? &user_store_.emplace_back(*s.loginuser) : nullptr;
     }
 
-    // "registry/repo:tag@sha256:..." -> repository, tag and digest defaults.
-    static void split_image(ContainerInfo& c) {
-        std::string rest = c.image;
-        size_t at = rest.find('@');
-        if (at != std::string::npos) {
-            c.image_digest = rest.substr(at + 1);
-            rest.resize(at);
-        }
-        size_t colon = rest.rfind(':');
-        size_t slash = rest.rfind('/');
-        if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-            c.image_tag = rest.substr(colon + 1);
-            rest.resize(colon);
-        }
-        c.image_repository = rest;
+    // After an exec the program's identities are the line's (the record carries ids only).
+    void put_exec_identity(const LineSpec& line) {
+        if (line.procs.empty() || !is_exec(line.type_name) || line.res != 0) return;
+        if (ProcessInfo* p = procs_.find_mut(line.tid)) set_identity(*p, line.procs.back());
     }
 
-    ProcessInfo* load_proc(const Json& j, const ContainerInfo* ci, const std::string& w,
-                           int depth) {
-        if (depth > kMaxAncestry) fail(w + ": ancestry deeper than 64 levels");
-        check_keys(j, w,
-                   {"pid",
-                    "tid",
-                    "ppid",
-                    "sid",
-                    "vpgid",
-                    "vpid",
-                    "vtid",
-                    "name",
-                    "exe",
-                    "exepath",
-                    "args",
-                    "cwd",
-                    "env",
-                    "uid",
-                    "gid",
-                    "user",
-                    "group",
-                    "homedir",
-                    "shell",
-                    "loginuid",
-                    "loginname",
-                    "tty",
-                    "cap_effective",
-                    "cap_permitted",
-                    "cap_inheritable",
-                    "start_ts",
-                    "exe_writable",
-                    "exe_upper_layer",
-                    "exe_lower_layer",
-                    "exe_from_memfd",
-                    "exe_ino",
-                    "exe_ino_ctime",
-                    "exe_ino_mtime",
-                    "fdlimit",
-                    "pidns_init_start_ts",
-                    "parent"});
-        ProcessInfo& p = set_.processes.emplace_back();
-        if (const Json* parent = member(j, "parent"))
-            p.parent = load_proc(*parent, ci, w + ".parent", depth + 1);
-        p.pid = get_int(j, "pid", w, 0);
-        p.tid = get_int(j, "tid", w, p.pid);
-        p.ppid = get_int(j, "ppid", w, p.parent ? p.parent->pid : 0);
-        p.sid = get_int(j, "sid", w, 0);
-        p.vpgid = get_int(j, "vpgid", w, 0);
-        p.vpid = get_int(j, "vpid", w, p.pid);
-        p.vtid = get_int(j, "vtid", w, p.tid);
-        p.exepath = get_str(j, "exepath", w);
-        p.exe = get_str(j, "exe", w);
-        std::string fallback_name = basename_of(!p.exepath.empty() ? p.exepath : p.exe);
-        p.name = get_str(j, "name", w, fallback_name);
-        if (p.exe.empty()) p.exe = p.name;
-        p.argv = get_str_list(j, "args", w);
-        p.cwd = get_str(j, "cwd", w);
-        p.env = get_str_list(j, "env", w);
-        p.uid = static_cast<uint32_t>(get_uint(j, "uid", w, 0));
-        p.gid = static_cast<uint32_t>(get_uint(j, "gid", w, 0));
-        int64_t login = get_int(j, "loginuid", w, -1);
-        if (login < -1 || login > int64_t(UINT32_MAX)) fail(w + ".loginuid: out of range");
-        p.loginuid = login == -1 ? UINT32_MAX : static_cast<uint32_t>(login);
-        p.tty = static_cast<uint32_t>(get_uint(j, "tty", w, 0));
-        p.cap_effective = get_caps(j, "cap_effective", w);
-        p.cap_permitted = get_caps(j, "cap_permitted", w);
-        p.cap_inheritable = get_caps(j, "cap_inheritable", w);
-        p.start_ts = get_uint(j, "start_ts", w, 0);
-        p.exe_writable = get_bool(j, "exe_writable", w);
-        p.exe_upper_layer = get_bool(j, "exe_upper_layer", w);
-        p.exe_lower_layer = get_bool(j, "exe_lower_layer", w);
-        p.exe_from_memfd = get_bool(j, "exe_from_memfd", w);
-        p.exe_ino = get_uint(j, "exe_ino", w, 0);
-        p.exe_ino_ctime = get_uint(j, "exe_ino_ctime", w, 0);
-        p.exe_ino_mtime = get_uint(j, "exe_ino_mtime", w, 0);
-        p.fdlimit = get_uint(j, "fdlimit", w, 0);
-        p.pidns_init_start_ts = get_uint(j, "pidns_init_start_ts", w, 0);
-        p.container = ci;
-        if (member(j, "user") || member(j, "homedir") || member(j, "shell")) {
-            auto& u = set_.users.emplace_back();
-            u.uid = p.uid;
-            u.name = get_str(j, "user", w);
-            u.homedir = get_str(j, "homedir", w);
-            u.shell = get_str(j, "shell", w);
-            p.user = &u;
-        }
-        if (member(j, "group")) {
-            auto& g = set_.groups.emplace_back();
-            g.gid = p.gid;
-            g.name = get_str(j, "group", w);
-            p.group = &g;
-        }
-        if (member(j, "loginname")) {
-            auto& u = set_.users.emplace_back();
-            u.uid = p.loginuid;
-            u.name = get_str(j, "loginname", w);
-            p.loginuser = &u;
-        }
-        p.refresh_derived();
-        return &p;
+    void put_fd(const LineSpec& line) {
+        if (!line.fd || line.fd->info.num < 0 || line.pid == 0) return;
+        if (FdInfo* f = fds_.put(line.pid, line.fd->info.num)) *f = line.fd->info;
     }
 
-    const FdInfo* load_fd(const Json& j, const Event& ev) {
-        const char* w = "fd";
-        check_keys(j, w,
-                   {"num", "type", "name", "nameraw", "flags", "name_changed", "l4proto", "cip",
-                    "sip", "cport", "sport", "is_server", "connected", "dev", "ino", "sockfamily"});
-        FdInfo& f = set_.fds.emplace_back();
-        f.num = get_int(j, "num", w, ev.is_open_event && ev.res >= 0 ? ev.res : -1);
-        f.type = fd_type_from_name(get_str(j, "type", w, "file"), w);
-        f.name = get_str(j, "name", w);
-        f.nameraw = get_str(j, "nameraw", w, f.name);
-        f.open_flags = member(j, "flags") ? get_open_flags(j, "flags", w) : ev.open_flags;
-        f.name_changed = get_bool(j, "name_changed", w);
-        f.cip = get_ip(j, "cip", w);
-        f.sip = get_ip(j, "sip", w);
-        uint64_t cport = get_uint(j, "cport", w, 0);
-        uint64_t sport = get_uint(j, "sport", w, 0);
-        if (cport > 65535 || sport > 65535) fail("fd: port out of range");
-        f.cport = static_cast<uint16_t>(cport);
-        f.sport = static_cast<uint16_t>(sport);
-        f.is_server = get_bool(j, "is_server", w);
-        f.connected = get_bool(j, "connected", w);
-        f.dev = get_uint(j, "dev", w, 0);
-        f.ino = get_uint(j, "ino", w, 0);
-        bool ip = f.type == FdType::Ipv4 || f.type == FdType::Ipv6;
-        if (member(j, "l4proto")) f.l4proto = l4proto_from_name(get_str(j, "l4proto", w), w);
-        f.sockfamily =
-            get_str(j, "sockfamily", w, ip ? "ip" : (f.type == FdType::Unix ? "unix" : ""));
-        if (f.name.empty() && ip && (f.cip.valid() || f.sip.valid())) {
-            // The connection tuple, as fd.name shows it for a socket.
-            f.name = f.cip.to_string() + ":" + std::to_string(f.cport) + "->" + f.sip.to_string() +
-                     ":" + std::to_string(f.sport);
-        }
-        f.refresh_derived();
-        return &f;
-    }
-
-    // An open that succeeded without an explicit "fd": the new file fd, named after the
-    // "name" argument.
-    const FdInfo* synthesize_open_fd(const Event& ev) {
-        const fields::EventParam* name = ev.param("name");
-        if (!name) return nullptr;
-        FdInfo& f = set_.fds.emplace_back();
-        f.num = ev.res;
-        f.type = FdType::File;
-        f.name = std::string(name->text);
-        f.nameraw = f.name;
-        f.open_flags = ev.open_flags;
-        f.refresh_derived();
-        return &f;
-    }
+    fields::Event direct_event(const LineSpec& line);
+    fields::Event snapshot(const fields::Event& ev, const LineSpec& line);
+    const ProcessInfo* copy_process(const ProcessInfo* p, int depth);
+    const ContainerInfo* copy_container(const ContainerInfo* c);
+    std::string_view keep(std::string_view s) { return set_.strings.emplace_back(s); }
 
     FixtureSet& set_;
-    uint64_t prev_ts_ = 0;
+    state::ContainerTable container_table_;
+    state::ProcessTable procs_{container_table_, nullptr};
+    state::FdTable fds_{kNoProc};
+    RecordDecoder decoder_{procs_, fds_, kNoProc};
+    std::unordered_map<std::string, ContainerInfo*> containers_;
+    std::deque<ContainerInfo> container_store_;
+    std::deque<state::UserInfo> user_store_;
+    std::deque<state::GroupInfo> group_store_;
+    std::unordered_map<const ContainerInfo*, const ContainerInfo*> copied_;  // per snapshot
 };
+
+const ContainerInfo* Replay::copy_container(const ContainerInfo* c) {
+    if (!c) return nullptr;
+    auto [it, fresh] = copied_.try_emplace(c, nullptr);
+    if (fresh) it->second = &set_.containers.emplace_back(*c);
+    return it->second;
+}
+
+const ProcessInfo* Replay::copy_process(const ProcessInfo* p, int depth) {
+    if (!p || depth > kMaxAncestry) return nullptr;
+    ProcessInfo& c = set_.processes.emplace_back(*p);
+    c.parent = copy_process(p->parent, depth + 1);
+    c.container = copy_container(p->container);
+    if (p->user) c.user = &set_.users.emplace_back(*p->user);
+    if (p->loginuser) c.loginuser = &set_.users.emplace_back(*p->loginuser);
+    if (p->group) c.group = &set_.groups.emplace_back(*p->group);
+    return &c;
+}
+
+// The decoded event with what it points at copied out of the tables. The line's number,
+// cpu and direction are its own: the probe records exits only, and numbers events itself.
+fields::Event Replay::snapshot(const fields::Event& ev, const LineSpec& line) {
+    fields::Event out = ev;
+    for (uint16_t i = 0; i < out.param_count; ++i) {
+        out.params[i].name = keep(ev.params[i].name);
+        out.params[i].text = keep(ev.params[i].text);
+    }
+    // A line with no thread describes an event of no known process.
+    copied_.clear();
+    out.proc = line.tid == 0 ? nullptr : copy_process(ev.proc, 0);
+    out.fd = ev.fd ? &set_.fds.emplace_back(*ev.fd) : nullptr;
+    out.container = copy_container(ev.container ? ev.container
+                                   : ev.proc    ? ev.proc->container
+                                                : nullptr);
+    if (line.tid == 0 && line.container)
+        out.container = &set_.containers.emplace_back(*line.container);
+    out.num = line.num;
+    out.ts = line.ts;
+    out.cpu = line.cpu;
+    out.dir = line.enter ? fields::EventDir::Enter : fields::EventDir::Exit;
+    out.has_res = line.has_res;
+    return out;
+}
+
+// Events of no syscall (container, ...): the line as it is written.
+fields::Event Replay::direct_event(const LineSpec& line) {
+    fields::Event ev;
+    ev.type = line.type;
+    ev.num = line.num;
+    ev.ts = line.ts;
+    ev.cpu = line.cpu;
+    ev.res = line.res;
+    ev.has_res = line.has_res;
+    ev.dir = line.enter ? fields::EventDir::Enter : fields::EventDir::Exit;
+    for (const ArgSpec& a : line.args) {
+        fields::EventParam& p = ev.params[ev.param_count++];
+        p.name = keep(a.name);
+        p.text = keep(a.text);
+        p.raw = a.raw;
+        p.has_raw = a.has_raw;
+    }
+    if (line.container) ev.container = &set_.containers.emplace_back(*line.container);
+    return ev;
+}
 
 bool skippable(const std::string& line) {
     size_t i = line.find_first_not_of(" \t\r");
@@ -494,25 +458,19 @@ bool skippable(const std::string& line) {
 
 FixtureSet load_fixture_events(std::istream& in, const std::string& source_name) {
     FixtureSet set;
-    Loader loader(set);
-    std::string line;
+    Replay replay(set);
+    std::string text;
     size_t line_no = 0;
-    while (std::getline(in, line)) {
+    uint64_t prev_ts = 0;
+    while (std::getline(in, text)) {
         ++line_no;
-        if (skippable(line)) continue;
-        auto where = [&] { return source_name + ":" + std::to_string(line_no) + ": "; };
-        Json j;
+        if (skippable(text)) continue;
         try {
-            j = Json::parse(line);
-        } catch (const Json::parse_error& e) {
-            throw std::runtime_error(where() + "invalid JSON: " + e.what());
-        }
-        try {
-            loader.load_line(j);
-        } catch (const LineError& e) {
-            throw std::runtime_error(where() + e.what());
-        } catch (const Json::exception& e) {
-            throw std::runtime_error(where() + e.what());
+            LineSpec line = fixture::parse_line(text, prev_ts, set.events.size());
+            prev_ts = line.ts;
+            replay.line(line);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(source_name + ":" + std::to_string(line_no) + ": " + e.what());
         }
     }
     return set;

@@ -508,7 +508,9 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         case Effect::Socket:
             if (r.ret >= 0 && (fd = fds_.put(pid, r.ret))) {
                 fd->type = type_of_domain(arg(0));
-                int64_t t = arg(1) & 0xf;
+                // Only IP sockets have a layer-4 protocol (Falco shows none for packet sockets).
+                bool ip = fd->type == FdType::Ipv4 || fd->type == FdType::Ipv6;
+                int64_t t = ip ? arg(1) & 0xf : 0;
                 fd->l4proto = t == 1   ? state::L4Proto::Tcp
                               : t == 2 ? state::L4Proto::Udp
                               : t == 3 ? state::L4Proto::Raw

@@ -323,7 +323,7 @@ const std::vector<Case>& cases() {
         // 6 Terminal shell in container
         {61, "Terminal shell in container", true,
          with(with(common("execve", "root", 0, -1, "sh", "/bin/sh", "runc", "sh", 34816),
-                   {{"evt.arg.flags", "0"}}),
+                   {{"evt.arg.flags", "EXE_LOWER_LAYER"}}),
               kWebCtr)},
         {62, "Terminal shell in container", false, {}},
         {63, "Terminal shell in container", true,  // no known parent: container_entrypoint
@@ -405,7 +405,7 @@ const std::vector<Case>& cases() {
         {141, "Packet socket created in container", true,
          with(with(common("socket", "root", 0, -1, "tcpdump", "/usr/bin/tcpdump", "sh",
                           "tcpdump -i eth0 -w /tmp/cap.pcap", 0),
-                   {{"evt.args", "fd=3 domain=AF_PACKET type=3 proto=768"},
+                   {{"evt.args", "fd=3 domain=AF_PACKET type=SOCK_RAW proto=768"},
                     {"fd.lport", nullptr},
                     {"fd.rport", nullptr},
                     {"fd.l4proto", nullptr}}),
