@@ -46,163 +46,177 @@ std::string where(const std::string& path, const YAML::Mark& m) {
 
 }  // namespace
 
-bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
-    auto bad = [&](const char* expect) {
+namespace {
+
+// One key=value being applied: its error message when the value does not fit.
+struct Setting {
+    const std::string& key;
+    const std::string& value;
+    std::string& error;
+    KeyResult bad(const char* expect) const {
         error = "config key '" + key + "' expects " + expect + ", got '" + value + "'";
-        return false;
-    };
-    // The on/off keys.
+        return KeyResult::bad;
+    }
+    template <typename T>
+    KeyResult uint_in(T& out, T lo, T hi, const char* expect) const {
+        T n{};
+        if (!parse_uint(value, n) || n < lo || n > hi) return bad(expect);
+        out = n;
+        return KeyResult::ok;
+    }
+    KeyResult text(std::string& out, const char* expect_nonempty = nullptr) const {
+        if (expect_nonempty && value.empty()) return bad(expect_nonempty);
+        out = value;
+        return KeyResult::ok;
+    }
+};
+
+KeyResult set_flag_key(RunConfig& c, const Setting& s) {
     const std::pair<const char*, bool*> flags[] = {
-        {"stdout_output.enabled", &stdout_output},
-        {"file_output.enabled", &file_output},
-        {"file_output.keep_alive", &file_output_keep_alive},
-        {"buffered_outputs", &buffered_outputs},
-        {"syslog_output.enabled", &syslog_output},
-        {"webserver.enabled", &webserver_enabled},
-        {"container_metadata.enabled", &container_metadata.enabled},
-        {"alert_dedup.enabled", &alert_dedup_enabled},
-        {"capture.exact_timestamps", &exact_timestamps},
-        {"capture.open_path_filter", &open_path_filter},
+        {"stdout_output.enabled", &c.stdout_output},
+        {"file_output.enabled", &c.file_output},
+        {"file_output.keep_alive", &c.file_output_keep_alive},
+        {"buffered_outputs", &c.buffered_outputs},
+        {"syslog_output.enabled", &c.syslog_output},
+        {"webserver.enabled", &c.webserver_enabled},
+        {"container_metadata.enabled", &c.container_metadata.enabled},
+        {"alert_dedup.enabled", &c.alert_dedup_enabled},
+        {"capture.exact_timestamps", &c.exact_timestamps},
+        {"capture.open_path_filter", &c.open_path_filter},
     };
     for (const auto& [name, flag] : flags)
-        if (key == name) return rules::parse_yaml_bool(value, *flag) || bad("true or false");
-    if (key == "rules") {
+        if (s.key == name)
+            return rules::parse_yaml_bool(s.value, *flag) ? KeyResult::ok : s.bad("true or false");
+    return KeyResult::not_mine;
+}
+
+KeyResult set_rules_key(RunConfig& c, const Setting& s) {
+    if (s.key == "rules") {
         std::string why;
-        if (!rules::parse_rule_selectors(value, rule_selection, why)) {
-            error = "config key 'rules': " + why;
-            return false;
-        }
-        return true;
+        if (rules::parse_rule_selectors(s.value, c.rule_selection, why)) return KeyResult::ok;
+        s.error = "config key 'rules': " + why;
+        return KeyResult::bad;
     }
-    if (key == "rules_files" || key == "rules_file") {
-        rules_files = split_list(value);
-        return true;
+    if (s.key == "rules_files" || s.key == "rules_file") {
+        c.rules_files = split_list(s.value);
+        return KeyResult::ok;
     }
-    if (key == "file_output.filename") {
-        if (value.empty()) return bad("a file path");
-        file_output_filename = value;
-        return true;
+    return KeyResult::not_mine;
+}
+
+KeyResult set_output_key(RunConfig& c, const Setting& s) {
+    const std::string& v = s.value;
+    if (s.key == "file_output.filename") return s.text(c.file_output_filename, "a file path");
+    if (s.key == "outputs_queue.capacity")
+        return s.uint_in(c.outputs_queue_capacity, 1u, 1u << 24, "1 to 16777216 alerts");
+    if (s.key == "syslog_output.host") return s.text(c.syslog_host);
+    if (s.key == "syslog_output.port")
+        return s.uint_in(c.syslog_port, uint16_t{1}, uint16_t{65535}, "a port number");
+    if (s.key == "syslog_output.protocol")
+        return v == "udp" || v == "tcp" ? s.text(c.syslog_protocol) : s.bad("udp or tcp");
+    if (s.key == "syslog_output.format")
+        return v == "rfc3164" || v == "rfc5424" || v == "json" ? s.text(c.syslog_format)
+                                                               : s.bad("rfc3164, rfc5424 or json");
+    if (s.key == "syslog_output.path") return s.text(c.syslog_path, "a socket path");
+    for (KeyResult r : {set_http_output_key(c.http_output, s.key, v, s.error),
+                        set_program_output_key(c.program_output, s.key, v, s.error)})
+        if (r != KeyResult::not_mine) return r;
+    return KeyResult::not_mine;
+}
+
+KeyResult set_drops_key(RunConfig& c, const Setting& s) {
+    if (s.key.rfind("syscall_event_drops.", 0) != 0) return KeyResult::not_mine;
+    ops::DropPolicy& d = c.syscall_event_drops;
+    if (s.key == "syscall_event_drops.actions") {
+        std::string why;
+        return d.set_actions(s.value, why) ? KeyResult::ok
+                                           : s.bad("a list of ignore, log, alert, exit");
     }
-    if (key == "outputs_queue.capacity") {
-        if (!parse_uint(value, outputs_queue_capacity) || outputs_queue_capacity == 0 ||
-            outputs_queue_capacity > (1u << 24))
-            return bad("1 to 16777216 alerts");
-        return true;
+    double v = 0;
+    bool number = parse_double(s.value, v);
+    if (s.key == "syscall_event_drops.threshold") {
+        if (!number || v < 0 || v > 100) return s.bad("a percentage, 0 to 100");
+        d.threshold_percent = v;
+        return KeyResult::ok;
     }
-    if (key == "syslog_output.host") {
-        syslog_host = value;
-        return true;
+    if (s.key == "syscall_event_drops.rate") {
+        if (!number || v <= 0) return s.bad("a positive number of actions per second");
+        d.rate = v;
+        return KeyResult::ok;
     }
-    if (key == "syslog_output.port") {
-        if (!parse_uint(value, syslog_port) || syslog_port == 0) return bad("a port number");
-        return true;
+    if (s.key == "syscall_event_drops.max_burst") {
+        if (!number || v < 1) return s.bad("a number of at least 1");
+        d.max_burst = v;
+        return KeyResult::ok;
     }
-    if (key == "syslog_output.protocol") {
-        if (value != "udp" && value != "tcp") return bad("udp or tcp");
-        syslog_protocol = value;
-        return true;
+    return KeyResult::not_mine;
+}
+
+// The web server, container metadata and alert dedup keys.
+KeyResult set_service_key(RunConfig& c, const Setting& s) {
+    if (s.key == "webserver.listen_address")
+        return s.text(c.webserver_address, "a numeric IPv4/IPv6 address");
+    if (s.key == "webserver.listen_port")
+        return s.uint_in(c.webserver_port, uint16_t{0}, uint16_t{65535},
+                         "a port number (0: any free port)");
+    if (s.key == "container_metadata.cri_sockets") {
+        c.container_metadata.sockets = split_list(s.value);
+        return c.container_metadata.sockets.empty() ? s.bad("a list of socket paths")
+                                                    : KeyResult::ok;
     }
-    if (key == "syslog_output.format") {
-        if (value != "rfc3164" && value != "rfc5424" && value != "json")
-            return bad("rfc3164, rfc5424 or json");
-        syslog_format = value;
-        return true;
+    if (s.key == "container_metadata.timeout_ms") {
+        uint32_t n = 0;
+        KeyResult r = s.uint_in(n, 10u, 60000u, "10 to 60000 (milliseconds)");
+        if (r == KeyResult::ok) c.container_metadata.timeout = std::chrono::milliseconds(n);
+        return r;
     }
-    if (key == "syslog_output.path") {
-        if (value.empty()) return bad("a socket path");
-        syslog_path = value;
-        return true;
+    if (s.key == "alert_dedup.window_seconds")
+        return s.uint_in(c.alert_dedup_window_s, decltype(c.alert_dedup_window_s){1},
+                         decltype(c.alert_dedup_window_s){86400}, "1 to 86400 (seconds)");
+    return KeyResult::not_mine;
+}
+
+// log_level, capture.* and state.*.
+KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
+    const std::string& v = s.value;
+    if (s.key == "log_level")
+        return v == "debug" || v == "info" || v == "warning" || v == "error"
+                   ? s.text(c.log_level)
+                   : s.bad("debug, info, warning or error");
+    if (s.key == "capture.ring_buffer_bytes") {
+        uint32_t n = 0;
+        if (!parse_uint(v, n) || n < 65536 || (n & (n - 1)) != 0)
+            return s.bad("a power of two of at least 65536");
+        c.ring_buffer_bytes = n;
+        return KeyResult::ok;
     }
-    for (KeyResult r : {set_http_output_key(http_output, key, value, error),
-                        set_program_output_key(program_output, key, value, error)})
+    if (s.key == "capture.poll_interval_ms") {
+        uint32_t n = 0;
+        KeyResult r = s.uint_in(n, 1u, 1000u, "1 to 1000 (milliseconds)");
+        if (r == KeyResult::ok) c.poll_interval_ms = static_cast<int>(n);
+        return r;
+    }
+    if (s.key == "state.host_root") return s.text(c.host_root);
+    if (s.key == "state.proc_root") return s.text(c.proc_root);
+    if (s.key == "state.max_processes")
+        return s.uint_in(c.max_processes, decltype(c.max_processes){1},
+                         std::numeric_limits<decltype(c.max_processes)>::max(),
+                         "a positive number");
+    if (s.key == "state.max_fds_per_process")
+        return s.uint_in(c.max_fds_per_process, decltype(c.max_fds_per_process){1},
+                         std::numeric_limits<decltype(c.max_fds_per_process)>::max(),
+                         "a positive number");
+    return KeyResult::not_mine;
+}
+
+}  // namespace
+
+bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
+    const Setting s{key, value, error};
+    for (auto section : {set_flag_key, set_rules_key, set_output_key, set_drops_key,
+                         set_service_key, set_runtime_key}) {
+        KeyResult r = section(*this, s);
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
-    if (key.rfind("syscall_event_drops.", 0) == 0) {
-        ops::DropPolicy& d = syscall_event_drops;
-        if (key == "syscall_event_drops.actions") {
-            std::string why;
-            if (!d.set_actions(value, why)) return bad("a list of ignore, log, alert, exit");
-            return true;
-        }
-        double v = 0;
-        if (!parse_double(value, v)) return bad("a number");
-        if (key == "syscall_event_drops.threshold") {
-            if (v < 0 || v > 100) return bad("a percentage, 0 to 100");
-            d.threshold_percent = v;
-            return true;
-        }
-        if (key == "syscall_event_drops.rate") {
-            if (v <= 0) return bad("a positive number of actions per second");
-            d.rate = v;
-            return true;
-        }
-        if (key == "syscall_event_drops.max_burst") {
-            if (v < 1) return bad("a number of at least 1");
-            d.max_burst = v;
-            return true;
-        }
-    }
-    if (key == "webserver.listen_address") {
-        if (value.empty()) return bad("a numeric IPv4/IPv6 address");
-        webserver_address = value;
-        return true;
-    }
-    if (key == "webserver.listen_port") {
-        if (!parse_uint(value, webserver_port)) return bad("a port number (0: any free port)");
-        return true;
-    }
-    if (key == "container_metadata.cri_sockets") {
-        container_metadata.sockets = split_list(value);
-        if (container_metadata.sockets.empty()) return bad("a list of socket paths");
-        return true;
-    }
-    if (key == "container_metadata.timeout_ms") {
-        uint32_t n = 0;
-        if (!parse_uint(value, n) || n < 10 || n > 60000) return bad("10 to 60000 (milliseconds)");
-        container_metadata.timeout = std::chrono::milliseconds(n);
-        return true;
-    }
-    if (key == "alert_dedup.window_seconds") {
-        if (!parse_uint(value, alert_dedup_window_s) || alert_dedup_window_s == 0 ||
-            alert_dedup_window_s > 86400)
-            return bad("1 to 86400 (seconds)");
-        return true;
-    }
-    if (key == "log_level") {
-        if (value != "debug" && value != "info" && value != "warning" && value != "error")
-            return bad("debug, info, warning or error");
-        log_level = value;
-        return true;
-    }
-    if (key == "capture.ring_buffer_bytes") {
-        uint32_t n = 0;
-        if (!parse_uint(value, n) || n < 65536 || (n & (n - 1)) != 0)
-            return bad("a power of two of at least 65536");
-        ring_buffer_bytes = n;
-        return true;
-    }
-    if (key == "capture.poll_interval_ms") {
-        uint32_t n = 0;
-        if (!parse_uint(value, n) || n < 1 || n > 1000) return bad("1 to 1000 (milliseconds)");
-        poll_interval_ms = static_cast<int>(n);
-        return true;
-    }
-    if (key == "state.host_root") {
-        host_root = value;
-        return true;
-    }
-    if (key == "state.proc_root") {
-        proc_root = value;
-        return true;
-    }
-    if (key == "state.max_processes") {
-        if (!parse_uint(value, max_processes) || max_processes == 0)
-            return bad("a positive number");
-        return true;
-    }
-    if (key == "state.max_fds_per_process") {
-        if (!parse_uint(value, max_fds_per_process) || max_fds_per_process == 0)
-            return bad("a positive number");
-        return true;
     }
     // The output keys share OutputSettings' parser (and its messages).
     std::string out_error;

@@ -197,120 +197,120 @@ void apply_append(RuleDef& r, RuleDecl& d, const std::string& key,
         append_exceptions(r, *d.exceptions, d, warnings);
 }
 
-}  // namespace
+// Where a key of the item is, for diagnostics (the item itself when the key has no mark).
+Location where_of(const RuleDecl& d, const std::string& key) {
+    auto it = d.key_locs.find(key);
+    return it == d.key_locs.end() ? d.loc : it->second;
+}
 
-void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
-    size_t index = next_index();
-    auto where = [&](const std::string& key) {
-        auto it = d.key_locs.find(key);
-        return it == d.key_locs.end() ? d.loc : it->second;
-    };
-    if (d.append && d.has_override)
-        fail("LOAD_ERR_YAML_VALIDATE",
-             "Keys 'override' and 'append: true' cannot be used together.", d.loc, "rule", d.name);
-    RuleDef* prev = find_rule(d.name);
-    auto check_source = [&]() {
-        if (prev && d.source && !d.source->empty() && *d.source != prev->source)
-            fail("LOAD_ERR_VALIDATE", "Rule has been re-defined with a different source", d.loc,
-                 "rule", d.name);
-    };
+void check_same_source(const RuleDef* prev, const RuleDecl& d) {
+    if (prev && d.source && !d.source->empty() && *d.source != prev->source)
+        fail("LOAD_ERR_VALIDATE", "Rule has been re-defined with a different source", d.loc, "rule",
+             d.name);
+}
 
-    if (d.append) {
-        warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
-                                     "The 'append' key is deprecated. Use 'override' instead.",
-                                     d.loc, "rule", d.name));
-        if (!prev)
-            fail("LOAD_ERR_VALIDATE",
-                 "Rule uses 'append' or 'override.<key>: append' but no rule by that name "
-                 "already exists",
-                 d.loc, "rule", d.name);
-        check_source();
-        // Falco's legacy append reads only the appendable keys; say so rather than ignore.
-        for (const char* key :
-             {"priority", "capture", "capture_duration", "warn_evttypes", "skip-if-unknown-filter"})
-            if (decl_has(d, key))
-                warnings.push_back(make_diag(false, "LOAD_UNKNOWN_KEY",
-                                             std::string("Key '") + key +
-                                                 "' is ignored on an 'append: true' item; use "
-                                                 "'override: {" +
-                                                 key + ": replace}'",
-                                             where(key), "rule", d.name));
-        // `enabled` on an appending item is ignored, as Falco does.
-        for (const auto& key : kAppendable)
-            if (decl_has(d, key)) apply_append(*prev, d, key, warnings);
-        prev->visibility = index;
-        return;
+// Falco's legacy `append: true`: the appendable keys are added to the earlier rule.
+void append_to_rule(RuleDef* prev, RuleDecl& d, size_t index, std::vector<Diagnostic>& warnings) {
+    warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
+                                 "The 'append' key is deprecated. Use 'override' instead.", d.loc,
+                                 "rule", d.name));
+    if (!prev)
+        fail("LOAD_ERR_VALIDATE",
+             "Rule uses 'append' or 'override.<key>: append' but no rule by that name "
+             "already exists",
+             d.loc, "rule", d.name);
+    check_same_source(prev, d);
+    // Falco's legacy append reads only the appendable keys; say so rather than ignore.
+    for (const char* key :
+         {"priority", "capture", "capture_duration", "warn_evttypes", "skip-if-unknown-filter"})
+        if (decl_has(d, key))
+            warnings.push_back(make_diag(false, "LOAD_UNKNOWN_KEY",
+                                         std::string("Key '") + key +
+                                             "' is ignored on an 'append: true' item; use "
+                                             "'override: {" +
+                                             key + ": replace}'",
+                                         where_of(d, key), "rule", d.name));
+    // `enabled` on an appending item is ignored, as Falco does.
+    for (const auto& key : kAppendable)
+        if (decl_has(d, key)) apply_append(*prev, d, key, warnings);
+    prev->visibility = index;
+}
+
+// Every `override` entry names an operation its key allows and a key the item defines; every
+// replaceable key the item defines has an entry.
+void check_override_keys(const RuleDecl& d) {
+    for (const auto& [key, op] : d.override_ops) {
+        if (op != "append" && op != "replace")
+            fail("LOAD_ERR_YAML_VALIDATE",
+                 "Invalid override operation for key '" + key + "': '" + op +
+                     "'. Allowed values are: append, replace",
+                 where_of(d, "override"), "rule", d.name);
+        if (op == "append" && !kAppendable.count(key))
+            fail("LOAD_ERR_YAML_VALIDATE",
+                 "Key '" + key + "' cannot be appended to, use 'replace' instead",
+                 where_of(d, "override"), "rule", d.name);
+        if (op == "replace" && !kReplaceable.count(key))
+            fail("LOAD_ERR_YAML_VALIDATE", "Key '" + key + "' cannot be replaced",
+                 where_of(d, "override"), "rule", d.name);
+        if (!decl_has(d, key))
+            fail("LOAD_ERR_YAML_VALIDATE",
+                 "An " + op + " override for '" + key + "' was specified but '" + key +
+                     "' is not defined",
+                 where_of(d, "override"), "rule", d.name);
     }
+    for (const auto& key : kReplaceable)
+        if (decl_has(d, key) && !d.override_ops.count(key))
+            fail(
+                "LOAD_ERR_YAML_VALIDATE",
+                "Unexpected key '" + key + "': no corresponding entry under 'override' is defined.",
+                where_of(d, key), "rule", d.name);
+}
 
-    if (d.has_override) {
-        for (const auto& [key, op] : d.override_ops) {
-            if (op != "append" && op != "replace")
-                fail("LOAD_ERR_YAML_VALIDATE",
-                     "Invalid override operation for key '" + key + "': '" + op +
-                         "'. Allowed values are: append, replace",
-                     where("override"), "rule", d.name);
-            if (op == "append" && !kAppendable.count(key))
-                fail("LOAD_ERR_YAML_VALIDATE",
-                     "Key '" + key + "' cannot be appended to, use 'replace' instead",
-                     where("override"), "rule", d.name);
-            if (op == "replace" && !kReplaceable.count(key))
-                fail("LOAD_ERR_YAML_VALIDATE", "Key '" + key + "' cannot be replaced",
-                     where("override"), "rule", d.name);
-            if (!decl_has(d, key))
-                fail("LOAD_ERR_YAML_VALIDATE",
-                     "An " + op + " override for '" + key + "' was specified but '" + key +
-                         "' is not defined",
-                     where("override"), "rule", d.name);
-        }
-        for (const auto& key : kReplaceable)
-            if (decl_has(d, key) && !d.override_ops.count(key))
-                fail("LOAD_ERR_YAML_VALIDATE",
-                     "Unexpected key '" + key +
-                         "': no corresponding entry under 'override' is defined.",
-                     where(key), "rule", d.name);
-        if (!prev) {
-            bool any_append = false;
-            for (const auto& [k, op] : d.override_ops) any_append |= op == "append";
-            fail("LOAD_ERR_VALIDATE",
-                 any_append ? "Rule uses 'append' or 'override.<key>: append' but no rule by "
-                              "that name already exists"
-                            : "An replace to a rule was requested but no rule by that name "
-                              "already exists",
-                 d.loc, "rule", d.name);
-        }
-        check_source();
-        for (const auto& [key, op] : d.override_ops) {
-            if (op == "append")
-                apply_append(*prev, d, key, warnings);
-            else
-                apply_replace(*prev, d, key);
-        }
-        return;
+void override_rule(RuleDef* prev, RuleDecl& d, std::vector<Diagnostic>& warnings) {
+    check_override_keys(d);
+    if (!prev) {
+        bool any_append = false;
+        for (const auto& [k, op] : d.override_ops) any_append |= op == "append";
+        fail("LOAD_ERR_VALIDATE",
+             any_append ? "Rule uses 'append' or 'override.<key>: append' but no rule by "
+                          "that name already exists"
+                        : "An replace to a rule was requested but no rule by that name "
+                          "already exists",
+             d.loc, "rule", d.name);
     }
+    check_same_source(prev, d);
+    for (const auto& [key, op] : d.override_ops) {
+        if (op == "append")
+            apply_append(*prev, d, key, warnings);
+        else
+            apply_replace(*prev, d, key);
+    }
+}
 
-    bool full = d.condition || d.output || d.desc || d.priority;
-    if (!full) {
-        if (!d.enabled)
-            fail("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'condition'", d.loc, "rule",
-                 d.name);
-        if (!prev)
-            fail("LOAD_ERR_VALIDATE",
-                 "Rule has 'enabled' key but no rule by that name already exists", d.loc, "rule",
-                 d.name);
-        warnings.push_back(make_diag(
-            false, "LOAD_DEPRECATED_ITEM",
-            "The standalone 'enabled' key usage is deprecated. The correct approach requires "
-            "also a 'replace' entry in the 'override' key (i.e. 'override: { enabled: replace "
-            "}').",
-            d.loc, "rule", d.name));
-        prev->enabled = *d.enabled;
-        return;
-    }
+// An item with only `enabled` (Falco's deprecated standalone form).
+void enable_rule(RuleDef* prev, const RuleDecl& d, std::vector<Diagnostic>& warnings) {
+    if (!d.enabled)
+        fail("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'condition'", d.loc, "rule",
+             d.name);
+    if (!prev)
+        fail("LOAD_ERR_VALIDATE", "Rule has 'enabled' key but no rule by that name already exists",
+             d.loc, "rule", d.name);
+    warnings.push_back(make_diag(
+        false, "LOAD_DEPRECATED_ITEM",
+        "The standalone 'enabled' key usage is deprecated. The correct approach requires "
+        "also a 'replace' entry in the 'override' key (i.e. 'override: { enabled: replace "
+        "}').",
+        d.loc, "rule", d.name));
+    prev->enabled = *d.enabled;
+}
+
+// A full definition: every required key present.
+RuleDef new_rule(RuleDecl& d, const RuleDef* prev, size_t index) {
     for (const char* key : {"condition", "output", "desc", "priority"})
         if (!decl_has(d, key))
             fail("LOAD_ERR_YAML_VALIDATE", std::string("Item has no mapping for key '") + key + "'",
                  d.loc, "rule", d.name);
-    check_source();
+    check_same_source(prev, d);
     RuleDef r;
     r.name = d.name;
     r.condition = std::move(*d.condition);
@@ -327,6 +327,21 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
     if (d.capture_duration) r.capture_duration = *d.capture_duration;
     r.loc = d.loc;
     r.visibility = index;
+    return r;
+}
+
+}  // namespace
+
+void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
+    size_t index = next_index();
+    if (d.append && d.has_override)
+        fail("LOAD_ERR_YAML_VALIDATE",
+             "Keys 'override' and 'append: true' cannot be used together.", d.loc, "rule", d.name);
+    RuleDef* prev = find_rule(d.name);
+    if (d.append) return append_to_rule(prev, d, index, warnings);
+    if (d.has_override) return override_rule(prev, d, warnings);
+    if (!(d.condition || d.output || d.desc || d.priority)) return enable_rule(prev, d, warnings);
+    RuleDef r = new_rule(d, prev, index);
     if (prev) {
         r.index = prev->index;
         *prev = std::move(r);
