@@ -9,6 +9,7 @@
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
 #include "sensor/fields/event.h"
+#include "sensor/state/image_name.h"
 
 namespace sensor::capture::fixture {
 namespace {
@@ -144,37 +145,13 @@ std::string basename_of(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-FdType fd_type_from_name(const std::string& name, std::string_view where) {
-    static constexpr std::pair<std::string_view, FdType> kTypes[] = {
-        {"file", FdType::File},
-        {"directory", FdType::Directory},
-        {"ipv4", FdType::Ipv4},
-        {"ipv6", FdType::Ipv6},
-        {"unix", FdType::Unix},
-        {"pipe", FdType::Pipe},
-        {"event", FdType::Event},
-        {"signalfd", FdType::Signalfd},
-        {"eventpoll", FdType::Eventpoll},
-        {"inotify", FdType::Inotify},
-        {"timerfd", FdType::Timerfd},
-        {"netlink", FdType::Netlink},
-        {"bpf", FdType::Bpf},
-        {"userfaultfd", FdType::Userfaultfd},
-        {"io_uring", FdType::IoUring},
-        {"memfd", FdType::Memfd},
-        {"pidfd", FdType::Pidfd},
-        {"unknown", FdType::Unknown},
-    };
-    for (const auto& [n, t] : kTypes)
-        if (n == name) return t;
+FdType fd_type_of(const std::string& name, std::string_view where) {
+    if (auto t = state::fd_type_from_name(name)) return *t;
     fail(key_path(where, "type") + ": unknown fd type \"" + name + "\"");
 }
 
-L4Proto l4proto_from_name(const std::string& name, std::string_view where) {
-    if (name == "tcp") return L4Proto::Tcp;
-    if (name == "udp") return L4Proto::Udp;
-    if (name == "icmp") return L4Proto::Icmp;
-    if (name == "raw") return L4Proto::Raw;
+L4Proto l4proto_of(const std::string& name, std::string_view where) {
+    if (auto p = state::l4proto_from_name(name)) return *p;
     fail(key_path(where, "l4proto") + ": expected tcp, udp, icmp or raw");
 }
 
@@ -196,23 +173,6 @@ uint32_t get_open_flags(const Json& j, const char* key, std::string_view where) 
     return *flags;
 }
 
-// "registry/repo:tag@sha256:..." -> repository, tag and digest defaults.
-void split_image(ContainerInfo& c) {
-    std::string rest = c.image;
-    size_t at = rest.find('@');
-    if (at != std::string::npos) {
-        c.image_digest = rest.substr(at + 1);
-        rest.resize(at);
-    }
-    size_t colon = rest.rfind(':');
-    size_t slash = rest.rfind('/');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-        c.image_tag = rest.substr(colon + 1);
-        rest.resize(colon);
-    }
-    c.image_repository = rest;
-}
-
 ContainerInfo parse_container(const Json& j) {
     const char* w = "container";
     check_keys(
@@ -228,10 +188,10 @@ ContainerInfo parse_container(const Json& j) {
     c.name = get_str(j, "name", w);
     c.type = get_str(j, "type", w);
     c.image = get_str(j, "image", w);
-    split_image(c);
-    c.image_repository = get_str(j, "image_repository", w, c.image_repository);
-    c.image_tag = get_str(j, "image_tag", w, c.image_tag);
-    c.image_digest = get_str(j, "image_digest", w, c.image_digest);
+    state::ImageName image = state::parse_image_name(c.image);
+    c.image_repository = get_str(j, "image_repository", w, image.repository);
+    c.image_tag = get_str(j, "image_tag", w, image.tag);
+    c.image_digest = get_str(j, "image_digest", w, image.digest);
     c.image_id = get_str(j, "image_id", w);
     if (member(j, "privileged")) c.privileged = get_bool(j, "privileged", w) ? 1 : 0;
     c.start_ts = get_uint(j, "start_ts", w, 0);
@@ -361,7 +321,7 @@ FdSpec parse_fd(const Json& j, const LineSpec& line, uint32_t open_flags) {
     FdInfo& f = s.info;
     bool is_open = is_open_type(line.type);
     f.num = get_int(j, "num", w, is_open && line.res >= 0 ? line.res : -1);
-    f.type = fd_type_from_name(get_str(j, "type", w, "file"), w);
+    f.type = fd_type_of(get_str(j, "type", w, "file"), w);
     f.name = get_str(j, "name", w);
     f.nameraw = get_str(j, "nameraw", w, f.name);
     s.has_flags = member(j, "flags") != nullptr;
@@ -379,13 +339,9 @@ FdSpec parse_fd(const Json& j, const LineSpec& line, uint32_t open_flags) {
     f.dev = get_uint(j, "dev", w, 0);
     f.ino = get_uint(j, "ino", w, 0);
     bool ip = f.type == FdType::Ipv4 || f.type == FdType::Ipv6;
-    if (member(j, "l4proto")) f.l4proto = l4proto_from_name(get_str(j, "l4proto", w), w);
+    if (member(j, "l4proto")) f.l4proto = l4proto_of(get_str(j, "l4proto", w), w);
     f.sockfamily = get_str(j, "sockfamily", w, ip ? "ip" : (f.type == FdType::Unix ? "unix" : ""));
-    if (f.name.empty() && ip && (f.cip.valid() || f.sip.valid())) {
-        // The connection tuple, as fd.name shows it for a socket.
-        f.name = f.cip.to_string() + ":" + std::to_string(f.cport) + "->" + f.sip.to_string() +
-                 ":" + std::to_string(f.sport);
-    }
+    if (f.name.empty() && ip && (f.cip.valid() || f.sip.valid())) f.name_by_tuple();
     f.refresh_derived();
     return s;
 }

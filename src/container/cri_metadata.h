@@ -4,18 +4,14 @@
 #include <string_view>
 #include <vector>
 
+#include "sensor/state/image_name.h"
+
 namespace sensor::container {
 
-struct ImageName {
-    std::string repository;  // "docker.io/library/nginx"
-    std::string tag;         // "1.25", "" when none
-    std::string digest;      // "sha256:...", "" when none
-};
-
-// Splits an image reference: "registry:5000/ns/app:1.2@sha256:abc" -> repository
-// "registry:5000/ns/app", tag "1.2", digest "sha256:abc". A ':' before the last '/' is a
-// registry port, not a tag.
-ImageName parse_image_name(std::string_view ref);
+// Image references are split by the state module (state::parse_image_name), which fixtures
+// replayed without a runtime use too.
+using state::ImageName;
+using state::parse_image_name;
 
 // The image id as Falco shows it: the first 12 hex digits of "sha256:<64 hex>" (or of a bare
 // hex id); "" when ref is not an id.

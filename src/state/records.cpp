@@ -142,4 +142,26 @@ std::string_view l4proto_name(L4Proto p) {
     return "";
 }
 
+std::optional<FdType> fd_type_from_name(std::string_view name) {
+    for (int t = 0; t <= static_cast<int>(FdType::Pidfd); ++t)
+        if (fd_type_name(static_cast<FdType>(t)) == name) return static_cast<FdType>(t);
+    return std::nullopt;
+}
+
+std::optional<L4Proto> l4proto_from_name(std::string_view name) {
+    for (int p = static_cast<int>(L4Proto::Tcp); p <= static_cast<int>(L4Proto::Raw); ++p)
+        if (l4proto_name(static_cast<L4Proto>(p)) == name) return static_cast<L4Proto>(p);
+    return std::nullopt;
+}
+
+void FdInfo::name_by_tuple() {
+    name = cip.to_string();
+    name += ':';
+    name += std::to_string(cport);
+    name += "->";
+    name += sip.to_string();
+    name += ':';
+    name += std::to_string(sport);
+}
+
 }  // namespace sensor::state

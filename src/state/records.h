@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,9 +125,11 @@ enum class FdType : uint8_t {
 };
 std::string_view fd_type_name(FdType t);  // "file", "ipv4", ...
 char fd_type_char(FdType t);              // 'f', '4', ...
+std::optional<FdType> fd_type_from_name(std::string_view name);
 
 enum class L4Proto : uint8_t { Unknown, Tcp, Udp, Icmp, Raw };
 std::string_view l4proto_name(L4Proto p);
+std::optional<L4Proto> l4proto_from_name(std::string_view name);
 
 struct FdInfo {
     int64_t num = -1;
@@ -148,6 +151,8 @@ struct FdInfo {
     std::string sockfamily;  // "ip", "unix"
     // Refreshes directory/filename from name for file-like fds.
     void refresh_derived();
+    // name = the connection tuple, "cip:cport->sip:sport", as fd.name shows a socket.
+    void name_by_tuple();
 };
 
 }  // namespace sensor::state
