@@ -593,7 +593,7 @@ static __always_inline int name_may_match(struct scratch* s, __u32 pos,
 
 // Whether the user-given path contains a raw needle. A longer or unreadable path counts as a
 // match. Reading user memory costs more than the rest of the filter, so rules that can be
-// judged by the kernel path do not ask for it (see open_path_filter.cpp).
+// judged by the kernel path do not ask for it (see src/policy/open_path_policy.cpp).
 static __noinline int raw_may_match(struct scratch* s, const void* user_path,
                                     const struct sensor_open_filter* f) {
     if (f->raw.count == 0) return 0;

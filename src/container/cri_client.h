@@ -1,5 +1,5 @@
 #pragma once
-// A CRI v1 client (gRPC over the runtime's unix socket) reduced to what the sensor needs:
+// A CRI v1 client (the runtime's gRPC API on its unix socket) reduced to what the sensor needs:
 // which runtime answers, and a container's metadata with its pod's. Calls block for at most
 // the timeout; they run on the metadata thread, never on the event loop.
 #include <chrono>
@@ -26,8 +26,9 @@ struct ContainerMetadata {
 
 enum class LookupResult { found, not_found, unavailable };
 
-// A CRI v1 client. The gRPC implementation lives in the sensor-cri.so module (gRPC, protobuf
-// and abseil are loaded only once a runtime socket exists; see sensor/ops/optional_module.h).
+// A CRI v1 client. The implementation lives in the sensor-cri.so module (unary gRPC calls over
+// HTTP/2 with nghttp2, messages with protobuf-lite), loaded only once a runtime socket exists;
+// see sensor/ops/optional_module.h.
 class CriClient {
   public:
     virtual ~CriClient() = default;

@@ -60,7 +60,7 @@ bool ContainerMetadataService::ensure_client() {
             continue;
         }
         std::string error;
-        // The gRPC module is loaded here, once a runtime socket exists.
+        // The CRI module (sensor-cri.so) is loaded here, once a runtime socket exists.
         auto c = make_cri_client(path, opts_.timeout, error);
         if (!c) {
             tried += " (" + error + ")";

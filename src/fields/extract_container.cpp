@@ -32,148 +32,174 @@ bool joined_labels(const std::map<std::string, std::string>& labels, bool skip_k
     return !scratch.empty() && put_scratch(out, scratch);
 }
 
+// A string of the container's metadata: missing on the host or when unknown.
+bool metadata(const Event& ev, std::string ContainerInfo::*member, Value& out) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && put_nonempty(out, ci->*member);
+}
+
+// Identity: "host" on the host.
+
+bool container_id(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci ? put_nonempty(out, ci->id) : put_str(out, "host");
+}
+
+bool container_full_id(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci ? put_nonempty(out, ci->full_id) : put_str(out, "host");
+}
+
+bool container_name(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci ? put_nonempty(out, ci->name) : put_str(out, "host");
+}
+
+// Plain string metadata.
+
+bool container_type(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::type, out);
+}
+
+bool container_image(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::image, out);
+}
+
+bool container_image_repository(const Event& ev, const FieldArg&, uint32_t, Value& out,
+                                std::string&) {
+    return metadata(ev, &ContainerInfo::image_repository, out);
+}
+
+bool container_image_tag(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::image_tag, out);
+}
+
+bool container_image_digest(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::image_digest, out);
+}
+
+bool container_image_id(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::image_id, out);
+}
+
+bool container_mounts(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::mounts, out);
+}
+
+bool container_labels(const Event& ev, const FieldArg&, uint32_t, Value& out,
+                      std::string& scratch) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && joined_labels(ci->labels, true, out, scratch);
+}
+
+bool k8s_pod_name(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::k8s_pod_name, out);
+}
+
+bool k8s_ns_name(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::k8s_ns_name, out);
+}
+
+// Also k8s.pod.id, its legacy name.
+bool k8s_pod_uid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::k8s_pod_uid, out);
+}
+
+bool k8s_pod_sandbox_id(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && put_nonempty(out, std::string_view(ci->k8s_pod_sandbox_id).substr(0, 12));
+}
+
+bool k8s_pod_full_sandbox_id(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::k8s_pod_sandbox_id, out);
+}
+
+bool k8s_pod_labels(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && joined_labels(ci->k8s_pod_labels, false, out, scratch);
+}
+
+// Keyed labels.
+
+bool container_label(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && label(ci->labels, arg.key, out);
+}
+
+bool k8s_pod_label(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && label(ci->k8s_pod_labels, arg.key, out);
+}
+
+// Other values.
+
+bool container_privileged(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && ci->privileged >= 0 && put_bool(out, ci->privileged == 1);
+}
+
+bool container_start_ts(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && ci->start_ts && put_u64(out, ci->start_ts);
+}
+
+bool container_duration(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && ci->start_ts && ev.ts >= ci->start_ts && put_u64(out, ev.ts - ci->start_ts);
+}
+
 }  // namespace
 
 void add_container_fields(std::vector<FieldDef>& f) {
     using FT = FieldType;
     using AK = ArgKind;
-    f.push_back({"container.id", FT::String, AK::None, "12-character container id, or host",
-                 SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci ? put_nonempty(out, ci->id) : put_str(out, "host");
-}
-}  // namespace sensor::fields::detail
-);
-    f.push_back({"container.full_id", FT::String, AK::None, "full container id, or host",
-                 SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci ? put_nonempty(out, ci->full_id) : put_str(out, "host");
-    }
-    });
-    f.push_back({"container.name", FT::String, AK::None, "container name, or host",
-                 SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci ? put_nonempty(out, ci->name) : put_str(out, "host");
-    }
-    });
+    const FieldDef table[] = {
+        // Identity.
+        {"container.id", FT::String, AK::None, "12-character container id, or host", container_id},
+        {"container.full_id", FT::String, AK::None, "full container id, or host",
+         container_full_id},
+        {"container.name", FT::String, AK::None, "container name, or host", container_name},
 
-    // Plain string metadata: missing on the host or when unknown.
-    struct StrField {
-        std::string_view name;
-        std::string_view desc;
-        ExtractFn fn;
+        // Plain string metadata: missing on the host or when unknown.
+        {"container.type", FT::String, AK::None,
+         "container runtime (docker, containerd, cri-o ...)", container_type},
+        {"container.image", FT::String, AK::None, "image name as the container was started with",
+         container_image},
+        {"container.image.repository", FT::String, AK::None, "image repository",
+         container_image_repository},
+        {"container.image.tag", FT::String, AK::None, "image tag", container_image_tag},
+        {"container.image.digest", FT::String, AK::None, "image digest", container_image_digest},
+        {"container.image.id", FT::String, AK::None, "image id", container_image_id},
+        {"container.mounts", FT::String, AK::None,
+         "mounts as src:dst:mode:rdwr:propagation, comma separated", container_mounts},
+        {"container.labels", FT::String, AK::None, "container labels as k:v, comma separated",
+         container_labels},
+        {"k8s.pod.name", FT::String, AK::None, "Kubernetes pod name", k8s_pod_name},
+        {"k8s.ns.name", FT::String, AK::None, "Kubernetes namespace", k8s_ns_name},
+        {"k8s.pod.uid", FT::String, AK::None, "Kubernetes pod UID", k8s_pod_uid},
+        {"k8s.pod.id", FT::String, AK::None, "Kubernetes pod UID (legacy name of k8s.pod.uid)",
+         k8s_pod_uid},
+        {"k8s.pod.sandbox_id", FT::String, AK::None, "pod sandbox id, first 12 characters",
+         k8s_pod_sandbox_id},
+        {"k8s.pod.full_sandbox_id", FT::String, AK::None, "pod sandbox id",
+         k8s_pod_full_sandbox_id},
+        {"k8s.pod.labels", FT::String, AK::None, "pod labels as k:v, comma separated",
+         k8s_pod_labels},
+
+        // Keyed labels.
+        {"container.label", FT::String, AK::Key, "one container label: container.label[KEY]",
+         container_label},
+        {"k8s.pod.label", FT::String, AK::Key, "one pod label: k8s.pod.label[KEY]", k8s_pod_label},
+
+        // Other values.
+        {"container.privileged", FT::Bool, AK::None, "true for a privileged container",
+         container_privileged},
+        {"container.start_ts", FT::AbsTime, AK::None, "container start time, ns since epoch",
+         container_start_ts},
+        {"container.duration", FT::RelTime, AK::None, "ns since the container started",
+         container_duration},
     };
-    const StrField strs[] = {{"container.type", "container runtime (docker, containerd, cri-o ...)",
-                              SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->type);
-    }
-    }
-    , {"container.image", "image name as the container was started with",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->image);
-    }
-    }
-    , {"container.image.repository", "image repository",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->image_repository);
-    }
-    }
-    , {"container.image.tag", "image tag",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->image_tag);
-    }
-    }
-    , {"container.image.digest", "image digest",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->image_digest);
-    }
-    }
-    , {"container.image.id", "image id",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->image_id);
-    }
-    }
-    , {"container.mounts", "mounts as src:dst:mode:rdwr:propagation, comma separated",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->mounts);
-    }
-    }
-    , {"container.labels", "container labels as k:v, comma separated",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && joined_labels(ci->labels, true, out, scratch);
-    }
-    }
-    , {"k8s.pod.name", "Kubernetes pod name",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->k8s_pod_name);
-    }
-    }
-    , {"k8s.ns.name", "Kubernetes namespace",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->k8s_ns_name);
-    }
-    }
-    , {"k8s.pod.uid", "Kubernetes pod UID",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->k8s_pod_uid);
-    }
-    }
-    , {"k8s.pod.id", "Kubernetes pod UID (legacy name of k8s.pod.uid)",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->k8s_pod_uid);
-    }
-    }
-    , {"k8s.pod.sandbox_id", "pod sandbox id, first 12 characters",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, std::string_view(ci->k8s_pod_sandbox_id).substr(0, 12));
-    }
-    }
-    , {"k8s.pod.full_sandbox_id", "pod sandbox id",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && put_nonempty(out, ci->k8s_pod_sandbox_id);
-    }
-    }
-    , {"k8s.pod.labels", "pod labels as k:v, comma separated",
-       SENSOR_EXTRACTOR{const ContainerInfo* ci = in_container(ev);
-    return ci && joined_labels(ci->k8s_pod_labels, false, out, scratch);
-    }
-    }
-    ,
-    }
-    ;
-    for (const auto& s : strs) f.push_back({s.name, FT::String, AK::None, s.desc, s.fn});
+    append_fields(f, table);
+}
 
-    f.push_back({"container.label", FT::String, AK::Key, "one container label: container.label[KEY]",
-                 SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci && label(ci->labels, arg.key, out);
-    }
-    });
-    f.push_back({"k8s.pod.label", FT::String, AK::Key, "one pod label: k8s.pod.label[KEY]",
-                 SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci && label(ci->k8s_pod_labels, arg.key, out);
-    }
-    });
-    f.push_back({"container.privileged", FT::Bool, AK::None,
-                 "true for a privileged container", SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci && ci->privileged >= 0 && put_bool(out, ci->privileged == 1);
-    }
-    });
-    f.push_back({"container.start_ts", FT::AbsTime, AK::None,
-                 "container start time, ns since epoch", SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci && ci->start_ts && put_u64(out, ci->start_ts);
-    }
-    });
-    f.push_back({"container.duration", FT::RelTime, AK::None, "ns since the container started",
-                 SENSOR_EXTRACTOR {
-                     const ContainerInfo* ci = in_container(ev);
-                     return ci && ci->start_ts && ev.ts >= ci->start_ts &&
-                            put_u64(out, ev.ts - ci->start_ts);
-    }
-    });
-    }
-
-    }  // namespace sensor::fields::detail
+}  // namespace sensor::fields::detail

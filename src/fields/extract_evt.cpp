@@ -75,172 +75,210 @@ const EventParam* arg_param(const Event& ev, const FieldArg& arg) {
     return nullptr;
 }
 
+bool evt_num(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_u64(out, ev.num);
+}
+
+// Times.
+
+bool evt_time(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    return time_field(ev, false, "%H:%M:%S", true, "", out, scratch);
+}
+
+bool evt_time_s(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    return time_field(ev, false, "%H:%M:%S", false, "", out, scratch);
+}
+
+bool evt_time_iso8601(const Event& ev, const FieldArg&, uint32_t, Value& out,
+                      std::string& scratch) {
+    return time_field(ev, true, "%Y-%m-%dT%H:%M:%S", true, "+0000", out, scratch);
+}
+
+bool evt_datetime(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    return time_field(ev, false, "%Y-%m-%d %H:%M:%S", true, "", out, scratch);
+}
+
+bool evt_datetime_s(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    return time_field(ev, false, "%Y-%m-%d %H:%M:%S", false, "", out, scratch);
+}
+
+bool evt_rawtime(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_u64(out, ev.ts);
+}
+
+bool evt_rawtime_s(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_u64(out, ev.ts / kNsPerSec);
+}
+
+bool evt_rawtime_ns(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_u64(out, ev.ts % kNsPerSec);
+}
+
+// Timing relative to other events needs enter/exit pairing that the sensor does not do.
+bool evt_untracked_time(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
+    return false;
+}
+
+// The call.
+
+bool evt_dir(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_str(out, ev.dir == EventDir::Enter ? ">" : "<");
+}
+
+bool evt_type(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_nonempty(out, events::event_type_name(ev.type));
+}
+
+bool syscall_type(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    if (!events::is_syscall(ev.type)) return false;
+    return put_nonempty(out, events::event_type_name(ev.type));
+}
+
+bool evt_cpu(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_i64(out, ev.cpu);
+}
+
+bool evt_args(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    scratch.clear();
+    for (uint16_t i = 0; i < ev.param_count; ++i) {
+        if (i) scratch += ' ';
+        scratch += ev.params[i].name;
+        scratch += '=';
+        scratch += ev.params[i].text;
+    }
+    return put_scratch(out, scratch);
+}
+
+bool evt_arg(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
+    const EventParam* p = arg_param(ev, arg);
+    return p && put_str(out, p->text);
+}
+
+bool evt_rawarg(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
+    const EventParam* p = arg_param(ev, arg);
+    return p && p->has_raw && put_i64(out, p->raw);
+}
+
+bool evt_res(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    if (!ev.has_res) return false;
+    if (ev.res >= 0) return put_str(out, "SUCCESS");
+    std::string_view name = events::errno_name(static_cast<long>(-ev.res));
+    if (!name.empty()) return put_str(out, name);
+    scratch.clear();
+    append_num(ev.res, scratch);
+    return put_scratch(out, scratch);
+}
+
+bool evt_rawres(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.has_res && put_i64(out, ev.res);
+}
+
+bool evt_failed(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_bool(out, ev.has_res && ev.res < 0);
+}
+
+// Opens.
+
+bool evt_is_open_read(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_bool(out, ev.is_open_event && events::oflags::opens_for_read(ev.open_flags));
+}
+
+bool evt_is_open_write(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_bool(out, ev.is_open_event && events::oflags::opens_for_write(ev.open_flags));
+}
+
+bool evt_is_open_exec(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    using namespace events::oflags;
+    bool creates = ev.open_flags & (kCreat | kTmpFileBit);
+    return put_bool(out, ev.is_open_event && creates && (open_mode(ev) & 0111));
+}
+
+bool evt_is_open_create(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_bool(out, ev.is_open_event && (ev.open_flags & events::oflags::kFCreated));
+}
+
+// Context.
+
+bool evt_category(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_str(out, category_of(events::event_type_name(ev.type)));
+}
+
+bool evt_hostname(const Event&, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_nonempty(out, event_hostname());
+}
+
+bool evt_source(const Event&, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_str(out, "syscall");
+}
+
+bool evt_is_async(const Event&, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_bool(out, false);
+}
+
 }  // namespace
 
 void add_evt_fields(std::vector<FieldDef>& f) {
     using FT = FieldType;
     using AK = ArgKind;
-    f.push_back({"evt.num", FT::Uint64, AK::None, "sequence number of the event",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.num);
-}
-}  // namespace sensor::fields::detail
-);
-    f.push_back({"evt.time", FT::String, AK::None,
-                 "event time as local HH:MM:SS.nnnnnnnnn", SENSOR_EXTRACTOR {
-                     return time_field(ev, false, "%H:%M:%S", true, "", out, scratch);
-    }
-    });
-    f.push_back({"evt.time.s", FT::String, AK::None, "event time as local HH:MM:SS",
-                 SENSOR_EXTRACTOR {
-                     return time_field(ev, false, "%H:%M:%S", false, "", out, scratch);
-    }
-    });
-    f.push_back({"evt.time.iso8601", FT::String, AK::None,
-                 "event time in UTC, ISO 8601 with nanoseconds", SENSOR_EXTRACTOR {
-                     return time_field(ev, true, "%Y-%m-%dT%H:%M:%S", true, "+0000", out,
-                                       scratch);
-    }
-    });
-    f.push_back({"evt.datetime", FT::String, AK::None,
-                 "event date and local time with nanoseconds", SENSOR_EXTRACTOR {
-                     return time_field(ev, false, "%Y-%m-%d %H:%M:%S", true, "", out, scratch);
-    }
-    });
-    f.push_back({"evt.datetime.s", FT::String, AK::None, "event date and local time",
-                 SENSOR_EXTRACTOR {
-                     return time_field(ev, false, "%Y-%m-%d %H:%M:%S", false, "", out, scratch);
-    }
-    });
-    f.push_back({"evt.rawtime", FT::AbsTime, AK::None, "event time, ns since the epoch",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts);
-    }
-    });
-    f.push_back({"evt.rawtime.s", FT::Uint64, AK::None, "whole seconds of the event time",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts / kNsPerSec);
-    }
-    });
-    f.push_back({"evt.rawtime.ns", FT::Uint64, AK::None,
-                 "nanosecond part of the event time",
-                 SENSOR_EXTRACTOR { return put_u64(out, ev.ts % kNsPerSec);
-    }
-    });
-    // Timing relative to other events needs enter/exit pairing that the sensor does not do.
-    for (std::string_view name : {"evt.reltime", "evt.latency", "evt.deltatime"}) {
-        f.push_back(deprecated({name, FT::RelTime, AK::None, "not tracked; always missing",
-                                SENSOR_EXTRACTOR { return false;
-    }
-    }));
-    }
-    // Deprecated in Falco since drivers stopped sending enter events; still evaluated.
-    f.push_back(deprecated({"evt.dir", FT::String, AK::None, "direction: > enter, < exit",
-                            SENSOR_EXTRACTOR {
-                                return put_str(out, ev.dir == EventDir::Enter ? ">" : "<");
-    }
-    }));
-    f.push_back({"evt.type", FT::String, AK::None, "event type name, e.g. openat",
-                 SENSOR_EXTRACTOR {
-                     return put_nonempty(out, events::event_type_name(ev.type));
-    }
-    });
-    f.push_back({"syscall.type", FT::String, AK::None,
-                 "syscall name for syscall events; missing for others (procexit, container...)",
-                 SENSOR_EXTRACTOR {
-                     if (!events::is_syscall(ev.type)) return false;
-                     return put_nonempty(out, events::event_type_name(ev.type));
-    }
-    });
-    f.push_back({"evt.cpu", FT::Int64, AK::None, "CPU the event happened on",
-                 SENSOR_EXTRACTOR { return put_i64(out, ev.cpu);
-    }
-    });
-    f.push_back({"evt.args", FT::String, AK::None, "all arguments as name=value pairs",
-                 SENSOR_EXTRACTOR {
-                     scratch.clear();
-                     for (uint16_t i = 0; i < ev.param_count; ++i) {
-    if (i) scratch += ' ';
-    scratch += ev.params[i].name;
-    scratch += '=';
-    scratch += ev.params[i].text;
-                     }
-                     return put_scratch(out, scratch);
-    }
-    });
-    f.push_back({"evt.arg", FT::String, AK::EvtArg,
-                 "one argument as text, by name (evt.arg.NAME) or position (evt.arg[N])",
-                 SENSOR_EXTRACTOR {
-                     const EventParam* p = arg_param(ev, arg);
-                     return p && put_str(out, p->text);
-    }
-    });
-    f.push_back({"evt.rawarg", FT::Int64, AK::EvtArg,
-                 "one argument's raw numeric value, by name (evt.rawarg.NAME)",
-                 SENSOR_EXTRACTOR {
-                     const EventParam* p = arg_param(ev, arg);
-                     return p && p->has_raw && put_i64(out, p->raw);
-    }
-    });
-    f.push_back({"evt.res", FT::String, AK::None,
-                 "result: SUCCESS, or the errno name of a failure", SENSOR_EXTRACTOR {
-                     if (!ev.has_res) return false;
-                     if (ev.res >= 0) return put_str(out, "SUCCESS");
-                     std::string_view name = events::errno_name(static_cast<long>(-ev.res));
-                     if (!name.empty()) return put_str(out, name);
-                     scratch.clear();
-                     append_num(ev.res, scratch);
-                     return put_scratch(out, scratch);
-    }
-    });
-    f.push_back({"evt.rawres", FT::Int64, AK::None, "return value as a number",
-                 SENSOR_EXTRACTOR { return ev.has_res && put_i64(out, ev.res);
-    }
-    });
-    f.push_back({"evt.failed", FT::Bool, AK::None, "true when the call returned an error",
-                 SENSOR_EXTRACTOR { return put_bool(out, ev.has_res && ev.res < 0);
-    }
-    });
-    f.push_back({"evt.is_open_read", FT::Bool, AK::None,
-                 "true for an open that reads (O_RDONLY or O_RDWR)", SENSOR_EXTRACTOR {
-                     return put_bool(out, ev.is_open_event &&
-                                              events::oflags::opens_for_read(ev.open_flags));
-    }
-    });
-    f.push_back({"evt.is_open_write", FT::Bool, AK::None,
-                 "true for an open that writes (O_WRONLY or O_RDWR)", SENSOR_EXTRACTOR {
-                     return put_bool(out, ev.is_open_event &&
-                                              events::oflags::opens_for_write(ev.open_flags));
-    }
-    });
-    f.push_back({"evt.is_open_exec", FT::Bool, AK::None,
-                 "true for an open that creates a file with an execute bit", SENSOR_EXTRACTOR {
-                     using namespace events::oflags;
-                     bool creates = ev.open_flags & (kCreat | kTmpFileBit);
-                     return put_bool(out, ev.is_open_event && creates && (open_mode(ev) & 0111));
-    }
-    });
-    f.push_back({"evt.is_open_create", FT::Bool, AK::None,
-                 "true for an open that created the file (O_F_CREATED)", SENSOR_EXTRACTOR {
-                     return put_bool(out, ev.is_open_event &&
-                                              (ev.open_flags & events::oflags::kFCreated));
-    }
-    });
-    f.push_back({"evt.category", FT::String, AK::None,
-                 "coarse event class: file, net, process or other", SENSOR_EXTRACTOR {
-                     return put_str(out, category_of(events::event_type_name(ev.type)));
-    }
-    });
-    f.push_back({"evt.hostname", FT::String, AK::None, "name of the host the sensor runs on",
-                 SENSOR_EXTRACTOR { return put_nonempty(out, event_hostname());
-    }
-    });
-    f.push_back({"evt.source", FT::String, AK::None, "event source; always syscall",
-                 SENSOR_EXTRACTOR { return put_str(out, "syscall");
-    }
-    });
-    f.push_back({"evt.is_async", FT::Bool, AK::None,
-                 "true for events not caused by a syscall; always false here",
-                 SENSOR_EXTRACTOR { return put_bool(out, false);
-    }
-    });
-    }
+    const FieldDef table[] = {
+        {"evt.num", FT::Uint64, AK::None, "sequence number of the event", evt_num},
 
-    }  // namespace sensor::fields::detail
+        // Times.
+        {"evt.time", FT::String, AK::None, "event time as local HH:MM:SS.nnnnnnnnn", evt_time},
+        {"evt.time.s", FT::String, AK::None, "event time as local HH:MM:SS", evt_time_s},
+        {"evt.time.iso8601", FT::String, AK::None, "event time in UTC, ISO 8601 with nanoseconds",
+         evt_time_iso8601},
+        {"evt.datetime", FT::String, AK::None, "event date and local time with nanoseconds",
+         evt_datetime},
+        {"evt.datetime.s", FT::String, AK::None, "event date and local time", evt_datetime_s},
+        {"evt.rawtime", FT::AbsTime, AK::None, "event time, ns since the epoch", evt_rawtime},
+        {"evt.rawtime.s", FT::Uint64, AK::None, "whole seconds of the event time", evt_rawtime_s},
+        {"evt.rawtime.ns", FT::Uint64, AK::None, "nanosecond part of the event time",
+         evt_rawtime_ns},
+        deprecated({"evt.reltime", FT::RelTime, AK::None, "not tracked; always missing",
+                    evt_untracked_time}),
+        deprecated({"evt.latency", FT::RelTime, AK::None, "not tracked; always missing",
+                    evt_untracked_time}),
+        deprecated({"evt.deltatime", FT::RelTime, AK::None, "not tracked; always missing",
+                    evt_untracked_time}),
+
+        // The call. evt.dir is deprecated in Falco since drivers stopped sending enter events;
+        // still evaluated.
+        deprecated({"evt.dir", FT::String, AK::None, "direction: > enter, < exit", evt_dir}),
+        {"evt.type", FT::String, AK::None, "event type name, e.g. openat", evt_type},
+        {"syscall.type", FT::String, AK::None,
+         "syscall name for syscall events; missing for others (procexit, container...)",
+         syscall_type},
+        {"evt.cpu", FT::Int64, AK::None, "CPU the event happened on", evt_cpu},
+        {"evt.args", FT::String, AK::None, "all arguments as name=value pairs", evt_args},
+        {"evt.arg", FT::String, AK::EvtArg,
+         "one argument as text, by name (evt.arg.NAME) or position (evt.arg[N])", evt_arg},
+        {"evt.rawarg", FT::Int64, AK::EvtArg,
+         "one argument's raw numeric value, by name (evt.rawarg.NAME)", evt_rawarg},
+        {"evt.res", FT::String, AK::None, "result: SUCCESS, or the errno name of a failure",
+         evt_res},
+        {"evt.rawres", FT::Int64, AK::None, "return value as a number", evt_rawres},
+        {"evt.failed", FT::Bool, AK::None, "true when the call returned an error", evt_failed},
+
+        // Opens.
+        {"evt.is_open_read", FT::Bool, AK::None, "true for an open that reads (O_RDONLY or O_RDWR)",
+         evt_is_open_read},
+        {"evt.is_open_write", FT::Bool, AK::None,
+         "true for an open that writes (O_WRONLY or O_RDWR)", evt_is_open_write},
+        {"evt.is_open_exec", FT::Bool, AK::None,
+         "true for an open that creates a file with an execute bit", evt_is_open_exec},
+        {"evt.is_open_create", FT::Bool, AK::None,
+         "true for an open that created the file (O_F_CREATED)", evt_is_open_create},
+
+        // Context.
+        {"evt.category", FT::String, AK::None, "coarse event class: file, net, process or other",
+         evt_category},
+        {"evt.hostname", FT::String, AK::None, "name of the host the sensor runs on", evt_hostname},
+        {"evt.source", FT::String, AK::None, "event source; always syscall", evt_source},
+        {"evt.is_async", FT::Bool, AK::None,
+         "true for events not caused by a syscall; always false here", evt_is_async},
+    };
+    append_fields(f, table);
+}
+
+}  // namespace sensor::fields::detail

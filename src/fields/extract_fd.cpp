@@ -85,189 +85,226 @@ bool container_prefixed(const Event& ev, std::string_view path, Value& out, std:
     return put_scratch(out, scratch);
 }
 
+// The file.
+
+bool fd_num(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_i64(out, ev.fd->num);
+}
+
+bool fd_type(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_str(out, fd_type_name(ev.fd->type));
+}
+
+bool fd_typechar(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    if (!ev.fd) return false;
+    scratch.assign(1, fd_type_char(ev.fd->type));
+    return put_scratch(out, scratch);
+}
+
+bool fd_name(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_str(out, ev.fd->name);
+}
+
+bool fd_nameraw(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_str(out, ev.fd->nameraw);
+}
+
+bool fd_directory(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_nonempty(out, ev.fd->directory);
+}
+
+bool fd_filename(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_nonempty(out, ev.fd->filename);
+}
+
+bool fd_containername(const Event& ev, const FieldArg&, uint32_t, Value& out,
+                      std::string& scratch) {
+    return ev.fd && container_prefixed(ev, ev.fd->name, out, scratch);
+}
+
+bool fd_containerdirectory(const Event& ev, const FieldArg&, uint32_t, Value& out,
+                           std::string& scratch) {
+    return ev.fd && !ev.fd->directory.empty() &&
+           container_prefixed(ev, ev.fd->directory, out, scratch);
+}
+
+bool fd_name_changed(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_bool(out, ev.fd->name_changed);
+}
+
+bool fd_dev(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_u64(out, ev.fd->dev);
+}
+
+// Kernel-internal dev_t layout: 12-bit major above a 20-bit minor.
+bool fd_dev_major(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_u64(out, ev.fd->dev >> 20);
+}
+
+bool fd_dev_minor(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_u64(out, ev.fd->dev & 0xfffff);
+}
+
+bool fd_ino(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_i64(out, static_cast<int64_t>(ev.fd->ino));
+}
+
+// Sockets.
+
+bool fd_connected(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_bool(out, ev.fd->connected);
+}
+
+bool fd_is_server(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return is_socket(ev.fd) && put_bool(out, ev.fd->is_server);
+}
+
+bool fd_l4proto(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.fd && put_nonempty(out, l4proto_name(ev.fd->l4proto));
+}
+
+bool fd_sockfamily(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    if (!ev.fd) return false;
+    if (!ev.fd->sockfamily.empty()) return put_str(out, ev.fd->sockfamily);
+    if (is_ip_socket(ev.fd)) return put_str(out, "ip");
+    if (ev.fd->type == FdType::Unix) return put_str(out, "unix");
+    return false;
+}
+
+bool fd_cip(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ip_of(ev, End::Client, out);
+}
+
+bool fd_sip(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ip_of(ev, End::Server, out);
+}
+
+bool fd_lip(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ip_of(ev, End::Local, out);
+}
+
+bool fd_rip(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ip_of(ev, End::Remote, out);
+}
+
+bool fd_ip(const Event& ev, const FieldArg&, uint32_t n, Value& out, std::string&) {
+    return nth_end(ev, n, out, ip_of);
+}
+
+bool fd_cport(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return port_of(ev, End::Client, out);
+}
+
+bool fd_sport(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return port_of(ev, End::Server, out);
+}
+
+bool fd_lport(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return port_of(ev, End::Local, out);
+}
+
+bool fd_rport(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return port_of(ev, End::Remote, out);
+}
+
+bool fd_port(const Event& ev, const FieldArg&, uint32_t n, Value& out, std::string&) {
+    return nth_end(ev, n, out, port_of);
+}
+
+bool fd_cnet(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return net_of(ev, End::Client, out);
+}
+
+bool fd_snet(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return net_of(ev, End::Server, out);
+}
+
+bool fd_lnet(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return net_of(ev, End::Local, out);
+}
+
+bool fd_rnet(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return net_of(ev, End::Remote, out);
+}
+
+bool fd_net(const Event& ev, const FieldArg&, uint32_t n, Value& out, std::string&) {
+    return nth_end(ev, n, out, net_of);
+}
+
+// Names resolved from addresses and ports would need a DNS cache and a services table, which
+// the sensor does not keep: fd.*ip.name and fd.*proto are always missing.
+bool fd_unresolved(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
+    return false;
+}
+
 }  // namespace
 
 void add_fd_fields(std::vector<FieldDef>& f) {
     using FT = FieldType;
     using AK = ArgKind;
-    f.push_back({"fd.num", FT::Int64, AK::None, "file descriptor number",
-                 SENSOR_EXTRACTOR { return ev.fd && put_i64(out, ev.fd->num);
+    const FieldDef table[] = {
+        // The file.
+        {"fd.num", FT::Int64, AK::None, "file descriptor number", fd_num},
+        {"fd.type", FT::String, AK::None, "fd kind: file, directory, ipv4, unix, pipe ...",
+         fd_type},
+        {"fd.typechar", FT::String, AK::None,
+         "fd kind as one letter: f d 4 6 u p e s l i t n b r m P o", fd_typechar},
+        {"fd.name", FT::Path, AK::None, "full path for files, connection tuple for sockets",
+         fd_name},
+        {"fd.nameraw", FT::Path, AK::None, "name as the syscall passed it", fd_nameraw},
+        {"fd.directory", FT::Path, AK::None, "directory holding the file", fd_directory},
+        {"fd.filename", FT::String, AK::None, "file name without its directory", fd_filename},
+        {"fd.containername", FT::String, AK::None, "container id, ':', fd.name", fd_containername},
+        {"fd.containerdirectory", FT::String, AK::None, "container id, ':', fd.directory",
+         fd_containerdirectory},
+        {"fd.name_changed", FT::Bool, AK::None, "true when this event changed the fd's name",
+         fd_name_changed},
+        {"fd.dev", FT::Uint64, AK::None, "device number of the file", fd_dev},
+        {"fd.dev.major", FT::Uint64, AK::None, "major device number", fd_dev_major},
+        {"fd.dev.minor", FT::Uint64, AK::None, "minor device number", fd_dev_minor},
+        {"fd.ino", FT::Int64, AK::None, "inode number of the file", fd_ino},
+
+        // Sockets.
+        {"fd.connected", FT::Bool, AK::None, "true for a connected socket", fd_connected},
+        {"fd.is_server", FT::Bool, AK::None, "true when this end is the server", fd_is_server},
+        {"fd.l4proto", FT::String, AK::None, "transport protocol: tcp, udp, icmp, raw", fd_l4proto},
+        {"fd.sockfamily", FT::String, AK::None, "socket family: ip or unix", fd_sockfamily},
+        {"fd.cip", FT::Ip, AK::None, "client IP address", fd_cip},
+        {"fd.sip", FT::Ip, AK::None, "server IP address", fd_sip},
+        {"fd.lip", FT::Ip, AK::None, "local IP address", fd_lip},
+        {"fd.rip", FT::Ip, AK::None, "remote IP address", fd_rip},
+        any_of({"fd.ip", FT::Ip, AK::None, "client or server IP address", fd_ip}),
+        {"fd.cport", FT::Uint64, AK::None, "client port", fd_cport},
+        {"fd.sport", FT::Uint64, AK::None, "server port", fd_sport},
+        {"fd.lport", FT::Uint64, AK::None, "local port", fd_lport},
+        {"fd.rport", FT::Uint64, AK::None, "remote port", fd_rport},
+        any_of({"fd.port", FT::Uint64, AK::None, "client or server port", fd_port}),
+        {"fd.cnet", FT::Net, AK::None, "client address, matched against a network", fd_cnet},
+        {"fd.snet", FT::Net, AK::None, "server address, matched against a network", fd_snet},
+        {"fd.lnet", FT::Net, AK::None, "local address, matched against a network", fd_lnet},
+        {"fd.rnet", FT::Net, AK::None, "remote address, matched against a network", fd_rnet},
+        any_of({"fd.net", FT::Net, AK::None, "client or server address, matched against a network",
+                fd_net}),
+
+        // Names of addresses and ports: not resolved.
+        {"fd.cip.name", FT::String, AK::None, "domain name of an address; not resolved",
+         fd_unresolved},
+        {"fd.sip.name", FT::String, AK::None, "domain name of an address; not resolved",
+         fd_unresolved},
+        {"fd.lip.name", FT::String, AK::None, "domain name of an address; not resolved",
+         fd_unresolved},
+        {"fd.rip.name", FT::String, AK::None, "domain name of an address; not resolved",
+         fd_unresolved},
+        any_of({"fd.ip.name", FT::String, AK::None, "domain name of either address; not resolved",
+                fd_unresolved}),
+        {"fd.cproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
+        {"fd.sproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
+        {"fd.lproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
+        {"fd.rproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
+        any_of({"fd.proto", FT::String, AK::None, "service name of either port; not resolved",
+                fd_unresolved}),
+    };
+    append_fields(f, table);
 }
+
 }  // namespace sensor::fields::detail
-);
-    f.push_back({"fd.type", FT::String, AK::None, "fd kind: file, directory, ipv4, unix, pipe ...",
-                 SENSOR_EXTRACTOR { return ev.fd && put_str(out, fd_type_name(ev.fd->type));
-    }
-    });
-    f.push_back({"fd.typechar", FT::String, AK::None,
-                 "fd kind as one letter: f d 4 6 u p e s l i t n b r m P o",
-                 SENSOR_EXTRACTOR {
-                     if (!ev.fd) return false;
-                     scratch.assign(1, fd_type_char(ev.fd->type));
-                     return put_scratch(out, scratch);
-    }
-    });
-    f.push_back({"fd.name", FT::Path, AK::None,
-                 "full path for files, connection tuple for sockets",
-                 SENSOR_EXTRACTOR { return ev.fd && put_str(out, ev.fd->name);
-    }
-    });
-    f.push_back({"fd.nameraw", FT::Path, AK::None, "name as the syscall passed it",
-                 SENSOR_EXTRACTOR { return ev.fd && put_str(out, ev.fd->nameraw);
-    }
-    });
-    f.push_back({"fd.directory", FT::Path, AK::None, "directory holding the file",
-                 SENSOR_EXTRACTOR { return ev.fd && put_nonempty(out, ev.fd->directory);
-    }
-    });
-    f.push_back({"fd.filename", FT::String, AK::None, "file name without its directory",
-                 SENSOR_EXTRACTOR { return ev.fd && put_nonempty(out, ev.fd->filename);
-    }
-    });
-    f.push_back({"fd.containername", FT::String, AK::None, "container id, ':', fd.name",
-                 SENSOR_EXTRACTOR {
-                     return ev.fd && container_prefixed(ev, ev.fd->name, out, scratch);
-    }
-    });
-    f.push_back({"fd.containerdirectory", FT::String, AK::None,
-                 "container id, ':', fd.directory", SENSOR_EXTRACTOR {
-                     return ev.fd && !ev.fd->directory.empty() &&
-                            container_prefixed(ev, ev.fd->directory, out, scratch);
-    }
-    });
-    f.push_back({"fd.name_changed", FT::Bool, AK::None,
-                 "true when this event changed the fd's name",
-                 SENSOR_EXTRACTOR { return ev.fd && put_bool(out, ev.fd->name_changed);
-    }
-    });
-    f.push_back({"fd.dev", FT::Uint64, AK::None, "device number of the file",
-                 SENSOR_EXTRACTOR { return ev.fd && put_u64(out, ev.fd->dev);
-    }
-    });
-    // Kernel-internal dev_t layout: 12-bit major above a 20-bit minor.
-    f.push_back({"fd.dev.major", FT::Uint64, AK::None, "major device number",
-                 SENSOR_EXTRACTOR { return ev.fd && put_u64(out, ev.fd->dev >> 20);
-    }
-    });
-    f.push_back({"fd.dev.minor", FT::Uint64, AK::None, "minor device number",
-                 SENSOR_EXTRACTOR { return ev.fd && put_u64(out, ev.fd->dev & 0xfffff);
-    }
-    });
-    f.push_back({"fd.ino", FT::Int64, AK::None, "inode number of the file",
-                 SENSOR_EXTRACTOR {
-                     return ev.fd && put_i64(out, static_cast<int64_t>(ev.fd->ino));
-    }
-    });
-
-    // Sockets.
-    f.push_back({"fd.connected", FT::Bool, AK::None, "true for a connected socket",
-                 SENSOR_EXTRACTOR { return ev.fd && put_bool(out, ev.fd->connected);
-    }
-    });
-    f.push_back({"fd.is_server", FT::Bool, AK::None, "true when this end is the server",
-                 SENSOR_EXTRACTOR { return is_socket(ev.fd) && put_bool(out, ev.fd->is_server);
-    }
-    });
-    f.push_back({"fd.l4proto", FT::String, AK::None, "transport protocol: tcp, udp, icmp, raw",
-                 SENSOR_EXTRACTOR {
-                     return ev.fd && put_nonempty(out, l4proto_name(ev.fd->l4proto));
-    }
-    });
-    f.push_back({"fd.sockfamily", FT::String, AK::None, "socket family: ip or unix",
-                 SENSOR_EXTRACTOR {
-                     if (!ev.fd) return false;
-                     if (!ev.fd->sockfamily.empty()) return put_str(out, ev.fd->sockfamily);
-                     if (is_ip_socket(ev.fd)) return put_str(out, "ip");
-                     if (ev.fd->type == FdType::Unix) return put_str(out, "unix");
-                     return false;
-    }
-    });
-    f.push_back({"fd.cip", FT::Ip, AK::None, "client IP address",
-                 SENSOR_EXTRACTOR { return ip_of(ev, End::Client, out);
-    }
-    });
-    f.push_back({"fd.sip", FT::Ip, AK::None, "server IP address",
-                 SENSOR_EXTRACTOR { return ip_of(ev, End::Server, out);
-    }
-    });
-    f.push_back({"fd.lip", FT::Ip, AK::None, "local IP address",
-                 SENSOR_EXTRACTOR { return ip_of(ev, End::Local, out);
-    }
-    });
-    f.push_back({"fd.rip", FT::Ip, AK::None, "remote IP address",
-                 SENSOR_EXTRACTOR { return ip_of(ev, End::Remote, out);
-    }
-    });
-    f.push_back(any_of({"fd.ip", FT::Ip, AK::None, "client or server IP address",
-                        SENSOR_EXTRACTOR { return nth_end(ev, n, out, ip_of);
-    }
-    }));
-    f.push_back({"fd.cport", FT::Uint64, AK::None, "client port",
-                 SENSOR_EXTRACTOR { return port_of(ev, End::Client, out);
-    }
-    });
-    f.push_back({"fd.sport", FT::Uint64, AK::None, "server port",
-                 SENSOR_EXTRACTOR { return port_of(ev, End::Server, out);
-    }
-    });
-    f.push_back({"fd.lport", FT::Uint64, AK::None, "local port",
-                 SENSOR_EXTRACTOR { return port_of(ev, End::Local, out);
-    }
-    });
-    f.push_back({"fd.rport", FT::Uint64, AK::None, "remote port",
-                 SENSOR_EXTRACTOR { return port_of(ev, End::Remote, out);
-    }
-    });
-    f.push_back(any_of({"fd.port", FT::Uint64, AK::None, "client or server port",
-                        SENSOR_EXTRACTOR { return nth_end(ev, n, out, port_of);
-    }
-    }));
-    f.push_back({"fd.cnet", FT::Net, AK::None, "client address, matched against a network",
-                 SENSOR_EXTRACTOR { return net_of(ev, End::Client, out);
-    }
-    });
-    f.push_back({"fd.snet", FT::Net, AK::None, "server address, matched against a network",
-                 SENSOR_EXTRACTOR { return net_of(ev, End::Server, out);
-    }
-    });
-    f.push_back({"fd.lnet", FT::Net, AK::None, "local address, matched against a network",
-                 SENSOR_EXTRACTOR { return net_of(ev, End::Local, out);
-    }
-    });
-    f.push_back({"fd.rnet", FT::Net, AK::None, "remote address, matched against a network",
-                 SENSOR_EXTRACTOR { return net_of(ev, End::Remote, out);
-    }
-    });
-    f.push_back(any_of({"fd.net", FT::Net, AK::None,
-                        "client or server address, matched against a network",
-                        SENSOR_EXTRACTOR { return nth_end(ev, n, out, net_of);
-    }
-    }));
-
-    // Names resolved from addresses and ports would need a DNS cache and a services table,
-    // which the sensor does not keep: these are always missing.
-    for (std::string_view name : {"fd.cip.name", "fd.sip.name", "fd.lip.name", "fd.rip.name"}) {
-        f.push_back({name, FT::String, AK::None, "domain name of an address; not resolved",
-                     SENSOR_EXTRACTOR { return false;
-    }
-    });
-    }
-    f.push_back(any_of({"fd.ip.name", FT::String, AK::None,
-                        "domain name of either address; not resolved",
-                        SENSOR_EXTRACTOR { return false;
-    }
-    }));
-    for (std::string_view name : {"fd.cproto", "fd.sproto", "fd.lproto", "fd.rproto"}) {
-        f.push_back({name, FT::String, AK::None, "service name of a port; not resolved",
-                     SENSOR_EXTRACTOR { return false;
-    }
-    });
-    }
-    f.push_back(any_of({"fd.proto", FT::String, AK::None,
-                        "service name of either port; not resolved",
-                        SENSOR_EXTRACTOR { return false;
-    }
-    }));
-    }
-
-    }  // namespace sensor::fields::detail

@@ -1,6 +1,11 @@
 #pragma once
 // Small helpers shared by the extractor files: setting a Value and reporting presence in one
 // expression, so each extractor stays a one-liner where it can.
+//
+// Every extractor is a plain function with the ExtractFn signature, file-local and named after
+// its field (proc.pid -> proc_pid); parameters it does not read are left unnamed. Each file
+// ends with its field class's table: one {name, type, argument kind, description, extractor}
+// entry per field, in the order `sensor --list` prints them.
 #include <string>
 #include <string_view>
 
@@ -39,22 +44,20 @@ inline bool put_scratch(Value& out, std::string& scratch) {
 // Appends an IP address without allocating (IpAddr::to_string returns a new string).
 void append_ip(const IpAddr& a, std::string& out);
 
-}  // namespace sensor::fields::detail
-
-// The signature every extractor has; parameters a given extractor ignores are allowed to go
-// unused (many fields read only `ev` and `out`).
-#define SENSOR_EXTRACTOR                                                                    \
-    []([[maybe_unused]] const ::sensor::fields::Event& ev,                                  \
-       [[maybe_unused]] const ::sensor::fields::FieldArg& arg, [[maybe_unused]] uint32_t n, \
-       [[maybe_unused]] ::sensor::fields::Value& out,                                       \
-       [[maybe_unused]] std::string& scratch) -> bool
-
 // A field with several candidate values (fd.ip: client, then server).
-inline ::sensor::fields::FieldDef any_of(::sensor::fields::FieldDef d) {
+inline FieldDef any_of(FieldDef d) {
     d.any_of = true;
     return d;
 }
-inline ::sensor::fields::FieldDef deprecated(::sensor::fields::FieldDef d) {
+inline FieldDef deprecated(FieldDef d) {
     d.deprecated = true;
     return d;
 }
+
+// Appends a field class's table to the registry.
+template <size_t N>
+void append_fields(std::vector<FieldDef>& out, const FieldDef (&table)[N]) {
+    out.insert(out.end(), table, table + N);
+}
+
+}  // namespace sensor::fields::detail

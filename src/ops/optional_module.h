@@ -1,8 +1,9 @@
 #pragma once
 // Optional parts with heavy dependencies live in shared modules loaded only when they are
 // used: sensor-http.so (libcurl, OpenSSL, GnuTLS and friends) for the HTTP output and
-// sensor-cri.so (gRPC, protobuf, abseil) for container metadata. Linked into the binary they
-// cost about 10 MB of resident library pages in every sensor, configured or not.
+// sensor-cri.so (nghttp2, protobuf-lite) for container metadata. Linked into the binary, their
+// libraries' pages would be resident in every sensor, configured or not (docs/architecture.md,
+// "Optional modules").
 //
 // Modules are looked for in $SENSOR_MODULE_PATH (a ':'-separated list), then beside the
 // binary: <bin>/../lib/sensor (installed layout) and <bin>/lib/sensor (build tree). A module

@@ -5,41 +5,16 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "sensor/engine/priority.h"
+#include "sensor/events/time_format.h"
+
 namespace sensor::output {
 namespace {
-
-// Falco's priorities are syslog's severities, in the same order (Emergency = 0 ... Debug = 7).
-int severity(engine::Priority p) {
-    return static_cast<int>(p);
-}
-
-// "Jun 10 06:13:31" (RFC 3164 uses local time without a year).
-void append_rfc3164_time(uint64_t ts_ns, std::string& out) {
-    time_t secs = static_cast<time_t>(ts_ns / 1000000000ull);
-    tm t{};
-    localtime_r(&secs, &t);
-    char buf[32];
-    strftime(buf, sizeof buf, "%b %e %H:%M:%S", &t);
-    out += buf;
-}
-
-// "2024-06-10T06:13:31.000000Z" (RFC 5424 / RFC 3339, UTC, microseconds).
-void append_rfc3339_time(uint64_t ts_ns, std::string& out) {
-    time_t secs = static_cast<time_t>(ts_ns / 1000000000ull);
-    tm t{};
-    gmtime_r(&secs, &t);
-    char buf[48];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-    snprintf(buf + n, sizeof buf - n, ".%06uZ",
-             static_cast<unsigned>((ts_ns % 1000000000ull) / 1000));
-    out += buf;
-}
 
 bool parse_address(const std::string& host, uint16_t port, sockaddr_storage& ss, socklen_t& len) {
     std::memset(&ss, 0, sizeof ss);
@@ -120,10 +95,12 @@ bool SyslogSink::connect_socket() {
 }
 
 std::string SyslogSink::frame(const Alert& a) const {
-    std::string out = "<" + std::to_string(opts_.facility * 8 + severity(a.priority)) + ">";
+    std::string out =
+        "<" + std::to_string(opts_.facility * 8 + engine::priority_syslog_severity(a.priority)) +
+        ">";
     if (opts_.format == "rfc5424") {
         out += "1 ";
-        append_rfc3339_time(a.ts_ns, out);
+        events::append_rfc3339_micros(a.ts_ns, out);
         out += ' ';
         out += opts_.hostname.empty() ? "-" : opts_.hostname;
         out += ' ';
@@ -133,9 +110,9 @@ std::string SyslogSink::frame(const Alert& a) const {
         out += " - - ";
     } else {
         if (opts_.format == "json")
-            append_rfc3339_time(a.ts_ns, out);
+            events::append_rfc3339_micros(a.ts_ns, out);
         else
-            append_rfc3164_time(a.ts_ns, out);
+            events::append_rfc3164_time(a.ts_ns, out);
         out += ' ';
         // Local syslog(3) messages carry no hostname: the daemon adds its own, and would read
         // ours as the program name.
