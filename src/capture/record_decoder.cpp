@@ -107,9 +107,12 @@ bool parse_syscall(const void* record, size_t size, SyscallView& v) {
     return v.str.ok;
 }
 
-// Collapses "//", "/./" and "/../" in an absolute path, in place.
+// Collapses "//", "/./" and "/../" in a path, in place. The loop needs an absolute path (it
+// writes behind what it reads): a base that is no path, e.g. a dirfd named "socket:[N]" or
+// "memfd:x", gets a leading '/'.
 void normalize(std::string& path) {
     std::string& p = path;
+    if (p.empty() || p[0] != '/') p.insert(p.begin(), '/');
     size_t out = 0;
     size_t i = 0;
     while (i < p.size()) {

@@ -509,6 +509,37 @@ TEST_F(RecordDecoderTest, RelativeOpensResolveAgainstTheDirfdPathTheKernelGave) 
     }
 }
 
+// A relative open against a dirfd whose name is no path (a socket, a memfd) resolves to that
+// name under the root. It used to make the normalization write past the string's end.
+TEST_F(RecordDecoderTest, RelativeOpenAgainstAnFdNamedNoPath) {
+    start_process();
+    FdInfo* sock = fds_.put(kPid, 7);
+    sock->type = FdType::Unix;
+    sock->name = "socket:[123]";
+    FdInfo* memfd = fds_.put(kPid, 8);
+    memfd->type = FdType::Memfd;
+    memfd->name = "memfd:x";
+    SyscallRec r;
+    r.ret = -20;  // ENOTDIR
+    r.args = {7, 0, oflags::kRdOnly, 0};
+    r.str0 = "a/b/../c/d/e/f/g/h/i/j";
+    const Event* ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(ev->fd->name, "/socket:[123]/a/c/d/e/f/g/h/i/j");
+    r.args = {8, 0, oflags::kRdOnly, 0};
+    r.str0 = "";
+    ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(ev->fd->name, "/memfd:x");
+    // The kernel's path of the dirfd, likewise.
+    r.file.file_flags = SENSOR_FILE_DIRFD_PATH;
+    r.str0 = "x/./y";
+    r.str1 = "anon_inode:[eventfd]";
+    ev = decode(build(r));
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(ev->fd->name, "/anon_inode:[eventfd]/x/y");
+}
+
 // A kernel path the probe had to cut short is not trusted: the user path is resolved instead.
 TEST_F(RecordDecoderTest, CutKernelPathFallsBackToUserPath) {
     start_process();
