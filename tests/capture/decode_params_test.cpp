@@ -2,6 +2,7 @@
 // one, the record view, and records that lie about their size.
 #include "capture/record_builder.h"
 #include "sensor/capture/record_view.h"
+#include "support/alloc_counter.h"
 
 namespace sensor::testing {
 namespace {
@@ -122,6 +123,46 @@ TEST_F(DecodeParamsTest, EveryEntryDecodes) {
         EXPECT_EQ(ev->param_count, e.has_schema() ? e.params.size() : 6u) << name;
     }
     EXPECT_EQ(dec_.stats().malformed, 0u);
+}
+
+// Once its buffers and tables are warm, decoding allocates nothing per event (the handlers
+// reuse the table's entries and the decoder's strings).
+TEST_F(DecodeParamsTest, SteadyStateAllocatesNothing) {
+    start_process();
+    SyscallRec open;
+    open.ret = 5;
+    open.args = {kAtFdcwd, 0, oflags::kRdOnly | oflags::kCloExec, 0};
+    open.file = regular_file(oflags::kRdOnly | oflags::kCloExec);
+    open.str0 = "lib/libc.so.6";
+    open.str1 = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+    SyscallRec failed = open;
+    failed.ret = -2;
+    failed.file = {};
+    failed.str0 = "../share/locale/nope.mo";
+    failed.str1 = std::nullopt;
+    SyscallRec fcntl;
+    fcntl.name = "fcntl";
+    fcntl.ret = 0;
+    fcntl.args = {5, 1 /* F_GETFD */, 0};
+    SyscallRec close;
+    close.name = "close";
+    close.ret = 0;
+    close.args = {5};
+    SyscallRec read;
+    read.name = "read";
+    read.ret = 10;
+    read.args = {5, 0, 10};
+    const Bytes records[] = {build(open), build(fcntl), build(read), build(failed), build(close)};
+    auto round = [&] {
+        for (const Bytes& b : records) {
+            ASSERT_NE(decode(b), nullptr);
+            dec_.finish();
+        }
+    };
+    for (int i = 0; i < 3; ++i) round();  // warm
+    uint64_t before = testing_support::allocation_count();
+    for (int i = 0; i < 100; ++i) round();
+    EXPECT_EQ(testing_support::allocation_count() - before, 0u);
 }
 
 // The view locates the arguments, the payload's section and the strings.
