@@ -397,12 +397,12 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
         c.payload = SENSOR_PAY_ARGS;
         c.str_arg[0] = c.str_arg[1] = c.dirfd_arg = SENSOR_NO_ARG;
         c.nargs = 6;
-        if (const events::SyscallSchema* s = events::syscall_schema(events::syscall_name(n))) {
+        if (const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n))) {
             c.payload = s->payload;
             c.str_arg[0] = s->str_arg[0];
             c.str_arg[1] = s->str_arg[1];
             c.nargs = events::args_needed(*s);
-            if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = events::dirfd_arg(*s);
+            if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = s->args.dirfd;
         }
     }
     // Filter off while its maps change, so an open is never judged by half of them.
@@ -415,14 +415,13 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
         !write_patterns(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_FILTER), *open_filter,
                         error))
         return false;
-    for (auto name : path_filtered_syscalls()) {
-        auto nr = events::syscall_number(name);
-        if (nr && *nr < SENSOR_MAX_SYSCALLS && conf[*nr].traced) conf[*nr].path_filter = 1;
+    for (uint32_t n : numbers) {
+        const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n));
+        if (!s) continue;
+        if (events::path_filtered(*s)) conf[n].path_filter = 1;
+        // Closes of fds whose open stayed in the kernel stay there too (see quiet_close).
+        if (s->has(events::sysflag::kClosesFd)) conf[n].quiet_close = 1;
     }
-    // Closes of fds whose open stayed in the kernel stay there too (see quiet_close).
-    auto close_nr = events::syscall_number("close");
-    if (close_nr && *close_nr < SENSOR_MAX_SYSCALLS)
-        conf[*close_nr].quiet_close = conf[*close_nr].traced;
     return write_confs(fd, conf, error);
 }
 

@@ -104,7 +104,7 @@ uint32_t file_mode(FdType t) {
 }
 
 // What the probe reads of an opened or described file: the line's fd, else nothing known.
-sensor_file_section file_section(const LineSpec& line, const events::SyscallSchema& s) {
+sensor_file_section file_section(const LineSpec& line, const events::SyscallEntry& s) {
     sensor_file_section f{};
     if (const ArgSpec* flags = line.arg("flags"); flags && flags->has_raw)
         f.f_flags = static_cast<uint32_t>(flags->raw);
@@ -168,8 +168,7 @@ sensor_sock_section sock_section(const LineSpec& line) {
 
 // The strings of a syscall record: the parameters read from user memory, and for records
 // that describe a file its kernel path (the line's fd name).
-void syscall_strings(const LineSpec& line, const events::SyscallSchema& s,
-                     std::string_view out[2]) {
+void syscall_strings(const LineSpec& line, const events::SyscallEntry& s, std::string_view out[2]) {
     for (const events::ParamSpec& p : s.params) {
         const ArgSpec* a = line.arg(p.name);
         if (!a) continue;
@@ -180,38 +179,46 @@ void syscall_strings(const LineSpec& line, const events::SyscallSchema& s,
     if (file) out[1] = line.fd ? std::string_view(line.fd->info.name) : std::string_view{};
 }
 
-Bytes syscall_record(const LineSpec& line, const events::SyscallSchema* s) {
-    Bytes b;
-    uint64_t args[6] = {};
-    uint8_t nargs = s ? events::args_needed(*s) : 6;
-    if (s) {
-        // The fd argument of an event about an fd defaults to the line's fd.
-        if (s->fd_src == events::Src::Arg0 && line.fd)
-            args[0] = static_cast<uint64_t>(line.fd->info.num);
-        for (const events::ParamSpec& p : s->params) {
-            if (p.src < events::Src::Arg0 || p.src > events::Src::Arg5) continue;
-            if (const ArgSpec* a = line.arg(p.name))
-                args[static_cast<int>(p.src) - static_cast<int>(events::Src::Arg0)] =
-                    static_cast<uint64_t>(raw_arg(*a, p.fmt));
-        }
-    } else {
-        for (const ArgSpec& a : line.args) {
-            if (a.name.size() != 4 || !a.name.starts_with("arg") || a.name[3] < '0' ||
-                a.name[3] > '5' || !a.has_raw)
-                fail("args." + a.name + ": \"" + line.type_name +
-                     "\" has no parameter schema; give arg0..arg5 as integers");
-            args[a.name[3] - '0'] = static_cast<uint64_t>(a.raw);
-        }
+// The raw arguments of a syscall with a parameter schema, from the line's parameters. The fd
+// argument of an event about an fd defaults to the line's fd.
+void schema_args(const LineSpec& line, const events::SyscallEntry& s, uint64_t args[6]) {
+    if (s.args.fd < 6 && line.fd) args[s.args.fd] = static_cast<uint64_t>(line.fd->info.num);
+    for (const events::ParamSpec& p : s.params) {
+        if (p.src < events::Src::Arg0 || p.src > events::Src::Arg5) continue;
+        if (const ArgSpec* a = line.arg(p.name))
+            args[static_cast<int>(p.src) - static_cast<int>(events::Src::Arg0)] =
+                static_cast<uint64_t>(raw_arg(*a, p.fmt));
     }
+}
+
+// A syscall without a schema has its six raw arguments, as the decoder reports them.
+void raw_args(const LineSpec& line, uint64_t args[6]) {
+    for (const ArgSpec& a : line.args) {
+        if (a.name.size() != 4 || !a.name.starts_with("arg") || a.name[3] < '0' ||
+            a.name[3] > '5' || !a.has_raw)
+            fail("args." + a.name + ": \"" + line.type_name +
+                 "\" has no parameter schema; give arg0..arg5 as integers");
+        args[a.name[3] - '0'] = static_cast<uint64_t>(a.raw);
+    }
+}
+
+Bytes syscall_record(const LineSpec& line, const events::SyscallEntry* s) {
+    bool schema = s && s->has_schema();
+    uint64_t args[6] = {};
+    if (schema)
+        schema_args(line, *s, args);
+    else
+        raw_args(line, args);
     sensor_syscall_exit r{};
     r.h = header(SENSOR_REC_SYSCALL_EXIT, syscall_nr(line), line);
     r.ret = line.res;
-    r.nargs = nargs;
+    r.nargs = s ? events::args_needed(*s) : 6;
     r.payload = s ? s->payload : uint8_t{SENSOR_PAY_ARGS};
     std::string_view str[2];
-    if (s) syscall_strings(line, *s, str);
+    if (schema) syscall_strings(line, *s, str);
+    Bytes b;
     append(b, r);
-    for (int i = 0; i < nargs; ++i) append(b, args[i]);
+    for (int i = 0; i < r.nargs; ++i) append(b, args[i]);
     if (r.payload == SENSOR_PAY_NEW_FILE || r.payload == SENSOR_PAY_FD_FILE)
         append(b, file_section(line, *s));
     if (r.payload == SENSOR_PAY_SOCK_ARG0 || r.payload == SENSOR_PAY_SOCK_RET)
@@ -280,11 +287,13 @@ Bytes proc_record(const LineSpec& line, uint8_t kind, int64_t child, uint32_t ex
     return b;
 }
 
-bool is_exec(std::string_view type) {
-    return type == "execve" || type == "execveat";
+bool is_exec(const LineSpec& line) {
+    const events::SyscallEntry* e = events::syscall_entry_by_type(line.type);
+    return e && e->handler == events::Handler::Exec;
 }
-bool is_fork(std::string_view type) {
-    return type == "clone" || type == "clone3" || type == "fork" || type == "vfork";
+bool is_fork(const LineSpec& line) {
+    const events::SyscallEntry* e = events::syscall_entry_by_type(line.type);
+    return e && e->has(events::sysflag::kNewTask);
 }
 
 // The records the kernel would have sent for the line's event, in order.
@@ -294,11 +303,11 @@ std::vector<Bytes> records_of(const LineSpec& line) {
         uint32_t code = status ? static_cast<uint32_t>(raw_arg(*status, events::Fmt::Int)) : 0;
         return {proc_record(line, SENSOR_REC_PROC_EXIT, 0, code)};
     }
-    if (is_exec(line.type_name) && line.res == 0) return {exec_record(line)};
+    if (is_exec(line) && line.res == 0) return {exec_record(line)};
     std::vector<Bytes> out;
-    if (is_fork(line.type_name) && line.res > 0)
+    if (is_fork(line) && line.res > 0)
         out.push_back(proc_record(line, SENSOR_REC_PROC_FORK, line.res, 0));
-    out.push_back(syscall_record(line, events::syscall_schema(line.type_name)));
+    out.push_back(syscall_record(line, events::syscall_entry(line.type_name)));
     return out;
 }
 
@@ -335,7 +344,7 @@ class Replay {
     // to their parents by ppid. An exec with no ancestry given, by a thread the replay knows,
     // keeps the thread's state (its ancestry from an earlier clone): the exec record updates it.
     void put_processes(const LineSpec& line, const ContainerInfo* container) {
-        bool exec = is_exec(line.type_name) && line.res == 0;
+        bool exec = is_exec(line) && line.res == 0;
         for (const ProcSpec& s : line.procs) {
             bool known_thread = &s == &line.procs.back() && procs_.find(s.info.tid);
             if (exec && line.procs.size() == 1 && known_thread) {
@@ -358,7 +367,7 @@ class Replay {
 
     // After an exec the program's identities are the line's (the record carries ids only).
     void put_exec_identity(const LineSpec& line) {
-        if (line.procs.empty() || !is_exec(line.type_name) || line.res != 0) return;
+        if (line.procs.empty() || !is_exec(line) || line.res != 0) return;
         if (ProcessInfo* p = procs_.find_mut(line.tid)) set_identity(*p, line.procs.back());
     }
 

@@ -8,6 +8,7 @@
 #include "sensor/events/capabilities.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/fields/event.h"
 #include "sensor/state/image_name.h"
 
@@ -26,17 +27,10 @@ constexpr uint64_t kFirstTs = 1700000000000000000ULL;
 constexpr uint64_t kTsStep = 1000;
 constexpr int kMaxAncestry = 64;
 
-// TODO(table): from the syscall table once it has the is-an-open flag and implied flags.
-bool is_open_type(events::EventTypeId type) {
-    std::string_view t = events::event_type_name(type);
-    return t == "open" || t == "openat" || t == "openat2" || t == "creat" ||
-           t == "open_by_handle_at";
-}
 uint32_t implied_open_flags(events::EventTypeId type) {
-    using namespace events::oflags;
-    return events::event_type_name(type) == "creat" ? kCreat | kWrOnly | kTrunc : 0;
+    const events::SyscallEntry* e = events::syscall_entry_by_type(type);
+    return e ? e->implied_open_flags : 0;
 }
-
 [[noreturn]] void fail(const std::string& what) {
     throw std::runtime_error(what);
 }
@@ -319,7 +313,7 @@ FdSpec parse_fd(const Json& j, const LineSpec& line, uint32_t open_flags) {
                 "cport", "sport", "is_server", "connected", "dev", "ino", "sockfamily"});
     FdSpec s;
     FdInfo& f = s.info;
-    bool is_open = is_open_type(line.type);
+    bool is_open = events::is_open(line.type);
     f.num = get_int(j, "num", w, is_open && line.res >= 0 ? line.res : -1);
     f.type = fd_type_of(get_str(j, "type", w, "file"), w);
     f.name = get_str(j, "name", w);
@@ -376,7 +370,7 @@ void parse_args(const Json& j, LineSpec& line) {
     for (const auto& [name, v] : args->items()) {
         if (line.args.size() >= fields::kMaxEventParams) fail("args: too many arguments");
         ArgSpec a = parse_arg(name, v, *args);
-        if (is_open_type(line.type) && name == "flags" && !a.has_raw) {
+        if (events::is_open(line.type) && name == "flags" && !a.has_raw) {
             auto flags = events::oflags::parse_open_flags(a.text);
             if (!flags) fail("args." + name + ": unknown open flag in \"" + a.text + "\"");
             a.raw = *flags;
@@ -433,7 +427,7 @@ LineSpec parse_line(const std::string& text, uint64_t prev_ts, uint64_t index) {
         if (line.pid == 0) line.pid = line.tid;
     }
     uint32_t open_flags = implied_open_flags(line.type);
-    if (const ArgSpec* flags = line.arg("flags"); flags && is_open_type(line.type))
+    if (const ArgSpec* flags = line.arg("flags"); flags && events::is_open(line.type))
         open_flags = static_cast<uint32_t>(flags->raw);
     if (const Json* f = member(j, "fd")) line.fd = parse_fd(*f, line, open_flags);
     return line;

@@ -6,11 +6,6 @@
 
 namespace sensor::capture {
 
-const std::vector<std::string_view>& path_filtered_syscalls() {
-    static const std::vector<std::string_view> names = {"open", "openat", "openat2", "creat"};
-    return names;
-}
-
 std::string_view compared_bytes(std::string_view pattern, bool suffix) {
     size_t n = std::min(pattern.size(), size_t{SENSOR_PATH_PATTERN_BYTES});
     return suffix ? pattern.substr(pattern.size() - n) : pattern.substr(0, n);

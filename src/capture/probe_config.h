@@ -1,6 +1,7 @@
 #pragma once
 // What the probe is told to do, as one value: which syscalls it traces and which opens it may
-// leave in the kernel (the open path filter). The policy module derives it from a ruleset;
+// leave in the kernel (the open path filter, applied to the syscalls events::path_filtered()
+// selects). The policy module derives it from a ruleset;
 // BpfProbe::apply() installs it in one call.
 #include <cstdint>
 #include <string>
@@ -30,9 +31,6 @@ struct ProbeConfig {
 // The bytes of a prefix (its first) or suffix (its last) the probe compares first, in a
 // table of each: a hit on a pattern longer than these is confirmed in its exact tries.
 std::string_view compared_bytes(std::string_view pattern, bool suffix);
-
-// The syscalls whose records the filter applies to (by name).
-const std::vector<std::string_view>& path_filtered_syscalls();
 
 // One line for the log: what the filter keeps, or why it keeps everything.
 std::string describe(const OpenPathFilter& f);

@@ -6,25 +6,31 @@
 // exec) and returns the event (or nullptr for state-only records); finish() applies those that
 // must follow it (a close, an exit), so the event still sees what it acted on. The returned
 // event borrows the decoder's buffers and stays valid until the next decode().
+//
+// A syscall's record is parsed into a SyscallView, its entry in the syscall table
+// (events/syscall_table.h) found by number, its state handler called from a table indexed by
+// the entry's handler kind (syscall_handlers.cpp), and its parameters rendered from the
+// entry's schema.
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
+#include "record.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/fields/event.h"
 
-struct sensor_file_section;  // bpf/record.h
-
-namespace sensor::events {
-struct SyscallSchema;
-}
 namespace sensor::state {
 class ProcessTable;
 class FdTable;
+struct ExecInfo;
 }  // namespace sensor::state
 
 namespace sensor::capture {
+
+struct SyscallView;
+struct SyscallCall;
 
 struct DecoderStats {
     uint64_t records = 0;
@@ -51,7 +57,6 @@ class RecordDecoder {
     // ns added to the records' CLOCK_BOOTTIME stamps for ns since the epoch (the clocks'
     // difference at construction); replay sets 0, its records carry epoch times.
     void set_boot_to_epoch_ns(uint64_t ns) { boot_to_epoch_ns_ = ns; }
-    uint64_t boot_to_epoch_ns() const { return boot_to_epoch_ns_; }
 
   private:
     struct Pending {
@@ -59,18 +64,57 @@ class RecordDecoder {
         int64_t pid = 0;
         int64_t id = 0;  // fd or tid
     };
+    // What the decoder knows of a syscall number.
+    struct Syscall {
+        const events::SyscallEntry* entry = nullptr;  // nullptr: no entry, raw arguments
+        int32_t type = -1;                            // event type id, -1 when none
+    };
+    // A state handler: applies the call's effect and returns the event's fd (or nullptr).
+    using HandlerFn = state::FdInfo* (RecordDecoder::*)(const SyscallCall&);
+    static const std::array<HandlerFn, events::kHandlerCount> kHandlers;
 
     const fields::Event* decode_syscall(const void* record, size_t size);
     const fields::Event* decode_exec(const void* record, size_t size);
     const fields::Event* decode_fork(const void* record, size_t size);
     const fields::Event* decode_exit(const void* record, size_t size);
-    state::ProcessInfo* thread(int64_t tid, int64_t pid);
-    const state::ContainerInfo* container_of_cgroup(uint64_t cgroup_id, int64_t pid);
+
+    // Exec records (exec_record.cpp).
+    state::ProcessInfo* apply_exec(const sensor_exec& r, const state::ExecInfo& info);
+    void add_exec_params(const sensor_exec& r, const state::ExecInfo& info,
+                         const state::ProcessInfo* p, std::string_view filename, bool at);
+
+    // Parameters.
     void start_event(events::EventTypeId type, uint64_t ts_boot, state::ProcessInfo* proc);
     std::string& add_param(std::string_view name);
     // A parameter with final text (and a raw value); add_param() leaves the text to the caller.
     void add_text_param(std::string_view name, std::string_view text);
     void add_raw_param(std::string_view name, int64_t raw, std::string_view text);
+    void add_num_param(std::string_view name, int64_t v);
+    void add_raw_args(const SyscallView& v);
+    void add_params(const SyscallView& v, const events::SyscallEntry& e, const state::FdInfo* fd);
+
+    // State handlers (syscall_handlers.cpp), one per events::Handler.
+    state::FdInfo* on_event_fd(const SyscallCall& c);
+    state::FdInfo* on_open(const SyscallCall& c);
+    state::FdInfo* on_memfd(const SyscallCall& c);
+    state::FdInfo* on_close(const SyscallCall& c);
+    state::FdInfo* on_dup(const SyscallCall& c);
+    state::FdInfo* on_fcntl_dup(const SyscallCall& c);
+    state::FdInfo* on_socket(const SyscallCall& c);
+    state::FdInfo* on_connect(const SyscallCall& c);
+    state::FdInfo* on_accept(const SyscallCall& c);
+    state::FdInfo* on_chdir(const SyscallCall& c);
+    state::FdInfo* on_fchdir(const SyscallCall& c);
+    state::FdInfo* on_setuid(const SyscallCall& c);
+    state::FdInfo* on_setgid(const SyscallCall& c);
+    state::FdInfo* on_failed_exec(const SyscallCall& c);
+    // The new fd of an open or memfd_create: the table's entry, or scratch_fd_ (failed or not
+    // tracked).
+    state::FdInfo* new_file_fd(const SyscallCall& c);
+    void set_effective_id(const SyscallCall& c, bool uid);
+
+    state::ProcessInfo* thread(int64_t tid, int64_t pid);
+    const state::ContainerInfo* container_of_cgroup(uint64_t cgroup_id, int64_t pid);
     // Absolute, normalized form of path as the process meant it (relative to dirfd or cwd).
     // dirfd_path: the dirfd's path as the kernel gave it, if the record has it.
     void resolve_path(const state::ProcessInfo& proc, int64_t pid, int64_t dirfd,
@@ -85,10 +129,9 @@ class RecordDecoder {
     state::ProcessTable& procs_;
     state::FdTable& fds_;
     std::string proc_root_;
-    uint64_t boot_to_epoch_ns_ = 0;
+    uint64_t boot_to_epoch_ns_ = 0;  // ns to add to the probe's CLOCK_BOOTTIME stamps
     uint64_t seq_ = 0;
-    std::array<const events::SyscallSchema*, 512> schema_by_nr_{};
-    std::array<int32_t, 512> type_by_nr_{};  // event type id, -1 when none
+    std::array<Syscall, SENSOR_MAX_SYSCALLS> by_nr_{};
     int32_t execve_type_ = -1, execveat_type_ = -1, procexit_type_ = -1;
     uint32_t execveat_nr_ = UINT32_MAX;
 

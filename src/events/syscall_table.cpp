@@ -1,209 +1,340 @@
-// The per-syscall table. Parameter names and order are Falco's exit events (libs
+// The syscall table. Parameter names and order are Falco's exit events (libs
 // driver/event_table.c, digested in SPEC section 5); values we cannot observe at sys_exit
 // (e.g. the data of sendto) are left out rather than faked, so fields on them read as missing.
+// Entries without parameters are there for their category or flags only: their events carry
+// the six raw arguments.
 #include "sensor/events/syscall_table.h"
 
 #include <algorithm>
+#include <array>
+
+#include "sensor/events/open_flags.h"
 
 namespace sensor::events {
 namespace {
 
 constexpr uint8_t N = SENSOR_NO_ARG;
 
-std::vector<SyscallSchema> build() {
-    using S = Src;
-    using F = Fmt;
-    using E = Effect;
-    std::vector<SyscallSchema> t;
-    auto add = [&](std::string_view name, uint8_t payload, uint8_t s0, uint8_t s1, Effect eff,
-                   Src fd, std::vector<ParamSpec> params) {
-        t.push_back({name, payload, {s0, s1}, eff, fd, std::move(params)});
-    };
-    // Files
-    add("open", SENSOR_PAY_NEW_FILE, 0, N, E::OpenFile, S::Ret,
-        {{"fd", S::Ret, F::Fd},
-         {"name", S::Str0, F::Path},
-         {"flags", S::Arg1, F::OpenFlags},
-         {"mode", S::Arg2, F::Oct}});
-    add("openat", SENSOR_PAY_NEW_FILE, 1, N, E::OpenFile, S::Ret,
-        {{"fd", S::Ret, F::Fd},
-         {"dirfd", S::Arg0, F::Dirfd},
-         {"name", S::Str0, F::Path},
-         {"flags", S::Arg2, F::OpenFlags},
-         {"mode", S::Arg3, F::Oct}});
+using S = Src;
+using F = Fmt;
+using H = Handler;
+using A = SyscallArgs;
+using namespace sysflag;
+
+class Builder {
+  public:
+    // An entry with a schema: payload and string arguments for the probe, parameters for the
+    // event.
+    SyscallEntry& add(std::string_view name, Category cat, uint32_t flags, Handler handler,
+                      uint8_t payload, std::array<uint8_t, 2> str, SyscallArgs args,
+                      std::vector<ParamSpec> params) {
+        SyscallEntry& e = t_.emplace_back();
+        e.name = name;
+        e.category = cat;
+        e.flags = flags;
+        e.handler = handler;
+        e.payload = payload;
+        e.str_arg[0] = str[0];
+        e.str_arg[1] = str[1];
+        e.args = args;
+        e.params = std::move(params);
+        return e;
+    }
+    // An entry without a schema.
+    void raw(std::string_view name, Category cat, uint32_t flags = 0) {
+        SyscallEntry& e = t_.emplace_back();
+        e.name = name;
+        e.category = cat;
+        e.flags = flags;
+    }
+    std::vector<SyscallEntry> done() {
+        for (SyscallEntry& e : t_)
+            if (auto id = event_type_id(e.name)) e.type = *id;
+        std::sort(t_.begin(), t_.end(),
+                  [](const auto& a, const auto& b) { return a.name < b.name; });
+        return std::move(t_);
+    }
+
+  private:
+    std::vector<SyscallEntry> t_;
+};
+
+void add_files(Builder& b) {
+    constexpr Category C = Category::File, O = Category::Other;
+    constexpr uint32_t kOpen = kCreatesFd | kFdResult | kIsOpen;
+    b.add("open", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {0, N}, A{.flags = 1},
+          {{"fd", S::Ret, F::Fd},
+           {"name", S::Str0, F::Path},
+           {"flags", S::Arg1, F::OpenFlags},
+           {"mode", S::Arg2, F::Oct}});
+    b.add("openat", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {1, N}, A{.dirfd = 0, .flags = 2},
+          {{"fd", S::Ret, F::Fd},
+           {"dirfd", S::Arg0, F::Dirfd},
+           {"name", S::Str0, F::Path},
+           {"flags", S::Arg2, F::OpenFlags},
+           {"mode", S::Arg3, F::Oct}});
     // openat2's flags and mode live in struct open_how (arg 2); the decoder reads them from
     // the kernel's file status instead.
-    add("openat2", SENSOR_PAY_NEW_FILE, 1, N, E::OpenFile, S::Ret,
-        {{"fd", S::Ret, F::Fd},
-         {"dirfd", S::Arg0, F::Dirfd},
-         {"name", S::Str0, F::Path},
-         {"flags", S::FileFlags, F::OpenFlags}});
-    add("creat", SENSOR_PAY_NEW_FILE, 0, N, E::OpenFile, S::Ret,
-        {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
-    add("memfd_create", SENSOR_PAY_NEW_FILE, 0, N, E::OpenFile, S::Ret,
-        {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"flags", S::Arg1, F::MemfdFlags}});
-    add("close", SENSOR_PAY_ARGS, N, N, E::Close, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
-    add("dup", SENSOR_PAY_ARGS, N, N, E::Dup, S::Ret,
-        {{"res", S::Ret, F::Fd}, {"oldfd", S::Arg0, F::Fd}});
-    add("dup2", SENSOR_PAY_ARGS, N, N, E::Dup, S::Ret,
-        {{"res", S::Ret, F::Fd}, {"oldfd", S::Arg0, F::Fd}, {"newfd", S::Arg1, F::Fd}});
-    add("dup3", SENSOR_PAY_ARGS, N, N, E::Dup, S::Ret,
-        {{"res", S::Ret, F::Fd},
-         {"oldfd", S::Arg0, F::Fd},
-         {"newfd", S::Arg1, F::Fd},
-         {"flags", S::Arg2, F::OpenFlags}});
-    add("fcntl", SENSOR_PAY_ARGS, N, N, E::FcntlDup, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"cmd", S::Arg1, F::FcntlCmd}});
-    add("pipe", SENSOR_PAY_ARGS, N, N, E::Pipe, S::None, {{"res", S::Ret, F::Res}});
-    add("pipe2", SENSOR_PAY_ARGS, N, N, E::Pipe, S::None,
-        {{"res", S::Ret, F::Res}, {"flags", S::Arg1, F::OpenFlags}});
-    add("symlink", SENSOR_PAY_STRINGS, 0, 1, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"target", S::Str0, F::Path}, {"linkpath", S::Str1, F::Path}});
-    add("symlinkat", SENSOR_PAY_STRINGS, 0, 2, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"target", S::Str0, F::Path},
-         {"linkdirfd", S::Arg1, F::Dirfd},
-         {"linkpath", S::Str1, F::Path}});
-    add("link", SENSOR_PAY_STRINGS, 0, 1, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"oldpath", S::Str0, F::Path}, {"newpath", S::Str1, F::Path}});
-    add("linkat", SENSOR_PAY_STRINGS, 1, 3, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"olddir", S::Arg0, F::Dirfd},
-         {"oldpath", S::Str0, F::Path},
-         {"newdir", S::Arg2, F::Dirfd},
-         {"newpath", S::Str1, F::Path},
-         {"flags", S::Arg4, F::Hex}});
-    add("unlink", SENSOR_PAY_STRINGS, 0, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
-    add("unlinkat", SENSOR_PAY_STRINGS, 1, N, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"dirfd", S::Arg0, F::Dirfd},
-         {"name", S::Str0, F::Path},
-         {"flags", S::Arg2, F::Hex}});
-    add("rename", SENSOR_PAY_STRINGS, 0, 1, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"oldpath", S::Str0, F::Path}, {"newpath", S::Str1, F::Path}});
-    add("renameat", SENSOR_PAY_STRINGS, 1, 3, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"olddirfd", S::Arg0, F::Dirfd},
-         {"oldpath", S::Str0, F::Path},
-         {"newdirfd", S::Arg2, F::Dirfd},
-         {"newpath", S::Str1, F::Path}});
-    add("renameat2", SENSOR_PAY_STRINGS, 1, 3, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"olddirfd", S::Arg0, F::Dirfd},
-         {"oldpath", S::Str0, F::Path},
-         {"newdirfd", S::Arg2, F::Dirfd},
-         {"newpath", S::Str1, F::Path},
-         {"flags", S::Arg4, F::Hex}});
-    add("mkdir", SENSOR_PAY_STRINGS, 0, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
-    add("mkdirat", SENSOR_PAY_STRINGS, 1, N, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"dirfd", S::Arg0, F::Dirfd},
-         {"path", S::Str0, F::Path},
-         {"mode", S::Arg2, F::Oct}});
-    add("rmdir", SENSOR_PAY_STRINGS, 0, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
-    add("chmod", SENSOR_PAY_STRINGS, 0, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
-    add("fchmodat", SENSOR_PAY_STRINGS, 1, N, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"dirfd", S::Arg0, F::Dirfd},
-         {"filename", S::Str0, F::Path},
-         {"mode", S::Arg2, F::Oct}});
-    add("fchmod", SENSOR_PAY_FD_FILE, N, N, E::None, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"mode", S::Arg1, F::Oct}});
-    add("chdir", SENSOR_PAY_STRINGS, 0, N, E::Chdir, S::None,
-        {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
-    add("fchdir", SENSOR_PAY_FD_FILE, N, N, E::Fchdir, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
-    add("mount", SENSOR_PAY_STRINGS, 0, 1, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"dev", S::Str0, F::Path},
-         {"dir", S::Str1, F::Path},
-         {"flags", S::Arg3, F::Hex}});
-    add("init_module", SENSOR_PAY_STRINGS, 2, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"length", S::Arg1, F::Uint}, {"uargs", S::Str0, F::Path}});
-    add("finit_module", SENSOR_PAY_FD_FILE, 1, N, E::None, S::Arg0,
-        {{"res", S::Ret, F::Res},
-         {"fd", S::Arg0, F::Fd},
-         {"uargs", S::Str0, F::Path},
-         {"flags", S::Arg2, F::Hex}});
-    // Network
-    add("socket", SENSOR_PAY_ARGS, N, N, E::Socket, S::Ret,
-        {{"fd", S::Ret, F::Fd},
-         {"domain", S::Arg0, F::SockDomain},
-         {"type", S::Arg1, F::SockType},
-         {"proto", S::Arg2, F::Uint}});
-    add("connect", SENSOR_PAY_SOCK_ARG0, N, N, E::Connect, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"tuple", S::Tuple, F::Tuple}, {"fd", S::Arg0, F::Fd}});
-    add("bind", SENSOR_PAY_SOCK_ARG0, N, N, E::Bind, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
-    add("listen", SENSOR_PAY_ARGS, N, N, E::None, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"backlog", S::Arg1, F::Int}});
-    add("accept", SENSOR_PAY_SOCK_RET, N, N, E::Accept, S::Ret,
-        {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
-    add("accept4", SENSOR_PAY_SOCK_RET, N, N, E::Accept, S::Ret,
-        {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}, {"flags", S::Arg3, F::Hex}});
+    b.add("openat2", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {1, N}, A{.dirfd = 0},
+          {{"fd", S::Ret, F::Fd},
+           {"dirfd", S::Arg0, F::Dirfd},
+           {"name", S::Str0, F::Path},
+           {"flags", S::FileFlags, F::OpenFlags}});
+    b.add("creat", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {0, N}, A{},
+          {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}})
+        .implied_open_flags = oflags::kCreat | oflags::kWrOnly | oflags::kTrunc;
+    b.raw("open_by_handle_at", O, kIsOpen);
+    b.add("memfd_create", O, kCreatesFd | kFdResult, H::Memfd, SENSOR_PAY_NEW_FILE, {0, N}, A{},
+          {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"flags", S::Arg1, F::MemfdFlags}});
+    b.add("close", C, kClosesFd, H::Close, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
+    constexpr uint32_t kDup = kCreatesFd | kCopiesFd | kFdResult;
+    b.add("dup", C, kDup, H::Dup, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Fd}, {"oldfd", S::Arg0, F::Fd}});
+    b.add("dup2", C, kDup, H::Dup, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Fd}, {"oldfd", S::Arg0, F::Fd}, {"newfd", S::Arg1, F::Fd}});
+    b.add("dup3", O, kDup, H::Dup, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0, .flags = 2},
+          {{"res", S::Ret, F::Fd},
+           {"oldfd", S::Arg0, F::Fd},
+           {"newfd", S::Arg1, F::Fd},
+           {"flags", S::Arg2, F::OpenFlags}});
+    b.add("fcntl", O, kCreatesFd | kCopiesFd, H::FcntlDup, SENSOR_PAY_ARGS, {N, N},
+          A{.fd = 0, .cmd = 1},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"cmd", S::Arg1, F::FcntlCmd}});
+    // The new fds are in user memory, not in the record: /proc gives them when they are used.
+    b.add("pipe", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{}, {{"res", S::Ret, F::Res}});
+    b.add("pipe2", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{.flags = 1},
+          {{"res", S::Ret, F::Res}, {"flags", S::Arg1, F::OpenFlags}});
+    for (std::string_view name : {"read", "write", "pread64", "pwrite64", "readv", "writev"})
+        b.raw(name, C);
+}
+
+void add_paths(Builder& b) {
+    constexpr Category C = Category::File, O = Category::Other;
+    constexpr uint8_t P = SENSOR_PAY_STRINGS;
+    b.add("symlink", C, 0, H::None, P, {0, 1}, A{},
+          {{"res", S::Ret, F::Res}, {"target", S::Str0, F::Path}, {"linkpath", S::Str1, F::Path}});
+    b.add("symlinkat", C, 0, H::None, P, {0, 2}, A{.dirfd = 1},
+          {{"res", S::Ret, F::Res},
+           {"target", S::Str0, F::Path},
+           {"linkdirfd", S::Arg1, F::Dirfd},
+           {"linkpath", S::Str1, F::Path}});
+    b.add("link", C, 0, H::None, P, {0, 1}, A{},
+          {{"res", S::Ret, F::Res}, {"oldpath", S::Str0, F::Path}, {"newpath", S::Str1, F::Path}});
+    b.add("linkat", C, 0, H::None, P, {1, 3}, A{.dirfd = 0, .flags = 4},
+          {{"res", S::Ret, F::Res},
+           {"olddir", S::Arg0, F::Dirfd},
+           {"oldpath", S::Str0, F::Path},
+           {"newdir", S::Arg2, F::Dirfd},
+           {"newpath", S::Str1, F::Path},
+           {"flags", S::Arg4, F::Hex}});
+    b.add("unlink", C, 0, H::None, P, {0, N}, A{},
+          {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
+    b.add("unlinkat", C, 0, H::None, P, {1, N}, A{.dirfd = 0, .flags = 2},
+          {{"res", S::Ret, F::Res},
+           {"dirfd", S::Arg0, F::Dirfd},
+           {"name", S::Str0, F::Path},
+           {"flags", S::Arg2, F::Hex}});
+    b.add("rename", C, 0, H::None, P, {0, 1}, A{},
+          {{"res", S::Ret, F::Res}, {"oldpath", S::Str0, F::Path}, {"newpath", S::Str1, F::Path}});
+    b.add("renameat", C, 0, H::None, P, {1, 3}, A{.dirfd = 0},
+          {{"res", S::Ret, F::Res},
+           {"olddirfd", S::Arg0, F::Dirfd},
+           {"oldpath", S::Str0, F::Path},
+           {"newdirfd", S::Arg2, F::Dirfd},
+           {"newpath", S::Str1, F::Path}});
+    b.add("renameat2", C, 0, H::None, P, {1, 3}, A{.dirfd = 0, .flags = 4},
+          {{"res", S::Ret, F::Res},
+           {"olddirfd", S::Arg0, F::Dirfd},
+           {"oldpath", S::Str0, F::Path},
+           {"newdirfd", S::Arg2, F::Dirfd},
+           {"newpath", S::Str1, F::Path},
+           {"flags", S::Arg4, F::Hex}});
+    b.add("mkdir", C, 0, H::None, P, {0, N}, A{},
+          {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
+    b.add("mkdirat", C, 0, H::None, P, {1, N}, A{.dirfd = 0},
+          {{"res", S::Ret, F::Res},
+           {"dirfd", S::Arg0, F::Dirfd},
+           {"path", S::Str0, F::Path},
+           {"mode", S::Arg2, F::Oct}});
+    b.add("rmdir", C, 0, H::None, P, {0, N}, A{},
+          {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
+    b.add("chmod", C, 0, H::None, P, {0, N}, A{},
+          {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
+    b.add("fchmodat", C, 0, H::None, P, {1, N}, A{.dirfd = 0},
+          {{"res", S::Ret, F::Res},
+           {"dirfd", S::Arg0, F::Dirfd},
+           {"filename", S::Str0, F::Path},
+           {"mode", S::Arg2, F::Oct}});
+    b.add("fchmod", C, 0, H::None, SENSOR_PAY_FD_FILE, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"mode", S::Arg1, F::Oct}});
+    b.add("chdir", O, kChangesProcess, H::Chdir, P, {0, N}, A{},
+          {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
+    b.add("fchdir", O, kChangesProcess, H::Fchdir, SENSOR_PAY_FD_FILE, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
+    b.add("mount", O, kChangesNamespace, H::None, P, {0, 1}, A{.flags = 3},
+          {{"res", S::Ret, F::Res},
+           {"dev", S::Str0, F::Path},
+           {"dir", S::Str1, F::Path},
+           {"flags", S::Arg3, F::Hex}});
+    b.add("init_module", O, 0, H::None, P, {2, N}, A{},
+          {{"res", S::Ret, F::Res}, {"length", S::Arg1, F::Uint}, {"uargs", S::Str0, F::Path}});
+    b.add("finit_module", O, 0, H::None, SENSOR_PAY_FD_FILE, {1, N}, A{.fd = 0, .flags = 2},
+          {{"res", S::Ret, F::Res},
+           {"fd", S::Arg0, F::Fd},
+           {"uargs", S::Str0, F::Path},
+           {"flags", S::Arg2, F::Hex}});
+}
+
+void add_network(Builder& b) {
+    constexpr Category C = Category::Net;
+    b.add("socket", C, kCreatesFd | kFdResult, H::Socket, SENSOR_PAY_ARGS, {N, N},
+          A{.flags = 1, .domain = 0},
+          {{"fd", S::Ret, F::Fd},
+           {"domain", S::Arg0, F::SockDomain},
+           {"type", S::Arg1, F::SockType},
+           {"proto", S::Arg2, F::Uint}});
+    b.add("connect", C, kSetsSocket, H::Connect, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"tuple", S::Tuple, F::Tuple}, {"fd", S::Arg0, F::Fd}});
+    b.add("bind", C, kSetsSocket, H::Connect, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
+    b.add("listen", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"backlog", S::Arg1, F::Int}});
+    constexpr uint32_t kAccept = kCreatesFd | kFdResult;
+    b.add("accept", C, kAccept, H::Accept, SENSOR_PAY_SOCK_RET, {N, N}, A{},
+          {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
+    b.add("accept4", C, kAccept, H::Accept, SENSOR_PAY_SOCK_RET, {N, N}, A{.flags = 3},
+          {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}, {"flags", S::Arg3, F::Hex}});
     for (std::string_view name : {"sendto", "sendmsg", "recvfrom", "recvmsg"})
-        add(name, SENSOR_PAY_SOCK_ARG0, N, N, E::None, S::Arg0,
-            {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
-    // Processes and credentials
-    add("execve", SENSOR_PAY_STRINGS, 0, N, E::Execve, S::None,
-        {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}});
-    add("execveat", SENSOR_PAY_STRINGS, 1, N, E::Execve, S::None,
-        {{"res", S::Ret, F::Res}, {"dirfd", S::Arg0, F::Dirfd}, {"pathname", S::Str0, F::Path}});
+        b.add(name, C, 0, H::None, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
+              {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
+    for (std::string_view name :
+         {"shutdown", "getsockopt", "setsockopt", "socketpair", "sendmmsg", "recvmmsg"})
+        b.raw(name, C);
+}
+
+void add_processes(Builder& b) {
+    constexpr Category C = Category::Process, O = Category::Other;
+    constexpr uint8_t P = SENSOR_PAY_ARGS;
+    // A task's exit arrives as the probe's exit record; kill and setsid are not followed.
+    for (std::string_view name : {"exit", "exit_group", "kill", "tkill", "tgkill", "setsid"})
+        b.raw(name, C);
+    b.add("execve", C, kChangesProcess, H::Exec, SENSOR_PAY_STRINGS, {0, N}, A{},
+          {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}});
+    b.add("execveat", C, kChangesProcess, H::Exec, SENSOR_PAY_STRINGS, {1, N}, A{.dirfd = 0},
+          {{"res", S::Ret, F::Res}, {"dirfd", S::Arg0, F::Dirfd}, {"pathname", S::Str0, F::Path}});
+    // New tasks arrive as the probe's fork records.
     for (std::string_view name : {"clone", "clone3", "fork", "vfork"})
-        add(name, SENSOR_PAY_ARGS, N, N, E::None, S::None, {{"res", S::Ret, F::Res}});
-    add("ptrace", SENSOR_PAY_ARGS, N, N, E::None, S::None,
-        {{"res", S::Ret, F::Res},
-         {"addr", S::Arg2, F::Hex},
-         {"data", S::Arg3, F::Hex},
-         {"request", S::Arg0, F::PtraceReq},
-         {"pid", S::Arg1, F::Int}});
-    add("setuid", SENSOR_PAY_ARGS, N, N, E::SetUid, S::None,
-        {{"res", S::Ret, F::Res}, {"uid", S::Arg0, F::Uint}});
-    add("setgid", SENSOR_PAY_ARGS, N, N, E::SetGid, S::None,
-        {{"res", S::Ret, F::Res}, {"gid", S::Arg0, F::Uint}});
-    add("setreuid", SENSOR_PAY_ARGS, N, N, E::SetUid, S::None,
-        {{"res", S::Ret, F::Res}, {"ruid", S::Arg0, F::Uint}, {"euid", S::Arg1, F::Uint}});
-    add("setresuid", SENSOR_PAY_ARGS, N, N, E::SetUid, S::None,
-        {{"res", S::Ret, F::Res},
-         {"ruid", S::Arg0, F::Uint},
-         {"euid", S::Arg1, F::Uint},
-         {"suid", S::Arg2, F::Uint}});
-    add("setregid", SENSOR_PAY_ARGS, N, N, E::SetGid, S::None,
-        {{"res", S::Ret, F::Res}, {"rgid", S::Arg0, F::Uint}, {"egid", S::Arg1, F::Uint}});
-    add("setresgid", SENSOR_PAY_ARGS, N, N, E::SetGid, S::None,
-        {{"res", S::Ret, F::Res},
-         {"rgid", S::Arg0, F::Uint},
-         {"egid", S::Arg1, F::Uint},
-         {"sgid", S::Arg2, F::Uint}});
-    add("setns", SENSOR_PAY_FD_FILE, N, N, E::None, S::Arg0,
-        {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"nstype", S::Arg1, F::Ns}});
-    add("unshare", SENSOR_PAY_ARGS, N, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"flags", S::Arg0, F::Ns}});
-    add("prctl", SENSOR_PAY_ARGS, N, N, E::None, S::None,
-        {{"res", S::Ret, F::Res}, {"option", S::Arg0, F::Int}, {"arg2_int", S::Arg1, F::Int}});
-    add("capset", SENSOR_PAY_ARGS, N, N, E::None, S::None, {{"res", S::Ret, F::Res}});
-    add("bpf", SENSOR_PAY_ARGS, N, N, E::None, S::None,
-        {{"res_or_fd", S::Ret, F::Fd}, {"cmd", S::Arg0, F::Int}});
-    add("userfaultfd", SENSOR_PAY_ARGS, N, N, E::None, S::None,
-        {{"res", S::Ret, F::Fd}, {"flags", S::Arg0, F::Hex}});
-    std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+        b.add(name, C, kChangesProcess | kNewTask, H::None, P, {N, N}, A{},
+              {{"res", S::Ret, F::Res}});
+    b.add("ptrace", C, 0, H::None, P, {N, N}, A{},
+          {{"res", S::Ret, F::Res},
+           {"addr", S::Arg2, F::Hex},
+           {"data", S::Arg3, F::Hex},
+           {"request", S::Arg0, F::PtraceReq},
+           {"pid", S::Arg1, F::Int}});
+    // The category lists these came from leave setreuid and setregid out of "process".
+    b.add("setuid", C, kChangesCreds, H::SetUid, P, {N, N}, A{.id = 0},
+          {{"res", S::Ret, F::Res}, {"uid", S::Arg0, F::Uint}});
+    b.add("setgid", C, kChangesCreds, H::SetGid, P, {N, N}, A{.id = 0},
+          {{"res", S::Ret, F::Res}, {"gid", S::Arg0, F::Uint}});
+    b.add("setreuid", O, kChangesCreds, H::SetUid, P, {N, N}, A{.id = 1},
+          {{"res", S::Ret, F::Res}, {"ruid", S::Arg0, F::Uint}, {"euid", S::Arg1, F::Uint}});
+    b.add("setresuid", C, kChangesCreds, H::SetUid, P, {N, N}, A{.id = 1},
+          {{"res", S::Ret, F::Res},
+           {"ruid", S::Arg0, F::Uint},
+           {"euid", S::Arg1, F::Uint},
+           {"suid", S::Arg2, F::Uint}});
+    b.add("setregid", O, kChangesCreds, H::SetGid, P, {N, N}, A{.id = 1},
+          {{"res", S::Ret, F::Res}, {"rgid", S::Arg0, F::Uint}, {"egid", S::Arg1, F::Uint}});
+    b.add("setresgid", C, kChangesCreds, H::SetGid, P, {N, N}, A{.id = 1},
+          {{"res", S::Ret, F::Res},
+           {"rgid", S::Arg0, F::Uint},
+           {"egid", S::Arg1, F::Uint},
+           {"sgid", S::Arg2, F::Uint}});
+    b.add("setns", O, kChangesNamespace, H::None, SENSOR_PAY_FD_FILE, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"nstype", S::Arg1, F::Ns}});
+    b.add("unshare", O, kChangesNamespace, H::None, P, {N, N}, A{.flags = 0},
+          {{"res", S::Ret, F::Res}, {"flags", S::Arg0, F::Ns}});
+    b.add("prctl", C, kChangesProcess, H::None, P, {N, N}, A{},
+          {{"res", S::Ret, F::Res}, {"option", S::Arg0, F::Int}, {"arg2_int", S::Arg1, F::Int}});
+    b.add("capset", C, kChangesCreds, H::None, P, {N, N}, A{}, {{"res", S::Ret, F::Res}});
+    // Their fds (anonymous inodes) are not followed.
+    b.add("bpf", O, 0, H::None, P, {N, N}, A{},
+          {{"res_or_fd", S::Ret, F::Fd}, {"cmd", S::Arg0, F::Int}});
+    b.add("userfaultfd", O, 0, H::None, P, {N, N}, A{.flags = 0},
+          {{"res", S::Ret, F::Fd}, {"flags", S::Arg0, F::Hex}});
+}
+
+std::vector<SyscallEntry> build() {
+    Builder b;
+    add_files(b);
+    add_paths(b);
+    add_network(b);
+    add_processes(b);
+    return b.done();
+}
+
+// Events that are no syscall, with a category.
+constexpr std::pair<std::string_view, Category> kEventCategories[] = {
+    {"procexit", Category::Process}};
+
+struct ByType {
+    std::vector<const SyscallEntry*> entry;
+    std::vector<Category> category;
+    ByType() : entry(event_type_count(), nullptr), category(event_type_count(), Category::Other) {
+        for (const SyscallEntry& e : syscall_entries()) {
+            if (e.type >= entry.size() || event_type_name(e.type) != e.name) continue;
+            entry[e.type] = &e;
+            category[e.type] = e.category;
+        }
+        for (auto [name, cat] : kEventCategories)
+            if (auto id = event_type_id(name)) category[*id] = cat;
+    }
+};
+
+const ByType& by_type() {
+    static const ByType t;
     return t;
 }
 
 }  // namespace
 
-const std::vector<SyscallSchema>& syscall_schemas() {
-    static const std::vector<SyscallSchema> table = build();
+std::string_view category_name(Category c) {
+    switch (c) {
+        case Category::Process:
+            return "process";
+        case Category::Net:
+            return "net";
+        case Category::File:
+            return "file";
+        case Category::Other:
+            break;
+    }
+    return "other";
+}
+
+const std::vector<SyscallEntry>& syscall_entries() {
+    static const std::vector<SyscallEntry> table = build();
     return table;
 }
 
-uint8_t args_needed(const SyscallSchema& s) {
-    // The effects read only arguments that are also parameters (fd, cmd, ids, flags).
+const SyscallEntry* syscall_entry(std::string_view name) {
+    const auto& t = syscall_entries();
+    auto it =
+        std::lower_bound(t.begin(), t.end(), name,
+                         [](const SyscallEntry& s, std::string_view n) { return s.name < n; });
+    return it != t.end() && it->name == name ? &*it : nullptr;
+}
+
+const SyscallEntry* syscall_entry_by_type(EventTypeId type) {
+    const auto& t = by_type();
+    return type < t.entry.size() ? t.entry[type] : nullptr;
+}
+
+uint8_t args_needed(const SyscallEntry& s) {
+    if (!s.has_schema()) return 6;
+    // The handlers read only arguments that are also parameters (fd, cmd, ids, flags).
     int n = 0;
     for (const ParamSpec& p : s.params) {
         if (p.src >= Src::Arg0 && p.src <= Src::Arg5)
@@ -212,19 +343,33 @@ uint8_t args_needed(const SyscallSchema& s) {
     return static_cast<uint8_t>(n);
 }
 
-uint8_t dirfd_arg(const SyscallSchema& s) {
-    for (const ParamSpec& p : s.params)
-        if (p.fmt == Fmt::Dirfd && p.src >= Src::Arg0 && p.src <= Src::Arg5)
-            return static_cast<uint8_t>(static_cast<int>(p.src) - static_cast<int>(Src::Arg0));
-    return SENSOR_NO_ARG;
+bool traced_for_state(const SyscallEntry& s) {
+    return s.has(sysflag::kState);
 }
 
-const SyscallSchema* syscall_schema(std::string_view name) {
-    const auto& t = syscall_schemas();
-    auto it =
-        std::lower_bound(t.begin(), t.end(), name,
-                         [](const SyscallSchema& s, std::string_view n) { return s.name < n; });
-    return it != t.end() && it->name == name ? &*it : nullptr;
+bool path_filtered(const SyscallEntry& s) {
+    return s.has(sysflag::kIsOpen) && s.payload == SENSOR_PAY_NEW_FILE;
+}
+
+bool uses_fd_table(const SyscallEntry& s) {
+    return s.has(sysflag::kClosesFd | sysflag::kCopiesFd);
+}
+
+std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntry&)) {
+    std::vector<std::string_view> out;
+    for (const SyscallEntry& e : syscall_entries())
+        if (pred(e)) out.push_back(e.name);
+    return out;
+}
+
+std::string_view event_category(EventTypeId type) {
+    const auto& t = by_type();
+    return category_name(type < t.category.size() ? t.category[type] : Category::Other);
+}
+
+bool is_open(EventTypeId type) {
+    const SyscallEntry* e = syscall_entry_by_type(type);
+    return e && e->has(sysflag::kIsOpen);
 }
 
 }  // namespace sensor::events

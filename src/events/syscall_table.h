@@ -1,13 +1,17 @@
 #pragma once
-// How each traced syscall is captured and decoded: what the probe adds to its record
-// (sensor_payload), which Falco parameters its exit event has and where each comes from, and
-// what it does to the state tables. One table drives both the probe's per-syscall config and
-// the decoder, so the two cannot disagree.
+// The one syscall table: per syscall its name and event type (numbers per architecture come
+// from syscalls.h), its category, what it does to the state tables (flags, and the decoder's
+// handler), the indexes of the arguments that matter (fd, dirfd, flags...), what the probe adds
+// to its record (payload, string arguments) and its Falco parameters with their sources and
+// text forms. The probe's per-syscall config, the decoder, the syscalls traced for state, the
+// open path filter's syscalls, `evt.category` and "is an open" all derive from it, so none can
+// disagree with another; no syscall name is matched anywhere else.
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
 #include "record.h"
+#include "sensor/events/event_types.h"
 
 namespace sensor::events {
 
@@ -54,42 +58,111 @@ struct ParamSpec {
     Fmt fmt;
 };
 
-// What the call does to the state tables.
-enum class Effect : uint8_t {
-    None,
-    OpenFile,  // the returned fd is a file (or memfd)
-    Close,     // arg0 closed
-    Dup,       // ret becomes a copy of arg0
-    FcntlDup,  // fcntl(F_DUPFD*): ret copies arg0
-    Socket,    // the returned fd is a socket
-    Connect,   // arg0 connected: tuple
-    Accept,    // the returned fd is a connected socket
-    Bind,      // arg0 bound
-    Pipe,      // arg0 points at two new fds (read from the process)
-    Chdir,     // cwd = Str0 (relative to cwd)
-    Fchdir,    // cwd = path of the fd in arg0
-    SetUid,    // effective uid changed
-    SetGid,
-    Execve,  // failed exec (a successful one arrives as an exec record)
+// evt.category.
+enum class Category : uint8_t { Other, Process, Net, File };
+std::string_view category_name(Category c);  // "other", "process", "net", "file"
+
+// What the call does that the sensor's state follows.
+namespace sysflag {
+// Makes fds the fd table follows: files, memfds, sockets, copies, pipes (anonymous-inode fds,
+// e.g. bpf's or userfaultfd's, are not followed).
+inline constexpr uint32_t kCreatesFd = 1u << 0;
+// Closes its fd argument.
+inline constexpr uint32_t kClosesFd = 1u << 1;
+// Its new fd is a copy of its fd argument's.
+inline constexpr uint32_t kCopiesFd = 1u << 2;
+// The event's fd (fd.*) is the returned one; else the fd argument, if it has one.
+inline constexpr uint32_t kFdResult = 1u << 3;
+// Opens a file by path or handle (evt.is_open_read...).
+inline constexpr uint32_t kIsOpen = 1u << 4;
+// Gives its fd argument's socket addresses.
+inline constexpr uint32_t kSetsSocket = 1u << 5;
+// Changes tasks, the program, the cwd or the name (new tasks and exits also arrive as the
+// probe's fork and exit records).
+inline constexpr uint32_t kChangesProcess = 1u << 6;
+// Creates a task: in the parent it returns the child's id, after the probe's fork record.
+inline constexpr uint32_t kNewTask = 1u << 9;
+// Changes uids, gids or capabilities.
+inline constexpr uint32_t kChangesCreds = 1u << 7;
+// Changes namespaces or mounts.
+inline constexpr uint32_t kChangesNamespace = 1u << 8;
+// Whatever the rules say, the state tables need these traced to stay correct.
+inline constexpr uint32_t kState = kCreatesFd | kClosesFd | kCopiesFd | kSetsSocket |
+                                   kChangesProcess | kChangesCreds | kChangesNamespace;
+}  // namespace sysflag
+
+// The decoder's state handler of a syscall's exit (a small table of functions indexed by it).
+enum class Handler : uint8_t {
+    None,      // no state change; the event's fd is the fd argument, or the result (kFdResult)
+    Open,      // the result is a new fd of the file at the path argument
+    Memfd,     // the result is a new memfd
+    Close,     // the fd argument is closed (after the event)
+    Dup,       // the result copies the fd argument
+    FcntlDup,  // F_DUPFD, F_DUPFD_CLOEXEC: the result copies the fd argument
+    Socket,    // the result is a new socket of the domain and type arguments
+    Connect,   // the fd argument's socket gets the record's addresses (connect, bind)
+    Accept,    // the result is a connected socket
+    Chdir,     // cwd = the path argument
+    Fchdir,    // cwd = the fd argument's path
+    SetUid,    // the effective uid becomes the id argument
+    SetGid,    // the effective gid becomes the id argument
+    Exec,      // a failed exec (a successful one arrives as an exec record)
+};
+inline constexpr size_t kHandlerCount = static_cast<size_t>(Handler::Exec) + 1;
+
+// Argument indexes; SENSOR_NO_ARG when the call has none.
+struct SyscallArgs {
+    uint8_t fd = SENSOR_NO_ARG;      // the fd it acts on
+    uint8_t dirfd = SENSOR_NO_ARG;   // the directory a relative path argument resolves against
+    uint8_t flags = SENSOR_NO_ARG;   // open flags; socket: the type with its SOCK_* flags
+    uint8_t cmd = SENSOR_NO_ARG;     // fcntl's command
+    uint8_t domain = SENSOR_NO_ARG;  // socket's address family
+    uint8_t id = SENSOR_NO_ARG;      // set*id: the new effective id (-1: unchanged)
 };
 
-struct SyscallSchema {
+struct SyscallEntry {
     std::string_view name;  // Falco event type
-    uint8_t payload;        // enum sensor_payload
-    uint8_t str_arg[2];     // argument indexes the probe reads as strings (SENSOR_NO_ARG)
-    Effect effect;
-    Src fd_src;  // the fd the event is about (fd.*): Ret, Arg0 or None
+    EventTypeId type = 0;   // event_type_id(name)
+    Category category = Category::Other;
+    uint32_t flags = 0;  // sysflag::
+    Handler handler = Handler::None;
+    uint8_t payload = SENSOR_PAY_ARGS;                    // enum sensor_payload
+    uint8_t str_arg[2] = {SENSOR_NO_ARG, SENSOR_NO_ARG};  // arguments the probe reads as strings
+    SyscallArgs args;
+    uint32_t implied_open_flags = 0;  // an open with no flags argument (creat): what it means
+    // Falco's exit event parameters. Empty: no schema, the event has the six raw arguments.
     std::vector<ParamSpec> params;
+
+    bool has(uint32_t flag) const { return (flags & flag) != 0; }
+    bool has_schema() const { return !params.empty(); }
 };
 
-// The schema of a syscall (by Falco event name), or nullptr when it is traced with raw
-// arguments only.
-const SyscallSchema* syscall_schema(std::string_view name);
-// How many leading raw arguments the decoder reads for this syscall (the probe sends no more).
-uint8_t args_needed(const SyscallSchema& s);
-// The argument holding the first directory fd relative paths resolve against (SENSOR_NO_ARG).
-uint8_t dirfd_arg(const SyscallSchema& s);
-// Every syscall with a schema.
-const std::vector<SyscallSchema>& syscall_schemas();
+// Every entry, by name.
+const std::vector<SyscallEntry>& syscall_entries();
+// The entry of a syscall (by Falco event name), or nullptr when it has none.
+const SyscallEntry* syscall_entry(std::string_view name);
+// The entry of an event type, or nullptr (an array lookup).
+const SyscallEntry* syscall_entry_by_type(EventTypeId type);
+
+// How many leading raw arguments the decoder reads (the probe sends no more): all six for an
+// entry without a schema.
+uint8_t args_needed(const SyscallEntry& s);
+
+// Derived sets.
+// Traced for the state tables whatever the rules say.
+bool traced_for_state(const SyscallEntry& s);
+// Opens whose records the probe's open path filter applies to: those by path that carry the
+// new file's kernel path.
+bool path_filtered(const SyscallEntry& s);
+// Calls whose fd fields come only from the fd table's entry, learnt at the open (a close, a
+// copy): rules on them are judged as rules on the open by the open path filter.
+bool uses_fd_table(const SyscallEntry& s);
+// Names of the entries a predicate holds for, in the table's order.
+std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntry&));
+
+// evt.category of any event type ("other" for those without one).
+std::string_view event_category(EventTypeId type);
+// True for the event types of calls that open a file (sysflag::kIsOpen).
+bool is_open(EventTypeId type);
 
 }  // namespace sensor::events

@@ -10,6 +10,7 @@
 #include "sensor/events/errno_names.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/events/time_format.h"
 
 namespace sensor::fields::detail {
@@ -41,31 +42,6 @@ uint32_t open_mode(const Event& ev) {
     std::string_view t = p->text;
     std::from_chars(t.data(), t.data() + t.size(), v, 8);
     return v;
-}
-
-// A coarse evt.category: Falco derives it from its event table flags; we only need the
-// common groups, everything else is "other".
-std::string_view category_of(std::string_view type) {
-    static constexpr std::array<std::string_view, 20> kProcess = {
-        "execve", "execveat",   "clone",     "clone3", "fork",   "vfork",  "procexit",
-        "exit",   "exit_group", "kill",      "tkill",  "tgkill", "ptrace", "setuid",
-        "setgid", "setresuid",  "setresgid", "capset", "prctl",  "setsid"};
-    static constexpr std::array<std::string_view, 16> kNet = {
-        "socket",     "connect",    "accept",   "accept4", "bind",     "listen",
-        "sendto",     "sendmsg",    "recvfrom", "recvmsg", "shutdown", "getsockopt",
-        "setsockopt", "socketpair", "sendmmsg", "recvmmsg"};
-    static constexpr std::array<std::string_view, 28> kFile = {
-        "open",     "openat",    "openat2", "creat",   "close",     "read",     "write",
-        "pread64",  "pwrite64",  "readv",   "writev",  "unlink",    "unlinkat", "rename",
-        "renameat", "renameat2", "mkdir",   "mkdirat", "rmdir",     "chmod",    "fchmod",
-        "fchmodat", "link",      "linkat",  "symlink", "symlinkat", "dup",      "dup2"};
-    for (auto t : kProcess)
-        if (t == type) return "process";
-    for (auto t : kNet)
-        if (t == type) return "net";
-    for (auto t : kFile)
-        if (t == type) return "file";
-    return "other";
 }
 
 const EventParam* arg_param(const Event& ev, const FieldArg& arg) {
@@ -200,7 +176,7 @@ bool evt_is_open_create(const Event& ev, const FieldArg&, uint32_t, Value& out, 
 // Context.
 
 bool evt_category(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    return put_str(out, category_of(events::event_type_name(ev.type)));
+    return put_str(out, events::event_category(ev.type));
 }
 
 bool evt_hostname(const Event&, const FieldArg&, uint32_t, Value& out, std::string&) {

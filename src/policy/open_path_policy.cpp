@@ -6,6 +6,7 @@
 #include "record.h"
 #include "sensor/capture/probe_config.h"
 #include "sensor/events/event_types.h"
+#include "sensor/events/syscall_table.h"
 
 namespace sensor::policy {
 namespace {
@@ -158,13 +159,8 @@ capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
     // for it: at a close the fd is already gone, and a dup's process may have closed it or
     // exited by the time the record is read.
     std::vector<uint8_t> open_types(events::event_type_count(), 0);
-    static constexpr std::string_view kFdTableSyscalls[] = {"close", "dup", "dup2", "dup3",
-                                                            "fcntl"};
-    auto judge = [&](std::string_view name) {
-        if (auto id = events::event_type_id(name)) open_types[*id] = 1;
-    };
-    for (auto name : capture::path_filtered_syscalls()) judge(name);
-    for (auto name : kFdTableSyscalls) judge(name);
+    for (const events::SyscallEntry& e : events::syscall_entries())
+        if (events::path_filtered(e) || events::uses_fd_table(e)) open_types[e.type] = 1;
 
     capture::OpenPathFilter out;
     std::set<std::string> prefixes, suffixes, name, raw;

@@ -3,22 +3,11 @@
 #include <algorithm>
 
 #include "sensor/events/event_types.h"
+#include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
 #include "sensor/policy/open_path_policy.h"
 
 namespace sensor::policy {
-
-const std::vector<std::string_view>& state_syscalls() {
-    static const std::vector<std::string_view> names = {
-        // process lifecycle and identity
-        "clone", "clone3", "fork", "vfork", "execve", "execveat", "setuid", "setgid", "setreuid",
-        "setregid", "setresuid", "setresgid", "capset", "prctl", "chdir", "fchdir", "unshare",
-        "setns",
-        // file descriptors
-        "open", "openat", "openat2", "creat", "close", "dup", "dup2", "dup3", "fcntl", "pipe",
-        "pipe2", "memfd_create", "socket", "connect", "accept", "accept4", "bind", "mount"};
-    return names;
-}
 
 std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules) {
     std::vector<uint8_t> wanted(events::event_type_count(), 0);
@@ -26,8 +15,9 @@ std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules) {
         if (!r.enabled) continue;
         for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t) wanted[t] |= r.types[t];
     }
-    for (auto name : state_syscalls())
-        if (auto id = events::event_type_id(name)) wanted[*id] = 1;
+    // Whatever the rules say, the state tables need these (events::traced_for_state).
+    for (const events::SyscallEntry& e : events::syscall_entries())
+        if (events::traced_for_state(e)) wanted[e.type] = 1;
     std::vector<uint32_t> out;
     for (size_t t = 0; t < wanted.size(); ++t) {
         if (!wanted[t] || !events::is_syscall(static_cast<events::EventTypeId>(t))) continue;

@@ -214,4 +214,57 @@ ProcScanStats bootstrap_from_proc(ProcessTable& table, const ProcScanOptions& op
     return Scanner(table, options).run();
 }
 
+bool read_thread_from_proc(const std::string& proc_root, int64_t pid, int64_t tid,
+                           ThreadSnapshot& out) {
+    std::string base = proc_root + "/" + std::to_string(pid);
+    std::string task = base + "/task/" + std::to_string(tid);
+    detail::read_file(task + "/comm", out.comm, 64);
+    while (!out.comm.empty() && out.comm.back() == '\n') out.comm.pop_back();
+    detail::read_file(base + "/cmdline", out.cmdline, 64 * 1024);
+    detail::read_link(base + "/exe", out.exepath);
+    detail::read_link(base + "/cwd", out.cwd);
+    std::string status;
+    detail::read_file(task + "/status", status);
+    detail::StatusFields st;
+    out.has_status = detail::parse_status(status, st);
+    if (out.has_status) {
+        out.ppid = st.ppid;
+        out.uid = st.uid;
+        out.gid = st.gid;
+        out.cap_effective = st.cap_effective;
+        out.cap_permitted = st.cap_permitted;
+        out.cap_inheritable = st.cap_inheritable;
+    }
+    detail::read_file(base + "/cgroup", out.cgroup);
+    return out.has_status;
+}
+
+ExecInfo ThreadSnapshot::exec_info(int64_t pid) const {
+    std::string_view argv(cmdline);
+    while (!argv.empty() && argv.back() == '\0') argv.remove_suffix(1);
+    size_t nul = argv.find('\0');
+    ExecInfo info;
+    info.pid = pid;
+    info.ptid = has_status ? ppid : 0;
+    info.name = comm;
+    info.exe = argv.substr(0, nul);
+    info.args = nul == std::string_view::npos ? std::string_view{} : argv.substr(nul + 1);
+    info.exepath = exepath;
+    info.cwd = cwd;
+    if (has_status) {
+        info.has_creds = true;
+        info.uid = uid;
+        info.gid = gid;
+        info.has_caps = true;
+        info.cap_effective = cap_effective;
+        info.cap_permitted = cap_permitted;
+        info.cap_inheritable = cap_inheritable;
+    }
+    return info;
+}
+
+bool read_proc_cgroup(const std::string& proc_root, int64_t pid, std::string& out) {
+    return detail::read_file(proc_root + "/" + std::to_string(pid) + "/cgroup", out) == 0;
+}
+
 }  // namespace sensor::state

@@ -1,0 +1,77 @@
+#include "sensor/capture/record_view.h"
+
+#include <cstring>
+
+namespace sensor::capture {
+namespace {
+
+const sensor_file_section kNoFile{};
+const sensor_sock_section kNoSock{};
+
+// The section of type T at off, if the record holds it; off moves past it.
+template <typename T>
+bool take_section(const char* base, size_t size, size_t& off, const T*& out) {
+    if (off + sizeof(T) > size) return false;
+    out = reinterpret_cast<const T*>(base + off);
+    off += sizeof(T);
+    return true;
+}
+
+}  // namespace
+
+RecordStrings split_strings(const void* record, size_t size, size_t fixed, const uint16_t* lens,
+                            int count) {
+    RecordStrings out;
+    const char* p = static_cast<const char*>(record) + fixed;
+    size_t left = size - fixed;
+    for (int i = 0; i < count; ++i) {
+        size_t n = lens[i];
+        if (n > left) {
+            out.ok = false;
+            return out;
+        }
+        // Lengths include the NUL; argv lists are NUL-separated and end in one.
+        std::string_view v(p, n);
+        while (!v.empty() && v.back() == '\0') v.remove_suffix(1);
+        out.s[i] = v;
+        p += n;
+        left -= n;
+    }
+    return out;
+}
+
+bool parse_syscall(const void* record, size_t size, SyscallView& v) {
+    if (size < sizeof(sensor_syscall_exit)) return false;
+    const char* base = static_cast<const char*>(record);
+    v.r = static_cast<const sensor_syscall_exit*>(record);
+    size_t off = sizeof(sensor_syscall_exit);
+    size_t nargs = v.r->nargs;
+    if (nargs > 6 || off + nargs * 8 > size) return false;
+    std::memcpy(v.args, base + off, nargs * 8);
+    off += nargs * 8;
+    v.file = &kNoFile;
+    v.sock = &kNoSock;
+    switch (v.r->payload) {
+        case SENSOR_PAY_NEW_FILE:
+        case SENSOR_PAY_FD_FILE:
+            if (!take_section(base, size, off, v.file)) return false;
+            break;
+        case SENSOR_PAY_SOCK_ARG0:
+        case SENSOR_PAY_SOCK_RET:
+            if (!take_section(base, size, off, v.sock)) return false;
+            break;
+        default:
+            break;
+    }
+    v.str = split_strings(record, size, off, v.r->str_len, 2);
+    v.user_path = v.str.s[0];
+    v.kernel_path = v.str.s[1];
+    v.dirfd_path = {};
+    if (v.file->file_flags & SENSOR_FILE_DIRFD_PATH) {  // the open's file got no kernel path
+        v.dirfd_path = v.kernel_path;
+        v.kernel_path = {};
+    }
+    return v.str.ok;
+}
+
+}  // namespace sensor::capture

@@ -1,0 +1,199 @@
+// The syscall table and the sets derived from it: each must equal the list it replaced.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "record.h"
+#include "sensor/events/event_types.h"
+#include "sensor/events/syscall_table.h"
+#include "sensor/events/syscalls.h"
+
+namespace sensor::events {
+namespace {
+
+using Names = std::set<std::string_view>;
+
+Names names_where(bool (*pred)(const SyscallEntry&)) {
+    auto v = syscall_names_where(pred);
+    return Names(v.begin(), v.end());
+}
+
+int arg_of(Src s) {
+    return s >= Src::Arg0 && s <= Src::Arg5 ? static_cast<int>(s) - static_cast<int>(Src::Arg0)
+                                            : -1;
+}
+
+TEST(SyscallTableTest, StateSetIsTheOneTracedForState) {
+    const Names expected = {// process lifecycle and identity
+                            "clone", "clone3", "fork", "vfork", "execve", "execveat", "setuid",
+                            "setgid", "setreuid", "setregid", "setresuid", "setresgid", "capset",
+                            "prctl", "chdir", "fchdir", "unshare", "setns",
+                            // file descriptors
+                            "open", "openat", "openat2", "creat", "close", "dup", "dup2", "dup3",
+                            "fcntl", "pipe", "pipe2", "memfd_create", "socket", "connect", "accept",
+                            "accept4", "bind", "mount"};
+    EXPECT_EQ(names_where(traced_for_state), expected);
+}
+
+TEST(SyscallTableTest, PathFilterSet) {
+    EXPECT_EQ(names_where(path_filtered), (Names{"open", "openat", "openat2", "creat"}));
+}
+
+TEST(SyscallTableTest, FdTableSet) {
+    EXPECT_EQ(names_where(uses_fd_table), (Names{"close", "dup", "dup2", "dup3", "fcntl"}));
+}
+
+TEST(SyscallTableTest, IsOpenSet) {
+    Names opens;
+    for (size_t t = 0; t < event_type_count(); ++t)
+        if (is_open(static_cast<EventTypeId>(t)))
+            opens.insert(event_type_name(static_cast<EventTypeId>(t)));
+    EXPECT_EQ(opens, (Names{"open", "openat", "openat2", "creat", "open_by_handle_at"}));
+}
+
+TEST(SyscallTableTest, QuietClosesAreTheClosesOfFds) {
+    EXPECT_EQ(names_where([](const SyscallEntry& e) { return e.has(sysflag::kClosesFd); }),
+              (Names{"close"}));
+}
+
+// evt.category of every event type, as the lists it replaced gave it.
+TEST(SyscallTableTest, Categories) {
+    const Names process = {"execve",    "execveat",  "clone",  "clone3",     "fork",
+                           "vfork",     "procexit",  "exit",   "exit_group", "kill",
+                           "tkill",     "tgkill",    "ptrace", "setuid",     "setgid",
+                           "setresuid", "setresgid", "capset", "prctl",      "setsid"};
+    const Names net = {"socket",     "connect",    "accept",   "accept4", "bind",     "listen",
+                       "sendto",     "sendmsg",    "recvfrom", "recvmsg", "shutdown", "getsockopt",
+                       "setsockopt", "socketpair", "sendmmsg", "recvmmsg"};
+    const Names file = {"open",     "openat",    "openat2",  "creat",     "close",  "read",
+                        "write",    "pread64",   "pwrite64", "readv",     "writev", "unlink",
+                        "unlinkat", "rename",    "renameat", "renameat2", "mkdir",  "mkdirat",
+                        "rmdir",    "chmod",     "fchmod",   "fchmodat",  "link",   "linkat",
+                        "symlink",  "symlinkat", "dup",      "dup2"};
+    ASSERT_EQ(process.size(), 20u);
+    ASSERT_EQ(net.size(), 16u);
+    ASSERT_EQ(file.size(), 28u);
+    for (size_t t = 0; t < event_type_count(); ++t) {
+        auto id = static_cast<EventTypeId>(t);
+        std::string_view name = event_type_name(id);
+        std::string_view want = process.count(name) ? "process"
+                                : net.count(name)   ? "net"
+                                : file.count(name)  ? "file"
+                                                    : "other";
+        EXPECT_EQ(event_category(id), want) << name;
+    }
+    EXPECT_EQ(event_category(static_cast<EventTypeId>(event_type_count())), "other");
+}
+
+// Every entry is a syscall of one of the two architectures, with its event type.
+TEST(SyscallTableTest, EntriesAreSyscallsWithEventTypes) {
+    std::string_view last;
+    for (const SyscallEntry& e : syscall_entries()) {
+        EXPECT_LT(last, e.name) << "sorted, no duplicates";
+        last = e.name;
+        EXPECT_TRUE(syscall_number(e.name, SyscallArch::X86_64) ||
+                    syscall_number(e.name, SyscallArch::Arm64))
+            << e.name;
+        auto id = event_type_id(e.name);
+        ASSERT_TRUE(id) << e.name;
+        EXPECT_EQ(e.type, *id) << e.name;
+        EXPECT_TRUE(is_syscall(e.type)) << e.name;
+        EXPECT_EQ(syscall_entry(e.name), &e);
+        EXPECT_EQ(syscall_entry_by_type(e.type), &e);
+    }
+    EXPECT_EQ(syscall_entry("getpid"), nullptr);
+    EXPECT_EQ(syscall_entry_by_type(*event_type_id("procexit")), nullptr);
+}
+
+// The argument indexes agree with the parameters and with what the probe reads.
+TEST(SyscallTableTest, ArgumentIndexesAgreeWithTheSchema) {
+    for (const SyscallEntry& e : syscall_entries()) {
+        SCOPED_TRACE(std::string(e.name));
+        if (!e.has_schema()) {
+            EXPECT_EQ(e.handler, Handler::None);
+            EXPECT_EQ(e.payload, SENSOR_PAY_ARGS);
+            EXPECT_EQ(args_needed(e), 6);
+            continue;
+        }
+        int first_dirfd = -1, fd_param = -1;
+        for (const ParamSpec& p : e.params) {
+            if (p.fmt == Fmt::Dirfd && first_dirfd < 0) first_dirfd = arg_of(p.src);
+            if (p.fmt == Fmt::Fd && arg_of(p.src) >= 0 && fd_param < 0) fd_param = arg_of(p.src);
+        }
+        EXPECT_EQ(e.args.dirfd, first_dirfd < 0 ? SENSOR_NO_ARG : first_dirfd);
+        // The fd argument is a parameter (the probe sends only arguments that are).
+        if (e.args.fd != SENSOR_NO_ARG) {
+            EXPECT_EQ(e.args.fd, fd_param);
+        }
+        for (uint8_t a :
+             {e.args.fd, e.args.dirfd, e.args.flags, e.args.cmd, e.args.domain, e.args.id}) {
+            if (a != SENSOR_NO_ARG) {
+                EXPECT_LT(a, args_needed(e));
+            }
+        }
+        // The probe describes the fd in argument 0 for these payloads.
+        if (e.payload == SENSOR_PAY_FD_FILE || e.payload == SENSOR_PAY_SOCK_ARG0) {
+            EXPECT_EQ(e.args.fd, 0);
+        }
+        if (e.has(sysflag::kFdResult)) {
+            EXPECT_EQ(e.params[0].src, Src::Ret);
+            EXPECT_EQ(e.params[0].fmt, Fmt::Fd);
+        }
+    }
+}
+
+// What each handler reads is in its entries.
+TEST(SyscallTableTest, HandlersHaveTheirArguments) {
+    std::set<Handler> seen;
+    for (const SyscallEntry& e : syscall_entries()) {
+        SCOPED_TRACE(std::string(e.name));
+        seen.insert(e.handler);
+        switch (e.handler) {
+            case Handler::Open:
+                EXPECT_TRUE(e.has(sysflag::kIsOpen));
+                EXPECT_EQ(e.payload, SENSOR_PAY_NEW_FILE);
+                EXPECT_EQ(e.str_arg[0] == SENSOR_NO_ARG, false);
+                break;
+            case Handler::Memfd:
+                EXPECT_EQ(e.payload, SENSOR_PAY_NEW_FILE);
+                EXPECT_FALSE(e.has(sysflag::kIsOpen));
+                break;
+            case Handler::Close:
+            case Handler::Dup:
+            case Handler::Connect:
+            case Handler::Fchdir:
+                EXPECT_NE(e.args.fd, SENSOR_NO_ARG);
+                break;
+            case Handler::FcntlDup:
+                EXPECT_NE(e.args.fd, SENSOR_NO_ARG);
+                EXPECT_NE(e.args.cmd, SENSOR_NO_ARG);
+                break;
+            case Handler::Socket:
+                EXPECT_NE(e.args.domain, SENSOR_NO_ARG);
+                EXPECT_NE(e.args.flags, SENSOR_NO_ARG);
+                break;
+            case Handler::Accept:
+                EXPECT_EQ(e.payload, SENSOR_PAY_SOCK_RET);
+                break;
+            case Handler::Chdir:
+                EXPECT_EQ(e.str_arg[0], 0);
+                break;
+            case Handler::SetUid:
+            case Handler::SetGid:
+                EXPECT_NE(e.args.id, SENSOR_NO_ARG);
+                break;
+            case Handler::Exec:
+            case Handler::None:
+                break;
+        }
+    }
+    EXPECT_EQ(seen.size(), kHandlerCount);
+    EXPECT_EQ(syscall_entry("creat")->implied_open_flags != 0, true);
+}
+
+}  // namespace
+}  // namespace sensor::events
