@@ -35,6 +35,10 @@ check "json report" 0 '  "ok": true,' "$bin" -r "$shared/rules/falco_rules.yaml"
 check "default rules validate" 0 "" "$bin" -r rules/
 check "list rules" 0 "  event types: execve, execveat" "$bin" -L -r "$shared/rules/falco_rules.yaml"
 check "list fields" 0 "" "$bin" --list
+check "list fields per source" 0 "Event source: syscall" "$bin" --list
+check "list one source's fields" 0 "Event source: syscall" "$bin" --list=syscall
+check "list one source's fields, separate word" 0 "proc.name  (string)" "$bin" --list syscall
+check "list an unknown source" 2 "sensor: unknown event source 'k8s_audit' (known: syscall)" "$bin" --list=k8s_audit
 check "version" 0 "" "$bin" --version
 check "replay stable fixtures" 0 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml"
 n=$("$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" | grep -c '"rule":')

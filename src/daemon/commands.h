@@ -13,8 +13,8 @@ enum class ReportFormat { Text, Json };
 int validate_rules(const std::vector<std::string>& files, ReportFormat fmt);
 // `sensor -L -r FILE...`: list loaded rules.
 int list_rules(const std::vector<std::string>& files, ReportFormat fmt);
-// `sensor --list`: the field registry.
-int list_fields(ReportFormat fmt);
+// `sensor --list[=SOURCE]`: the fields of every event source, or of one ("" for all).
+int list_fields(ReportFormat fmt, const std::string& source = "");
 
 // One line per optional module: where it loads from, or why it does not (for --version).
 std::string optional_modules_report();

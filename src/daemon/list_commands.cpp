@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "sensor/events/event_types.h"
+#include "sensor/fields/event_source.h"
 #include "sensor/fields/registry.h"
 
 namespace sensor::daemon {
@@ -21,9 +21,10 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 std::vector<std::string> type_names(const engine::CompiledRule& r) {
     std::vector<std::string> out;
     if (r.type_count == r.types.size()) return {"(all)"};
+    const fields::EventSource& source = fields::source(r.source);
     for (size_t i = 0; i < r.types.size(); ++i)
         if (r.types[i])
-            out.emplace_back(events::event_type_name(static_cast<events::EventTypeId>(i)));
+            out.emplace_back(source.event_type_name(static_cast<events::EventTypeId>(i)));
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -61,7 +62,7 @@ int list_rules(const std::vector<std::string>& files, ReportFormat fmt) {
             arr.push_back({{"name", r.name},
                            {"priority", std::string(engine::priority_name(r.priority))},
                            {"enabled", r.enabled},
-                           {"source", r.source},
+                           {"source", std::string(r.source_name())},
                            {"event_types", types},
                            {"tags", r.tags},
                            {"desc", r.desc}});
@@ -76,22 +77,39 @@ int list_rules(const std::vector<std::string>& files, ReportFormat fmt) {
     return 0;
 }
 
-int list_fields(ReportFormat fmt) {
+int list_fields(ReportFormat fmt, const std::string& source) {
+    std::vector<const fields::EventSource*> listed;
+    for (const fields::EventSource* s : fields::sources())
+        if (source.empty() || s->name() == source) listed.push_back(s);
+    if (listed.empty()) {
+        std::string known;
+        for (const fields::EventSource* s : fields::sources())
+            known += (known.empty() ? "" : ", ") + std::string(s->name());
+        std::cerr << "sensor: unknown event source '" << source << "' (known: " << known << ")\n";
+        return 2;
+    }
+    // Text: a heading per source, then its fields. JSON: one array, each field with its source.
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& f : fields::all_fields()) {
-        if (fmt == ReportFormat::Json) {
-            arr.push_back({{"name", std::string(f.name)},
-                           {"type", std::string(fields::field_type_name(f.type))},
-                           {"arg", std::string(arg_form(f.arg_kind))},
-                           {"desc", std::string(f.desc)},
-                           {"deprecated", f.deprecated}});
-            continue;
+    for (const fields::EventSource* s : listed) {
+        if (fmt == ReportFormat::Text)
+            std::cout << (s == listed.front() ? "" : "\n") << "Event source: " << s->name()
+                      << "\n\n";
+        for (const auto& f : s->fields()) {
+            if (fmt == ReportFormat::Json) {
+                arr.push_back({{"source", std::string(s->name())},
+                               {"name", std::string(f.name)},
+                               {"type", std::string(fields::field_type_name(f.type))},
+                               {"arg", std::string(arg_form(f.arg_kind))},
+                               {"desc", std::string(f.desc)},
+                               {"deprecated", f.deprecated}});
+                continue;
+            }
+            std::string head = std::string(f.name);
+            auto a = arg_form(f.arg_kind);
+            if (!a.empty()) head += " " + std::string(a);
+            std::cout << head << "  (" << fields::field_type_name(f.type) << ")"
+                      << (f.deprecated ? " [deprecated]" : "") << "\n    " << f.desc << "\n";
         }
-        std::string head = std::string(f.name);
-        auto a = arg_form(f.arg_kind);
-        if (!a.empty()) head += " " + std::string(a);
-        std::cout << head << "  (" << fields::field_type_name(f.type) << ")"
-                  << (f.deprecated ? " [deprecated]" : "") << "\n    " << f.desc << "\n";
     }
     if (fmt == ReportFormat::Json) std::cout << arr.dump(2) << "\n";
     return 0;

@@ -14,12 +14,16 @@ int main(int argc, char** argv) {
                sensor::rules::engine_version() + ")\n" + optional_modules_report();
     });
     std::vector<std::string> rules_files, validate_files;
-    bool list_loaded = false, list_fields_flag = false;
-    std::string output = "text";
+    bool list_loaded = false;
+    std::string list_source, output = "text";
     app.add_option("-r,--rules", rules_files, "Rules file or directory (repeatable)");
     app.add_option("-V,--validate", validate_files, "Validate rules file(s) and exit (Falco's -V)");
     app.add_flag("-L", list_loaded, "List the rules loaded from -r files");
-    app.add_flag("--list", list_fields_flag, "List the fields conditions and outputs may use");
+    auto* list_opt =
+        app.add_option("--list", list_source,
+                       "List the fields conditions and outputs may use, per event source; "
+                       "--list=SOURCE lists one source's")
+            ->expected(0, 1);
     app.add_option("--output", output, "Report format for -r/-V/-L/--list")
         ->check(CLI::IsMember({"text", "json"}));
 
@@ -45,7 +49,7 @@ int main(int argc, char** argv) {
 
     if (*replay_cmd) return replay(replay_opts);
     if (*run_cmd) return run(run_opts);
-    if (list_fields_flag) return list_fields(fmt);
+    if (list_opt->count() > 0) return list_fields(fmt, list_source);
     if (!validate_files.empty()) {
         rules_files.insert(rules_files.end(), validate_files.begin(), validate_files.end());
         return validate_rules(rules_files, fmt);

@@ -1,22 +1,18 @@
 #include "sensor/engine/event_type_set.h"
 
-#include "sensor/events/event_types.h"
+#include "sensor/fields/event_source.h"
 
 namespace sensor::engine {
 namespace {
-
-EventTypeMask all() {
-    return EventTypeMask(events::event_type_count(), 1);
-}
-EventTypeMask none() {
-    return EventTypeMask(events::event_type_count(), 0);
-}
 
 void complement(EventTypeMask& m) {
     for (auto& b : m) b = !b;
 }
 
-EventTypeMask walk(const FilterNode& n, bool negated) {
+// Sets over the `count` event types of the condition's source.
+EventTypeMask walk(const FilterNode& n, bool negated, size_t count) {
+    auto all = [count] { return EventTypeMask(count, 1); };
+    auto none = [count] { return EventTypeMask(count, 0); };
     switch (n.kind) {
         case FilterNode::Kind::And:
         case FilterNode::Kind::Or: {
@@ -24,16 +20,16 @@ EventTypeMask walk(const FilterNode& n, bool negated) {
             bool intersect = (n.kind == FilterNode::Kind::And) != negated;
             EventTypeMask acc = intersect ? all() : none();
             for (const FilterNode* k : n.kids) {
-                EventTypeMask m = walk(*k, negated);
+                EventTypeMask m = walk(*k, negated, count);
                 for (size_t i = 0; i < acc.size(); ++i)
                     acc[i] = intersect ? (acc[i] && m[i]) : (acc[i] || m[i]);
             }
             return acc;
         }
         case FilterNode::Kind::Not:
-            return walk(*n.kids[0], !negated);
+            return walk(*n.kids[0], !negated, count);
         case FilterNode::Kind::Macro:
-            return walk(*n.target, negated);
+            return walk(*n.target, negated, count);
         case FilterNode::Kind::Const:
             return (n.const_value != negated) ? all() : none();
         case FilterNode::Kind::Check: {
@@ -61,8 +57,8 @@ bool is_never_true(const Check& k) {
            k.mod == Modifier::None && !k.rhs && k.u64s.size() == 1 && k.u64s[0] == 0;
 }
 
-EventTypeMask event_types_of(const FilterNode& root) {
-    return walk(root, false);
+EventTypeMask event_types_of(const FilterNode& root, fields::SourceId source) {
+    return walk(root, false, fields::source(source).event_type_count());
 }
 
 size_t count_types(const EventTypeMask& m) {

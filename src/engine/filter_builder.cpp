@@ -7,7 +7,7 @@
 #include <charconv>
 
 #include "sensor/condition/parser.h"
-#include "sensor/events/event_types.h"
+#include "sensor/fields/event_source.h"
 
 namespace sensor::engine {
 namespace {
@@ -151,13 +151,13 @@ bool is_field_name_operand(const ast::Operand& op) {
 }
 
 // Falco warns when a constant looks like something the author meant to evaluate.
-void warn_suspicious_value(const std::string& v, uint32_t offset,
+void warn_suspicious_value(const std::string& v, uint32_t offset, fields::SourceId source,
                            std::vector<CompileWarning>& warnings) {
     ast::Operand parsed;
     size_t used = condition::parse_output_operand(v, parsed);
     if (used == 0 || used != v.size()) return;
     try {
-        compile_operand(parsed);
+        compile_operand(parsed, source);
     } catch (const std::exception&) {
         return;
     }
@@ -193,14 +193,14 @@ void warn_regex(const std::string& v, uint32_t offset, std::vector<CompileWarnin
 }
 
 void set_constants(Check& k, const std::vector<std::string>& values, const ast::Node& n,
-                   std::vector<CompileWarning>& warnings) {
+                   fields::SourceId source, std::vector<CompileWarning>& warnings) {
     uint32_t off = n.rhs.pos.offset;
     const std::string& fname = k.lhs->text;
     auto bad = [&](const std::string& v, const char* what) {
         throw CompileError(
             "invalid " + std::string(what) + " value '" + v + "' for '" + fname + "'", off);
     };
-    for (const auto& v : values) warn_suspicious_value(v, off, warnings);
+    for (const auto& v : values) warn_suspicious_value(v, off, source, warnings);
     switch (k.type) {
         case FieldType::String:
         case FieldType::Path:
@@ -299,11 +299,13 @@ void set_constants(Check& k, const std::vector<std::string>& values, const ast::
     }
 }
 
-void compile_evt_type(Check& k, const std::vector<std::string>& values, uint32_t off) {
+// The types of the check's source: an evt.type check's set has one entry per type of its source.
+void compile_evt_type(Check& k, const std::vector<std::string>& values, uint32_t off,
+                      const fields::EventSource& source) {
     k.syscall_only = k.lhs->field.def->name == "syscall.type";
-    k.type_mask.assign(events::event_type_count(), 0);
+    k.type_mask.assign(source.event_type_count(), 0);
     for (const auto& v : values) {
-        auto id = events::event_type_id(v);
+        auto id = source.event_type_id(v);
         if (!id) throw CompileError("unknown event type " + v, off);
         k.type_mask[*id] = 1;
     }
@@ -312,10 +314,12 @@ void compile_evt_type(Check& k, const std::vector<std::string>& values, uint32_t
 
 }  // namespace
 
-std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarning>& warnings) {
+std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarning>& warnings,
+                                     fields::SourceId source) {
+    const fields::EventSource& src = fields::source(source);
     auto k = std::make_unique<Check>();
     try {
-        k->lhs = compile_operand(n.lhs);
+        k->lhs = compile_operand(n.lhs, source);
     } catch (const std::runtime_error& e) {
         throw CompileError(e.what(), n.lhs.pos.offset);
     }
@@ -348,7 +352,7 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
                 throw CompileError("operator '" + n.op + "' does not accept a field on its right",
                                    n.rhs.pos.offset);
             try {
-                k->rhs = compile_operand(n.rhs.operand[0]);
+                k->rhs = compile_operand(n.rhs.operand[0], source);
             } catch (const std::runtime_error& e) {
                 throw CompileError(e.what(), n.rhs.pos.offset);
             }
@@ -372,29 +376,29 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
             one.rhs = n.rhs;
             one.rhs.kind = ast::Rhs::Kind::List;
             one.rhs.items = {n.rhs.list_name};
-            return compile_check(one, warnings);
+            return compile_check(one, warnings, source);
         }
         case ast::Rhs::Kind::Value:
             if (k->op == CmpOp::In || k->op == CmpOp::Intersects || k->op == CmpOp::PMatch)
                 throw CompileError("operator '" + n.op + "' requires a list", n.rhs.pos.offset);
             if (evt_type_lhs && (k->op == CmpOp::Eq || k->op == CmpOp::Ne) &&
                 k->mod == Modifier::None) {
-                compile_evt_type(*k, {n.rhs.value}, n.rhs.pos.offset);
+                compile_evt_type(*k, {n.rhs.value}, n.rhs.pos.offset, src);
                 return k;
             }
-            set_constants(*k, {n.rhs.value}, n, warnings);
+            set_constants(*k, {n.rhs.value}, n, source, warnings);
             return k;
         case ast::Rhs::Kind::List:
             if (evt_type_lhs && (k->op == CmpOp::In || k->op == CmpOp::Intersects)) {
-                compile_evt_type(*k, n.rhs.items, n.rhs.pos.offset);
+                compile_evt_type(*k, n.rhs.items, n.rhs.pos.offset, src);
                 return k;
             }
             if (evt_type_lhs && k->mod != Modifier::None) {
                 for (const auto& v : n.rhs.items)
-                    if (!events::event_type_id(v))
+                    if (!src.event_type_id(v))
                         throw CompileError("unknown event type " + v, n.rhs.pos.offset);
             }
-            set_constants(*k, n.rhs.items, n, warnings);
+            set_constants(*k, n.rhs.items, n, source, warnings);
             return k;
     }
     return k;
@@ -424,7 +428,7 @@ const FilterNode* FilterBuilder::build(const ast::Node& n, std::vector<CompileWa
         case ast::Node::Kind::Binary: {
             FilterNode* node = arena_.make();
             node->kind = FilterNode::Kind::Check;
-            node->check = compile_check(n, warnings);
+            node->check = compile_check(n, warnings, source_);
             finalize_check(*node);
             return node;
         }

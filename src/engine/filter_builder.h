@@ -44,18 +44,22 @@ class FilterBuilder {
     using MacroResolver =
         std::function<const FilterNode*(const std::string& name, uint32_t offset)>;
 
-    FilterBuilder(FilterArena& arena, MacroResolver resolver)
-        : arena_(arena), resolver_(std::move(resolver)) {}
+    // Conditions name the fields and event types of `source`.
+    FilterBuilder(FilterArena& arena, MacroResolver resolver,
+                  fields::SourceId source = fields::kSyscallSource)
+        : arena_(arena), resolver_(std::move(resolver)), source_(source) {}
 
     const FilterNode* build(const condition::ast::Node& n, std::vector<CompileWarning>& warnings);
 
   private:
     FilterArena& arena_;
     MacroResolver resolver_;
+    fields::SourceId source_;
 };
 
-// Compiles one check (Unary or Binary node); exposed for tests.
+// Compiles one check (Unary or Binary node) with the fields of `source`; exposed for tests.
 std::unique_ptr<Check> compile_check(const condition::ast::Node& n,
-                                     std::vector<CompileWarning>& warnings);
+                                     std::vector<CompileWarning>& warnings,
+                                     fields::SourceId source = fields::kSyscallSource);
 
 }  // namespace sensor::engine

@@ -157,13 +157,15 @@ void require_string_arg(const std::string& tname, const Operand& a) {
 
 }  // namespace
 
-std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& src) {
+std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& src,
+                                         fields::SourceId source) {
     auto op = std::make_unique<Operand>();
     op->text = condition::ast::to_string(src);
     switch (src.kind) {
         case condition::ast::Operand::Kind::Field: {
             std::string err;
-            auto ref = fields::resolve_field(src.name, src.has_arg ? &src.arg : nullptr, err);
+            auto ref =
+                fields::resolve_field(src.name, src.has_arg ? &src.arg : nullptr, err, source);
             if (!ref) throw std::runtime_error(err);
             op->field = *ref;
             op->fn = get_field;
@@ -185,7 +187,7 @@ std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& src) {
             break;
     }
     op->transformer = transformer_kind(src.name);
-    for (const auto& a : src.args) op->args.push_back(compile_operand(a));
+    for (const auto& a : src.args) op->args.push_back(compile_operand(a, source));
     const std::string& t = src.name;
     auto want_args = [&](size_t n) {
         if (op->args.size() != n)

@@ -35,8 +35,10 @@ struct Operand {
     bool is_field() const { return transformer == TransformerKind::None && field.def; }
 };
 
-// Compiles a parsed operand; throws std::runtime_error with Falco's wording on unknown fields
-// (`filter_check called with nonexistent field X`) or misuse of a transformer.
-std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& op);
+// Compiles a parsed operand with the fields of `source`; throws std::runtime_error with Falco's
+// wording on unknown fields (`filter_check called with nonexistent field X`) or misuse of a
+// transformer.
+std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& op,
+                                         fields::SourceId source = fields::kSyscallSource);
 
 }  // namespace sensor::engine

@@ -20,7 +20,8 @@ bool is_alpha(char c) {
 
 // After '%': the longest prefix that compiles to a field or transformer (Falco retries with
 // shorter input, so `%proc.name.` is proc.name followed by a literal '.').
-std::unique_ptr<engine::Operand> compile_token(std::string_view text, size_t& used) {
+std::unique_ptr<engine::Operand> compile_token(std::string_view text, fields::SourceId source,
+                                               size_t& used) {
     std::string last_error;
     size_t limit = text.size();
     while (limit > 0) {
@@ -32,7 +33,7 @@ std::unique_ptr<engine::Operand> compile_token(std::string_view text, size_t& us
             continue;
         }
         try {
-            auto op = engine::compile_operand(parsed);
+            auto op = engine::compile_operand(parsed, source);
             used = n;
             return op;
         } catch (const std::exception& e) {
@@ -49,7 +50,7 @@ std::unique_ptr<engine::Operand> compile_token(std::string_view text, size_t& us
 
 }  // namespace
 
-OutputTemplate compile_output(std::string_view format) {
+OutputTemplate compile_output(std::string_view format, fields::SourceId source) {
     OutputTemplate t;
     std::string literal;
     size_t i = 0;
@@ -75,7 +76,7 @@ OutputTemplate compile_output(std::string_view format) {
             continue;
         }
         size_t used = 0;
-        auto op = compile_token(format.substr(i), used);
+        auto op = compile_token(format.substr(i), source, used);
         i += used;
         OutputToken tok;
         tok.literal = std::move(literal);

@@ -36,8 +36,10 @@ struct OutputTemplate {
                             std::string& out, std::string& scratch) const;
 };
 
-// Throws std::runtime_error with Falco's wording for a bad template.
-OutputTemplate compile_output(std::string_view format);
+// Compiles with the fields of `source`; throws std::runtime_error with Falco's wording for a
+// bad template.
+OutputTemplate compile_output(std::string_view format,
+                              fields::SourceId source = fields::kSyscallSource);
 
 // Appends an operand's value(s) as text; false when missing.
 bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out);

@@ -1,17 +1,26 @@
 #include "sensor/engine/ruleset.h"
 
-#include "sensor/events/event_types.h"
-
 namespace sensor::engine {
 
 void Ruleset::build_index() {
-    by_type_.assign(events::event_type_count(), {});
+    const auto& sources = fields::sources();
+    by_source_.assign(sources.size(), {});
+    for (size_t s = 0; s < sources.size(); ++s)
+        by_source_[s].assign(sources[s]->event_type_count(), {});
     for (uint32_t i = 0; i < rules.size(); ++i) {
         const CompiledRule& r = rules[i];
-        if (!r.enabled) continue;
-        for (size_t t = 0; t < r.types.size() && t < by_type_.size(); ++t)
-            if (r.types[t]) by_type_[t].push_back(i);
+        if (!r.enabled || r.source >= by_source_.size()) continue;
+        auto& by_type = by_source_[r.source];
+        for (size_t t = 0; t < r.types.size() && t < by_type.size(); ++t)
+            if (r.types[t]) by_type[t].push_back(i);
     }
+}
+
+const std::vector<uint32_t>& Ruleset::rules_for(fields::SourceId source,
+                                                events::EventTypeId type) const {
+    static const std::vector<uint32_t> kNone;
+    if (source >= by_source_.size() || type >= by_source_[source].size()) return kNone;
+    return by_source_[source][type];
 }
 
 EvalCtx Ruleset::new_context() const {

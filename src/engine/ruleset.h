@@ -1,6 +1,7 @@
 #pragma once
-// The compiled ruleset: rules in definition order, indexed by event type. Evaluation visits
-// only the rules whose event-type set contains the event's type.
+// The compiled ruleset: rules in definition order, indexed by (event source, event type).
+// Evaluation visits only the rules of the event's source whose event-type set contains the
+// event's type.
 #include <chrono>
 #include <memory>
 #include <set>
@@ -11,13 +12,14 @@
 #include "sensor/engine/filter_builder.h"
 #include "sensor/engine/output_template.h"
 #include "sensor/engine/priority.h"
+#include "sensor/fields/event_source.h"
 
 namespace sensor::engine {
 
 struct CompiledRule {
     std::string name;
     std::string desc;
-    std::string source = "syscall";
+    fields::SourceId source = fields::kSyscallSource;  // the events it applies to
     Priority priority = Priority::Debug;
     std::vector<std::string> tags;  // sorted
     const FilterNode* filter = nullptr;
@@ -27,6 +29,9 @@ struct CompiledRule {
     std::string output_format;
     engine::OutputTemplate output;
     bool enabled = true;
+
+    // The source's name, as rules files and alerts (`source`) spell it.
+    std::string_view source_name() const { return fields::source(source).name(); }
 };
 
 class Ruleset {
@@ -35,7 +40,7 @@ class Ruleset {
     FilterArena arena;
     bool match_all = false;  // rule_matching: all (default first)
 
-    // Builds the per-event-type lists from the enabled rules.
+    // Builds the per-(source, event type) lists from the enabled rules.
     void build_index();
     EvalCtx new_context() const;
 
@@ -43,10 +48,11 @@ class Ruleset {
     // Returns the number of matches.
     template <typename F>
     size_t evaluate(const fields::Event& ev, EvalCtx& ctx, F&& on_match) const {
-        if (ev.type >= by_type_.size()) return 0;
+        const std::vector<uint32_t>* ids = candidates(ev);
+        if (!ids) return 0;
         ctx.begin(ev);
         size_t n = 0;
-        for (uint32_t id : by_type_[ev.type]) {
+        for (uint32_t id : *ids) {
             const CompiledRule& r = rules[id];
             if (!r.filter->eval(ctx)) continue;
             ++n;
@@ -61,10 +67,11 @@ class Ruleset {
     template <typename F>
     size_t evaluate_timed(const fields::Event& ev, EvalCtx& ctx, std::vector<uint64_t>& rule_ns,
                           F&& on_match) const {
-        if (ev.type >= by_type_.size()) return 0;
+        const std::vector<uint32_t>* ids = candidates(ev);
+        if (!ids) return 0;
         ctx.begin(ev);
         size_t n = 0;
-        for (uint32_t id : by_type_[ev.type]) {
+        for (uint32_t id : *ids) {
             const CompiledRule& r = rules[id];
             auto t0 = std::chrono::steady_clock::now();
             bool hit = r.filter->eval(ctx);
@@ -82,10 +89,19 @@ class Ruleset {
     }
 
     size_t enabled_count() const;
-    const std::vector<uint32_t>& rules_for_type(events::EventTypeId t) const { return by_type_[t]; }
+    // The enabled rules evaluate() tries for an event of that source and type, in order.
+    const std::vector<uint32_t>& rules_for(fields::SourceId source, events::EventTypeId type) const;
 
   private:
-    std::vector<std::vector<uint32_t>> by_type_;
+    // by_source_[source][type]: indexes into rules. Two array lookups, no hashing.
+    std::vector<std::vector<std::vector<uint32_t>>> by_source_;
+
+    const std::vector<uint32_t>* candidates(const fields::Event& ev) const {
+        if (ev.source >= by_source_.size()) return nullptr;
+        const auto& by_type = by_source_[ev.source];
+        if (ev.type >= by_type.size()) return nullptr;
+        return &by_type[ev.type];
+    }
 };
 
 }  // namespace sensor::engine

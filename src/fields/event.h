@@ -1,7 +1,8 @@
 #pragma once
 // The event as the rule engine sees it: the syscall record plus pointers into the state the
-// event happened in (thread/process, fd, user, container). Capture and state fill these plain
-// structs; fixtures fill them from JSON. Extractors read them directly, with no virtual calls.
+// event happened in (thread/process, fd, user, container), tagged with its source. Capture and
+// state fill these plain structs; fixtures fill them from JSON. Extractors read them directly,
+// with no virtual calls.
 //
 // Ownership: an Event only borrows. ProcessInfo, FdInfo, ContainerInfo, UserInfo and GroupInfo
 // live in the state tables (or a fixture) and must outlive evaluation of the event.
@@ -30,6 +31,12 @@ using state::UserInfo;
 
 enum class EventDir : uint8_t { Enter, Exit };
 
+// The source an event comes from (Falco's `source:`): an index into fields::sources()
+// (sensor/fields/event_source.h). Every source has its own fields and event types, and a rule
+// sees only events of its own source.
+using SourceId = uint8_t;
+inline constexpr SourceId kSyscallSource = 0;  // syscalls and the sensor's own events
+
 // One syscall parameter: its name, Falco's text rendering (what evt.arg.NAME yields), and the
 // raw numeric value where it has one (evt.rawarg.NAME).
 struct EventParam {
@@ -42,10 +49,11 @@ struct EventParam {
 inline constexpr size_t kMaxEventParams = 32;
 
 struct Event {
-    uint64_t num = 0;  // sequence number, from 1
-    uint64_t ts = 0;   // ns since epoch
-    events::EventTypeId type = 0;
+    uint64_t num = 0;              // sequence number, from 1
+    uint64_t ts = 0;               // ns since epoch
+    events::EventTypeId type = 0;  // an id among its source's event types
     EventDir dir = EventDir::Exit;
+    SourceId source = kSyscallSource;
     int64_t res = 0;  // return value (evt.rawres); for fd-returning calls the fd
     bool has_res = true;
     uint32_t open_flags = 0;  // O_* flags for open-like events (evt.is_open_read...)

@@ -1,5 +1,6 @@
 #pragma once
-// Private to the registry: each extract_*.cpp contributes the definitions of one field class.
+// Private to the fields module: each extract_*.cpp contributes the definitions of one field
+// class of the syscall source (event_source.cpp).
 #include <vector>
 
 #include "sensor/fields/registry.h"

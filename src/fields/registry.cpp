@@ -3,32 +3,11 @@
 #include <unistd.h>
 
 #include <charconv>
-#include <unordered_map>
 
-#include "field_tables.h"
+#include "sensor/fields/event_source.h"
 
 namespace sensor::fields {
 namespace {
-
-struct Registry {
-    std::vector<FieldDef> defs;
-    std::unordered_map<std::string_view, const FieldDef*> by_name;
-
-    Registry() {
-        detail::add_evt_fields(defs);
-        detail::add_proc_fields(defs);
-        detail::add_fd_fields(defs);
-        detail::add_user_fields(defs);
-        detail::add_container_fields(defs);
-        // Indexed only after the vector stops growing, so the pointers stay valid.
-        for (const FieldDef& d : defs) by_name.emplace(d.name, &d);
-    }
-};
-
-const Registry& registry() {
-    static const Registry r;
-    return r;
-}
 
 std::string& hostname_storage() {
     static std::string name = [] {
@@ -57,6 +36,28 @@ std::string written(std::string_view name, const std::string* arg) {
     std::string s(name);
     if (arg) s.append("[").append(*arg).append("]");
     return s;
+}
+
+constexpr std::string_view kDottedArgFields[] = {"evt.arg", "evt.rawarg"};
+
+// Whether the source has the field as written (evt.arg.NAME counts as evt.arg).
+bool has_field(const EventSource& src, std::string_view name) {
+    if (src.find_field(name)) return true;
+    for (std::string_view base : kDottedArgFields)
+        if (!dotted_arg(name, std::string(base) + ".").empty() && src.find_field(base)) return true;
+    return false;
+}
+
+// Falco's error for a field the source does not have, naming the source that has it.
+std::string nonexistent(const EventSource& src, std::string_view name, const std::string* arg) {
+    std::string error = "filter_check called with nonexistent field " + written(name, arg);
+    for (const EventSource* other : sources())
+        if (other != &src && has_field(*other, name)) {
+            error += ": it is a field of source " + std::string(other->name()) +
+                     ", not of source " + std::string(src.name());
+            break;
+        }
+    return error;
 }
 
 }  // namespace
@@ -97,37 +98,36 @@ bool is_stringy(FieldType t) {
 }
 
 const std::vector<FieldDef>& all_fields() {
-    return registry().defs;
+    return source(kSyscallSource).fields();
 }
 
 const FieldDef* find_field(std::string_view name) {
-    const auto& m = registry().by_name;
-    auto it = m.find(name);
-    return it == m.end() ? nullptr : it->second;
+    return source(kSyscallSource).find_field(name);
 }
 
 std::optional<FieldRef> resolve_field(std::string_view name, const std::string* arg,
-                                      std::string& error) {
+                                      std::string& error, SourceId source_id) {
+    const EventSource& src = source(source_id);
     FieldRef ref;
-    ref.def = find_field(name);
+    ref.def = src.find_field(name);
 
     // evt.arg.NAME / evt.rawarg.NAME: the parameter name is part of the field name.
     if (!ref.def) {
-        for (std::string_view base : {"evt.arg", "evt.rawarg"}) {
+        for (std::string_view base : kDottedArgFields) {
             std::string prefix = std::string(base) + ".";
             std::string_view key = dotted_arg(name, prefix);
-            if (key.empty()) continue;
+            if (key.empty() || !src.find_field(base)) continue;
             if (arg) {
                 error = "field " + written(name, arg) + " takes no [argument] after ." +
                         std::string(key);
                 return std::nullopt;
             }
-            ref.def = find_field(base);
+            ref.def = src.find_field(base);
             ref.arg.present = true;
             ref.arg.key = std::string(key);
             return ref;
         }
-        error = "filter_check called with nonexistent field " + written(name, arg);
+        error = nonexistent(src, name, arg);
         return std::nullopt;
     }
 

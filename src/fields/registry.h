@@ -1,7 +1,8 @@
 #pragma once
-// The field registry: every field a condition or an output may name, with its type, argument
-// form, description and extractor. Rules resolve names here once, at load time; evaluation
-// then calls the extractor function directly.
+// Fields: every field a condition or an output may name, with its type, argument form,
+// description and extractor. Each event source owns its fields (event_source.h); rules resolve
+// names in their source's fields once, at load time; evaluation then calls the extractor
+// function directly.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -86,14 +87,16 @@ struct FieldRef {
     }
 };
 
+// The syscall source's fields, and one of them by name (nullptr if none).
 const std::vector<FieldDef>& all_fields();
 const FieldDef* find_field(std::string_view name);
 
 // Resolves `name` (as the parser read it, e.g. `evt.arg.flags`) and its optional bracketed
-// argument. Returns nullopt and sets `error` (Falco's wording) when the field does not exist or
-// the argument does not fit.
+// argument among the fields of `source`. Returns nullopt and sets `error` (Falco's wording)
+// when the source has no such field (naming the source that has it, if another does) or the
+// argument does not fit.
 std::optional<FieldRef> resolve_field(std::string_view name, const std::string* arg,
-                                      std::string& error);
+                                      std::string& error, SourceId source = kSyscallSource);
 
 // The host name evt.hostname reports. Defaults to gethostname(); the daemon may override it
 // (e.g. from FALCO_HOSTNAME) before events flow.

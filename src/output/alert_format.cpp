@@ -171,7 +171,7 @@ void write_alert(const engine::CompiledRule& rule, uint64_t ts, const AlertForma
     out += ",\"rule\":";
     append_json_string(out, rule.name);
     out += ",\"source\":";
-    append_json_string(out, rule.source);
+    append_json_string(out, rule.source_name());
     if (fmt.include_tags) {
         out += ",\"tags\":[";
         for (size_t i = 0; i < rule.tags.size(); ++i) {

@@ -13,7 +13,9 @@ namespace sensor::rules {
 struct LoadOptions {
     engine::Priority min_priority = engine::Priority::Debug;  // falco.yaml `priority`
     bool match_all = false;                                   // `rule_matching: all`
-    std::string extra_output;  // appended to every rule's output (append_output)
+    // Appended to the output of every rule of the syscall source (append_output's suggested
+    // container and pod fields, which are syscall fields).
+    std::string extra_output;
 };
 
 struct FileReport {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <functional>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "condition_text.h"
 #include "sensor/condition/parser.h"
@@ -25,10 +24,14 @@ constexpr size_t kTooManyEventTypes = 100;
 constexpr size_t kMaxExpandedDepth = 1000;
 
 // Falco counts event codes, not names: a syscall has an enter and an exit code.
-size_t ppm_code_count(const engine::EventTypeMask& m) {
+size_t ppm_code_count(const engine::EventTypeMask& m, fields::SourceId source) {
     size_t n = 0;
     for (size_t i = 0; i < m.size(); ++i)
-        if (m[i]) n += events::is_syscall(static_cast<events::EventTypeId>(i)) ? 2 : 1;
+        if (m[i])
+            n += source == fields::kSyscallSource &&
+                         events::is_syscall(static_cast<events::EventTypeId>(i))
+                     ? 2
+                     : 1;
     return n;
 }
 
@@ -50,6 +53,7 @@ class RulesCompiler {
         expand_nested_lists(col_.lists(), expanded_);
         rs_ = std::make_shared<engine::Ruleset>();
         rs_->match_all = opts_.match_all;
+        compiled_macros_.assign(fields::sources().size(), {});
 
         parsed_.resize(col_.macros().size());
         for (size_t i = 0; i < col_.macros().size(); ++i) parse_macro(i);
@@ -83,8 +87,9 @@ class RulesCompiler {
     std::vector<std::vector<std::string>> expanded_;
     std::vector<ParsedMacro> parsed_;
     std::shared_ptr<engine::Ruleset> rs_;
-    std::unordered_map<std::string, engine::FilterNode*> compiled_macros_;
-    std::unordered_set<std::string> compiling_;
+    // Per source: a macro is compiled once for each source whose rules use it, with that
+    // source's fields.
+    std::vector<std::unordered_map<std::string, engine::FilterNode*>> compiled_macros_;
 
     std::string substitute_lists(std::string text) {
         auto& lists = col_.lists();
@@ -190,9 +195,11 @@ class RulesCompiler {
                           w.message, locate_token(cond, text, w.offset), kind, name));
     }
 
-    const engine::FilterNode* compile_macro(const std::string& name, const std::string& rule) {
-        auto it = compiled_macros_.find(name);
-        if (it != compiled_macros_.end()) return it->second;
+    const engine::FilterNode* compile_macro(const std::string& name, const std::string& rule,
+                                            fields::SourceId source) {
+        auto& compiled = compiled_macros_[source];
+        auto it = compiled.find(name);
+        if (it != compiled.end()) return it->second;
         size_t idx = macro_index(name);
         const MacroDef& m = col_.macros()[idx];
         // The reference node exists before the body so recursive shapes cannot loop (loops were
@@ -202,21 +209,22 @@ class RulesCompiler {
         ref->fn = engine::macro_fn();
         ref->slot = rs_->arena.memo_slots++;
         ref->macro_name = name;
-        compiled_macros_[name] = ref;
+        compiled[name] = ref;
         std::vector<engine::CompileWarning> ws;
         engine::FilterBuilder b(
-            rs_->arena, [&](const std::string& n, uint32_t) { return compile_macro(n, rule); });
+            rs_->arena,
+            [&](const std::string& n, uint32_t) { return compile_macro(n, rule, source); }, source);
         try {
             ref->target = b.build(*parsed_[idx].ast, ws);
         } catch (const engine::CompileError& e) {
-            compiled_macros_.erase(name);
+            compiled.erase(name);
             throw LoadError(make_diag(
                 true, "LOAD_ERR_COMPILE_CONDITION",
                 std::string(e.what()) + " (macro used by rule '" + rule + "')",
                 locate_token(m.condition, parsed_[idx].text, e.offset()), "macro", m.name));
         } catch (...) {
             // A nested macro failed: never leave a half-built body for the next rule.
-            compiled_macros_.erase(name);
+            compiled.erase(name);
             throw;
         }
         add_compile_warnings(ws, m.condition, parsed_[idx].text, "macro", m.name);
@@ -231,14 +239,15 @@ class RulesCompiler {
     }
 
     void compile_rule(RuleDef& r) {
-        if (r.source != "syscall") {
+        const fields::EventSource* source = fields::find_source(r.source);
+        if (!source) {
             warnings_.push_back(make_diag(false, "LOAD_UNKNOWN_SOURCE",
                                           "Unknown source " + r.source + ", skipping", r.loc,
                                           "rule", r.name));
             return;
         }
         try {
-            compile_rule_checked(r);
+            compile_rule_checked(r, source->id());
         } catch (LoadError& e) {
             if (r.skip_if_unknown_filter && is_unknown_filter_error(e.diag.message)) {
                 e.diag.error = false;
@@ -255,7 +264,7 @@ class RulesCompiler {
         }
     }
 
-    void compile_rule_checked(RuleDef& r) {
+    void compile_rule_checked(RuleDef& r, fields::SourceId source) {
         LocatedText cond;
         std::string exc = exceptions_condition(r);
         if (exc.empty()) {
@@ -276,13 +285,15 @@ class RulesCompiler {
         engine::CompiledRule out;
         out.name = r.name;
         out.desc = r.desc;
-        out.source = r.source;
+        out.source = source;
         out.priority = r.priority;
         out.tags.assign(r.tags.begin(), r.tags.end());
         out.condition = text;
         std::vector<engine::CompileWarning> ws;
         engine::FilterBuilder b(
-            rs_->arena, [&](const std::string& n, uint32_t) { return compile_macro(n, r.name); });
+            rs_->arena,
+            [&](const std::string& n, uint32_t) { return compile_macro(n, r.name, source); },
+            source);
         try {
             out.filter = b.build(*tree, ws);
         } catch (const engine::CompileError& e) {
@@ -290,9 +301,9 @@ class RulesCompiler {
                                       locate_token(cond, text, e.offset()), "rule", r.name));
         }
         add_compile_warnings(ws, cond, text, "rule", r.name);
-        out.types = engine::event_types_of(*out.filter);
+        out.types = engine::event_types_of(*out.filter, source);
         out.type_count = engine::count_types(out.types);
-        if (r.warn_evttypes && ppm_code_count(out.types) > kTooManyEventTypes)
+        if (r.warn_evttypes && ppm_code_count(out.types, source) > kTooManyEventTypes)
             warnings_.push_back(make_diag(
                 false, "LOAD_NO_EVTTYPE",
                 "Rule matches too many evt.type values. This has a significant performance "
@@ -300,9 +311,11 @@ class RulesCompiler {
                 r.condition.locate(0), "rule", r.name));
 
         out.output_format = r.output.text;
-        if (!opts_.extra_output.empty()) out.output_format += " " + opts_.extra_output;
+        // The suggested container and pod fields are syscall fields.
+        if (!opts_.extra_output.empty() && source == fields::kSyscallSource)
+            out.output_format += " " + opts_.extra_output;
         try {
-            out.output = engine::compile_output(out.output_format);
+            out.output = engine::compile_output(out.output_format, source);
         } catch (const std::exception& e) {
             Location loc = r.output.locate(0);
             std::string msg = e.what();

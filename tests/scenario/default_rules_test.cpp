@@ -417,7 +417,9 @@ TEST_F(DefaultRules, EveryRuleIsRestrictedToSomeEventTypes) {
     const auto& rs = *all_->ruleset;
     std::vector<size_t> buckets(rs.rules.size(), 0);
     for (size_t t = 0; t < events::event_type_count(); ++t)
-        for (uint32_t idx : rs.rules_for_type(static_cast<events::EventTypeId>(t))) ++buckets[idx];
+        for (uint32_t idx :
+             rs.rules_for(fields::kSyscallSource, static_cast<events::EventTypeId>(t)))
+            ++buckets[idx];
     for (size_t i = 0; i < rs.rules.size(); ++i) {
         EXPECT_GE(buckets[i], 1u) << rs.rules[i].name;
         EXPECT_LE(buckets[i], 4u) << rs.rules[i].name;
