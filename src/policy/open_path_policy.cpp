@@ -165,7 +165,8 @@ capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
     capture::OpenPathFilter out;
     std::set<std::string> prefixes, suffixes, name, raw;
     for (const auto& r : rules.rules) {
-        if (!r.enabled || !is_open_type(open_types, r.types)) continue;
+        if (!r.enabled || r.source != fields::kSyscallSource || !is_open_type(open_types, r.types))
+            continue;
         PathSet s = walk(*r.filter, false, open_types);
         bool blank =
             std::any_of(s.prefixes.begin(), s.prefixes.end(), [](auto& x) { return x.empty(); }) ||

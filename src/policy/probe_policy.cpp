@@ -12,7 +12,8 @@ namespace sensor::policy {
 std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules) {
     std::vector<uint8_t> wanted(events::event_type_count(), 0);
     for (const auto& r : rules.rules) {
-        if (!r.enabled) continue;
+        // Only syscall rules ask the probe for events.
+        if (!r.enabled || r.source != fields::kSyscallSource) continue;
         for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t) wanted[t] |= r.types[t];
     }
     // Whatever the rules say, the state tables need these (events::traced_for_state).

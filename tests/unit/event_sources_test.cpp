@@ -12,6 +12,8 @@
 #include "sensor/events/event_types.h"
 #include "sensor/fields/event_source.h"
 #include "sensor/output/alert_format.h"
+#include "sensor/policy/open_path_policy.h"
+#include "sensor/policy/probe_policy.h"
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
@@ -274,4 +276,33 @@ TEST(EventSources, UnknownSourcesAreSkippedAsBefore) {
     ASSERT_TRUE(w);
     EXPECT_EQ(w->message, "Unknown source k8s_audit, skipping");
     EXPECT_EQ(w->item_name, "Audit rule");
+}
+
+// Only syscall rules shape what the probe traces: a rule of another source that holds for any
+// of its events adds no syscall, and opens no path filter.
+TEST(EventSources, RulesOfOtherSourcesAskTheProbeForNothing) {
+    auto both = load(kTwoSources);
+    ASSERT_TRUE(both.ok);
+    auto syscall_only = load(R"(
+- rule: Syscall rule
+  desc: d
+  condition: evt.num > 0
+  output: syscall %evt.num
+  priority: WARNING
+  warn_evttypes: false
+)");
+    ASSERT_TRUE(syscall_only.ok);
+    EXPECT_EQ(policy::traced_syscalls(*both.ruleset),
+              policy::traced_syscalls(*syscall_only.ruleset));
+
+    auto b_only = load(R"(
+- rule: B rule
+  desc: d
+  condition: b.num > 0
+  output: b %b.num
+  priority: WARNING
+  source: test_b
+)");
+    ASSERT_TRUE(b_only.ok);
+    EXPECT_FALSE(policy::open_path_filter(*b_only.ruleset).pass_all);
 }
