@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,6 +32,15 @@ inline std::string field(const Json& alert, const std::string& name) {
     if (f->is_string()) return f->get<std::string>();
     if (f->is_null()) return "<null>";
     return f->dump();
+}
+
+// This test process's name as alerts show it: proc.name is the kernel's comm, at most 15
+// characters (the binary sensor_e2e_tests is "sensor_e2e_test").
+inline std::string own_name() {
+    std::ifstream in("/proc/self/comm");
+    std::string comm;
+    std::getline(in, comm);
+    return comm;
 }
 
 // The alert's rule name, "" for anything that is not an alert.

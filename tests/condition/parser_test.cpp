@@ -2,7 +2,7 @@
 // the shape of the trees it builds.
 #include <gtest/gtest.h>
 
-#include "condition_harness.h"
+#include "support/condition_harness.h"
 
 using cond_test::ast_of;
 using cond_test::parse_error;
