@@ -1,4 +1,4 @@
-// The real eBPF probe, loaded into this kernel (needs root; skipped otherwise).
+// The real eBPF probe, loaded into this kernel (needs root: SENSOR_REQUIRE_ROOT).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/require_root.h"
 #include "record.h"
 #include "sensor/capture/bpf_probe.h"
 
@@ -76,7 +77,7 @@ void drain(BpfProbe& p, pid_t child, Seen& seen, int want_child) {
 class BpfProbeTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "loading the eBPF probe needs root";
+        SENSOR_REQUIRE_ROOT("loading the eBPF probe");
         path_ = "/tmp/sensor-probe-test-" + std::to_string(getpid());
     }
     void TearDown() override { unlink(path_.c_str()); }

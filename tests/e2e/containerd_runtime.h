@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -82,11 +83,15 @@ class Containerd {
         }
         pods_.clear();
         if (pid_ > 0) {
+            // Shims outlive containerd by design (they daemonize, so they are not its
+            // children); the ones serving this containerd are ours to stop, by pid.
+            std::vector<pid_t> shims = own_shims();
             kill(pid_, SIGTERM);
             waitpid(pid_, nullptr, 0);
             pid_ = -1;
-            // Shims outlive containerd by design; they are ours to clean up.
-            (void)!std::system(("pkill -f 'containerd-shim.*" + socket() + "'").c_str());
+            for (pid_t p : own_shims())
+                if (std::find(shims.begin(), shims.end(), p) == shims.end()) shims.push_back(p);
+            for (pid_t p : shims) stop_shim(p);
             (void)!std::system(("grep ' " + dir_ +
                                 "/' /proc/mounts | cut -d' ' -f2 | sort -r | "
                                 "xargs -r -n1 umount -l 2>/dev/null")
@@ -182,6 +187,54 @@ class Containerd {
     }
 
   private:
+    // A process's arguments (empty when it is gone).
+    static std::vector<std::string> cmdline_of(pid_t pid) {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
+        std::vector<std::string> args;
+        for (std::string a; std::getline(in, a, '\0');) args.push_back(a);
+        return args;
+    }
+
+    // Whether pid is a containerd shim serving this test's containerd: a containerd-shim*
+    // program whose -address is this containerd's private socket.
+    bool is_own_shim(pid_t pid) const {
+        std::vector<std::string> args = cmdline_of(pid);
+        if (args.empty()) return false;
+        std::string prog = std::filesystem::path(args[0]).filename();
+        if (prog.rfind("containerd-shim", 0) != 0) return false;
+        for (size_t i = 0; i < args.size(); ++i) {
+            const std::string& a = args[i];
+            if ((a == "-address" || a == "--address") && i + 1 < args.size() &&
+                args[i + 1] == socket())
+                return true;
+            if (a == "-address=" + socket() || a == "--address=" + socket()) return true;
+        }
+        return false;
+    }
+
+    // The pids of the shims serving this containerd.
+    std::vector<pid_t> own_shims() const {
+        std::vector<pid_t> out;
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+            std::string name = e.path().filename();
+            if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+            pid_t pid = static_cast<pid_t>(std::stol(name));
+            if (is_own_shim(pid)) out.push_back(pid);
+        }
+        return out;
+    }
+
+    // SIGTERM, then SIGKILL after 5 s, to one of our shims; checked again before each signal,
+    // so a pid that has since been reused by another process is left alone.
+    void stop_shim(pid_t pid) const {
+        if (!is_own_shim(pid)) return;
+        kill(pid, SIGTERM);
+        for (int i = 0; i < 100 && is_own_shim(pid); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (is_own_shim(pid)) kill(pid, SIGKILL);
+    }
+
     bool import_image(std::string& error) {
         std::string script = dir_ + "/make_image.sh";
         std::ofstream(script)

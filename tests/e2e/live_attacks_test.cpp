@@ -21,6 +21,7 @@
 
 namespace fs = std::filesystem;
 using sensor::testing::field;
+using sensor::testing::own_name;
 using sensor::testing::run_program;
 using Json = nlohmann::json;
 
@@ -46,7 +47,7 @@ TEST_F(LiveAttacks, ShadowReadByUntrustedProgram) {
     EXPECT_EQ(field(a, "fd.name"), "/etc/shadow");
     EXPECT_EQ(field(a, "proc.cmdline"), "e2e-shadowcat /etc/shadow");
     EXPECT_EQ(field(a, "proc.exepath"), cat);
-    EXPECT_EQ(field(a, "proc.pname"), "sensor_tests");
+    EXPECT_EQ(field(a, "proc.pname"), own_name());
     EXPECT_EQ(field(a, "user.name"), "root");
     EXPECT_EQ(field(a, "user.uid"), "0");
     EXPECT_EQ(field(a, "evt.type"), "openat");
@@ -118,7 +119,7 @@ TEST_F(LiveAttacks, ExecuteFromDevShm) {
                           [&](const Json& j) { return field(j, "proc.exepath") == bin; });
     EXPECT_EQ(field(a, "evt.type"), "execve");
     EXPECT_EQ(field(a, "evt.res"), "SUCCESS");
-    EXPECT_EQ(field(a, "proc.pname"), "sensor_tests");
+    EXPECT_EQ(field(a, "proc.pname"), own_name());
     EXPECT_EQ(field(a, "user.name"), "root");
     fs::remove(bin);
 
@@ -141,7 +142,7 @@ TEST_F(LiveAttacks, ExecuteMemfd) {
     EXPECT_NE(field(a, "proc.exepath").find("memfd:e2e-fileless"), std::string::npos);
     std::string type = field(a, "evt.type");
     EXPECT_TRUE(type == "execve" || type == "execveat") << type;
-    EXPECT_EQ(field(a, "proc.pname"), "sensor_tests");
+    EXPECT_EQ(field(a, "proc.pname"), own_name());
     EXPECT_NE(field(a, "evt.arg.flags").find("EXE_FROM_MEMFD"), std::string::npos);
 }
 
@@ -161,14 +162,14 @@ TEST_F(LiveAttacks, PtraceAttach) {
     kill(victim, SIGKILL);
     waitpid(victim, &status, 0);
     Json a = expect_alert("PTRACE attached to process",
-                          [&](const Json& j) { return field(j, "proc.name") == "sensor_tests"; });
+                          [&](const Json& j) { return field(j, "proc.name") == own_name(); });
     EXPECT_EQ(field(a, "evt.type"), "ptrace");
     EXPECT_EQ(field(a, "user.name"), "root");
-    EXPECT_NE(field(a, "proc.cmdline").find("sensor_tests"), std::string::npos);
+    EXPECT_NE(field(a, "proc.cmdline").find(own_name()), std::string::npos);
     size_t n = 0;
     for (const auto& x : alerts())
         n += sensor::testing::rule_of(x) == "PTRACE attached to process" &&
-             field(x, "proc.name") == "sensor_tests";
+             field(x, "proc.name") == own_name();
     EXPECT_EQ(n, 1u) << "PTRACE_PEEKDATA is not an attach";
 }
 
@@ -198,7 +199,7 @@ TEST_F(LiveAttacks, FindPrivateKeys) {
     EXPECT_EQ(field(a, "proc.name"), "find");
     EXPECT_EQ(field(a, "proc.exepath"), "/usr/bin/find");
     EXPECT_EQ(field(a, "evt.type"), "execve");
-    EXPECT_EQ(field(a, "proc.pname"), "sensor_tests");
+    EXPECT_EQ(field(a, "proc.pname"), own_name());
 
     ASSERT_EQ(run_program({"/usr/bin/find", dir_, "-name", "*.txt"}), 0);
     expect_no_alert(

@@ -15,6 +15,7 @@
 
 #include "e2e/containerd_runtime.h"
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::Containerd;
@@ -47,7 +48,7 @@ int listen_tcp(uint16_t& port) {
 class LiveContainers : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "needs root";
+        SENSOR_REQUIRE_ROOT("the live sensor and containerd");
         dir_ = "/tmp/sensor-e2e-ctd-" + std::to_string(getpid());
         std::string err;
         ASSERT_TRUE(ctd_.start(dir_ + "/containerd", err)) << err;

@@ -13,6 +13,7 @@
 #include "e2e/live_suite.h"
 
 using sensor::testing::field;
+using sensor::testing::own_name;
 using sensor::testing::run_program;
 using Json = nlohmann::json;
 
@@ -83,7 +84,7 @@ TEST_F(LiveDefaultRules, FilelessAndPtrace) {
     Json a = expect_alert("Fileless program run from memfd", [](const Json& j) {
         return field(j, "proc.exepath") == "memfd:e2e-default-fileless";
     });
-    EXPECT_EQ(field(a, "proc.pname"), "sensor_tests");
+    EXPECT_EQ(field(a, "proc.pname"), own_name());
 
     pid_t victim = fork();
     if (victim == 0) {
@@ -97,7 +98,7 @@ TEST_F(LiveDefaultRules, FilelessAndPtrace) {
     kill(victim, SIGKILL);
     waitpid(victim, &status, 0);
     Json p = expect_alert("Ptrace attach or memory write",
-                          [](const Json& j) { return field(j, "proc.name") == "sensor_tests"; });
+                          [](const Json& j) { return field(j, "proc.name") == own_name(); });
     EXPECT_EQ(field(p, "evt.arg.request"), "PTRACE_ATTACH");
     EXPECT_EQ(field(p, "evt.arg.pid"), std::to_string(victim));
     EXPECT_EQ(field(p, "evt.res"), "SUCCESS");

@@ -17,6 +17,7 @@
 #include "sensor/events/capabilities.h"
 
 using sensor::testing::field;
+using sensor::testing::own_name;
 using Json = nlohmann::json;
 
 namespace {
@@ -103,7 +104,7 @@ TEST_F(LiveFields, ExecOpenAndConnectFieldsMatchTheTruth) {
     EXPECT_EQ(field(e, "proc.exe"), "e2e-fields");
     EXPECT_EQ(field(e, "proc.args"), "-c " + script);
     EXPECT_EQ(field(e, "proc.cmdline"), "e2e-fields -c " + script);
-    EXPECT_EQ(field(e, "proc.pname"), "sensor_tests");
+    EXPECT_EQ(field(e, "proc.pname"), own_name());
     EXPECT_EQ(field(e, "proc.pexepath"), std::filesystem::read_symlink("/proc/self/exe").string());
     struct stat st {};
     ASSERT_EQ(stat(bash.c_str(), &st), 0);

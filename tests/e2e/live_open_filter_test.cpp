@@ -21,6 +21,7 @@
 
 #include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::LiveSensor;
@@ -91,7 +92,7 @@ bool wait_log(LiveSensor& s, const std::string& needle) {
 class LiveOpenFilter : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "needs root";
+        SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
         dir_ = sensor::testing::fresh_dir("open-filter");
         for (const char* f : {"keep.txt", "other.txt", "late.txt"})
             std::ofstream(dir_ + "/" + f) << "x";

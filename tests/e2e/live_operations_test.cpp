@@ -18,6 +18,7 @@
 
 #include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::http_get;
@@ -26,7 +27,7 @@ using sensor::testing::metric;
 using sensor::testing::webserver_port;
 
 TEST(LiveOperations, HealthAndMetricsMoveDuringARun) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     std::string dir = sensor::testing::fresh_dir("ops");
     std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     LiveSensor s;
@@ -75,7 +76,7 @@ TEST(LiveOperations, HealthAndMetricsMoveDuringARun) {
 }
 
 TEST(LiveOperations, DropAlertWhenTheReaderFallsBehindATinyRing) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     LiveSensor s;
     std::string err;
     ASSERT_TRUE(

@@ -13,6 +13,7 @@
 #include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 #include "e2e/output_counts.h"
+#include "e2e/require_root.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::count_lines;
@@ -32,7 +33,7 @@ bool wait_lines(const std::string& path, size_t want) {
 }  // namespace
 
 TEST(LiveOutputs, RotatedFileLosesNothingAndStalledStdoutIsCounted) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     std::string dir = sensor::testing::fresh_dir("outputs");
     std::string file = dir + "/alerts.log";
     LiveSensor s;
@@ -71,7 +72,7 @@ TEST(LiveOutputs, RotatedFileLosesNothingAndStalledStdoutIsCounted) {
 }
 
 TEST(LiveOutputs, DedupWindowEmitsTheFirstAlertThenOneSummaryWithTheCount) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     std::string dir = sensor::testing::fresh_dir("dedup");
     std::string rules = sensor::testing::write_shadow_symlink_rule(dir);
     LiveSensor s;

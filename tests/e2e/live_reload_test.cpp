@@ -19,6 +19,7 @@
 
 #include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::http_get;
@@ -62,7 +63,7 @@ bool fires(LiveSensor& s, const std::string& rule_name, const std::string& link)
 class LiveReload : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "needs root";
+        SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
         dir_ = "/tmp/sensor-e2e-reload-" + std::to_string(getpid()) + "-" +
                ::testing::UnitTest::GetInstance()->current_test_info()->name();
         fs::remove_all(dir_);

@@ -17,6 +17,7 @@
 #include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
 #include "e2e/output_counts.h"
+#include "e2e/require_root.h"
 #include "support/http_receiver.h"
 
 namespace fs = std::filesystem;
@@ -89,7 +90,7 @@ class LineReceiver {
 }  // namespace
 
 TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     std::string dir = sensor::testing::fresh_dir("http");
     HttpReceiver server;
     ASSERT_TRUE(server.start());
@@ -123,7 +124,7 @@ TEST(LiveRemoteOutputs, HttpReceivesTheAlertAsFalcoJson) {
 }
 
 TEST(LiveRemoteOutputs, TcpReceiverKilledAndRestartedEveryAlertAccountedFor) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     std::string dir = sensor::testing::fresh_dir("tcpkill");
     std::string received = dir + "/received.log";
     uint16_t port = free_local_port(SOCK_STREAM);

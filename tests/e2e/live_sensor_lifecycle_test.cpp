@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 using sensor::testing::LiveSensor;
 
@@ -42,7 +43,7 @@ std::pair<int, std::string> run_sensor(std::vector<std::string> args, int uid = 
 }  // namespace
 
 TEST(LiveSensorLifecycle, ReadyThenCleanStopWithCounts) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
     LiveSensor s;
     std::string err;
     ASSERT_TRUE(s.start({"-r", std::string(SENSOR_SOURCE_DIR) + "/rules"}, err)) << err;
@@ -56,7 +57,7 @@ TEST(LiveSensorLifecycle, ReadyThenCleanStopWithCounts) {
 }
 
 TEST(LiveSensorLifecycle, UnprivilegedRunNamesTheMissingCapabilities) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+    SENSOR_REQUIRE_ROOT("dropping to user nobody");
     auto [code, text] = run_sensor({"run", "-r", std::string(SENSOR_SOURCE_DIR) + "/rules"}, 65534);
     EXPECT_EQ(code, 1) << text;
     EXPECT_NE(text.find("CAP_BPF"), std::string::npos) << text;

@@ -1,6 +1,7 @@
 #pragma once
 // A gtest fixture that runs one live sensor for a whole test suite (Config::args() says how),
-// with helpers to cause alerts and assert on them. Needs root; skips otherwise.
+// with helpers to cause alerts and assert on them. Needs root (SENSOR_REQUIRE_ROOT); as root, a
+// sensor that does not start fails every test of the suite.
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -10,11 +11,13 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 namespace sensor::testing {
 
@@ -31,6 +34,15 @@ inline std::string field(const Json& alert, const std::string& name) {
     if (f->is_string()) return f->get<std::string>();
     if (f->is_null()) return "<null>";
     return f->dump();
+}
+
+// This test process's name as alerts show it: proc.name is the kernel's comm, at most 15
+// characters (the binary sensor_e2e_tests is "sensor_e2e_test").
+inline std::string own_name() {
+    std::ifstream in("/proc/self/comm");
+    std::string comm;
+    std::getline(in, comm);
+    return comm;
 }
 
 // The alert's rule name, "" for anything that is not an alert.
@@ -68,7 +80,7 @@ template <typename Config>
 class LiveSuite : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        if (geteuid() != 0) return;
+        if (!running_as_root()) return;
         dir_ = "/tmp/sensor-e2e-" + std::to_string(getpid()) + "-" + Config::name();
         std::filesystem::create_directories(dir_);
         sensor_ = new LiveSensor();
@@ -85,7 +97,7 @@ class LiveSuite : public ::testing::Test {
         if (!dir_.empty()) std::filesystem::remove_all(dir_);
     }
     void SetUp() override {
-        if (geteuid() != 0) GTEST_SKIP() << "the live sensor needs root";
+        SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
         ASSERT_TRUE(started_) << start_error_;
     }
 

@@ -17,6 +17,7 @@
 
 #include "e2e/live_helpers.h"
 #include "e2e/live_sensor.h"
+#include "e2e/require_root.h"
 
 namespace fs = std::filesystem;
 using sensor::testing::free_local_port;
@@ -148,19 +149,19 @@ void check_syslog_delivery(const std::vector<std::string>& syslog_opts, const st
 }  // namespace
 
 TEST(LiveSyslog, LocalSocketRfc3164) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor and rsyslogd");
     check_syslog_delivery({"syslog_output.path=@SOCK@", "syslog_output.format=rfc3164"}, "unix");
 }
 
 TEST(LiveSyslog, TcpJsonFraming) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor and rsyslogd");
     check_syslog_delivery({"syslog_output.host=127.0.0.1", "syslog_output.port=@PORT@",
                            "syslog_output.protocol=tcp", "syslog_output.format=json"},
                           "tcp");
 }
 
 TEST(LiveSyslog, UdpRfc5424) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root";
+    SENSOR_REQUIRE_ROOT("the live sensor and rsyslogd");
     check_syslog_delivery({"syslog_output.host=127.0.0.1", "syslog_output.port=@UDPPORT@",
                            "syslog_output.protocol=udp", "syslog_output.format=rfc5424"},
                           "udp");

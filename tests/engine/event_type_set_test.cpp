@@ -1,7 +1,7 @@
 // Event-type sets of compiled conditions (SPEC 2.6, tricky case 7).
 #include <gtest/gtest.h>
 
-#include "condition_harness.h"
+#include "support/condition_harness.h"
 
 using cond_test::compile_error;
 using cond_test::type_count_of;

@@ -30,7 +30,7 @@ class ModulePath {
 // loads it, is tested end to end (LiveContainers); its transport, GrpcUnaryChannel, is tested
 // against a gRPC server in this process (grpc_unary_channel_test.cpp).
 TEST(OptionalModule, TheBuildTreesModulesAreFoundBesideTheBinary) {
-    // The test binary is build/tests/sensor_tests; the modules are in build/lib/sensor.
+    // The test binary is build/tests/sensor_unit_tests; the modules are in build/lib/sensor.
     auto dirs = module_search_dirs();
     ASSERT_EQ(dirs.size(), 2u);
     std::string error;

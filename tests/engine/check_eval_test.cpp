@@ -2,7 +2,7 @@
 // compatibility errors and compile warnings.
 #include <gtest/gtest.h>
 
-#include "condition_harness.h"
+#include "support/condition_harness.h"
 
 using cond_test::compile_error;
 using cond_test::compiles;

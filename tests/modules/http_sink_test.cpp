@@ -2,9 +2,16 @@
 // and, for TLS, Python's https server with a certificate made by openssl.
 #include "sensor/output/http_output.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "sensor/output/output_worker.h"
@@ -141,19 +148,31 @@ class HttpsSink : public ::testing::Test {
             " -addext subjectAltName=IP:127.0.0.1 -keyout " +
             key + " -out " + cert_ + " 2>/dev/null";
         ASSERT_EQ(std::system(make.c_str()), 0) << "openssl is needed (tools/install-deps.sh)";
-        std::string cmd = "exec python3 " SENSOR_SOURCE_DIR "/tests/support/https_receiver.py " +
-                          cert_ + " " + key;
-        server_ = popen(cmd.c_str(), "r");
+        // The receiver is this test's child, stopped by its pid in TearDown().
+        int out[2];
+        ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+        pid_ = fork();
+        ASSERT_GE(pid_, 0);
+        if (pid_ == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);  // not left behind by a test binary that dies
+            dup2(out[1], 1);
+            execlp("python3", "python3", SENSOR_SOURCE_DIR "/tests/support/https_receiver.py",
+                   cert_.c_str(), key.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(out[1]);
+        server_ = fdopen(out[0], "r");
         ASSERT_NE(server_, nullptr);
         char line[64] = {};
         ASSERT_NE(fgets(line, sizeof line, server_), nullptr) << "python3 is needed";
         url_ = "https://127.0.0.1:" + std::string(line, strcspn(line, "\n")) + "/";
     }
     void TearDown() override {
-        if (server_) {
-            (void)!std::system(("pkill -f 'https_receiver.py " + cert_ + "'").c_str());
-            pclose(server_);
+        if (pid_ > 0) {
+            kill(pid_, SIGTERM);
+            waitpid(pid_, nullptr, 0);
         }
+        if (server_) fclose(server_);
         std::filesystem::remove_all(dir_);
     }
     std::string next_body() {
@@ -165,6 +184,7 @@ class HttpsSink : public ::testing::Test {
     std::filesystem::path dir_;
     std::string cert_, url_;
     FILE* server_ = nullptr;
+    pid_t pid_ = -1;
 };
 
 TEST_F(HttpsSink, VerifiesTheServerAgainstTheConfiguredCa) {

@@ -1,38 +1,22 @@
-// The alert hand-off: bounded queue, fd/file sinks (real files and pipes), and the per-sink
-// output thread with its failure accounting.
-#include <fcntl.h>
-#include <unistd.h>
+// The per-sink output thread with its failure accounting.
+#include "sensor/output/output_worker.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "sensor/output/alert_queue.h"
-#include "sensor/output/fd_sink.h"
-#include "sensor/output/output_worker.h"
-#include "support/alloc_counter.h"
 
 using namespace sensor::output;
 using sensor::engine::Priority;
-namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<std::string> read_lines(const std::string& path) {
-    std::vector<std::string> out;
-    std::ifstream in(path);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
-std::string temp_path(const std::string& name) {
-    return ::testing::TempDir() + "sensor-output-" + std::to_string(getpid()) + "-" + name;
-}
 
 // A sink that fails on demand and records what it was given (logic tests of the worker).
 class ScriptedSink : public Sink {
@@ -77,123 +61,6 @@ bool eventually(Pred p) {
 }
 
 }  // namespace
-
-TEST(AlertQueue, FifoAndDropsWhenFull) {
-    AlertQueue q(3);
-    EXPECT_TRUE(q.push("a", Priority::Warning, 1));
-    EXPECT_TRUE(q.push("b", Priority::Error, 2));
-    EXPECT_TRUE(q.push("c", Priority::Notice, 3));
-    EXPECT_FALSE(q.push("d", Priority::Notice, 4));  // full: dropped, counted
-    EXPECT_EQ(q.dropped(), 1u);
-    EXPECT_EQ(q.pushed(), 3u);
-    ASSERT_NE(q.front(), nullptr);
-    EXPECT_EQ(q.front()->line, "a");
-    EXPECT_EQ(q.front()->priority, Priority::Warning);
-    q.pop();
-    EXPECT_TRUE(q.push("e", Priority::Notice, 5));  // wraps around
-    std::vector<std::string> got;
-    while (Alert* a = q.front()) {
-        got.push_back(a->line);
-        q.pop();
-    }
-    EXPECT_EQ(got, (std::vector<std::string>{"b", "c", "e"}));
-    EXPECT_EQ(q.front(), nullptr);
-}
-
-TEST(AlertQueue, PushAllocatesNothingOnceSlotsAreWarm) {
-    AlertQueue q(4);
-    std::string line(600, 'x');
-    for (int i = 0; i < 8; ++i) {
-        q.push(line, Priority::Warning, 0);
-        q.pop();
-    }
-    uint64_t before = sensor::testing_support::allocation_count();
-    for (int i = 0; i < 100; ++i) {
-        q.push(line, Priority::Warning, 0);
-        q.pop();
-    }
-    EXPECT_EQ(sensor::testing_support::allocation_count() - before, 0u);
-}
-
-TEST(AlertQueue, OneProducerOneConsumerLoseNothing) {
-    AlertQueue q(64);
-    constexpr int kN = 20000;
-    std::thread consumer([&] {
-        int expect = 0;
-        while (expect < kN) {
-            if (Alert* a = q.front()) {
-                EXPECT_EQ(a->line, std::to_string(expect));  // keeps draining either way
-                ++expect;
-                q.pop();
-            }
-        }
-    });
-    for (int i = 0; i < kN;)
-        if (q.push(std::to_string(i), Priority::Informational, 0)) ++i;
-    consumer.join();
-    EXPECT_EQ(q.pushed(), static_cast<uint64_t>(kN));
-}
-
-TEST(FileSink, AppendsAndReopensAfterRename) {
-    std::string path = temp_path("rotate.log");
-    fs::remove(path);
-    fs::remove(path + ".1");
-    FileSink sink(path, /*keep_alive=*/true, /*buffered=*/false);
-    ASSERT_TRUE(sink.open()) << sink.last_error;
-    Alert a{"one", Priority::Warning, 0};
-    ASSERT_EQ(sink.write(a), WriteOutcome::written);
-    fs::rename(path, path + ".1");  // logrotate's move
-    a.line = "two";
-    ASSERT_EQ(sink.write(a), WriteOutcome::written);  // still the old file until reopened
-    ASSERT_TRUE(sink.reopen());
-    a.line = "three";
-    ASSERT_EQ(sink.write(a), WriteOutcome::written);
-    EXPECT_EQ(read_lines(path + ".1"), (std::vector<std::string>{"one", "two"}));
-    EXPECT_EQ(read_lines(path), (std::vector<std::string>{"three"}));
-    fs::remove(path);
-    fs::remove(path + ".1");
-}
-
-TEST(FileSink, WithoutKeepAliveEachBatchReopensThePath) {
-    std::string path = temp_path("nokeep.log");
-    fs::remove(path);
-    FileSink sink(path, /*keep_alive=*/false, /*buffered=*/true);
-    ASSERT_TRUE(sink.open());
-    Alert a{"first", Priority::Warning, 0};
-    ASSERT_EQ(sink.write(a), WriteOutcome::written);
-    ASSERT_TRUE(sink.flush());
-    fs::rename(path, path + ".old");
-    a.line = "second";
-    ASSERT_EQ(sink.write(a),
-              WriteOutcome::written);  // no signal needed: the next batch opens the path again
-    ASSERT_TRUE(sink.flush());
-    EXPECT_EQ(read_lines(path + ".old"), (std::vector<std::string>{"first"}));
-    EXPECT_EQ(read_lines(path), (std::vector<std::string>{"second"}));
-    fs::remove(path);
-    fs::remove(path + ".old");
-}
-
-TEST(FileSink, UnwritablePathIsAnErrorNamingIt) {
-    FileSink sink("/nonexistent-dir/alerts.log", true, false);
-    EXPECT_FALSE(sink.open());
-    EXPECT_NE(sink.last_error.find("/nonexistent-dir/alerts.log"), std::string::npos);
-}
-
-TEST(FdSink, PipeNobodyReadsFailsAfterTheTimeoutInsteadOfHanging) {
-    int p[2];
-    ASSERT_EQ(pipe(p), 0);
-    fcntl(p[1], F_SETPIPE_SZ, 4096);
-    FdSink sink("pipe", p[1], false);
-    Alert a{std::string(3000, 'x'), Priority::Warning, 0};
-    ASSERT_EQ(sink.write(a), WriteOutcome::written);  // fits
-    auto start = std::chrono::steady_clock::now();
-    // The reader never reads: nothing of this alert went out, so it can be retried.
-    EXPECT_EQ(sink.write(a), WriteOutcome::unavailable);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-    EXPECT_NE(sink.last_error.find("timed out"), std::string::npos);
-    close(p[0]);
-    close(p[1]);
-}
 
 TEST(OutputWorker, DeliversInOrderAndCounts) {
     auto sink = std::make_unique<ScriptedSink>();

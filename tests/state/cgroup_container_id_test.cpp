@@ -1,14 +1,13 @@
 // container.id from cgroup paths: one realistic sample per runtime layout, the host cases, and
 // whole /proc/<pid>/cgroup files.
+#include "sensor/state/cgroup_container_id.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "sensor/state/cgroup_container_id.h"
-#include "sensor/state/container_table.h"
+#include <vector>
 
 using sensor::state::ContainerRuntime;
-using sensor::state::ContainerTable;
 using sensor::state::match_cgroup_path;
 using sensor::state::match_proc_cgroup_file;
 
@@ -145,62 +144,6 @@ TEST(CgroupContainerId, ProcCgroupV2File) {
     EXPECT_TRUE(match_proc_cgroup_file("0::/\n").is_host());
     EXPECT_TRUE(match_proc_cgroup_file("").is_host());
     EXPECT_TRUE(match_proc_cgroup_file("garbage without colons\n").is_host());
-}
-
-TEST(CgroupContainerTable, InternsContainersAndCachesPaths) {
-    ContainerTable t;
-    const std::string p1 = "/system.slice/docker-" + kId2 + ".scope";
-    auto* c1 = t.from_cgroup_path(p1);
-    ASSERT_NE(c1, nullptr);
-    EXPECT_EQ(c1->id, "ec0a87c40b30");
-    EXPECT_EQ(c1->full_id, kId2);
-    EXPECT_EQ(c1->type, "docker");
-    EXPECT_FALSE(c1->is_host());
-    EXPECT_EQ(t.cache_misses(), 1u);
-
-    EXPECT_EQ(t.from_cgroup_path(p1), c1);  // same object, from the path cache
-    EXPECT_EQ(t.cache_hits(), 1u);
-    EXPECT_EQ(t.cache_misses(), 1u);
-
-    // A different path naming the same container (another hierarchy) shares the object.
-    EXPECT_EQ(t.from_cgroup_path("/docker/" + kId2), c1);
-    EXPECT_EQ(t.container_count(), 2u);  // host + one
-
-    auto* host = t.from_cgroup_path("/user.slice/user-1000.slice/session-3.scope");
-    EXPECT_EQ(host, t.host());
-    EXPECT_TRUE(host->is_host());
-    EXPECT_EQ(host->id, "host");
-    EXPECT_EQ(t.find(kId2), c1);
-    EXPECT_EQ(t.find("host"), t.host());
-    EXPECT_EQ(t.find(kId1), nullptr);
-}
-
-TEST(CgroupContainerTable, DriverCgroupsParamAndProcFile) {
-    ContainerTable t;
-    // The driver's parameter: NUL-terminated "subsys=/path" entries.
-    std::string param;
-    for (const char* sub : {"cpuset", "cpu", "cpuacct", "io", "memory"}) {
-        param += sub;
-        param += "=/kubepods/burstable/pod" + kPodUid + "/" + kId5;
-        param += '\0';
-    }
-    auto* c = t.from_cgroups_param(param);
-    EXPECT_EQ(c->full_id, kId5);
-    EXPECT_EQ(
-        t.from_proc_cgroup_file("4:memory:/kubepods/burstable/pod" + kPodUid + "/" + kId5 + "\n"),
-        c);
-    std::string host_param = std::string("cpuset=/\0cpu=/\0memory=/init.scope\0", 34);
-    EXPECT_EQ(t.from_cgroups_param(host_param), t.host());
-    EXPECT_EQ(t.from_cgroups_param(""), t.host());
-}
-
-TEST(CgroupContainerTable, CacheIsBounded) {
-    ContainerTable t(4);
-    for (int i = 0; i < 20; ++i)
-        t.from_cgroup_path("/system.slice/s" + std::to_string(i) + ".service");
-    EXPECT_LE(t.cached_paths(), 4u);
-    EXPECT_EQ(t.cache_misses(), 20u);
-    EXPECT_EQ(t.container_count(), 1u);
 }
 
 }  // namespace

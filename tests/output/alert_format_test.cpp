@@ -1,62 +1,19 @@
-// Output templates and alert rendering (Falco's text line and JSON object).
+// Alert rendering: Falco's text line and JSON object.
+#include "sensor/output/alert_format.h"
+
 #include <gtest/gtest.h>
 
 #include <regex>
 
 #include <nlohmann/json.hpp>
 
-#include "sensor/engine/output_template.h"
-#include "sensor/events/event_types.h"
-#include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
+#include "support/alert_world.h"
 
 using namespace sensor;
+using World = sensor::testing_support::AlertWorld;
 
 namespace {
-
-struct World {
-    state::ProcessInfo parent, proc;
-    state::UserInfo user{1000, "alice", "/home/alice", "/bin/bash"};
-    state::FdInfo fd;
-    fields::Event ev;
-    World() {
-        parent.name = "bash";
-        parent.pid = 10;
-        proc.name = "cat";
-        proc.pid = 42;
-        proc.argv = {"/etc/shadow"};
-        proc.uid = 1000;
-        proc.user = &user;
-        proc.parent = &parent;
-        proc.refresh_derived();
-        parent.refresh_derived();
-        fd.num = 3;
-        fd.type = state::FdType::File;
-        fd.name = "/etc/shadow";
-        fd.refresh_derived();
-        ev.type = *events::event_type_id("openat");
-        ev.num = 7;
-        ev.ts = 1700000000123456789ULL;  // 2023-11-14T22:13:20.123456789Z
-        ev.proc = &proc;
-        ev.fd = &fd;
-    }
-};
-
-std::string render(const std::string& fmt, const fields::Event& ev) {
-    auto t = engine::compile_output(fmt);
-    std::string out;
-    t.render(ev, out);
-    return out;
-}
-
-std::string template_error(const std::string& fmt) {
-    try {
-        engine::compile_output(fmt);
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
-}
 
 const engine::CompiledRule& only_rule(const rules::LoadResult& r) {
     return r.ruleset->rules.at(0);
@@ -70,39 +27,6 @@ rules::LoadResult load_rule(const std::string& output, const std::string& priori
 }
 
 }  // namespace
-
-TEST(OutputTemplate, FieldsLiteralsAndMissingValues) {
-    World w;
-    EXPECT_EQ(render("file=%fd.name by %proc.name (parent %proc.pname)", w.ev),
-              "file=/etc/shadow by cat (parent bash)");
-    EXPECT_EQ(render("gp=%proc.aname[2] cmd=%proc.cmdline", w.ev), "gp=<NA> cmd=cat /etc/shadow");
-    // The ancestor chain without an argument, parent first.
-    EXPECT_EQ(render("%proc.aname", w.ev), "bash");
-}
-
-TEST(OutputTemplate, LongestFieldPrefixAndWidth) {
-    World w;
-    EXPECT_EQ(render("%proc.name.", w.ev), "cat.");
-    EXPECT_EQ(render("%proc.namex", w.ev), "catx");
-    EXPECT_EQ(render("[%6proc.name]", w.ev), "[cat   ]");
-    EXPECT_EQ(render("[%2proc.name]", w.ev), "[ca]");
-    EXPECT_EQ(render("%toupper(proc.name)", w.ev), "CAT");
-    // `[` that does not close a valid argument is literal text after the longest field.
-    EXPECT_EQ(render("%proc.name[%proc.pid]", w.ev), "cat[42]");
-}
-
-TEST(OutputTemplate, ErrorsUseFalcosWording) {
-    EXPECT_EQ(template_error("ends with %"), "formatting cannot end with a %");
-    EXPECT_EQ(template_error("% space"), "empty formatting token");
-    EXPECT_NE(template_error("%proc.nme x").find("invalid formatting token %proc.nme"),
-              std::string::npos);
-    auto t = engine::compile_output("a %container.info b");
-    EXPECT_TRUE(t.used_container_info);
-    World w;
-    std::string out;
-    t.render(w.ev, out);
-    EXPECT_EQ(out, "a  b");
-}
 
 TEST(AlertFormat, TimeFormats) {
     EXPECT_EQ(output::format_utc_z(1700000000123456789ULL), "2023-11-14T22:13:20.123456789Z");

@@ -2,7 +2,7 @@
 // either side of a check, on missing values, and their type errors.
 #include <gtest/gtest.h>
 
-#include "condition_harness.h"
+#include "support/condition_harness.h"
 
 using cond_test::compile_error;
 using cond_test::compiles;
