@@ -10,24 +10,19 @@ import os, re, sys
 
 problems = []
 src = "src"
-# The layer order: each module may include only those before it (CMakeLists.txt).
-order = ["events", "ops", "state", "fields", "condition", "engine", "rules", "output",
-         "capture", "policy", "container", "daemon"]
-allowed = {
-    "events": set(), "ops": set(), "state": {"events"}, "fields": {"events", "state"},
-    "condition": set(), "engine": {"events", "state", "fields", "condition"},
-}
+# The layers as CMakeLists.txt declares them: each sensor_library() call in order, with the
+# modules it links (PUBLIC or PRIVATE); a module may include those and what they link.
 cmake = open("CMakeLists.txt").read()
-for m in order:
-    if m in allowed:
-        continue
-    line = re.search(r"sensor_library\(%s\b([^)]*)\)" % m, cmake, re.S)
-    deps = set(re.findall(r"sensor_(\w+)", line.group(1))) if line else set()
+order, allowed = [], {}
+for name, args in re.findall(r"^sensor_library\((\w+)([^)]*)\)", cmake, re.M | re.S):
     closure = set()
-    for d in deps:
-        if d in allowed:
-            closure |= {d} | allowed[d]
-    allowed[m] = closure
+    for dep in re.findall(r"\bsensor_(\w+)", args):
+        if dep in allowed:
+            closure |= {dep} | allowed[dep]
+    order.append(name)
+    allowed[name] = closure
+if "daemon" not in allowed:
+    problems.append("CMakeLists.txt: no sensor_library() calls found")
 for m in order:
     for root, _, files in os.walk(os.path.join(src, m)):
         for f in files:

@@ -5,10 +5,6 @@
 // into the FixtureSet, so events stay valid after later lines change the tables.
 #include "sensor/capture/fixture_events.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -17,6 +13,7 @@
 #include "fixture_spec.h"
 #include "record.h"
 #include "sensor/capture/record_decoder.h"
+#include "sensor/capture/record_values.h"
 #include "sensor/events/param_parse.h"
 #include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
@@ -88,21 +85,6 @@ int64_t raw_arg(const ArgSpec& a, events::Fmt fmt) {
     fail("args." + a.name + ": \"" + a.text + "\" is not a value of this parameter");
 }
 
-uint32_t file_mode(FdType t) {
-    switch (t) {
-        case FdType::Directory:
-            return S_IFDIR;
-        case FdType::Pipe:
-            return S_IFIFO;
-        case FdType::Ipv4:
-        case FdType::Ipv6:
-        case FdType::Unix:
-            return S_IFSOCK;
-        default:
-            return S_IFREG;
-    }
-}
-
 // What the probe reads of an opened or described file: the line's fd, else nothing known.
 sensor_file_section file_section(const LineSpec& line, const events::SyscallEntry& s) {
     sensor_file_section f{};
@@ -111,38 +93,12 @@ sensor_file_section file_section(const LineSpec& line, const events::SyscallEntr
     if (!line.fd) return f;
     const FdInfo& fd = line.fd->info;
     bool opened = s.payload == SENSOR_PAY_FD_FILE || line.res >= 0;
-    f.i_mode = opened ? file_mode(fd.type) : 0;
+    f.i_mode = opened ? mode_of_fd_type(fd.type) : 0;
     if (fd.type == FdType::Memfd) f.file_flags |= SENSOR_FILE_MEMFD;
     if (line.fd->has_flags) f.f_flags = fd.open_flags;
     f.dev = fd.dev;
     f.ino = fd.ino;
     return f;
-}
-
-uint16_t family_of(const FdInfo& fd) {
-    switch (fd.type) {
-        case FdType::Ipv4:
-            return AF_INET;
-        case FdType::Ipv6:
-            return AF_INET6;
-        case FdType::Unix:
-            return AF_UNIX;
-        default:
-            return 0;
-    }
-}
-
-uint16_t proto_of(state::L4Proto p) {
-    switch (p) {
-        case state::L4Proto::Tcp:
-            return IPPROTO_TCP;
-        case state::L4Proto::Udp:
-            return IPPROTO_UDP;
-        case state::L4Proto::Icmp:
-            return IPPROTO_ICMP;
-        default:
-            return IPPROTO_RAW;
-    }
 }
 
 // The socket's ends as the probe reads them: local and remote, from the line's fd (the
@@ -152,9 +108,9 @@ sensor_sock_section sock_section(const LineSpec& line) {
     sensor_sock_section s{};
     if (!line.fd) return s;
     const FdInfo& fd = line.fd->info;
-    s.family = family_of(fd);
-    if (s.family != AF_INET && s.family != AF_INET6) return s;
-    s.proto = proto_of(fd.l4proto);
+    s.family = family_of_fd_type(fd.type);
+    if (fd.type != FdType::Ipv4 && fd.type != FdType::Ipv6) return s;
+    s.proto = ip_proto_of_l4proto(fd.l4proto);
     bool server = fd.is_server;
     const auto& local = server ? fd.sip : fd.cip;
     const auto& remote = server ? fd.cip : fd.sip;
@@ -287,6 +243,10 @@ Bytes proc_record(const LineSpec& line, uint8_t kind, int64_t child, uint32_t ex
     return b;
 }
 
+// procexit: no syscall, the probe's exit record.
+bool is_task_exit(const LineSpec& line) {
+    return line.type_name == "procexit";
+}
 bool is_exec(const LineSpec& line) {
     const events::SyscallEntry* e = events::syscall_entry_by_type(line.type);
     return e && e->handler == events::Handler::Exec;
@@ -298,7 +258,7 @@ bool is_fork(const LineSpec& line) {
 
 // The records the kernel would have sent for the line's event, in order.
 std::vector<Bytes> records_of(const LineSpec& line) {
-    if (line.type_name == "procexit") {
+    if (is_task_exit(line)) {
         const ArgSpec* status = line.arg("status");
         uint32_t code = status ? static_cast<uint32_t>(raw_arg(*status, events::Fmt::Int)) : 0;
         return {proc_record(line, SENSOR_REC_PROC_EXIT, 0, code)};
@@ -316,7 +276,7 @@ class Replay {
     explicit Replay(FixtureSet& set) : set_(set) { decoder_.set_boot_to_epoch_ns(0); }
 
     void line(const LineSpec& line) {
-        if (!events::is_syscall(line.type) && line.type_name != "procexit") {
+        if (!events::is_syscall(line.type) && !is_task_exit(line)) {
             set_.events.push_back(direct_event(line));  // no record carries it (container ...)
             return;
         }
@@ -327,7 +287,7 @@ class Replay {
         for (const Bytes& r : records_of(line)) ev = decoder_.decode(r.data(), r.size());
         if (!ev) fail("the decoder made no event of this line");
         put_exec_identity(line);
-        set_.events.push_back(snapshot(*ev, line));
+        set_.events.push_back(snapshot(*ev, line, container));
         decoder_.finish();
     }
 
@@ -377,7 +337,8 @@ class Replay {
     }
 
     fields::Event direct_event(const LineSpec& line);
-    fields::Event snapshot(const fields::Event& ev, const LineSpec& line);
+    fields::Event snapshot(const fields::Event& ev, const LineSpec& line,
+                           const ContainerInfo* container);
     const ProcessInfo* copy_process(const ProcessInfo* p, int depth);
     const ContainerInfo* copy_container(const ContainerInfo* c);
     std::string_view keep(std::string_view s) { return set_.strings.emplace_back(s); }
@@ -414,7 +375,8 @@ const ProcessInfo* Replay::copy_process(const ProcessInfo* p, int depth) {
 
 // The decoded event with what it points at copied out of the tables. The line's number,
 // cpu and direction are its own: the probe records exits only, and numbers events itself.
-fields::Event Replay::snapshot(const fields::Event& ev, const LineSpec& line) {
+fields::Event Replay::snapshot(const fields::Event& ev, const LineSpec& line,
+                               const ContainerInfo* container) {
     fields::Event out = ev;
     for (uint16_t i = 0; i < out.param_count; ++i) {
         out.params[i].name = keep(ev.params[i].name);
@@ -424,11 +386,8 @@ fields::Event Replay::snapshot(const fields::Event& ev, const LineSpec& line) {
     copied_.clear();
     out.proc = line.tid == 0 ? nullptr : copy_process(ev.proc, 0);
     out.fd = ev.fd ? &set_.fds.emplace_back(*ev.fd) : nullptr;
-    out.container = copy_container(ev.container ? ev.container
-                                   : ev.proc    ? ev.proc->container
-                                                : nullptr);
-    if (line.tid == 0 && line.container)
-        out.container = &set_.containers.emplace_back(*line.container);
+    // The process's container (the decoder leaves the event's own unset), else the line's.
+    out.container = out.proc ? out.proc->container : copy_container(container);
     out.num = line.num;
     out.ts = line.ts;
     out.cpu = line.cpu;

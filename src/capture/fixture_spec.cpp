@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "sensor/capture/record_values.h"
 #include "sensor/events/capabilities.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/open_flags.h"
@@ -334,7 +335,7 @@ FdSpec parse_fd(const Json& j, const LineSpec& line, uint32_t open_flags) {
     f.ino = get_uint(j, "ino", w, 0);
     bool ip = f.type == FdType::Ipv4 || f.type == FdType::Ipv6;
     if (member(j, "l4proto")) f.l4proto = l4proto_of(get_str(j, "l4proto", w), w);
-    f.sockfamily = get_str(j, "sockfamily", w, ip ? "ip" : (f.type == FdType::Unix ? "unix" : ""));
+    f.sockfamily = get_str(j, "sockfamily", w, std::string(sockfamily_of(f.type)));
     if (f.name.empty() && ip && (f.cip.valid() || f.sip.valid())) f.name_by_tuple();
     f.refresh_derived();
     return s;

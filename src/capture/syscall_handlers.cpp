@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "sensor/capture/record_decoder.h"
+#include "sensor/capture/record_values.h"
 #include "sensor/capture/record_view.h"
 #include "sensor/events/linux_abi.h"
 #include "sensor/events/open_flags.h"
@@ -46,34 +47,6 @@ void normalize(std::string& p) {
     p.resize(out);
 }
 
-FdType type_of_mode(uint32_t mode) {
-    switch (mode & abi::kSIfMt) {
-        case abi::kSIfDir:
-            return FdType::Directory;
-        case abi::kSIfSock:
-            return FdType::Unknown;  // sockets are typed by their family
-        case abi::kSIfIfo:
-            return FdType::Pipe;
-        default:
-            return FdType::File;
-    }
-}
-
-FdType type_of_domain(int64_t domain) {
-    switch (domain) {
-        case abi::kAfUnix:
-            return FdType::Unix;
-        case abi::kAfInet:
-            return FdType::Ipv4;
-        case abi::kAfInet6:
-            return FdType::Ipv6;
-        case abi::kAfNetlink:
-            return FdType::Netlink;
-        default:
-            return FdType::Unknown;
-    }
-}
-
 L4Proto proto_of_type(int64_t socket_type) {
     switch (socket_type & abi::kSockTypeMask) {
         case abi::kSockStream:
@@ -87,32 +60,19 @@ L4Proto proto_of_type(int64_t socket_type) {
     }
 }
 
-L4Proto proto_of_ip_proto(uint32_t proto) {
-    switch (proto) {
-        case abi::kIpProtoTcp:
-            return L4Proto::Tcp;
-        case abi::kIpProtoUdp:
-            return L4Proto::Udp;
-        case abi::kIpProtoIcmp:
-            return L4Proto::Icmp;
-        default:
-            return L4Proto::Raw;
-    }
-}
-
 void set_socket(FdInfo& f, const sensor_sock_section& r, bool accepted) {
     using fields::IpAddr;
     if (r.family != abi::kAfInet && r.family != abi::kAfInet6) {
         if (r.family == abi::kAfUnix) {
             f.type = FdType::Unix;
-            f.sockfamily = "unix";
+            f.sockfamily = sockfamily_of(f.type);
         }
         return;
     }
     bool v4 = r.family == abi::kAfInet;
-    f.type = v4 ? FdType::Ipv4 : FdType::Ipv6;
-    f.sockfamily = "ip";
-    f.l4proto = proto_of_ip_proto(r.proto);
+    f.type = fd_type_of_family(r.family);
+    f.sockfamily = sockfamily_of(f.type);
+    f.l4proto = l4proto_of_ip_proto(r.proto);
     IpAddr local, remote;
     local.family = remote.family = v4 ? 4 : 6;
     std::memcpy(local.bytes.data(), r.saddr, 16);
@@ -191,7 +151,7 @@ FdInfo* RecordDecoder::on_open(const SyscallCall& c) {
                      : e.implied_open_flags != 0 ? e.implied_open_flags
                                                  : file.f_flags;
     FdInfo* fd = new_file_fd(c);
-    fd->type = c.ret >= 0 ? type_of_mode(file.i_mode) : FdType::File;
+    fd->type = c.ret >= 0 ? fd_type_of_mode(file.i_mode) : FdType::File;
     if (file.file_flags & SENSOR_FILE_MEMFD) fd->type = FdType::Memfd;
     int64_t dirfd = e.args.dirfd < kArgs ? c.arg(e.args.dirfd) : abi::kAtFdCwd;
     if (!c.v.kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
@@ -244,13 +204,11 @@ FdInfo* RecordDecoder::on_socket(const SyscallCall& c) {
     FdInfo* fd = c.ret >= 0 ? fds_.put(c.pid, c.ret) : nullptr;
     if (!fd) return nullptr;
     int64_t domain = c.arg(c.e.args.domain), type = c.arg(c.e.args.flags);
-    fd->type = type_of_domain(domain);
+    fd->type = fd_type_of_family(domain);
     // Only IP sockets have a layer-4 protocol (Falco shows none for packet sockets).
     bool ip = fd->type == FdType::Ipv4 || fd->type == FdType::Ipv6;
     fd->l4proto = ip ? proto_of_type(type) : L4Proto::Unknown;
-    fd->sockfamily = domain == abi::kAfUnix                                ? "unix"
-                     : (domain == abi::kAfInet || domain == abi::kAfInet6) ? "ip"
-                                                                           : "";
+    fd->sockfamily = sockfamily_of(fd->type);
     if (type & abi::kSockCloExec) fd->open_flags |= events::oflags::kCloExec;
     return fd;
 }
@@ -343,7 +301,7 @@ void RecordDecoder::take_kernel_file(int64_t pid, int64_t fd_num, const sensor_f
     }
     FdInfo* fd = fds_.put(pid, n);
     if (!fd) return;
-    fd->type = type_of_mode(file.i_mode);
+    fd->type = fd_type_of_mode(file.i_mode);
     fd->name.assign(kernel_path);
     fd->dev = file.dev;
     fd->ino = file.ino;

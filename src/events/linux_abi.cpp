@@ -19,8 +19,9 @@ static_assert(kSockStream == SOCK_STREAM && kSockDgram == SOCK_DGRAM && kSockRaw
 static_assert((kSockTypeMask & (SOCK_CLOEXEC | SOCK_NONBLOCK)) == 0);
 static_assert(kSockCloExec == SOCK_CLOEXEC);
 static_assert(kIpProtoIcmp == IPPROTO_ICMP && kIpProtoTcp == IPPROTO_TCP &&
-              kIpProtoUdp == IPPROTO_UDP);
-static_assert(kSIfMt == S_IFMT && kSIfDir == S_IFDIR && kSIfSock == S_IFSOCK && kSIfIfo == S_IFIFO);
+              kIpProtoUdp == IPPROTO_UDP && kIpProtoRaw == IPPROTO_RAW);
+static_assert(kSIfMt == S_IFMT && kSIfDir == S_IFDIR && kSIfSock == S_IFSOCK &&
+              kSIfIfo == S_IFIFO && kSIfReg == S_IFREG);
 static_assert(oflags::kCloExec == O_CLOEXEC);
 
 }  // namespace sensor::events::abi

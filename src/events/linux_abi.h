@@ -25,14 +25,16 @@ inline constexpr int64_t kSockTypeMask = 0xf;
 inline constexpr int64_t kSockCloExec = 02000000;  // SOCK_CLOEXEC
 
 // <netinet/in.h>
-inline constexpr uint32_t kIpProtoIcmp = 1;  // IPPROTO_ICMP
-inline constexpr uint32_t kIpProtoTcp = 6;   // IPPROTO_TCP
-inline constexpr uint32_t kIpProtoUdp = 17;  // IPPROTO_UDP
+inline constexpr uint32_t kIpProtoIcmp = 1;   // IPPROTO_ICMP
+inline constexpr uint32_t kIpProtoTcp = 6;    // IPPROTO_TCP
+inline constexpr uint32_t kIpProtoUdp = 17;   // IPPROTO_UDP
+inline constexpr uint32_t kIpProtoRaw = 255;  // IPPROTO_RAW
 
 // <sys/stat.h>
 inline constexpr uint32_t kSIfMt = 0170000;    // S_IFMT
 inline constexpr uint32_t kSIfDir = 0040000;   // S_IFDIR
 inline constexpr uint32_t kSIfSock = 0140000;  // S_IFSOCK
 inline constexpr uint32_t kSIfIfo = 0010000;   // S_IFIFO
+inline constexpr uint32_t kSIfReg = 0100000;   // S_IFREG
 
 }  // namespace sensor::events::abi
