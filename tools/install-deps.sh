@@ -8,6 +8,8 @@ packages=(
   libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format   # libFuzzer, sanitizer runtimes, formatting
   libbpf-dev bpftool                      # the eBPF probe (clang compiles it)
+  libsimdjson-dev                         # the k8s_audit source: audit events parsed at GB/s
+  libssl-dev                              # the audit webhook over HTTPS
   libcurl4-openssl-dev                    # the HTTP(S) output
   libnghttp2-dev libprotobuf-dev protobuf-compiler  # the CRI client (HTTP/2, protobuf-lite)
   libgrpc++-dev protobuf-compiler-grpc    # the tests' CRI client and reference gRPC server
