@@ -18,13 +18,17 @@ int list_fields(ReportFormat fmt, const std::string& source = "");
 
 // One line per optional module: where it loads from, or why it does not (for --version).
 std::string optional_modules_report();
+// One line per Falco plugin the sensor has built in, with the version it matches.
+std::string builtin_plugins_report();
 
 struct ReplayOptions {
-    std::string events_path;  // "-" for stdin
+    std::string events_path;               // "-" for stdin
+    std::vector<std::string> audit_paths;  // audit logs: files, directories, "-" for stdin
     std::vector<std::string> rules_files;
     std::vector<std::string> overrides;  // key=value
 };
-// `sensor replay --events FILE -r RULES...`: alerts as JSON lines on stdout.
+// `sensor replay --events FILE -r RULES...` or `--audit FILE...`: alerts as JSON lines on
+// stdout.
 int replay(const ReplayOptions& opts);
 
 struct RunOptions {

@@ -36,6 +36,7 @@ std::string_view arg_form(fields::ArgKind k) {
         case fields::ArgKind::Index:
             return "[N]";
         case fields::ArgKind::AncestorOpt:
+        case fields::ArgKind::IndexOpt:
             return "[N] optional";
         case fields::ArgKind::Key:
             return "[KEY]";

@@ -3,15 +3,19 @@
 #include <iostream>
 
 #include "commands.h"
+#include "sensor/k8saudit/audit_source.h"
 
 using namespace sensor::daemon;
 
 int main(int argc, char** argv) {
+    // Built-in sources beyond syscall register before any rules load.
+    sensor::k8saudit::k8s_audit_source();
     CLI::App app{"sensor: a Falco-compatible runtime security sensor"};
     // A callback: the modules are loaded (to report them) only when --version is asked for.
     app.set_version_flag("--version", [] {
         return std::string("sensor ") + SENSOR_VERSION + " (Falco rules engine " +
-               sensor::rules::engine_version() + ")\n" + optional_modules_report();
+               sensor::rules::engine_version() + ")\n" + builtin_plugins_report() +
+               optional_modules_report();
     });
     std::vector<std::string> rules_files, validate_files;
     bool list_loaded = false;
@@ -29,9 +33,20 @@ int main(int argc, char** argv) {
 
     ReplayOptions replay_opts;
     auto* replay_cmd = app.add_subcommand(
-        "replay", "Run rules over fixture events (JSON lines) and print alerts as JSON lines");
-    replay_cmd->add_option("--events", replay_opts.events_path, "Events file ('-' for stdin)")
-        ->required();
+        "replay",
+        "Run rules over recorded input (syscall fixture events or Kubernetes audit logs) and "
+        "print alerts as JSON lines");
+    auto* events_opt = replay_cmd->add_option("--events", replay_opts.events_path,
+                                              "Syscall fixture events file ('-' for stdin)");
+    replay_cmd
+        ->add_option("--audit", replay_opts.audit_paths,
+                     "Kubernetes audit log file or directory (JSON lines or EventLists; "
+                     "repeatable; '-' for stdin)")
+        ->excludes(events_opt);
+    replay_cmd->callback([&] {
+        if (replay_opts.events_path.empty() && replay_opts.audit_paths.empty())
+            throw CLI::RequiredError("--events or --audit");
+    });
     replay_cmd->add_option("-r,--rules", replay_opts.rules_files, "Rules file or directory")
         ->required();
     replay_cmd->add_option("-o,--option", replay_opts.overrides,

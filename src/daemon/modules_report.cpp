@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "sensor/fields/event_source.h"
 #include "sensor/ops/optional_module.h"
 
 namespace sensor::daemon {
@@ -12,6 +13,14 @@ std::string optional_modules_report() {
         out +=
             ops::module_symbol(file, "sensor_module_abi", error) ? ops::module_path(file) : error;
     }
+    return out;
+}
+
+std::string builtin_plugins_report() {
+    std::string out;
+    for (const fields::BuiltinPlugin& p : fields::builtin_plugins())
+        out += "plugin " + std::string(p.name) + " " + std::string(p.version) + ": built in (" +
+               std::string(p.provides) + ")\n";
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "audit_replay.h"
 #include "commands.h"
 #include "output_settings.h"
 #include "sensor/capture/fixture_events.h"
@@ -25,6 +26,8 @@ int replay(const ReplayOptions& opts) {
         print_load_report(res, ReportFormat::Text, false);
         return 1;
     }
+    if (!opts.audit_paths.empty())
+        return replay_audit(opts.audit_paths, *res.ruleset, settings.alert_format());
     capture::FixtureSet set;
     try {
         if (opts.events_path == "-") {

@@ -122,13 +122,37 @@ bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std
         append_one(v);
         return true;
     }
-    // Several values (ancestor chain, lists): space separated, as Falco prints `proc.aname`.
+    // A list field prints as Falco's libs print lists: `(a,b)`.
+    if (op.field.def && op.field.def->list_valued) {
+        uint32_t n = 0;
+        for (; op.get(ev, n, v); ++n) {
+            out += n ? ',' : '(';
+            append_one(v);
+        }
+        if (n) out += ')';
+        return n > 0;
+    }
+    // Several values (ancestor chain): space separated, as Falco prints `proc.aname`.
     uint32_t n = 0;
     for (; op.get(ev, n, v); ++n) {
         if (n) out += ' ';
         append_one(v);
     }
     return n > 0;
+}
+
+// A list field in output_fields: a JSON array of its values, null when it has none.
+static void append_list_json(const engine::Operand& op, const fields::Event& ev, std::string& out) {
+    fields::Value v;
+    std::string one;
+    uint32_t n = 0;
+    for (; op.get(ev, n, v); ++n) {
+        out += n ? ',' : '[';
+        one.clear();
+        fields::append_value_text(*op.field.def, v, one);
+        append_json_string(out, one);
+    }
+    out += n ? "]" : "null";
 }
 
 void OutputTemplate::render(const fields::Event& ev, std::string& out) const {
@@ -172,6 +196,10 @@ void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_vie
         first = false;
         out += jf.key_json;
         bool single = !op.multi || def.any_of;
+        if (def.list_valued) {
+            append_list_json(op, ev, out);
+            continue;
+        }
         if (!single || def.json_string || fields::is_stringy(def.type) ||
             def.type == FieldType::Ip || def.type == FieldType::Net ||
             def.type == FieldType::Bytes) {

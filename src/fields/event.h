@@ -64,6 +64,9 @@ struct Event {
     const ProcessInfo* proc = nullptr;
     const FdInfo* fd = nullptr;                // the fd the event acts on or creates
     const ContainerInfo* container = nullptr;  // falls back to proc->container
+    // The record of a source other than syscall, owned by that source's decoder (for
+    // k8s_audit: a k8saudit::AuditEvent); its fields' extractors know the type.
+    const void* payload = nullptr;
 
     const EventParam* param(std::string_view pname) const {
         for (uint16_t i = 0; i < param_count; ++i)

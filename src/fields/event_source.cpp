@@ -30,6 +30,9 @@ std::unique_ptr<EventSource> syscall_source() {
 struct Registry {
     std::vector<std::unique_ptr<EventSource>> owned;
     std::vector<const EventSource*> view;
+    // The container plugin's fields are part of the syscall source (extract_container.cpp).
+    std::vector<BuiltinPlugin> plugins{
+        {"container", "0.4.0", "container.* fields of the syscall source"}};
 
     Registry() { add(syscall_source()); }
     void add(std::unique_ptr<EventSource> s) {
@@ -100,6 +103,17 @@ const EventSource& register_source(std::string_view name, std::vector<FieldDef> 
     r.add(std::make_unique<EventSource>(static_cast<SourceId>(r.view.size()), name,
                                         std::move(fields), std::move(event_types)));
     return *r.view.back();
+}
+
+void register_builtin_plugin(BuiltinPlugin p) {
+    auto& list = registry().plugins;
+    for (const BuiltinPlugin& q : list)
+        if (q.name == p.name) return;
+    list.push_back(p);
+}
+
+const std::vector<BuiltinPlugin>& builtin_plugins() {
+    return registry().plugins;
 }
 
 }  // namespace sensor::fields

@@ -64,4 +64,16 @@ const EventSource* find_source(std::string_view name);
 const EventSource& register_source(std::string_view name, std::vector<FieldDef> fields,
                                    std::vector<std::string_view> event_types);
 
+// A Falco plugin whose source or fields the sensor has built in (`container`, `k8saudit`,
+// `json` ...): a rules file's `required_plugin_versions` naming it is met by the built-in, with
+// Falco's rule (same major version, and not older than required). `sensor --version` lists them.
+struct BuiltinPlugin {
+    std::string_view name;
+    std::string_view version;  // the plugin version whose fields and behaviour we match
+    std::string_view provides; // a few words: "the k8s_audit source and its ka.* fields"
+};
+// Adds one (idempotent by name); like register_source, at start-up only.
+void register_builtin_plugin(BuiltinPlugin p);
+const std::vector<BuiltinPlugin>& builtin_plugins();
+
 }  // namespace sensor::fields

@@ -175,6 +175,17 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
             ref.arg.present = true;
             ref.arg.key = *arg;
             break;
+        case ArgKind::IndexOpt:
+            if (!arg) break;
+            if (arg->empty() || arg->find_first_not_of("0123456789") != std::string::npos ||
+                (arg->size() > 1 && (*arg)[0] == '0')) {
+                error = "field " + written(name, arg) + ": the index must be digits with no "
+                        "leading zero";
+                return std::nullopt;
+            }
+            ref.arg.present = true;
+            ref.arg.index = std::stoll(*arg);
+            break;
         case ArgKind::EvtArg:
             // evt.rawarg only has the dotted form; evt.arg also takes [N] or [NAME].
             if (!arg || arg->empty() || d.name == "evt.rawarg") {
@@ -193,6 +204,10 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
                 ref.arg.key = *arg;
             }
             break;
+    }
+    if (ref.arg.present && d.check_arg && !d.check_arg(ref.arg, error)) {
+        error = "field " + written(name, arg) + ": " + error;
+        return std::nullopt;
     }
     return ref;
 }

@@ -37,6 +37,7 @@ enum class ArgKind : uint8_t {
     Key,          // required string key: `container.label[app]`
     KeyOpt,       // optional string key: `proc.env[HOME]` or `proc.env`
     EvtArg,       // `evt.arg.NAME`, `evt.arg[NAME]` or `evt.arg[N]`
+    IndexOpt,     // optional element index (digits, no leading zero): `ka.sourceips[0]`
 };
 
 // The argument a field reference carries, parsed at load time.
@@ -74,6 +75,9 @@ struct FieldDef {
                                // if it holds for any of them; output shows the first
     bool json_string = false;  // numeric field whose output_fields value is a string
     bool deprecated = false;   // reported as LOAD_DEPRECATED_ITEM when used
+    // Checks a present argument at load time beyond its kind (e.g. a JSON pointer's syntax);
+    // false with the reason.
+    bool (*check_arg)(const FieldArg& arg, std::string& error) = nullptr;
 };
 
 // A resolved field reference: the definition plus its parsed argument.

@@ -5,9 +5,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "collector.h"
+#include "sensor/fields/event_source.h"
 #include "rules_compiler.h"
 #include "yaml_reader.h"
 
@@ -24,18 +26,56 @@ std::string engine_version() {
 
 namespace {
 
-// Falco checks required plugins after loading; the only plugin whose fields this sensor
-// provides natively is `container`.
+// "x.y.z" (a missing part is 0); nullopt when it is not one.
+std::optional<EngineVersion> parse_plugin_version(const std::string& s) {
+    EngineVersion v{0, 0, 0};
+    unsigned long* parts[] = {&v.major, &v.minor, &v.patch};
+    size_t pos = 0;
+    for (int i = 0; i < 3 && pos <= s.size(); ++i) {
+        size_t end = s.find('.', pos);
+        if (end == std::string::npos) end = s.size();
+        std::string part = s.substr(pos, end - pos);
+        if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        *parts[i] = std::stoul(part);
+        pos = end + 1;
+        if (end == s.size()) return v;
+    }
+    return pos > s.size() ? std::optional<EngineVersion>(v) : std::nullopt;
+}
+
+// Falco's rule: the loaded plugin has the same major version and is not older.
+bool builtin_satisfies(const std::string& name, const std::string& version) {
+    auto want = parse_plugin_version(version);
+    for (const fields::BuiltinPlugin& p : fields::builtin_plugins()) {
+        if (p.name != name) continue;
+        auto have = parse_plugin_version(std::string(p.version));
+        return want && have && have->major == want->major && *want <= *have;
+    }
+    return false;
+}
+
+std::string builtin_list() {
+    std::string out;
+    for (const fields::BuiltinPlugin& p : fields::builtin_plugins())
+        out += (out.empty() ? "" : ", ") + std::string(p.name) + " " + std::string(p.version);
+    return out;
+}
+
+// Falco checks required plugins after loading. Plugins are built in (fields::builtin_plugins);
+// the sensor loads no plugin libraries.
 void check_required_plugins(const ReadState& st) {
     for (const auto& p : st.required_plugins) {
-        bool ok = p.name == "container";
-        for (const auto& a : p.alternatives) ok |= a == "container";
+        bool ok = builtin_satisfies(p.name, p.version);
+        std::string wanted = p.name + " " + p.version;
+        for (const auto& a : p.alternatives) {
+            ok |= builtin_satisfies(a.name, a.version);
+            wanted += ", " + a.name + " " + a.version;
+        }
         if (ok) continue;
         throw LoadError(make_diag(true, "LOAD_ERR_VALIDATE",
-                                  "Plugin '" + p.name +
-                                      "' required by this rule set is not available: sensor "
-                                      "provides the 'container' plugin's fields natively and "
-                                      "loads no other plugins",
+                                  "Plugin requirement not satisfied, must load one of: " + wanted +
+                                      " (built in: " + builtin_list() + ")",
                                   p.loc, "required_plugin_versions", p.name));
     }
 }

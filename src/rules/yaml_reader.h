@@ -24,9 +24,12 @@ struct EngineVersion {
 inline const EngineVersion kEngineVersion{0, 62, 0};
 
 struct RequiredPlugin {
+    struct Alternative {
+        std::string name, version;
+    };
     std::string name, version;
     Location loc;
-    std::vector<std::string> alternatives;
+    std::vector<Alternative> alternatives;
 };
 
 // State accumulated across files while reading.
