@@ -4,22 +4,35 @@
 #    version, its systemd unit passes `systemd-analyze verify` without a message; then it is
 #    purged again;
 #  - the Kubernetes manifests render with `kubectl kustomize` and every object validates
-#    against the Kubernetes schemas (npm kubernetes-models); the sensor loads the rules the
-#    way the DaemonSet mounts them (a ConfigMap directory);
+#    against the Kubernetes schemas (npm kubernetes-models): the node DaemonSet (the default),
+#    the cluster sensor and the audit log follower, which share one identical Namespace; the
+#    sensor loads the rules the way the pods mount them (a ConfigMap directory);
+#  - the control-plane audit files: the audit policy logs what it promises (secrets never
+#    beyond Metadata, pods/RBAC/workloads at RequestResponse...) and the webhook kubeconfig
+#    names an https endpoint with a CA and a client identity;
 #  - the Helm chart: metadata, values.yaml against values.schema.json, and every .Values path
 #    its templates use is defined (Helm itself is not installable here).
 # Each check is first shown to fail on a broken input, so a silent tool cannot pass it.
+# `tools/packaging-checks.sh BUILD k8s` runs only the Kubernetes and chart checks (no root, no
+# .deb; BUILD/sensor is only run), with the npm tools in $SENSOR_K8S_TOOLS (default
+# BUILD/k8s-tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
+only=${2:-all}
 pass=0
 fail=0
 ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 tmp=$(mktemp -d)
-trap 'dpkg --purge sensor >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+if [ "$only" = k8s ]; then
+  trap 'rm -rf "$tmp"' EXIT
+else
+  trap 'dpkg --purge sensor >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+fi
 
 # --- .deb and systemd unit
+if [ "$only" != k8s ]; then
 rm -f "$build"/sensor_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/sensor_*.deb)
@@ -35,9 +48,10 @@ out=$(systemd-analyze verify /lib/systemd/system/sensor.service 2>&1 || true)
 if [ -z "$out" ]; then ok "systemd unit verifies"; else bad "systemd unit: $out"; fi
 dpkg --purge sensor >/dev/null
 if [ ! -e /usr/bin/sensor ] && [ ! -e /etc/sensor ]; then ok "deb purges cleanly"; else bad "deb purge left files"; fi
+fi
 
 # --- Kubernetes manifests and chart
-tools_dir="$build/k8s-tools"
+tools_dir=${SENSOR_K8S_TOOLS:-$build/k8s-tools}
 mkdir -p "$tools_dir"
 cp tools/k8s/package.json tools/k8s/*.mjs "$tools_dir/"
 (cd "$tools_dir" && npm install --no-audit --no-fund --silent >/dev/null 2>&1)
@@ -45,13 +59,33 @@ kubectl kustomize packaging/kubernetes > "$tmp/rendered.yaml"
 sed 's/containerPort: 8765/containerPort: "eighty"/' "$tmp/rendered.yaml" > "$tmp/broken.yaml"
 if ! node "$tools_dir/validate-manifests.mjs" < "$tmp/broken.yaml" >/dev/null 2>&1; then ok "schema check flags a broken manifest"; else bad "schema check accepted a broken manifest"; fi
 if node "$tools_dir/validate-manifests.mjs" < "$tmp/rendered.yaml"; then ok "manifests render and validate"; else bad "manifests"; fi
-# The rules as the DaemonSet mounts them: defaults plus a ConfigMap directory (..data links).
-cm="$tmp/rules.d"
-mkdir -p "$cm/..2026_01_01_00_00_00.1"
-cp packaging/kubernetes/custom-rules.yaml "$cm/..2026_01_01_00_00_00.1/"
-ln -s ..2026_01_01_00_00_00.1 "$cm/..data"
-ln -s ..data/custom-rules.yaml "$cm/custom-rules.yaml"
-if "$build/sensor" -r rules/ -r "$cm" >/dev/null; then ok "rules load from a ConfigMap directory"; else bad "ConfigMap rules"; fi
+# The cluster sensor and the audit log follower: separate kustomizations, each rendered and
+# validated alone; their Namespace (kustomize puts it first) must be the node DaemonSet's, or
+# applying one set would relabel it for the others.
+sed -n '1,/^---$/p' "$tmp/rendered.yaml" > "$tmp/namespace.yaml"
+for set in cluster-sensor audit-log-follower; do
+  kubectl kustomize "packaging/kubernetes/$set" > "$tmp/$set.yaml"
+  if node "$tools_dir/validate-manifests.mjs" < "$tmp/$set.yaml"; then ok "$set manifests render and validate"; else bad "$set manifests"; fi
+  if grep -q '^kind: Namespace$' "$tmp/namespace.yaml" && sed -n '1,/^---$/p' "$tmp/$set.yaml" | cmp -s - "$tmp/namespace.yaml"; then
+    ok "$set Namespace is the node DaemonSet's"
+  else
+    bad "$set Namespace differs from packaging/kubernetes's"
+  fi
+done
+# The control-plane audit files.
+audit=packaging/kubernetes/audit
+sed 's/^rules:$/rules:\n  - level: RequestResponse/' "$audit/policy.yaml" > "$tmp/broken-policy.yaml"
+if ! node "$tools_dir/check-audit-config.mjs" "$tmp/broken-policy.yaml" "$audit/webhook-kubeconfig.yaml" >/dev/null 2>&1; then ok "audit check flags a policy logging secret bodies"; else bad "audit check accepted a policy logging secret bodies"; fi
+if node "$tools_dir/check-audit-config.mjs" "$audit/policy.yaml" "$audit/webhook-kubeconfig.yaml"; then ok "audit policy and webhook kubeconfig"; else bad "audit policy and webhook kubeconfig"; fi
+# The rules as the pods mount them: defaults plus a ConfigMap directory (..data links).
+for rules_cm in custom-rules.yaml cluster-sensor/audit-rules.yaml audit-log-follower/audit-rules.yaml; do
+  cm="$tmp/rules.d-${rules_cm//\//-}"
+  mkdir -p "$cm/..2026_01_01_00_00_00.1"
+  cp "packaging/kubernetes/$rules_cm" "$cm/..2026_01_01_00_00_00.1/"
+  ln -s ..2026_01_01_00_00_00.1 "$cm/..data"
+  ln -s "..data/$(basename "$rules_cm")" "$cm/$(basename "$rules_cm")"
+  if "$build/sensor" -r rules/ -r "$cm" >/dev/null; then ok "rules load from a ConfigMap directory ($rules_cm)"; else bad "ConfigMap rules ($rules_cm)"; fi
+done
 cp -r packaging/helm/sensor "$tmp/chart"
 sed -i 's/\.Values\.image\.tag/.Values.image.tagg/' "$tmp/chart/templates/daemonset.yaml"
 if ! node "$tools_dir/check-chart.mjs" "$tmp/chart" >/dev/null 2>&1; then ok "chart check flags an undefined value"; else bad "chart check accepted an undefined value"; fi
