@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -34,7 +36,8 @@ void EventLoop::on_record(const void* record, size_t size) {
 }
 
 void EventLoop::evaluate(const fields::Event& ev) {
-    if (ev.type < counters_.events_by_type.size()) ++counters_.events_by_type[ev.type];
+    if (ev.source == fields::kSyscallSource && ev.type < counters_.events_by_type.size())
+        ++counters_.events_by_type[ev.type];
     auto match = [&](const engine::CompiledRule& r) {
         ++counters_.rule_matches[static_cast<size_t>(&r - rules_->rules.data())];
         p_.alerts.on_match(r, ev);
@@ -60,7 +63,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
     const capture::ProbeConfig probe_config =
         policy::probe_config(*res.ruleset, p_.cfg.open_path_filter);
     std::string err;
-    if (!p_.probe.apply(probe_config, err)) {
+    if (p_.syscall_enabled && !p_.probe.apply(probe_config, err)) {
         spdlog::error("rules reload failed; the running rules stay: {}", err);
         return;
     }
@@ -74,7 +77,8 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
     spdlog::info("rules reloaded: {} rules from {} file(s), {} syscalls traced",
                  rules_->rules.size(), p_.reloader.rules_files().size(),
                  probe_config.syscalls.size());
-    if (p_.cfg.open_path_filter) spdlog::info("{}", capture::describe(probe_config.open_filter));
+    if (p_.syscall_enabled && p_.cfg.open_path_filter)
+        spdlog::info("{}", capture::describe(probe_config.open_filter));
 }
 
 // syscall_event_drops: checked once a second, as Falco does.
@@ -116,6 +120,8 @@ void EventLoop::publish_metrics() {
     p_.alerts.sink_samples(m.sinks);
     m.ring_fill = p_.probe.ring_fill();
     m.programs = p_.probe.program_stats();
+    m.audit = p_.audit;
+    m.audit_events = audit_events_;
     published_.publish(render_metrics(m));
 }
 
@@ -139,14 +145,40 @@ bool EventLoop::start_webserver(std::string& error) {
     return true;
 }
 
+bool EventLoop::wait_for_events() {
+    if (p_.syscall_enabled) {
+        if (p_.probe.poll(p_.cfg.poll_interval_ms, handler_) >= 0) return true;
+        spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
+        return false;
+    }
+    pollfd pfd{p_.audit ? p_.audit->wait_fd() : -1, POLLIN, 0};
+    ::poll(&pfd, 1, p_.cfg.poll_interval_ms);
+    return true;
+}
+
+// Audit events are decoded and evaluated here, on the loop's thread (the rules' evaluation
+// context is not shared); a read-once input that has ended ends a sensor without syscalls.
+void EventLoop::pump_audit() {
+    if (!p_.audit) return;
+    auto eval = [this](const fields::Event& ev) {
+        ++audit_events_;
+        evaluate(ev);
+    };
+    const bool ended = p_.audit->input_finished();
+    while (p_.audit->pump(eval) > 0 && ended) {
+    }
+    if (ended && !p_.syscall_enabled) {
+        spdlog::info("k8s_audit: the input has ended ({})", p_.audit->describe());
+        request_stop();
+    }
+}
+
 int EventLoop::run() {
     uint64_t next_refresh = 0, next_sweep = 0;
     auto announce = [this](const fields::Event& ev) { evaluate(ev); };  // `container` events
     while (!stop_requested()) {
-        if (p_.probe.poll(p_.cfg.poll_interval_ms, handler_) < 0) {
-            spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
-            break;
-        }
+        if (!wait_for_events()) break;
+        pump_audit();
         uint64_t now = monotonic_ns();
         published_.heartbeat_ns.store(now, std::memory_order_relaxed);
         if (take_reload_request()) p_.reloader.request();
@@ -169,7 +201,7 @@ int EventLoop::run() {
     }
     sd_notify_state("STOPPING=1");
     // Drain what the kernel already wrote (bounded).
-    for (int i = 0; i < 64 && p_.probe.poll(0, handler_) > 0; ++i) {
+    for (int i = 0; p_.syscall_enabled && i < 64 && p_.probe.poll(0, handler_) > 0; ++i) {
     }
     return exit_code_;
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "alert_pipeline.h"
+#include "audit_runner.h"
 #include "rules_reloader.h"
 #include "run_config.h"
 #include "run_metrics.h"
@@ -37,6 +38,8 @@ struct LoopParts {
     const container::ContainerMetadataService* metadata;  // null when disabled
     AlertPipeline& alerts;
     RulesReloader& reloader;
+    AuditRunner* audit;    // the k8s_audit source; null when it is off
+    bool syscall_enabled;  // false: no probe (a control-plane sensor)
 };
 
 class EventLoop {
@@ -53,6 +56,9 @@ class EventLoop {
 
   private:
     void on_record(const void* record, size_t size);
+    // Waits for the next batch of work: the probe's rings, or the audit input alone.
+    bool wait_for_events();
+    void pump_audit();
     void evaluate(const fields::Event& ev);
     void apply_reload(rules::LoadResult& res);
     void check_drops(uint64_t now);
@@ -63,6 +69,7 @@ class EventLoop {
     const engine::Ruleset* rules_;
     engine::EvalCtx ctx_;
     LoopCounters counters_;  // rule evaluation is timed on one event in 128
+    uint64_t audit_events_ = 0;
     uint64_t reloads_ = 0;
     ops::DropMonitor drop_monitor_;
     int exit_code_ = 0;

@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     run_cmd->add_option("-r,--rules", run_opts.rules_files, "Rules file or directory");
     run_cmd->add_option("-o,--option", run_opts.overrides,
                         "Override a configuration key: key=value");
+    run_cmd->add_option("--enable-source", run_opts.enable_sources,
+                        "Run only these event sources (syscall, k8s_audit; repeatable)");
+    run_cmd->add_option("--disable-source", run_opts.disable_sources,
+                        "Do not run this event source (e.g. syscall, for a control-plane sensor)");
 
     CLI11_PARSE(app, argc, argv);
     ReportFormat fmt = output == "json" ? ReportFormat::Json : ReportFormat::Text;

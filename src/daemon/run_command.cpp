@@ -3,9 +3,11 @@
 // (event_loop.cpp) until SIGINT/SIGTERM; then a bounded drain and the counts.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "alert_pipeline.h"
+#include "audit_runner.h"
 #include "commands.h"
 #include "event_loop.h"
 #include "output_setup.h"
@@ -15,6 +17,7 @@
 #include "run_signals.h"
 #include "sd_notify.h"
 #include "sensor/capture/bpf_probe.h"
+#include "sensor/k8saudit/audit_source.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/container/enricher.h"
 #include "sensor/container/metadata_service.h"
@@ -44,6 +47,8 @@ bool resolve_config(const RunOptions& opts, RunConfig& cfg, std::string& config_
         }
     }
     if (!opts.rules_files.empty()) cfg.rules_files = opts.rules_files;
+    cfg.enabled_sources = opts.enable_sources;
+    cfg.disabled_sources = opts.disable_sources;
     if (cfg.rules_files.empty()) cfg.rules_files.push_back(default_rules_path());
     return true;
 }
@@ -67,6 +72,65 @@ std::shared_ptr<engine::Ruleset> load_rules(const RunConfig& cfg) {
     return loaded.ruleset;
 }
 
+// Which sources run: --enable-source/--disable-source (Falco's flags) over what is configured
+// (the syscall source always is; k8s_audit when load_plugins has a k8saudit plugin).
+struct SourcesPlan {
+    bool syscall = true;
+    AuditSourcePlan audit;
+};
+
+bool plan_sources(const RunConfig& cfg, SourcesPlan& plan) {
+    std::string err;
+    if (!plan_audit_source(cfg.load_plugins, cfg.plugins, plan.audit, err)) {
+        spdlog::error("{}", err);
+        return false;
+    }
+    for (const auto& list : {cfg.enabled_sources, cfg.disabled_sources})
+        for (const auto& name : list)
+            if (name != "syscall" && name != k8saudit::kSourceName) {
+                spdlog::error("unknown event source '{}' (sources: syscall, k8s_audit)", name);
+                return false;
+            }
+    auto on = [&](std::string_view name) {
+        auto has = [&](const std::vector<std::string>& l) {
+            return std::find(l.begin(), l.end(), name) != l.end();
+        };
+        return !has(cfg.disabled_sources) && (cfg.enabled_sources.empty() || has(cfg.enabled_sources));
+    };
+    const bool audit_asked = std::find(cfg.enabled_sources.begin(), cfg.enabled_sources.end(),
+                                       k8saudit::kSourceName) != cfg.enabled_sources.end();
+    if (audit_asked && !plan.audit.enabled) {
+        spdlog::error("--enable-source k8s_audit: no k8saudit plugin is configured "
+                      "(load_plugins and plugins, docs/kubernetes-audit.md)");
+        return false;
+    }
+    plan.syscall = on("syscall");
+    plan.audit.enabled = plan.audit.enabled && on(k8saudit::kSourceName);
+    if (!plan.syscall && !plan.audit.enabled) {
+        spdlog::error("no event source is enabled");
+        return false;
+    }
+    for (const auto& note : plan.audit.notes) spdlog::info("{}", note);
+    return true;
+}
+
+// The k8s_audit input, started; null after logging why it cannot start.
+std::unique_ptr<AuditRunner> start_audit(const AuditSourcePlan& plan) {
+    std::string err;
+    auto input = audit_ingest::make_input(plan.input, err);
+    if (!input) {
+        spdlog::error("k8s_audit ({}): {}", plan.plugin, err);
+        return nullptr;
+    }
+    auto runner = std::make_unique<AuditRunner>(std::move(input), plan.input.max_event_size);
+    if (!runner->start(err)) {
+        spdlog::error("k8s_audit ({}): {}", plan.plugin, err);
+        return nullptr;
+    }
+    spdlog::info("k8s_audit: {}", runner->describe());
+    return runner;
+}
+
 void log_metadata(bool warning, const std::string& message) {
     if (warning)
         spdlog::warn("{}", message);
@@ -83,15 +147,17 @@ int run(const RunOptions& opts) {
     setup_logging(cfg.log_level);
     if (!config_path.empty()) spdlog::info("config: {}", config_path);
 
+    SourcesPlan sources;
+    if (!plan_sources(cfg, sources)) return 2;
     std::shared_ptr<engine::Ruleset> rules = load_rules(cfg);
     if (!rules) return 1;
-    if (auto problem = privilege_problem(); !problem.empty()) {
-        spdlog::error("{}", problem);
-        return 1;
-    }
-    if (auto problem = capture::probe_prerequisites_problem(); !problem.empty()) {
-        spdlog::error("{}", problem);
-        return 1;
+    if (sources.syscall) {
+        for (const std::string& problem :
+             {privilege_problem(), capture::probe_prerequisites_problem()}) {
+            if (problem.empty()) continue;
+            spdlog::error("{}", problem);
+            return 1;
+        }
     }
 
     state::UserTable users = state::UserTable::under_root(cfg.host_root);
@@ -105,11 +171,12 @@ int run(const RunOptions& opts) {
     po.ring_bytes = cfg.ring_buffer_bytes;
     po.exact_timestamps = cfg.exact_timestamps;
     const capture::ProbeConfig probe_config = policy::probe_config(*rules, cfg.open_path_filter);
-    if (cfg.open_path_filter) spdlog::info("{}", capture::describe(probe_config.open_filter));
+    if (sources.syscall && cfg.open_path_filter)
+        spdlog::info("{}", capture::describe(probe_config.open_filter));
     // Loaded before the outputs are made: libbpf holds two copies of the kernel's BTF (about
     // 11 MB here) while it relocates the probe, and the HTTP module's libraries would
     // otherwise add to that peak (docs/performance.md, RSS).
-    if (!probe.load(po, err)) {
+    if (sources.syscall && !probe.load(po, err)) {
         spdlog::error("{}", err);
         return 1;
     }
@@ -120,7 +187,7 @@ int run(const RunOptions& opts) {
         spdlog::error("{}", err);
         return 2;
     }
-    if (!probe.apply(probe_config, err) || !probe.attach(err)) {
+    if (sources.syscall && (!probe.apply(probe_config, err) || !probe.attach(err))) {
         spdlog::error("{}", err);
         return 1;
     }
@@ -128,16 +195,19 @@ int run(const RunOptions& opts) {
     // buffer and are applied on top of the scan.
     state::ProcScanOptions so;
     so.proc_root = cfg.proc_root;
-    auto scan = state::bootstrap_from_proc(procs, so);
+    state::ProcScanStats scan;
+    if (sources.syscall) scan = state::bootstrap_from_proc(procs, so);
     if (scan.errors)
         spdlog::warn("/proc scan: {} errors (first: {})", scan.errors, scan.first_error);
+    std::unique_ptr<AuditRunner> audit;
+    if (sources.audit.enabled && !(audit = start_audit(sources.audit))) return 2;
 
     AlertPipeline alerts(cfg, std::move(sinks), rules.get());
     install_run_signals(&alerts.workers());
 
     // Container metadata from the CRI runtime, looked up off the event loop.
     std::unique_ptr<container::ContainerMetadataService> metadata;
-    if (cfg.container_metadata.enabled) {
+    if (cfg.container_metadata.enabled && sources.syscall) {
         metadata = std::make_unique<container::ContainerMetadataService>(cfg.container_metadata,
                                                                          log_metadata);
         metadata->start();
@@ -149,7 +219,7 @@ int run(const RunOptions& opts) {
     if (!reloader.watch(err)) spdlog::warn("rules files are not watched for changes: {}", err);
 
     EventLoop loop({cfg, probe, decoder, procs, fds, users, containers, enricher, metadata.get(),
-                    alerts, reloader},
+                    alerts, reloader, audit.get(), sources.syscall},
                    rules);
     if (cfg.webserver_enabled && !loop.start_webserver(err)) {
         spdlog::error("{}", err);
@@ -157,13 +227,19 @@ int run(const RunOptions& opts) {
     }
 
     // Everything is up (probe, state, outputs, endpoint): tell whoever waits for us.
-    spdlog::info("ready: probe attached, {} syscalls traced, {} processes and {} threads from {}",
-                 probe_config.syscalls.size(), scan.processes, scan.threads, cfg.proc_root);
+    if (sources.syscall)
+        spdlog::info(
+            "ready: probe attached, {} syscalls traced, {} processes and {} threads from {}{}",
+            probe_config.syscalls.size(), scan.processes, scan.threads, cfg.proc_root,
+            audit ? "; k8s_audit: " + audit->describe() : std::string());
+    else
+        spdlog::info("ready: k8s_audit only (syscall source off): {}", audit->describe());
     if (!sd_notify_state("READY=1\nSTATUS=capturing"))
         spdlog::warn("could not tell systemd we are ready (NOTIFY_SOCKET)");
     int exit_code = loop.run();
 
     loop.stop_webserver();
+    if (audit) audit->stop();
     if (metadata) metadata->stop();
     alerts.stop();
     clear_reopen_targets();
@@ -175,6 +251,7 @@ int run(const RunOptions& opts) {
         "malformed records; {} processes tracked; peak RSS {} kB",
         st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(),
         probe.quiet_closes(), st.malformed, procs.size(), peak_rss_kb());
+    if (audit) spdlog::info("{}", audit->summary());
     alerts.log_stop_report();
     loop.log_stop_report();
     return exit_code;

@@ -209,12 +209,21 @@ KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
     return KeyResult::not_mine;
 }
 
+KeyResult set_plugins_key(RunConfig& c, const Setting& s) {
+    if (s.key == "load_plugins") {
+        c.load_plugins = split_list(s.value);
+        return KeyResult::ok;
+    }
+    if (s.key == "plugins") return s.bad("a list of plugin entries (in the config file)");
+    return KeyResult::not_mine;
+}
+
 }  // namespace
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
     for (auto section : {set_flag_key, set_rules_key, set_output_key, set_drops_key,
-                         set_service_key, set_runtime_key}) {
+                         set_service_key, set_runtime_key, set_plugins_key}) {
         KeyResult r = section(*this, s);
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
     }
@@ -282,6 +291,10 @@ bool RunConfig::load_file(const std::string& path, std::string& error) {
                         error = where(path, k->Mark()) + ": " + error;
                         return false;
                     }
+                    continue;
+                }
+                if (key == "plugins") {
+                    if (!read_plugin_entries(*v, path, plugins, error)) return false;
                     continue;
                 }
                 if (v->IsMap()) {

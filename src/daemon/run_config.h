@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "output_settings.h"
+#include "plugin_config.h"
 #include "sensor/container/metadata_service.h"
 #include "sensor/ops/drop_monitor.h"
 #include "sensor/rules/rule_selection.h"
@@ -50,6 +51,11 @@ struct RunConfig {
     std::string proc_root = "/proc";
     uint32_t max_processes = 262144;
     uint32_t max_fds_per_process = 4096;
+    // sources: Falco's plugin keys (the built-in k8s_audit source) and enabled sources
+    std::vector<std::string> load_plugins;
+    std::vector<PluginEntry> plugins;
+    std::vector<std::string> disabled_sources;  // --disable-source
+    std::vector<std::string> enabled_sources;   // --enable-source: only these
 
     // Applies one dotted key; false with error naming the key when unknown or invalid.
     bool set(const std::string& key, const std::string& value, std::string& error);

@@ -74,6 +74,39 @@ void self_usage(double& cpu_seconds, uint64_t& rss_bytes) {
     if (statm >> size >> resident) rss_bytes = resident * static_cast<uint64_t>(getpagesize());
 }
 
+// The k8s_audit source: input requests by outcome, payloads, events and decode problems.
+static void render_audit_metrics(PromText& t, const AuditRunner& a, uint64_t evaluated) {
+    const auto& c = a.input_counters();
+    const auto& d = a.decode_counters();
+    t.single("sensor_audit_requests_total", "counter", "Webhook requests received.",
+             static_cast<double>(c.requests.load()));
+    t.single("sensor_audit_accepted_total", "counter",
+             "Payloads (POST bodies, log lines) queued for decoding.",
+             static_cast<double>(c.accepted.load() + c.lines.load()));
+    t.family("sensor_audit_rejected_total", "counter", "Webhook requests refused, by reason.");
+    const std::pair<const char*, uint64_t> rejected[] = {
+        {"method", c.rejected_method.load()},       {"content_type", c.rejected_content_type.load()},
+        {"too_large", c.rejected_too_large.load()}, {"bad_request", c.rejected_bad_request.load()},
+        {"path", c.rejected_path.load()},           {"auth", c.rejected_auth.load()},
+        {"tls", c.rejected_tls.load()},             {"rate_limited", c.rate_limited.load()},
+        {"queue_full", c.dropped_queue_full.load()}};
+    for (const auto& [reason, n] : rejected)
+        t.value("sensor_audit_rejected_total", "reason", reason, static_cast<double>(n));
+    t.single("sensor_audit_events_total", "counter", "Audit events decoded and evaluated.",
+             static_cast<double>(evaluated));
+    t.family("sensor_audit_problems_total", "counter",
+             "Audit payloads or events skipped (malformed) or dropped (over maxEventSize), by "
+             "cause.");
+    for (size_t i = 0; i < d.problems.size(); ++i)
+        t.value("sensor_audit_problems_total", "cause",
+                k8saudit::problem_name(static_cast<k8saudit::DecodeProblem>(i)),
+                static_cast<double>(d.problems[i]));
+    t.single("sensor_audit_log_rotations_total", "counter", "Audit log rotations followed.",
+             static_cast<double>(c.rotations.load()));
+    t.single("sensor_audit_lines_too_long_total", "counter", "Audit log lines over the limit, skipped.",
+             static_cast<double>(c.lines_too_long.load()));
+}
+
 std::string render_metrics(const MetricsSample& m) {
     PromText t;
     const LoopCounters& c = *m.loop;
@@ -165,6 +198,7 @@ std::string render_metrics(const MetricsSample& m) {
     for (const auto& p : m.programs)
         t.value("sensor_bpf_program_runs_total", "program", p.name,
                 static_cast<double>(p.run_count));
+    if (m.audit) render_audit_metrics(t, *m.audit, m.audit_events);
     double cpu = 0;
     uint64_t rss = 0;
     self_usage(cpu, rss);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit_runner.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/engine/ruleset.h"
 
@@ -76,6 +77,8 @@ struct MetricsSample {
     std::vector<SinkSample> sinks;
     std::vector<double> ring_fill;
     std::vector<capture::BpfProbe::ProgramStats> programs;
+    const AuditRunner* audit = nullptr;  // the k8s_audit source, when on
+    uint64_t audit_events = 0;           // audit events evaluated
 };
 
 std::string render_metrics(const MetricsSample& m);
