@@ -1,5 +1,6 @@
 #include "sensor/audit_ingest/webhook_session.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -141,9 +142,11 @@ int WebhookSession::screen(const RequestHead& head) {
 }
 
 WebhookSession::Next WebhookSession::reject(const RequestHead& head, int status) {
-    // A small body is read and dropped so that the connection stays usable; a big, chunked
-    // or not yet sent (Expect: 100-continue) one is not waited for.
-    bool discard = !head.chunked && !head.expect_continue && head.content_length <= kDiscardLimit;
+    // A small body is read and dropped so that the connection stays usable; a big (over the
+    // limit: refused for that), chunked or not yet sent (Expect: 100-continue) one is not
+    // waited for.
+    bool discard = !head.chunked && !head.expect_continue &&
+                   head.content_length <= std::min(kDiscardLimit, sh_.cfg.webhook_max_batch_size);
     bool keep = discard && head.keep_alive;
     if (!respond(status, keep)) return Next::CloseNow;
     if (!keep) return discard ? Next::CloseNow : Next::Close;
