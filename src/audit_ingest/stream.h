@@ -20,6 +20,8 @@ class Stream {
     Stream(const Stream&) = delete;
     Stream& operator=(const Stream&) = delete;
 
+    // The TLS handshake (nothing for plain TCP). Eof: closed before any byte; Error: refused
+    // (no or a bad client certificate, not TLS at all).
     Io handshake(Clock::time_point deadline);
     // Appends at most `max` bytes that arrived (at least one unless not Ok).
     Io read_some(std::string& buf, size_t max, Clock::time_point deadline);

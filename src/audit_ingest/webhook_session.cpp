@@ -67,7 +67,7 @@ bool is_json(const std::string* content_type) {
 void WebhookSession::run() {
     Io io = stream_->handshake(after_ms(sh_.cfg.header_timeout_ms));
     if (io == Io::Timeout) ++sh_.counters.timeouts;
-    if (io == Io::Error) ++sh_.counters.rejected_tls;  // bad or missing client cert, not TLS...
+    if (io == Io::Error) ++sh_.counters.rejected_tls;
     if (io != Io::Ok) return;
     for (bool first = true;; first = false) {
         Next next = serve_one(first);

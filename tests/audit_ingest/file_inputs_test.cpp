@@ -1,6 +1,6 @@
 // The file inputs on real files: following through rotations, reading once.
-#include "audit_ingest/audit_test_client.h"
 #include "sensor/audit_ingest/audit_input.h"
+#include "support/audit_http_client.h"
 
 #include <fcntl.h>
 #include <unistd.h>

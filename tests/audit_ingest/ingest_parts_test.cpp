@@ -60,10 +60,12 @@ TEST(RequestHead, ParsesFramingAndHeaders) {
     EXPECT_FALSE(h.keep_alive);
     ASSERT_TRUE(
         parse_request_head("POST /p HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
-                           "Connection: close",
+                           "Connection: TE, Close",
                            h, why));
     EXPECT_TRUE(h.chunked);
     EXPECT_FALSE(h.keep_alive);
+    ASSERT_TRUE(parse_request_head("POST /p HTTP/1.0\r\nConnection: keep-alive", h, why));
+    EXPECT_TRUE(h.keep_alive);
 }
 
 TEST(RequestHead, RefusesAmbiguousFraming) {

@@ -1,6 +1,6 @@
 // The webhook input over real sockets on 127.0.0.1 (plain HTTP here; TLS in webhook_tls_test).
-#include "audit_ingest/audit_test_client.h"
 #include "sensor/audit_ingest/audit_input.h"
+#include "support/audit_http_client.h"
 
 #include <poll.h>
 #include <unistd.h>

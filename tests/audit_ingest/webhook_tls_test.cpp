@@ -1,8 +1,8 @@
 // The webhook over TLS: a CA, a server certificate and client certificates made with the
 // openssl CLI in a temporary directory; client certificates of the right CA accepted, others
 // refused and counted.
-#include "audit_ingest/audit_test_client.h"
 #include "sensor/audit_ingest/audit_input.h"
+#include "support/audit_http_client.h"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// A raw HTTP/1.1 client for the webhook tests, plain or TLS (OpenSSL), on 127.0.0.1: sends
+// A raw HTTP/1.1 client for the audit webhook tests, plain or TLS (OpenSSL), on 127.0.0.1: sends
 // exactly the bytes a test writes (half requests, lying lengths) and reads one answer.
 #include <arpa/inet.h>
 #include <netinet/in.h>
