@@ -86,6 +86,8 @@ WebhookSession::Next WebhookSession::serve_one(bool first) {
         return Next::CloseNow;
     std::string body;
     if (Body b = read_body(head, body); b != Body::Ok) return body_failed(b);
+    // An idle kept-alive connection should not hold on to the capacity of its last batch.
+    if (buf_.capacity() > 16 * kReadSize) buf_.shrink_to_fit();
     return deliver(head, body);
 }
 
@@ -181,8 +183,13 @@ WebhookSession::Body WebhookSession::fill(size_t need, Clock::time_point deadlin
 WebhookSession::Body WebhookSession::read_fixed(uint64_t length, std::string& body,
                                                 Clock::time_point deadline) {
     if (Body b = fill(length, deadline); b != Body::Ok) return b;
-    body.assign(buf_, 0, length);
-    buf_.erase(0, length);
+    if (buf_.size() == length) {  // the usual case: no copy of a batch of megabytes
+        body.swap(buf_);
+        buf_ = std::string();
+    } else {
+        body.assign(buf_, 0, length);
+        buf_.erase(0, length);
+    }
     return Body::Ok;
 }
 

@@ -293,3 +293,20 @@ TEST(Webhook, StopsPromptlyWithAnIdleConnectionOpen) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
     EXPECT_TRUE(c.closed_by_server());
 }
+
+TEST(Webhook, TakesALargeBatchAndPipelinedRequests) {
+    auto input = start_webhook({});
+    ASSERT_TRUE(input);
+    AuditTestClient c;
+    ASSERT_TRUE(c.connect_to(input->port()));
+    std::string big = "{\"items\":[\"" + std::string(3 << 20, 'x') + "\"]}";
+    EXPECT_EQ(c.post("/k8s-audit", big).status, 200);
+    auto request = [](const std::string& body) {
+        return "POST /k8s-audit HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    ASSERT_TRUE(c.send(request("{\"a\":1}") + request("{\"b\":2}")));  // one write, two requests
+    EXPECT_EQ(c.read_answer().status, 200);
+    EXPECT_EQ(c.read_answer().status, 200);
+    EXPECT_EQ(drain_all(*input), (std::vector<std::string>{big, "{\"a\":1}", "{\"b\":2}"}));
+}

@@ -85,12 +85,13 @@ class WebhookTls : public ::testing::Test {
     }
 
     // POSTs an EventList with the client certificate `cert`; the status, -1 for none.
-    int post_with(AuditInput& input, const std::string& cert) {
+    int post_with(AuditInput& input, const std::string& cert,
+                  const std::string& body = R"({"kind":"EventList","items":[]})") {
         SSL_CTX* ctx = client_context(cert);
         AuditTestClient c;
         int status = -1;
         if (c.connect_to(input.port(), ctx))  // TLS 1.3: a refused certificate shows on read
-            status = c.post("/k8s-audit", R"({"kind":"EventList","items":[]})").status;
+            status = c.post("/k8s-audit", body).status;
         c.disconnect();
         SSL_CTX_free(ctx);
         return status;
@@ -110,8 +111,11 @@ TEST_F(WebhookTls, ServesHttpsWithTheCombinedPem) {
     auto input = start(false);
     ASSERT_TRUE(input);
     EXPECT_EQ(post_with(*input, ""), 200);
+    std::string big = "{\"items\":[\"" + std::string(1 << 20, 'y') + "\"]}";
+    EXPECT_EQ(post_with(*input, "", big), 200);  // many TLS records
     std::vector<std::string> out;
-    EXPECT_EQ(input->drain(out, 10), 1u);
+    EXPECT_EQ(input->drain(out, 10), 2u);
+    EXPECT_EQ(out.back(), big);
     EXPECT_EQ(input->counters().rejected_tls, 0u);
 }
 
