@@ -36,18 +36,17 @@ struct InputConfig {
 
 // Monotonic counters, readable from any thread.
 struct InputCounters {
-    std::atomic<uint64_t> requests{0};               // HTTP requests received
-    std::atomic<uint64_t> accepted{0};               // payloads queued (200 answered)
-    std::atomic<uint64_t> rejected_method{0};        // 405
-    std::atomic<uint64_t> rejected_content_type{0};  // 400
-    std::atomic<uint64_t> rejected_too_large{0};     // 400
-    std::atomic<uint64_t> rejected_bad_request{0};   // 400: malformed HTTP, truncated body
-    std::atomic<uint64_t> rejected_path{0};          // 404
-    std::atomic<uint64_t> rejected_auth{0};          // 401: missing/wrong bearer token
-    std::atomic<uint64_t> rejected_tls{0};           // TLS handshakes refused (client cert)
-    std::atomic<uint64_t> rate_limited{0};           // 429
-    std::atomic<uint64_t> rejected_queue_full{
-        0};  // 503 + Retry-After: queue full (API server retries)
+    std::atomic<uint64_t> requests{0};                  // HTTP requests received
+    std::atomic<uint64_t> accepted{0};                  // payloads queued (200 answered)
+    std::atomic<uint64_t> rejected_method{0};           // 405
+    std::atomic<uint64_t> rejected_content_type{0};     // 400
+    std::atomic<uint64_t> rejected_too_large{0};        // 400
+    std::atomic<uint64_t> rejected_bad_request{0};      // 400: malformed HTTP, truncated body
+    std::atomic<uint64_t> rejected_path{0};             // 404
+    std::atomic<uint64_t> rejected_auth{0};             // 401: missing/wrong bearer token
+    std::atomic<uint64_t> rejected_tls{0};              // TLS handshakes refused (client cert)
+    std::atomic<uint64_t> rate_limited{0};              // 429
+    std::atomic<uint64_t> rejected_queue_full{0};       // 503: queue full (the API server retries)
     std::atomic<uint64_t> rejected_length_required{0};  // 411: POST without a length
     std::atomic<uint64_t> truncated_bodies{0};     // peer closed mid-body (also in bad_request)
     std::atomic<uint64_t> timeouts{0};             // connections closed: slow head/body/handshake
