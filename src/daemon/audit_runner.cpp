@@ -39,7 +39,9 @@ std::string AuditRunner::summary() const {
            std::to_string(c.rejected_bad_request.load()) + ", auth " +
            std::to_string(c.rejected_auth.load()) + ", tls " + std::to_string(c.rejected_tls.load()) +
            ", rate limited " + std::to_string(c.rate_limited.load()) + ", queue full " +
-           std::to_string(c.dropped_queue_full.load());
+           std::to_string(c.rejected_queue_full.load()) + ", timeouts " +
+           std::to_string(c.timeouts.load()) + "; log lines " + std::to_string(c.lines.load()) +
+           ", rotations " + std::to_string(c.rotations.load());
 }
 
 }  // namespace sensor::daemon

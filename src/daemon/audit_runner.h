@@ -35,6 +35,7 @@ class AuditRunner {
     const audit_ingest::InputCounters& input_counters() const { return input_->counters(); }
     std::string describe() const { return input_->describe(); }
     uint16_t port() const { return input_->port(); }
+    bool unauthenticated_remote() const { return input_->unauthenticated_remote(); }
     // The counters in one line, for the stop report.
     std::string summary() const;
 

@@ -89,21 +89,44 @@ bool apply_init_key(const std::string& key, const std::string& value, AuditSourc
     audit_ingest::InputConfig& in = plan.input;
     double n = 0;
     auto number = [&](const char* what) {
-        if (parse_number(value, n)) return true;
+        if (parse_number(value, n) && n >= 1) return true;
         error = "plugins[" + plan.plugin + "].init_config." + key + ": '" + value + "' is not " +
                 what;
         return false;
     };
-    if (key == "sslCertificate") in.ssl_certificate = value;
-    else if (key == "sslClientCA") in.ssl_client_ca = value;
-    else if (key == "bearerTokenFile") in.bearer_token_file = value;
-    else if (key == "useAsync") return true;  // parsing always happens off the HTTP thread
-    else if (key == "maxEventSize") return number("a size in bytes") && (in.max_event_size = static_cast<uint64_t>(n), true);
-    else if (key == "webhookMaxBatchSize") return number("a size in bytes") && (in.webhook_max_batch_size = static_cast<uint64_t>(n), true);
-    else if (key == "rateLimitRequestsPerSecond") return number("a rate") && (in.rate_limit_rps = n, true);
-    else if (key == "rateLimitPerConnectionRequestsPerSecond") return number("a rate") && (in.rate_limit_conn_rps = n, true);
-    else if (key == "queueSize") return number("a count") && n >= 1 && (in.queue_payloads = static_cast<size_t>(n), true);
-    else {
+    if (key == "sslCertificate") {
+        in.ssl_certificate = value;
+    } else if (key == "sslClientCA") {
+        in.ssl_client_ca = value;
+    } else if (key == "bearerTokenFile") {
+        in.bearer_token_file = value;
+    } else if (key == "useAsync") {
+        return true;  // parsing always happens off the HTTP threads
+    } else if (key == "maxEventSize") {
+        if (!number("a size in bytes")) return false;
+        in.max_event_size = static_cast<uint64_t>(n);
+    } else if (key == "webhookMaxBatchSize") {
+        if (!number("a size in bytes")) return false;
+        in.webhook_max_batch_size = static_cast<uint64_t>(n);
+    } else if (key == "maxLineSize") {
+        if (!number("a size in bytes")) return false;
+        in.max_line_size = static_cast<uint64_t>(n);
+    } else if (key == "rateLimitRequestsPerSecond") {
+        if (!number("a rate")) return false;
+        in.rate_limit_rps = n;
+    } else if (key == "rateLimitPerConnectionRequestsPerSecond") {
+        if (!number("a rate")) return false;
+        in.rate_limit_conn_rps = n;
+    } else if (key == "queueSize" || key == "maxConnections") {
+        if (!number("a count") || n < 1) return false;
+        (key == "queueSize" ? in.queue_payloads : in.max_connections) = static_cast<size_t>(n);
+    } else if (key == "headerTimeoutMs" || key == "bodyTimeoutMs" || key == "idleTimeoutMs") {
+        if (!number("milliseconds") || n < 1) return false;
+        uint32_t& ms = key == "headerTimeoutMs" ? in.header_timeout_ms
+                       : key == "bodyTimeoutMs" ? in.body_timeout_ms
+                                                : in.idle_timeout_ms;
+        ms = static_cast<uint32_t>(n);
+    } else {
         error = "unknown config key 'plugins[" + plan.plugin + "].init_config." + key + "'";
         return false;
     }

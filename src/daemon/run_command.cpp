@@ -128,6 +128,10 @@ std::unique_ptr<AuditRunner> start_audit(const AuditSourcePlan& plan) {
         return nullptr;
     }
     spdlog::info("k8s_audit: {}", runner->describe());
+    if (runner->unauthenticated_remote())
+        spdlog::warn("k8s_audit: the webhook listens beyond loopback with neither client "
+                     "certificates (sslClientCA) nor a bearer token (bearerTokenFile): anyone "
+                     "who can reach the port can forge audit events");
     return runner;
 }
 

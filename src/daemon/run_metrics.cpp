@@ -89,7 +89,10 @@ static void render_audit_metrics(PromText& t, const AuditRunner& a, uint64_t eva
         {"too_large", c.rejected_too_large.load()}, {"bad_request", c.rejected_bad_request.load()},
         {"path", c.rejected_path.load()},           {"auth", c.rejected_auth.load()},
         {"tls", c.rejected_tls.load()},             {"rate_limited", c.rate_limited.load()},
-        {"queue_full", c.dropped_queue_full.load()}};
+        {"queue_full", c.rejected_queue_full.load()},
+        {"length_required", c.rejected_length_required.load()},
+        {"timeout", c.timeouts.load()},
+        {"connection_limit", c.connections_refused.load()}};
     for (const auto& [reason, n] : rejected)
         t.value("sensor_audit_rejected_total", "reason", reason, static_cast<double>(n));
     t.single("sensor_audit_events_total", "counter", "Audit events decoded and evaluated.",

@@ -1,6 +1,7 @@
 #include "sensor/k8saudit/audit_decoder.h"
 
 #include "sensor/k8saudit/audit_source.h"
+#include "sensor/k8saudit/cloud_formats.h"
 #include "sensor/k8saudit/rfc3339.h"
 
 namespace sensor::k8saudit {
@@ -108,9 +109,34 @@ void AuditDecoder::collect(simdjson::dom::element v, int depth) {
     }
 }
 
+// A managed cluster's push envelope (GKE Pub/Sub, AKS records): its Events, converted to
+// text by cloud_formats, are parsed as one array in a second document that lives as long as
+// the payload's.
 void AuditDecoder::collect_cloud_payload(simdjson::dom::element v) {
-    (void)v;
-    problem(DecodeProblem::kNotAuditEvent, "");
+    std::string error;
+    cloud_texts_.clear();
+    const CloudShape shape = convert_cloud_payload(v, cloud_texts_, error);
+    if (shape == CloudShape::None) {
+        problem(DecodeProblem::kNotAuditEvent, "");
+        return;
+    }
+    if (!error.empty()) problem(DecodeProblem::kBadCloudPayload, error);
+    if (cloud_texts_.empty()) return;
+    cloud_array_.assign("[");
+    for (size_t i = 0; i < cloud_texts_.size(); ++i) {
+        if (i) cloud_array_ += ',';
+        cloud_array_ += cloud_texts_[i];
+    }
+    cloud_array_ += ']';
+    cloud_array_.append(simdjson::SIMDJSON_PADDING, '\0');
+    simdjson::dom::element arr;
+    const size_t len = cloud_array_.size() - simdjson::SIMDJSON_PADDING;
+    if (cloud_parser_.parse(cloud_array_.data(), len, false).get(arr)) {
+        problem(DecodeProblem::kBadCloudPayload, "converted events are not JSON");
+        return;
+    }
+    simdjson::dom::array events = arr.get_array().value_unsafe();
+    for (simdjson::dom::element e : events) items_.push_back(e);
 }
 
 const fields::Event* AuditDecoder::prepare(size_t i) {

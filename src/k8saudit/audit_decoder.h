@@ -67,7 +67,8 @@ class AuditDecoder {
     bool may_exceed_limit_ = false;  // the payload is larger than max_event_size_
     std::string padded_;             // the payload copied with simdjson's padding
     simdjson::dom::parser parser_;
-    std::vector<simdjson::dom::parser> cloud_parsers_;  // documents of converted push bodies
+    simdjson::dom::parser cloud_parser_;  // the Events converted from a push envelope
+    std::string cloud_array_;
     std::vector<std::string> cloud_texts_;
     std::vector<simdjson::dom::element> items_;
     AuditEvent audit_;
