@@ -100,7 +100,7 @@ TEST(EventSources, SyscallSourceIsFirstAndOwnsTheFieldTables) {
     EXPECT_EQ(b.event_type_id("b_second"), 1);
     EXPECT_EQ(b.event_type_id("openat"), std::nullopt);
     EXPECT_EQ(b.event_type_name(0), "b_first");
-    EXPECT_EQ(fields::find_source("k8s_audit"), nullptr);
+    EXPECT_EQ(fields::find_source("no_such_source"), nullptr);
 }
 
 TEST(EventSources, RegistrationRefusesDuplicates) {
@@ -265,16 +265,16 @@ TEST(EventSources, UnknownSourcesAreSkippedAsBefore) {
     auto r = load(R"(
 - rule: Audit rule
   desc: d
-  condition: ka.verb = get
+  condition: ct.name = get
   output: o
   priority: WARNING
-  source: k8s_audit
+  source: aws_cloudtrail
 )");
     ASSERT_TRUE(r.ok);
     EXPECT_TRUE(r.ruleset->rules.empty());
     const rules::Diagnostic* w = warning(r, "LOAD_UNKNOWN_SOURCE");
     ASSERT_TRUE(w);
-    EXPECT_EQ(w->message, "Unknown source k8s_audit, skipping");
+    EXPECT_EQ(w->message, "Unknown source aws_cloudtrail, skipping");
     EXPECT_EQ(w->item_name, "Audit rule");
 }
 

@@ -19,14 +19,30 @@ TEST(Loader, MinimalRuleLoadsAndFires) {
     EXPECT_TRUE(fired(r, cat_exec.ev).empty());
 }
 
-TEST(Loader, RequiredPluginsOnlyContainerIsProvided) {
-    EXPECT_TRUE(load("- required_plugin_versions:\n  - name: container\n    version: 0.4.0\n").ok);
-    auto r = load("- required_plugin_versions:\n  - name: k8saudit\n    version: 0.1.0\n");
+// Built-in plugins meet requirements with Falco's rule: same major version, not older.
+TEST(Loader, RequiredPluginsAreMetByBuiltInsOfACompatibleVersion) {
+    auto req = [](const std::string& name, const std::string& version,
+                  const std::string& alternatives = "") {
+        return load("- required_plugin_versions:\n  - name: " + name + "\n    version: " +
+                    version + "\n" + alternatives);
+    };
+    EXPECT_TRUE(req("container", "0.4.0").ok);
+    EXPECT_TRUE(req("container", "0.1.0").ok);
+    EXPECT_FALSE(req("container", "0.5.0").ok) << "newer than the built-in";
+    EXPECT_FALSE(req("container", "1.0.0").ok) << "another major version";
+    EXPECT_FALSE(req("container", "zero").ok);
+    auto r = req("cloudtrail", "0.1.0");
     ASSERT_FALSE(r.ok);
-    EXPECT_NE(first_error(r)->message.find("k8saudit"), std::string::npos);
-    EXPECT_TRUE(load("- required_plugin_versions:\n  - name: k8saudit\n    version: 0.1.0\n"
-                     "    alternatives:\n      - name: container\n        version: 0.1.0\n")
+    EXPECT_NE(first_error(r)->message.find("Plugin requirement not satisfied, must load one of: "
+                                           "cloudtrail 0.1.0"),
+              std::string::npos)
+        << first_error(r)->message;
+    EXPECT_TRUE(req("cloudtrail", "0.1.0",
+                    "    alternatives:\n      - name: container\n        version: 0.2.0\n")
                     .ok);
+    EXPECT_FALSE(req("cloudtrail", "0.1.0",
+                     "    alternatives:\n      - name: container\n        version: 0.9.0\n")
+                     .ok);
 }
 
 TEST(Files, LaterFilesAppendToEarlierOnesAndDirectoriesSort) {

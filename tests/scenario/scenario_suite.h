@@ -9,12 +9,16 @@
 
 #include "sensor/capture/fixture_events.h"
 #include "sensor/daemon/output_settings.h"
+#include "sensor/k8saudit/audit_source.h"
 #include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
 
 namespace sensor::scenario {
 
 inline constexpr const char* kHostname = "scenario-host";
+
+// The k8s_audit source exists before any rules load, as in the sensor (main()).
+inline const fields::SourceId kAuditSource = k8saudit::k8s_audit_source();
 
 // Falco's defaults: suggested container fields appended to every output.
 inline rules::LoadOptions options(bool match_all) {
