@@ -469,12 +469,15 @@ uint64_t per_cpu_total(int fd, uint32_t key) {
 
 }  // namespace
 
+// Counters of a probe that was never loaded (the syscall source off) are 0.
 uint64_t BpfProbe::dropped() const {
+    if (!impl_->skel) return 0;
     return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_DROPS),
                          SENSOR_DROP_RINGBUF_FULL);
 }
 
 uint64_t BpfProbe::filtered_opens() const {
+    if (!impl_->skel) return 0;
     return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED),
                          SENSOR_FILTERED_OPEN);
 }

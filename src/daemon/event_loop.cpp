@@ -203,6 +203,13 @@ int EventLoop::run() {
     // Drain what the kernel already wrote (bounded).
     for (int i = 0; p_.syscall_enabled && i < 64 && p_.probe.poll(0, handler_) > 0; ++i) {
     }
+    // Audit payloads already answered 200 are evaluated before the sensor stops.
+    if (p_.audit)
+        while (p_.audit->pump([this](const fields::Event& ev) {
+            ++audit_events_;
+            evaluate(ev);
+        }) > 0) {
+        }
     return exit_code_;
 }
 

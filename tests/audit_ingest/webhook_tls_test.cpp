@@ -3,6 +3,7 @@
 // refused and counted.
 #include "sensor/audit_ingest/audit_input.h"
 #include "support/audit_http_client.h"
+#include "support/test_certs.h"
 
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 
 using namespace sensor::audit_ingest;
 using sensor::testing_support::AuditTestClient;
+using sensor::testing_support::TestCerts;
 using sensor::testing_support::eventually;
 namespace fs = std::filesystem;
 
@@ -27,51 +29,17 @@ class WebhookTls : public ::testing::Test {
         dir_ =
             new std::string(::testing::TempDir() + "sensor-audit-tls-" + std::to_string(getpid()));
         fs::create_directories(*dir_);
-        ok_ = make_ca("ca") && make_ca("other-ca") &&
-              make_cert("server", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost") &&
-              make_cert("client", "ca", "extendedKeyUsage=clientAuth") &&
-              make_cert("intruder", "other-ca", "extendedKeyUsage=clientAuth");
-        // Falco's sslCertificate: the certificate and its key in one file.
-        std::ofstream(path("server-bundle.pem")) << std::ifstream(path("server.crt")).rdbuf()
-                                                 << std::ifstream(path("server.key")).rdbuf();
+        certs_ = new TestCerts;
+        ok_ = certs_->make(*dir_);
     }
     static void TearDownTestSuite() {
         fs::remove_all(*dir_);
         delete dir_;
+        delete certs_;
     }
 
-    static std::string path(const std::string& name) { return *dir_ + "/" + name; }
-
-    static bool run(const std::string& command) {
-        return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-    }
-    static bool make_ca(const std::string& name) {
-        return run(
-            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-            "-days 1 -subj /CN=" +
-            name + " -keyout " + path(name + ".key") + " -out " + path(name + ".crt"));
-    }
-    static bool make_cert(const std::string& name, const std::string& ca, const std::string& ext) {
-        std::ofstream(path(name + ".ext")) << ext << "\n";
-        return run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "
-                   "/CN=" +
-                   name + " -keyout " + path(name + ".key") + " -out " + path(name + ".csr")) &&
-               run("openssl x509 -req -days 1 -in " + path(name + ".csr") + " -CA " +
-                   path(ca + ".crt") + " -CAkey " + path(ca + ".key") + " -CAcreateserial -out " +
-                   path(name + ".crt") + " -extfile " + path(name + ".ext"));
-    }
-
-    // A client context trusting our CA, presenting `cert` (none when empty).
-    static SSL_CTX* client_context(const std::string& cert) {
-        SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-        SSL_CTX_load_verify_locations(ctx, path("ca.crt").c_str(), nullptr);
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-        if (!cert.empty()) {
-            SSL_CTX_use_certificate_file(ctx, path(cert + ".crt").c_str(), SSL_FILETYPE_PEM);
-            SSL_CTX_use_PrivateKey_file(ctx, path(cert + ".key").c_str(), SSL_FILETYPE_PEM);
-        }
-        return ctx;
-    }
+    static std::string path(const std::string& name) { return certs_->path(name); }
+    static SSL_CTX* client_context(const std::string& cert) { return certs_->client_context(cert); }
 
     std::unique_ptr<AuditInput> start(bool client_ca) {
         InputConfig cfg;
@@ -98,10 +66,12 @@ class WebhookTls : public ::testing::Test {
     }
 
     static std::string* dir_;
+    static TestCerts* certs_;
     static bool ok_;
 };
 
 std::string* WebhookTls::dir_ = nullptr;
+TestCerts* WebhookTls::certs_ = nullptr;
 bool WebhookTls::ok_ = false;
 
 }  // namespace
