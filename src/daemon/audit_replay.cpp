@@ -69,8 +69,8 @@ template <typename Each>
 void for_each_payload(std::string_view text, Each&& each) {
     size_t first_end = text.find('\n');
     std::string_view first = text.substr(0, first_end);
-    if (first_end != std::string_view::npos && !blank(text.substr(first_end)) &&
-        !first.empty() && (first.back() == '{' || first.back() == '[' || blank(first))) {
+    if (first_end != std::string_view::npos && !blank(text.substr(first_end)) && !first.empty() &&
+        (first.back() == '{' || first.back() == '[' || blank(first))) {
         each(text);
         return;
     }

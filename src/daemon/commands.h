@@ -34,7 +34,7 @@ int replay(const ReplayOptions& opts);
 struct RunOptions {
     std::string config_path;  // "" = the default config
     std::vector<std::string> rules_files;
-    std::vector<std::string> overrides;  // key=value
+    std::vector<std::string> overrides;                        // key=value
     std::vector<std::string> enable_sources, disable_sources;  // Falco's --enable/--disable-source
 };
 // `sensor run`: live capture until SIGINT/SIGTERM.

@@ -56,7 +56,8 @@ bool read_entry(const rules::YNode& item, const std::string& path, PluginEntry& 
         if (key == "name") continue;
         if (key == "init_config") {
             if (!read_init_config(*v, at, e, error)) return false;
-        } else if ((key == "library_path" || key == "open_params") && (v->IsScalar() || v->IsNull())) {
+        } else if ((key == "library_path" || key == "open_params") &&
+                   (v->IsScalar() || v->IsNull())) {
             (key == "library_path" ? e.library_path : e.open_params) = v->Scalar();
         } else {
             error = where(path, k->Mark()) + ": unknown or invalid config key 'plugins[" + e.name +
@@ -90,8 +91,8 @@ bool apply_init_key(const std::string& key, const std::string& value, AuditSourc
     double n = 0;
     auto number = [&](const char* what) {
         if (parse_number(value, n) && n >= 1) return true;
-        error = "plugins[" + plan.plugin + "].init_config." + key + ": '" + value + "' is not " +
-                what;
+        error =
+            "plugins[" + plan.plugin + "].init_config." + key + ": '" + value + "' is not " + what;
         return false;
     };
     if (key == "sslCertificate") {
@@ -182,7 +183,8 @@ bool plan_audit_source(const std::vector<std::string>& load_plugins,
         for (const auto& [k, v] : entry->init_config)
             if (!apply_init_key(k, v, plan, error)) return false;
         if (entry->open_params.empty()) {
-            error = "plugins[" + name + "].open_params is empty: give the webhook URL "
+            error = "plugins[" + name +
+                    "].open_params is empty: give the webhook URL "
                     "(http://:9765/k8s-audit), file:///path to follow a log, or a path to read";
             return false;
         }

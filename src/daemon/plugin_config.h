@@ -13,10 +13,10 @@ namespace sensor::daemon {
 
 struct PluginEntry {
     std::string name;
-    std::string library_path;                       // accepted, ignored
+    std::string library_path;  // accepted, ignored
     std::string open_params;
     std::map<std::string, std::string> init_config;  // scalar values as text
-    std::string where;                              // FILE:LINE:COL of the entry
+    std::string where;                               // FILE:LINE:COL of the entry
 };
 
 // Reads the `plugins:` sequence; false with error "FILE:LINE:COL: ..." naming the bad key.

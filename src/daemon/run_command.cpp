@@ -17,10 +17,10 @@
 #include "run_signals.h"
 #include "sd_notify.h"
 #include "sensor/capture/bpf_probe.h"
-#include "sensor/k8saudit/audit_source.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/container/enricher.h"
 #include "sensor/container/metadata_service.h"
+#include "sensor/k8saudit/audit_source.h"
 #include "sensor/policy/probe_policy.h"
 #include "sensor/rules/rule_selection.h"
 #include "sensor/state/container_table.h"
@@ -95,13 +95,15 @@ bool plan_sources(const RunConfig& cfg, SourcesPlan& plan) {
         auto has = [&](const std::vector<std::string>& l) {
             return std::find(l.begin(), l.end(), name) != l.end();
         };
-        return !has(cfg.disabled_sources) && (cfg.enabled_sources.empty() || has(cfg.enabled_sources));
+        return !has(cfg.disabled_sources) &&
+               (cfg.enabled_sources.empty() || has(cfg.enabled_sources));
     };
     const bool audit_asked = std::find(cfg.enabled_sources.begin(), cfg.enabled_sources.end(),
                                        k8saudit::kSourceName) != cfg.enabled_sources.end();
     if (audit_asked && !plan.audit.enabled) {
-        spdlog::error("--enable-source k8s_audit: no k8saudit plugin is configured "
-                      "(load_plugins and plugins, docs/kubernetes-audit.md)");
+        spdlog::error(
+            "--enable-source k8s_audit: no k8saudit plugin is configured "
+            "(load_plugins and plugins, docs/kubernetes-audit.md)");
         return false;
     }
     plan.syscall = on("syscall");
@@ -129,9 +131,10 @@ std::unique_ptr<AuditRunner> start_audit(const AuditSourcePlan& plan) {
     }
     spdlog::info("k8s_audit: {}", runner->describe());
     if (runner->unauthenticated_remote())
-        spdlog::warn("k8s_audit: the webhook listens beyond loopback with neither client "
-                     "certificates (sslClientCA) nor a bearer token (bearerTokenFile): anyone "
-                     "who can reach the port can forge audit events");
+        spdlog::warn(
+            "k8s_audit: the webhook listens beyond loopback with neither client "
+            "certificates (sslClientCA) nor a bearer token (bearerTokenFile): anyone "
+            "who can reach the port can forge audit events");
     return runner;
 }
 

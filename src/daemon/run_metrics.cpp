@@ -85,10 +85,14 @@ static void render_audit_metrics(PromText& t, const AuditRunner& a, uint64_t eva
              static_cast<double>(c.accepted.load() + c.lines.load()));
     t.family("sensor_audit_rejected_total", "counter", "Webhook requests refused, by reason.");
     const std::pair<const char*, uint64_t> rejected[] = {
-        {"method", c.rejected_method.load()},       {"content_type", c.rejected_content_type.load()},
-        {"too_large", c.rejected_too_large.load()}, {"bad_request", c.rejected_bad_request.load()},
-        {"path", c.rejected_path.load()},           {"auth", c.rejected_auth.load()},
-        {"tls", c.rejected_tls.load()},             {"rate_limited", c.rate_limited.load()},
+        {"method", c.rejected_method.load()},
+        {"content_type", c.rejected_content_type.load()},
+        {"too_large", c.rejected_too_large.load()},
+        {"bad_request", c.rejected_bad_request.load()},
+        {"path", c.rejected_path.load()},
+        {"auth", c.rejected_auth.load()},
+        {"tls", c.rejected_tls.load()},
+        {"rate_limited", c.rate_limited.load()},
         {"queue_full", c.rejected_queue_full.load()},
         {"length_required", c.rejected_length_required.load()},
         {"timeout", c.timeouts.load()},
@@ -106,7 +110,8 @@ static void render_audit_metrics(PromText& t, const AuditRunner& a, uint64_t eva
                 static_cast<double>(d.problems[i]));
     t.single("sensor_audit_log_rotations_total", "counter", "Audit log rotations followed.",
              static_cast<double>(c.rotations.load()));
-    t.single("sensor_audit_lines_too_long_total", "counter", "Audit log lines over the limit, skipped.",
+    t.single("sensor_audit_lines_too_long_total", "counter",
+             "Audit log lines over the limit, skipped.",
              static_cast<double>(c.lines_too_long.load()));
 }
 

@@ -69,8 +69,8 @@ const EventSource& register_source(std::string_view name, std::vector<FieldDef> 
 // Falco's rule (same major version, and not older than required). `sensor --version` lists them.
 struct BuiltinPlugin {
     std::string_view name;
-    std::string_view version;  // the plugin version whose fields and behaviour we match
-    std::string_view provides; // a few words: "the k8s_audit source and its ka.* fields"
+    std::string_view version;   // the plugin version whose fields and behaviour we match
+    std::string_view provides;  // a few words: "the k8s_audit source and its ka.* fields"
 };
 // Adds one (idempotent by name); like register_source, at start-up only.
 void register_builtin_plugin(BuiltinPlugin p);

@@ -179,7 +179,8 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
             if (!arg) break;
             if (arg->empty() || arg->find_first_not_of("0123456789") != std::string::npos ||
                 (arg->size() > 1 && (*arg)[0] == '0')) {
-                error = "field " + written(name, arg) + ": the index must be digits with no "
+                error = "field " + written(name, arg) +
+                        ": the index must be digits with no "
                         "leading zero";
                 return std::nullopt;
             }

@@ -12,13 +12,16 @@ namespace {
 constexpr int kMaxArrayDepth = 16;
 
 constexpr std::array<std::string_view, static_cast<size_t>(DecodeProblem::kCount)> kNames = {
-    "not_json", "not_audit_event", "no_stage_timestamp", "bad_stage_timestamp", "too_large",
-    "bad_cloud_payload"};
+    "not_json",  "not_audit_event",  "no_stage_timestamp", "bad_stage_timestamp",
+    "too_large", "bad_cloud_payload"};
 
 constexpr std::array<std::string_view, static_cast<size_t>(DecodeProblem::kCount)> kMessages = {
-    "payload is not JSON", "data not recognized as a k8s audit event",
-    "audit event without stageTimestamp", "audit event with a stageTimestamp that is not RFC 3339",
-    "audit event over maxEventSize, dropped", "push message not convertible to audit events"};
+    "payload is not JSON",
+    "data not recognized as a k8s audit event",
+    "audit event without stageTimestamp",
+    "audit event with a stageTimestamp that is not RFC 3339",
+    "audit event over maxEventSize, dropped",
+    "push message not convertible to audit events"};
 
 std::string_view kind_of(simdjson::dom::element v) {
     std::string_view kind;

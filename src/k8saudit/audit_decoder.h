@@ -21,12 +21,12 @@
 namespace sensor::k8saudit {
 
 enum class DecodeProblem : uint8_t {
-    kNotJson,         // the payload is not JSON
-    kNotAuditEvent,   // JSON, but not an Event, EventList, array or known push format
-    kNoTimestamp,     // an Event without stageTimestamp
-    kBadTimestamp,    // stageTimestamp that is not RFC 3339
-    kTooLarge,        // an Event over max_event_size bytes (compact JSON)
-    kBadCloudPayload, // a GKE Pub/Sub or AKS push body that cannot be turned into Events
+    kNotJson,          // the payload is not JSON
+    kNotAuditEvent,    // JSON, but not an Event, EventList, array or known push format
+    kNoTimestamp,      // an Event without stageTimestamp
+    kBadTimestamp,     // stageTimestamp that is not RFC 3339
+    kTooLarge,         // an Event over max_event_size bytes (compact JSON)
+    kBadCloudPayload,  // a GKE Pub/Sub or AKS push body that cannot be turned into Events
     kCount
 };
 std::string_view problem_name(DecodeProblem p);  // metric label: "not_json" ...

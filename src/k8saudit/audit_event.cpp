@@ -4,9 +4,9 @@ namespace sensor::k8saudit {
 namespace {
 
 constexpr std::array<std::string_view, static_cast<size_t>(Top::kCount)> kTopKeys = {
-    "auditID",        "stage",         "verb",           "requestURI",     "user",
-    "impersonatedUser", "sourceIPs",   "userAgent",      "objectRef",      "responseStatus",
-    "requestObject",  "responseObject", "annotations",   "level"};
+    "auditID",          "stage",          "verb",        "requestURI", "user",
+    "impersonatedUser", "sourceIPs",      "userAgent",   "objectRef",  "responseStatus",
+    "requestObject",    "responseObject", "annotations", "level"};
 
 }  // namespace
 

@@ -9,7 +9,7 @@ namespace {
 // event's number and time, so the syscall source's definitions serve as they are.
 void add_common_evt_fields(std::vector<fields::FieldDef>& out) {
     static constexpr std::string_view kShared[] = {
-        "evt.num",      "evt.time",      "evt.time.s",    "evt.time.iso8601", "evt.datetime",
+        "evt.num",        "evt.time",    "evt.time.s",    "evt.time.iso8601", "evt.datetime",
         "evt.datetime.s", "evt.rawtime", "evt.rawtime.s", "evt.rawtime.ns",   "evt.hostname"};
     const fields::EventSource& sys = fields::source(fields::kSyscallSource);
     for (std::string_view name : kShared)
@@ -38,8 +38,8 @@ fields::SourceId register_now() {
     detail::add_event_fields(defs);
     detail::add_pod_fields(defs);
     detail::add_json_fields(defs);
-    const fields::EventSource& src = fields::register_source(kSourceName, std::move(defs),
-                                                             {"pluginevent"});
+    const fields::EventSource& src =
+        fields::register_source(kSourceName, std::move(defs), {"pluginevent"});
     // The versions whose fields and behaviour we match (K8SAUDIT.md: plugins 0b3cbd8d84).
     fields::register_builtin_plugin({"k8saudit", "0.18.0", "the k8s_audit source, ka.* fields"});
     fields::register_builtin_plugin({"k8saudit-eks", "0.12.0", "k8s_audit (EKS variant)"});

@@ -55,8 +55,7 @@ bool json_rawtime(const fields::Event& ev, const FieldArg&, uint32_t, Value& out
 
 void add_json_fields(std::vector<FieldDef>& f) {
     for (std::string_view prefix : {"json.", "jevt."}) {
-        FieldDef value{stored_name(std::string(prefix) + "value"), FieldType::String,
-                       ArgKind::Key,
+        FieldDef value{stored_name(std::string(prefix) + "value"), FieldType::String, ArgKind::Key,
                        "a value of the event by JSON pointer (RFC 6901): "
                        "jevt.value[/user/extra/authentication.kubernetes.io~1pod-uid/0]",
                        json_value};
@@ -64,8 +63,8 @@ void add_json_fields(std::vector<FieldDef>& f) {
         f.push_back(value);
         f.push_back({stored_name(std::string(prefix) + "obj"), FieldType::String, ArgKind::None,
                      "the whole event as indented JSON", json_obj});
-        f.push_back({stored_name(std::string(prefix) + "rawtime"), FieldType::String,
-                     ArgKind::None, "the event time, ns since the epoch", json_rawtime});
+        f.push_back({stored_name(std::string(prefix) + "rawtime"), FieldType::String, ArgKind::None,
+                     "the event time, ns since the epoch", json_rawtime});
     }
 }
 

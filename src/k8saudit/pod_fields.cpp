@@ -55,7 +55,10 @@ constexpr PodAttr kPodAttrs[] = {
     {"run_as_user", {"securityContext", "runAsUser"}, 2, false, "pod securityContext.runAsUser"},
     {"run_as_group", {"securityContext", "runAsGroup"}, 2, false, "pod securityContext.runAsGroup"},
     {"fs_group", {"securityContext", "fsGroup"}, 2, false, "pod securityContext.fsGroup"},
-    {"supplemental_groups", {"securityContext", "supplementalGroups"}, 2, true,
+    {"supplemental_groups",
+     {"securityContext", "supplementalGroups"},
+     2,
+     true,
      "pod securityContext.supplementalGroups"},
 };
 
@@ -102,9 +105,22 @@ enum ContainerList { kContainers, kInit, kEphemeral };
 constexpr std::string_view kListKey[] = {"containers", "initContainers", "ephemeralContainers"};
 
 enum ContainerAttr {
-    kName, kImage, kImageRepository, kCommand, kArgs, kPrivileged, kAllowPrivilegeEscalation,
-    kReadOnlyFs, kRunAsUser, kRunAsGroup, kProcMount, kAddCapabilities, kEffRunAsUser,
-    kEffRunAsGroup, kHostPort, kAttrCount
+    kName,
+    kImage,
+    kImageRepository,
+    kCommand,
+    kArgs,
+    kPrivileged,
+    kAllowPrivilegeEscalation,
+    kReadOnlyFs,
+    kRunAsUser,
+    kRunAsGroup,
+    kProcMount,
+    kAddCapabilities,
+    kEffRunAsUser,
+    kEffRunAsGroup,
+    kHostPort,
+    kAttrCount
 };
 struct AttrInfo {
     std::string_view suffix;
@@ -209,9 +225,8 @@ bool container_attr(const fields::Event& ev, const FieldArg& arg, uint32_t n, Va
     element spec, list;
     if (!pod_spec(ev, Family(Fam), spec) || !json::member(spec, kListKey[List], list)) return false;
     Emitter em{n, out, scratch};
-    for_selected(list, arg, [&](element c) {
-        return offer_container_attr(c, spec, ContainerAttr(Attr), em);
-    });
+    for_selected(list, arg,
+                 [&](element c) { return offer_container_attr(c, spec, ContainerAttr(Attr), em); });
     return em.done;
 }
 
@@ -221,8 +236,8 @@ bool first_container_image(const fields::Event& ev, const FieldArg& arg, uint32_
                            std::string& scratch) {
     return container_attr<kPod, kContainers, kImage>(ev, arg, 0, out, scratch);
 }
-bool first_container_repository(const fields::Event& ev, const FieldArg& arg, uint32_t,
-                                Value& out, std::string& scratch) {
+bool first_container_repository(const fields::Event& ev, const FieldArg& arg, uint32_t, Value& out,
+                                std::string& scratch) {
     return container_attr<kPod, kContainers, kImageRepository>(ev, arg, 0, out, scratch);
 }
 // "true" when any container is privileged, else "false" (absent without containers).
@@ -266,8 +281,10 @@ bool volume_hostpath_is(const fields::Event& ev, const FieldArg& arg, uint32_t, 
 template <int Fam, size_t... I>
 void add_pod_attrs(std::vector<FieldDef>& f, std::index_sequence<I...>) {
     auto add = [&](const PodAttr& p, fields::ExtractFn fn) {
-        std::string_view name = stored_name(std::string(kFamilyPrefix[Fam]) + std::string(p.suffix));
-        std::string_view desc = stored_name(std::string(p.desc) + " " + std::string(kFamilyWhat[Fam]));
+        std::string_view name =
+            stored_name(std::string(kFamilyPrefix[Fam]) + std::string(p.suffix));
+        std::string_view desc =
+            stored_name(std::string(p.desc) + " " + std::string(kFamilyWhat[Fam]));
         f.push_back(p.list ? list_field(name, ArgKind::None, desc, fn)
                            : FieldDef{name, FieldType::String, ArgKind::None, desc, fn});
     };

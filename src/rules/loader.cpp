@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "collector.h"
-#include "sensor/fields/event_source.h"
 #include "rules_compiler.h"
+#include "sensor/fields/event_source.h"
 #include "yaml_reader.h"
 
 namespace sensor::rules {

@@ -213,7 +213,8 @@ void read_plugin_versions(Ctx& c, Item& it) {
                 if (!a.IsMap() || !an || !av || !an->IsScalar() || !av->IsScalar())
                     fail(c, "LOAD_ERR_YAML_VALIDATE",
                          "Each alternative needs scalar 'name' and 'version'", a);
-                c.state.required_plugins.back().alternatives.push_back({an->Scalar(), av->Scalar()});
+                c.state.required_plugins.back().alternatives.push_back(
+                    {an->Scalar(), av->Scalar()});
             }
         }
     }

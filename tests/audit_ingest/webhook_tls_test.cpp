@@ -17,8 +17,8 @@
 
 using namespace sensor::audit_ingest;
 using sensor::testing_support::AuditTestClient;
-using sensor::testing_support::TestCerts;
 using sensor::testing_support::eventually;
+using sensor::testing_support::TestCerts;
 namespace fs = std::filesystem;
 
 namespace {

@@ -29,7 +29,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-    std::string d = ::testing::TempDir() + "sensor-k8saudit-" + name + "-" + std::to_string(getpid());
+    std::string d =
+        ::testing::TempDir() + "sensor-k8saudit-" + name + "-" + std::to_string(getpid());
     fs::remove_all(d);
     fs::create_directories(d);
     return d;
@@ -63,7 +64,8 @@ std::vector<std::string> lines_of(const std::string& file) {
 
 // What the API server's webhook backend POSTs: the events of a batch in an EventList.
 std::string event_list(const std::vector<std::string>& events) {
-    std::string body = R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[)";
+    std::string body =
+        R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[)";
     for (size_t i = 0; i < events.size(); ++i) body += (i ? "," : "") + events[i];
     return body + "]}";
 }
@@ -256,9 +258,10 @@ TEST(K8sAuditLive, BadRequestsAreAnsweredAndTheSensorKeepsAlerting) {
     EXPECT_EQ(fresh()->post("/k8s-audit", exec.substr(0, exec.size() / 2)).status, 200);
     {
         auto c = fresh();  // a body cut short by the client: no answer, no payload
-        ASSERT_TRUE(c->send("POST /k8s-audit HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                            "application/json\r\nContent-Length: 5000\r\n\r\n" +
-                            exec.substr(0, 100)));
+        ASSERT_TRUE(
+            c->send("POST /k8s-audit HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    "application/json\r\nContent-Length: 5000\r\n\r\n" +
+                    exec.substr(0, 100)));
         c->shutdown_write();
         EXPECT_EQ(c->read_answer().status, -1);
     }
@@ -281,12 +284,12 @@ TEST(K8sAuditLive, HttpsAcceptsOnlyClientCertificatesOfItsCa) {
     ASSERT_TRUE(certs.make(dir)) << "openssl could not make the test certificates";
     LiveSensor s;
     std::string error;
-    ASSERT_TRUE(start_audit_sensor(
-        s,
-        write_config(dir, "https://127.0.0.1:0/k8s-audit",
-                     "      sslCertificate: " + certs.path("server-bundle.pem") +
-                         "\n      sslClientCA: " + certs.path("ca.crt") + "\n"),
-        {kUpstreamRules}, error))
+    ASSERT_TRUE(
+        start_audit_sensor(s,
+                           write_config(dir, "https://127.0.0.1:0/k8s-audit",
+                                        "      sslCertificate: " + certs.path("server-bundle.pem") +
+                                            "\n      sslClientCA: " + certs.path("ca.crt") + "\n"),
+                           {kUpstreamRules}, error))
         << error;
     const uint16_t port = webhook_port(s);
     const std::string exec = event_list(lines_of(kSamplesDir + "/exec_pod.json"));
@@ -373,8 +376,9 @@ TEST(K8sAuditLive, BothSourcesRunInOneProcess) {
         << error;
     AuditTestClient client;
     ASSERT_TRUE(client.connect_to(webhook_port(s)));
-    EXPECT_EQ(client.post("/k8s-audit", event_list(lines_of(kSamplesDir + "/exec_pod.json"))).status,
-              200);
+    EXPECT_EQ(
+        client.post("/k8s-audit", event_list(lines_of(kSamplesDir + "/exec_pod.json"))).status,
+        200);
     std::ofstream(marker) << "x";
     auto audit = s.wait_alert([](const Json& a) { return rule_of(a) == "Attach/Exec Pod"; });
     auto sys = s.wait_alert([](const Json& a) { return rule_of(a) == "Marker opened"; });

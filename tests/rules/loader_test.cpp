@@ -23,8 +23,8 @@ TEST(Loader, MinimalRuleLoadsAndFires) {
 TEST(Loader, RequiredPluginsAreMetByBuiltInsOfACompatibleVersion) {
     auto req = [](const std::string& name, const std::string& version,
                   const std::string& alternatives = "") {
-        return load("- required_plugin_versions:\n  - name: " + name + "\n    version: " +
-                    version + "\n" + alternatives);
+        return load("- required_plugin_versions:\n  - name: " + name + "\n    version: " + version +
+                    "\n" + alternatives);
     };
     EXPECT_TRUE(req("container", "0.4.0").ok);
     EXPECT_TRUE(req("container", "0.1.0").ok);

@@ -397,7 +397,8 @@ TEST(DefaultRulesValidation, LoadsWithNoErrorsAndNoWarnings) {
         }
     }
     size_t syscall_rules = 0;
-    for (const auto& rule : r.ruleset->rules) syscall_rules += rule.source == fields::kSyscallSource;
+    for (const auto& rule : r.ruleset->rules)
+        syscall_rules += rule.source == fields::kSyscallSource;
     EXPECT_EQ(syscall_rules, default_rules().size());
 }
 

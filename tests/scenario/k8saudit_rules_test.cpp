@@ -61,8 +61,10 @@ TEST(K8sAuditRules, EachFixtureFiresExactlyItsExpectedRules) {
     ASSERT_GE(exp.size(), 20u);
     std::map<std::string, std::map<std::string, int>> want;
     for (const auto& e : exp)
-        if (e.count > 0) want[e.file][e.rule] = e.count;
-        else want[e.file];
+        if (e.count > 0)
+            want[e.file][e.rule] = e.count;
+        else
+            want[e.file];
     std::map<std::string, int> fires, misses;
     for (const auto& e : exp) (e.count > 0 ? fires : misses)[e.rule]++;
     for (const auto& [file, rules_fired] : want)

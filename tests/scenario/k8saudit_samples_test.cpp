@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <map>
 
-#include "sensor/k8saudit/audit_decoder.h"
 #include "sensor/fields/registry.h"
+#include "sensor/k8saudit/audit_decoder.h"
 #include "sensor/k8saudit/audit_source.h"
 #include "sensor/rules/loader.h"
 #include "support/k8saudit_samples.h"
@@ -51,7 +51,8 @@ TEST(K8sAuditSamples, EveryReadmeRowGivesItsExpectedDetections) {
         auto fired = replay_sample(c, problems);
         std::string got;
         for (const auto& [rule, n] : fired) got += rule + " x" + std::to_string(n) + "; ";
-        SCOPED_TRACE(c.file + " overrides=" + std::to_string(c.overrides.size()) + " fired: " + got);
+        SCOPED_TRACE(c.file + " overrides=" + std::to_string(c.overrides.size()) +
+                     " fired: " + got);
         if (!c.asserted) continue;
         ++asserted;
         if (c.expect_nothing) {
@@ -85,8 +86,8 @@ namespace {
 // plugin's quirk (cut at the first ':') differs only for registries with a port.
 TEST(K8sAuditSamples, CorrectedFieldsChangeNoUpstreamVerdict) {
     const std::string rules_text = read_text(kUpstreamRules);
-    for (const char* field : {"ka.sourceips", "eff_run_as_user", "eff_run_as_group",
-                              "add_capabilities"})
+    for (const char* field :
+         {"ka.sourceips", "eff_run_as_user", "eff_run_as_group", "add_capabilities"})
         EXPECT_EQ(rules_text.find(field), std::string::npos) << field;
     auto plugin_repository = [](std::string image) {
         image = image.substr(0, image.find(':'));
@@ -94,8 +95,8 @@ TEST(K8sAuditSamples, CorrectedFieldsChangeNoUpstreamVerdict) {
     };
     std::string err;
     auto images = fields::resolve_field("ka.req.pod.containers.image", nullptr, err, kAuditSource);
-    auto repos = fields::resolve_field("ka.req.pod.containers.image.repository", nullptr, err,
-                                       kAuditSource);
+    auto repos =
+        fields::resolve_field("ka.req.pod.containers.image.repository", nullptr, err, kAuditSource);
     ASSERT_TRUE(images && repos);
     size_t compared = 0;
     for (const auto& entry : std::filesystem::directory_iterator(kSamplesDir)) {

@@ -36,7 +36,8 @@ struct SampleCase {
 inline std::string override_yaml(const std::string& name) {
     static const std::map<std::string, std::string> kOverrides = {
         {"allow_namespace_foo", "- list: allowed_namespaces\n  items: [foo]\n  append: true\n"},
-        {"allow_user_some-user", "- list: allowed_k8s_users\n  items: [some-user]\n  append: true\n"},
+        {"allow_user_some-user",
+         "- list: allowed_k8s_users\n  items: [some-user]\n  append: true\n"},
         {"disallow_kactivity",
          "- macro: consider_activity_events\n  condition: (not jevt.rawtime exists)\n"},
         {"allow_only_apache",
@@ -53,7 +54,8 @@ inline std::string override_yaml(const std::string& name) {
          "- rule: json_pointer_example\n  desc: json pointer example\n"
          "  condition: jevt.value[/annotations/authorization.k8s.io~1decision] exists and not "
          "(jevt.value[/a~1~0b] exists)\n"
-         "  output: \"Test json pointer: %jevt.value[/annotations/authorization.k8s.io~1decision]\"\n"
+         "  output: \"Test json pointer: "
+         "%jevt.value[/annotations/authorization.k8s.io~1decision]\"\n"
          "  priority: WARNING\n  source: k8s_audit\n"},
     };
     auto it = kOverrides.find(name);
