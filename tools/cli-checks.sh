@@ -38,7 +38,35 @@ check "list fields" 0 "" "$bin" --list
 check "list fields per source" 0 "Event source: syscall" "$bin" --list
 check "list one source's fields" 0 "Event source: syscall" "$bin" --list=syscall
 check "list one source's fields, separate word" 0 "proc.name  (string)" "$bin" --list syscall
-check "list an unknown source" 2 "sensor: unknown event source 'k8s_audit' (known: syscall)" "$bin" --list=k8s_audit
+check "list an unknown source" 2 "sensor: unknown event source 'cloudtrail' (known: syscall, k8s_audit)" "$bin" --list=cloudtrail
+check "list the k8s_audit fields" 0 "Event source: k8s_audit" "$bin" --list=k8s_audit
+check "k8s audit rules validate" 0 "48 rules, 45 macros, 18 lists" "$bin" -r "$shared/rules/k8s_audit_rules.yaml"
+check "k8s audit rules beside the stable rules" 0 "73 rules, 132 macros, 67 lists" "$bin" -r "$shared/rules/falco_rules.yaml" -r "$shared/rules/k8s_audit_rules.yaml"
+check "version lists the built-in plugins" 0 "~plugin k8saudit 0.18.0: built in" "$bin" --version
+check "replay audit samples" 0 "~replayed 51 audit events from 48 file(s)" "$bin" replay --audit "$shared/k8saudit-samples" -r "$shared/rules/k8s_audit_rules.yaml"
+check "replay audit needs input" 106 "--events or --audit is required" "$bin" replay -r "$shared/rules/k8s_audit_rules.yaml"
+printf 'load_plugins: [cloudtrail]
+plugins:
+  - name: cloudtrail
+    library_path: libcloudtrail.so
+' > "$tmp/badplugin.yaml"
+check "run an unknown plugin" 2 "~load_plugins: plugin 'cloudtrail' is not built into the sensor" "$bin" run -c "$tmp/badplugin.yaml"
+printf 'load_plugins: [k8saudit]
+plugins:
+  - name: k8saudit
+    init_config:
+      sslCertficate: x
+    open_params: http://127.0.0.1:0/
+' > "$tmp/badinit.yaml"
+check "run a bad init_config key" 2 "~unknown config key 'plugins[k8saudit].init_config.sslCertficate'" "$bin" run -c "$tmp/badinit.yaml"
+printf 'load_plugins: [k8saudit]
+plugins:
+  - name: k8saudit
+    open_parms: http://127.0.0.1:0/
+' > "$tmp/badentry.yaml"
+check "run a bad plugins entry key" 2 "~unknown or invalid config key 'plugins[k8saudit].open_parms'" "$bin" run -c "$tmp/badentry.yaml"
+check "run an unknown source" 2 "~unknown event source 'k8s'" "$bin" run --disable-source k8s
+check "run with no source" 2 "~no event source is enabled" "$bin" run --disable-source syscall
 check "version" 0 "" "$bin" --version
 check "replay stable fixtures" 0 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml"
 n=$("$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" | grep -c '"rule":')
