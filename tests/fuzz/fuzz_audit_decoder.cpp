@@ -14,6 +14,7 @@
 #include "sensor/fields/event_source.h"
 #include "sensor/fields/registry.h"
 #include "sensor/k8saudit/audit_decoder.h"
+#include "sensor/k8saudit/audit_event.h"
 #include "sensor/k8saudit/audit_source.h"
 #include "sensor/rules/loader.h"
 
@@ -141,8 +142,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         });
     }
     for (const std::string& line : decoder.take_first_reports()) touch(line);
-    // A small size limit, so that the too-large path (minifying each event) runs too.
-    k8saudit::AuditDecoder small_limit(512);
-    small_limit.decode(payload, [&](const fields::Event& ev) { extract_all(h, ev); });
+    // The size limit: in a payload over it, an event is dropped exactly when its compact JSON
+    // is over it (the decoder bounds the size first and minifies only past the bound).
+    constexpr uint64_t kSmallLimit = 512;
+    k8saudit::AuditDecoder unlimited(UINT64_MAX), small_limit(kSmallLimit);
+    size_t expected = 0, kept = 0;
+    unlimited.decode(payload, [&](const fields::Event& ev) {
+        const auto* a = static_cast<const k8saudit::AuditEvent*>(ev.payload);
+        if (simdjson::minify(a->root).size() <= kSmallLimit) ++expected;
+    });
+    small_limit.decode(payload, [&](const fields::Event& ev) {
+        ++kept;
+        extract_all(h, ev);
+    });
+    if (size > kSmallLimit && kept != expected) {
+        std::cerr << "fuzz_audit_decoder: " << kept << " events within the size limit kept, "
+                  << expected << " expected\n";
+        std::abort();
+    }
     return 0;
 }
