@@ -70,8 +70,15 @@ bool put_string(element e, fields::Value& out) {
     return true;
 }
 
+std::string_view minified(element e) {
+    thread_local simdjson::internal::string_builder<> builder;
+    builder.clear();
+    builder.append(e);
+    return builder.str();
+}
+
 void compact(element e, std::string& out) {
-    out = simdjson::minify(e);
+    out.assign(minified(e));
 }
 
 namespace {
@@ -130,7 +137,7 @@ void indented_at(element e, std::string& out, int level) {
         indent_to(out, level);
         out += ']';
     } else {
-        out += simdjson::minify(e);
+        out += minified(e);
     }
 }
 

@@ -26,8 +26,11 @@ bool put_any(element e, fields::Value& out, std::string& scratch);
 // A non-empty string member as a view; false for anything else.
 bool put_string(element e, fields::Value& out);
 
-// Compact JSON of any value, into `out` (replaced).
+// Compact JSON of any value, into `out` (replaced; its capacity is reused).
 void compact(element e, std::string& out);
+// Compact JSON of any value, as a view into a buffer of this thread that the next call
+// replaces (simdjson::minify, without allocating a string per call).
+std::string_view minified(element e);
 // Indented JSON (two spaces), as jevt.obj prints the event.
 void indented(element e, std::string& out);
 
