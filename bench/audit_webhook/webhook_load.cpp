@@ -41,13 +41,15 @@ std::string read_text(const std::string& path) {
 // An EventList of n events cycled from the samples (the malformed one left out).
 std::string batch_body(size_t n) {
     std::vector<std::string> events;
-    for (const auto& e : fs::directory_iterator(std::string(SENSOR_SHARED_DIR) + "/k8saudit-samples")) {
+    for (const auto& e :
+         fs::directory_iterator(std::string(SENSOR_SHARED_DIR) + "/k8saudit-samples")) {
         if (e.path().extension() != ".json" || e.path().filename() == "fal_01_003.json") continue;
         std::istringstream in(read_text(e.path()));
         for (std::string l; std::getline(in, l);)
             if (l.find('{') != std::string::npos) events.push_back(l);
     }
-    std::string body = R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[)";
+    std::string body =
+        R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[)";
     for (size_t i = 0; i < n; ++i) body += (i ? "," : "") + events[i % events.size()];
     return body + "]}";
 }
@@ -69,9 +71,10 @@ int connect_loopback(uint16_t port) {
 size_t post_batches(uint16_t port, const std::string& body, size_t count) {
     int fd = connect_loopback(port);
     if (fd < 0) return 0;
-    const std::string request = "POST /k8s-audit HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                                "application/json\r\nContent-Length: " +
-                                std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string request =
+        "POST /k8s-audit HTTP/1.1\r\nHost: x\r\nContent-Type: "
+        "application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
     size_t ok = 0;
     std::string in;
     char buf[4096];
@@ -87,8 +90,10 @@ size_t post_batches(uint16_t port, const std::string& body, size_t count) {
             if (n <= 0) return ok;
             in.append(buf, static_cast<size_t>(n));
         }
-        if (in.compare(9, 3, "200") == 0) ++ok;
-        else --i, std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 503: retry
+        if (in.compare(9, 3, "200") == 0)
+            ++ok;
+        else
+            --i, std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 503: retry
         size_t end = in.find("\r\n\r\n") + 4;
         std::smatch m;
         std::string head = in.substr(0, end);
@@ -115,7 +120,8 @@ int main(int argc, char** argv) {
     const size_t batches = argc > 2 ? std::stoul(argv[2]) : 500;
     const size_t conns = argc > 3 ? std::stoul(argv[3]) : 2;
     const size_t per_batch = 400;
-    std::string dir = fs::temp_directory_path() / ("sensor-webhook-load-" + std::to_string(getpid()));
+    std::string dir =
+        fs::temp_directory_path() / ("sensor-webhook-load-" + std::to_string(getpid()));
     fs::create_directories(dir);
     std::ofstream(dir + "/sensor.yaml")
         << "load_plugins: [k8saudit, json]\nplugins:\n  - name: k8saudit\n    init_config:\n"
@@ -160,12 +166,14 @@ int main(int argc, char** argv) {
     kill(pid, SIGINT);
     std::thread reader([&] {
         ssize_t n;
-        while ((n = read(err_pipe[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<size_t>(n));
+        while ((n = read(err_pipe[0], buf, sizeof buf)) > 0)
+            err.append(buf, static_cast<size_t>(n));
     });
     int status = 0;
     rusage ru{};
     wait4(pid, &status, 0, &ru);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     reader.join();
     static const std::regex stop_re(R"(k8s_audit: ([0-9]+) payloads, ([0-9]+) events)");
     const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
@@ -177,9 +185,10 @@ int main(int argc, char** argv) {
     const double events = std::stod(m[2]);
     std::printf("webhook: %zu batches of %zu events over %zu connections, %zu answered 200\n",
                 batches, per_batch, conns, accepted.load());
-    std::printf("sensor evaluated %.0f events in %.2f s: %.0f events/s end to end; sensor CPU "
-                "%.2f s (%.0f events per CPU second)\n",
-                events, secs, events / secs, cpu, events / cpu);
+    std::printf(
+        "sensor evaluated %.0f events in %.2f s: %.0f events/s end to end; sensor CPU "
+        "%.2f s (%.0f events per CPU second)\n",
+        events, secs, events / secs, cpu, events / cpu);
     fs::remove_all(dir);
     return events == static_cast<double>(accepted.load() * per_batch) ? 0 : 1;
 }
