@@ -1,6 +1,7 @@
 // Every upstream k8s audit sample gives exactly the detections Falco's own tests expect
 // (../shared/k8saudit-samples/README.md), with the upstream k8s_audit_rules.yaml unchanged,
-// through the replay path (`sensor replay --audit`'s decoder and rules).
+// through the replay path (`sensor replay --audit`'s decoder and rules). The README's legacy
+// `detect: False` rows, which Falco's tests no longer assert, are held too: nothing fires.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -53,8 +54,7 @@ TEST(K8sAuditSamples, EveryReadmeRowGivesItsExpectedDetections) {
         for (const auto& [rule, n] : fired) got += rule + " x" + std::to_string(n) + "; ";
         SCOPED_TRACE(c.file + " overrides=" + std::to_string(c.overrides.size()) +
                      " fired: " + got);
-        if (!c.asserted) continue;
-        ++asserted;
+        asserted += c.asserted;
         if (c.expect_nothing) {
             EXPECT_TRUE(fired.empty());
         } else {
