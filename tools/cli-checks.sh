@@ -43,8 +43,8 @@ check "list the k8s_audit fields" 0 "Event source: k8s_audit" "$bin" --list=k8s_
 check "k8s audit rules validate" 0 "48 rules, 45 macros, 18 lists" "$bin" -r "$shared/rules/k8s_audit_rules.yaml"
 check "k8s audit rules beside the stable rules" 0 "73 rules, 132 macros, 67 lists" "$bin" -r "$shared/rules/falco_rules.yaml" -r "$shared/rules/k8s_audit_rules.yaml"
 check "version lists the built-in plugins" 0 "~plugin k8saudit 0.18.0: built in" "$bin" --version
-check "replay audit samples" 0 "~replayed 51 audit events from 48 file(s)" "$bin" replay --audit "$shared/k8saudit-samples" -r "$shared/rules/k8s_audit_rules.yaml"
-check "replay audit needs input" 106 "--events or --audit is required" "$bin" replay -r "$shared/rules/k8s_audit_rules.yaml"
+check "replay audit samples" 0 "~replayed 51 audit events from 127 payload(s)" "$bin" replay --audit "$shared/k8saudit-samples" -r "$shared/rules/k8s_audit_rules.yaml"
+check "replay needs input" 106 "--events, --audit or --alerts is required" "$bin" replay -r "$shared/rules/k8s_audit_rules.yaml"
 printf 'load_plugins: [cloudtrail]
 plugins:
   - name: cloudtrail

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -84,38 +85,43 @@ void for_each_payload(std::string_view text, Each&& each) {
 
 }  // namespace
 
-int replay_audit(const std::vector<std::string>& paths, const engine::Ruleset& rules,
-                 const output::AlertFormat& fmt) {
-    std::string error;
+bool for_each_audit_event(const std::vector<std::string>& paths, k8saudit::AuditDecoder& decoder,
+                          std::string& error,
+                          const std::function<void(const fields::Event&)>& each) {
     std::vector<std::string> files = expand_paths(paths, error);
-    if (!error.empty()) {
-        std::cerr << "sensor: " << error << "\n";
-        return 2;
-    }
-    k8saudit::AuditDecoder decoder;
-    auto ctx = rules.new_context();
-    uint64_t alerts = 0;
+    if (!error.empty()) return false;
     std::string text;
     for (const auto& path : files) {
-        if (!read_all(path, text, error)) {
-            std::cerr << "sensor: " << error << "\n";
-            return 2;
-        }
+        if (!read_all(path, text, error)) return false;
         for_each_payload(text, [&](std::string_view payload) {
-            decoder.decode(payload, [&](const fields::Event& ev) {
-                rules.evaluate(ev, ctx, [&](const engine::CompiledRule& r) {
-                    ++alerts;
-                    std::cout << output::format_alert(r, ev, fmt) << "\n";
-                });
-            });
+            decoder.decode(payload, each);
             for (const auto& line : decoder.take_first_reports())
                 std::cerr << "sensor: " << line << "\n";
         });
     }
+    return true;
+}
+
+int replay_audit(const std::vector<std::string>& paths, const engine::Ruleset& rules,
+                 const output::AlertFormat& fmt) {
+    std::string error;
+    k8saudit::AuditDecoder decoder;
+    auto ctx = rules.new_context();
+    uint64_t alerts = 0;
+    const bool ok = for_each_audit_event(paths, decoder, error, [&](const fields::Event& ev) {
+        rules.evaluate(ev, ctx, [&](const engine::CompiledRule& r) {
+            ++alerts;
+            std::cout << output::format_alert(r, ev, fmt) << "\n";
+        });
+    });
+    if (!ok) {
+        std::cerr << "sensor: " << error << "\n";
+        return 2;
+    }
     std::cout.flush();
     const auto& c = decoder.counters();
-    std::cerr << "sensor: replayed " << c.events << " audit events from " << files.size()
-              << " file(s): " << alerts << " alerts, " << c.problem_total()
+    std::cerr << "sensor: replayed " << c.events << " audit events from " << c.payloads
+              << " payload(s): " << alerts << " alerts, " << c.problem_total()
               << " malformed or dropped\n";
     return 0;
 }

@@ -24,6 +24,7 @@ std::string builtin_plugins_report();
 struct ReplayOptions {
     std::string events_path;               // "-" for stdin
     std::vector<std::string> audit_paths;  // audit logs: files, directories, "-" for stdin
+    std::vector<std::string> alert_paths;  // recorded alerts (JSON lines), for sequences
     std::vector<std::string> rules_files;
     std::vector<std::string> overrides;  // key=value
 };

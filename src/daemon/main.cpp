@@ -38,14 +38,17 @@ int main(int argc, char** argv) {
         "print alerts as JSON lines");
     auto* events_opt = replay_cmd->add_option("--events", replay_opts.events_path,
                                               "Syscall fixture events file ('-' for stdin)");
-    replay_cmd
-        ->add_option("--audit", replay_opts.audit_paths,
-                     "Kubernetes audit log file or directory (JSON lines or EventLists; "
-                     "repeatable; '-' for stdin)")
-        ->excludes(events_opt);
+    (void)events_opt;
+    replay_cmd->add_option("--audit", replay_opts.audit_paths,
+                           "Kubernetes audit log file or directory (JSON lines or EventLists; "
+                           "repeatable; '-' for stdin)");
+    replay_cmd->add_option("--alerts", replay_opts.alert_paths,
+                           "Alerts the sensor or Falco wrote (JSON lines; repeatable), for "
+                           "sequences; inputs are merged by event time");
     replay_cmd->callback([&] {
-        if (replay_opts.events_path.empty() && replay_opts.audit_paths.empty())
-            throw CLI::RequiredError("--events or --audit");
+        if (replay_opts.events_path.empty() && replay_opts.audit_paths.empty() &&
+            replay_opts.alert_paths.empty())
+            throw CLI::RequiredError("--events, --audit or --alerts");
     });
     replay_cmd->add_option("-r,--rules", replay_opts.rules_files, "Rules file or directory")
         ->required();

@@ -26,11 +26,15 @@ int replay(const ReplayOptions& opts) {
         print_load_report(res, ReportFormat::Text, false);
         return 1;
     }
-    if (!opts.audit_paths.empty())
+    // Audit logs alone stream (a hunt over a large log); anything that sequences may join is
+    // merged by event time in memory.
+    const bool merged = !opts.alert_paths.empty() || !res.ruleset->sequences.empty();
+    if (!opts.audit_paths.empty() && opts.events_path.empty() && !merged)
         return replay_audit(opts.audit_paths, *res.ruleset, settings.alert_format());
     capture::FixtureSet set;
     try {
-        if (opts.events_path == "-") {
+        if (opts.events_path.empty()) {
+        } else if (opts.events_path == "-") {
             set = capture::load_fixture_events(std::cin, "<stdin>");
         } else {
             std::ifstream in(opts.events_path);
@@ -45,6 +49,7 @@ int replay(const ReplayOptions& opts) {
         return 2;
     }
     output::AlertFormat fmt = settings.alert_format();
+    if (merged || !opts.audit_paths.empty()) return replay_merged(opts, res.ruleset, set, fmt);
     const engine::Ruleset& rs = *res.ruleset;
     auto ctx = rs.new_context();
     for (const auto& ev : set.events) {

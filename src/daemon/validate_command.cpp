@@ -43,9 +43,14 @@ void print_load_report(const rules::LoadResult& res, ReportFormat fmt, bool summ
                 if (!d.error) std::cout << rules::format_diagnostic(d);
         }
     }
-    if (summary)
+    if (summary) {
         std::cout << res.rule_count << " rules, " << res.macro_count << " macros, "
-                  << res.list_count << " lists\n";
+                  << res.list_count << " lists";
+        // Sequences are the sensor's extension: the line stays Falco's without them.
+        if (res.ruleset && !res.ruleset->sequences.empty())
+            std::cout << ", " << res.ruleset->sequences.size() << " sequences";
+        std::cout << "\n";
+    }
 }
 
 int validate_rules(const std::vector<std::string>& files, ReportFormat fmt) {

@@ -12,6 +12,7 @@
 #include "sensor/engine/filter_builder.h"
 #include "sensor/engine/output_template.h"
 #include "sensor/engine/priority.h"
+#include "sensor/engine/sequence.h"
 #include "sensor/fields/event_source.h"
 
 namespace sensor::engine {
@@ -37,6 +38,10 @@ struct CompiledRule {
 class Ruleset {
   public:
     std::vector<CompiledRule> rules;  // in first-definition order
+    // Sequences and the conditions of their condition steps (compiled like rules, indexed
+    // apart: they raise no alert of their own).
+    std::vector<CompiledSequence> sequences;
+    std::vector<CompiledRule> step_rules;
     FilterArena arena;
     bool match_all = false;  // rule_matching: all (default first)
 
@@ -88,6 +93,18 @@ class Ruleset {
         return n;
     }
 
+    // Calls on_step(uint32_t step_rule_index) for every sequence condition step the event
+    // matches.
+    template <typename F>
+    void evaluate_steps(const fields::Event& ev, EvalCtx& ctx, F&& on_step) const {
+        if (ev.source >= steps_by_source_.size()) return;
+        const auto& by_type = steps_by_source_[ev.source];
+        if (ev.type >= by_type.size() || by_type[ev.type].empty()) return;
+        ctx.begin(ev);
+        for (uint32_t id : by_type[ev.type])
+            if (step_rules[id].filter->eval(ctx)) on_step(id);
+    }
+
     size_t enabled_count() const;
     // The enabled rules evaluate() tries for an event of that source and type, in order.
     const std::vector<uint32_t>& rules_for(fields::SourceId source, events::EventTypeId type) const;
@@ -95,6 +112,7 @@ class Ruleset {
   private:
     // by_source_[source][type]: indexes into rules. Two array lookups, no hashing.
     std::vector<std::vector<std::vector<uint32_t>>> by_source_;
+    std::vector<std::vector<std::vector<uint32_t>>> steps_by_source_;  // into step_rules
 
     const std::vector<uint32_t>* candidates(const fields::Event& ev) const {
         if (ev.source >= by_source_.size()) return nullptr;

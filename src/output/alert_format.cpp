@@ -1,5 +1,8 @@
 #include "sensor/output/alert_format.h"
 
+#include <algorithm>
+#include <functional>
+
 #include <ctime>
 #include <initializer_list>
 #include <random>
@@ -92,7 +95,7 @@ void append_uuid_v4(std::string& out) {
 }
 
 // "TIME: Priority message" (Falco's text line, also the JSON `output`).
-void append_text_line(const engine::CompiledRule& rule, uint64_t ts, const AlertFormat& fmt,
+void append_text_line(engine::Priority priority, uint64_t ts, const AlertFormat& fmt,
                       std::string_view message, std::string& out) {
     if (fmt.iso8601) {
         append_utc_time(ts, out);
@@ -101,7 +104,7 @@ void append_text_line(const engine::CompiledRule& rule, uint64_t ts, const Alert
         append_local_time(ts, out);
     }
     out += ": ";
-    out += engine::priority_name(rule.priority);
+    out += engine::priority_name(priority);
     out += ' ';
     out += message;
 }
@@ -141,13 +144,25 @@ namespace {
 // The alert around a message: the text line, or Falco's JSON object with the keys in sorted
 // order (as Falco, and nlohmann's std::map, write them). write_fields appends the
 // `output_fields` object.
+// What an alert says about what raised it: a rule, or a sequence.
+struct AlertHead {
+    std::string_view name;
+    engine::Priority priority;
+    std::string_view source;
+    const std::vector<std::string>& tags;
+};
+
+AlertHead head_of(const engine::CompiledRule& rule) {
+    return {rule.name, rule.priority, rule.source_name(), rule.tags};
+}
+
 template <typename WriteFields>
-void write_alert(const engine::CompiledRule& rule, uint64_t ts, const AlertFormat& fmt,
+void write_alert(const AlertHead& rule, uint64_t ts, const AlertFormat& fmt,
                  std::string_view message, WriteFields&& write_fields, std::string& out) {
     thread_local std::string line;
     out.clear();
     if (!fmt.json) {
-        append_text_line(rule, ts, fmt, message, out);
+        append_text_line(rule.priority, ts, fmt, message, out);
         return;
     }
     out += "{\"hostname\":";
@@ -158,7 +173,7 @@ void write_alert(const engine::CompiledRule& rule, uint64_t ts, const AlertForma
     }
     if (fmt.include_output) {
         line.clear();
-        append_text_line(rule, ts, fmt, message, line);
+        append_text_line(rule.priority, ts, fmt, message, line);
         out += ",\"output\":";
         append_json_string(out, line);
     }
@@ -171,7 +186,7 @@ void write_alert(const engine::CompiledRule& rule, uint64_t ts, const AlertForma
     out += ",\"rule\":";
     append_json_string(out, rule.name);
     out += ",\"source\":";
-    append_json_string(out, rule.source_name());
+    append_json_string(out, rule.source);
     if (fmt.include_tags) {
         out += ",\"tags\":[";
         for (size_t i = 0; i < rule.tags.size(); ++i) {
@@ -200,7 +215,7 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
     message.clear();
     rule.output.render(ev, message);
     write_alert(
-        rule, ev.ts, fmt, message,
+        head_of(rule), ev.ts, fmt, message,
         [&](std::string_view time_key) {
             rule.output.append_fields_json(ev, time_key, ev.ts, out, scratch);
         },
@@ -241,7 +256,7 @@ void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppre
     append_json_uint(message, window_s);
     message += " s, held back by alert_dedup";
     write_alert(
-        rule, ts_ns, fmt, message,
+        head_of(rule), ts_ns, fmt, message,
         [&](std::string_view time_key) {
             append_counter_fields(
                 out, time_key, ts_ns,
@@ -263,9 +278,58 @@ void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
     append_json_uint(message, n_drops);
     message += " system calls dropped in last second.";
     write_alert(
-        internal, ts_ns, fmt, message,
+        head_of(internal), ts_ns, fmt, message,
         [&](std::string_view time_key) {
             append_counter_fields(out, time_key, ts_ns, {{"n_drops", n_drops}, {"n_evts", n_evts}});
+        },
+        out);
+}
+
+void format_correlation_into(const engine::CompiledSequence& seq, uint64_t ts_ns,
+                             std::string_view message, const std::vector<CorrelationField>& fields,
+                             const std::vector<CorrelationStep>& steps, const AlertFormat& fmt,
+                             std::string& out) {
+    static const std::vector<std::string> kNoTags;
+    const AlertHead head{seq.name, seq.priority, "correlation", seq.tags};
+    write_alert(
+        head, ts_ns, fmt, message,
+        [&](std::string_view time_key) {
+            // Falco's sorted keys: the step list, the captured fields and the time, by name.
+            std::vector<std::pair<std::string_view, std::function<void()>>> entries;
+            entries.emplace_back("correlation.steps", [&] {
+                out += '[';
+                for (size_t i = 0; i < steps.size(); ++i) {
+                    if (i) out += ',';
+                    out += "{\"step\":";
+                    append_json_uint(out, i + 1);
+                    out += ",\"match\":";
+                    append_json_string(out, steps[i].what);
+                    out += ",\"time\":\"";
+                    append_utc_time(steps[i].ts, out);
+                    out += "Z\",\"ref\":";
+                    append_json_string(out, steps[i].ref);
+                    out += '}';
+                }
+                out += ']';
+            });
+            entries.emplace_back(time_key, [&] { append_json_uint(out, ts_ns); });
+            for (const auto& f : fields)
+                entries.emplace_back(f.name, [&] {
+                    if (f.value)
+                        append_json_string(out, *f.value);
+                    else
+                        out += "null";
+                });
+            std::stable_sort(entries.begin(), entries.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+            out += '{';
+            for (size_t i = 0; i < entries.size(); ++i) {
+                if (i) out += ',';
+                append_json_string(out, entries[i].first);
+                out += ':';
+                entries[i].second();
+            }
+            out += '}';
         },
         out);
 }

@@ -46,4 +46,21 @@ void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt);
 
+// A completed sequence: the alert names the sequence, source "correlation"; output_fields has
+// every field of its output (null when no step provided it) and `correlation.steps`: per step,
+// what matched it (a rule or a source), its event time and a reference to find it.
+struct CorrelationField {
+    std::string name;
+    const std::string* value;  // null: absent
+};
+struct CorrelationStep {
+    std::string what;
+    uint64_t ts;
+    std::string ref;
+};
+void format_correlation_into(const engine::CompiledSequence& seq, uint64_t ts_ns,
+                             std::string_view message, const std::vector<CorrelationField>& fields,
+                             const std::vector<CorrelationStep>& steps, const AlertFormat& fmt,
+                             std::string& out);
+
 }  // namespace sensor::output

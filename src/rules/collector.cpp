@@ -352,4 +352,13 @@ void Collector::add_rule(RuleDecl d, std::vector<Diagnostic>& warnings) {
     rules_.push_back(std::move(r));
 }
 
+void Collector::add_sequence(SequenceDef d) {
+    for (auto& s : sequences_)
+        if (s.name == d.name) {
+            s = std::move(d);
+            return;
+        }
+    sequences_.push_back(std::move(d));
+}
+
 }  // namespace sensor::rules

@@ -108,8 +108,33 @@ struct MacroDecl {
     Location loc;
 };
 
+// A `sequence` item (the sensor's extension, docs/rules-language.md). A later definition of
+// the same name replaces it whole.
+struct SequenceStepDecl {
+    std::string rule;                     // a rule step
+    std::string source;                   // a condition step: its source and condition
+    std::optional<LocatedText> condition;
+    std::vector<std::string> by;
+    Location loc;
+};
+
+struct SequenceDef {
+    std::string name;
+    std::string desc;
+    std::string within;  // as written; checked when compiled
+    Location within_loc;
+    std::vector<SequenceStepDecl> steps;
+    LocatedText output;
+    engine::Priority priority = engine::Priority::Debug;
+    std::set<std::string> tags;
+    bool enabled = true;
+    Location loc;
+};
+
 class Collector {
   public:
+    void add_sequence(SequenceDef d);
+    std::vector<SequenceDef>& sequences() { return sequences_; }
     void add_list(ListDecl d, std::vector<Diagnostic>& warnings);
     void add_macro(MacroDecl d, std::vector<Diagnostic>& warnings);
     void add_rule(RuleDecl d, std::vector<Diagnostic>& warnings);
@@ -126,6 +151,7 @@ class Collector {
     std::vector<ListDef> lists_;
     std::vector<MacroDef> macros_;
     std::vector<RuleDef> rules_;
+    std::vector<SequenceDef> sequences_;
     std::unordered_map<std::string, size_t> list_ids_, macro_ids_, rule_ids_;
     size_t cur_index_ = 1;
 };

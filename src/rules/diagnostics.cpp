@@ -14,6 +14,7 @@ std::string_view code_description(std::string_view code) {
         {"LOAD_ERR_VALIDATE", "Error validating rule/macro/list/exception objects"},
         {"LOAD_ERR_EXTENSION", "Error in extension item"},
         {"LOAD_UNKNOWN_SOURCE", "Unknown source"},
+        {"LOAD_UNKNOWN_SEQUENCE_RULE", "Sequence step names a rule not loaded here"},
         {"LOAD_UNSAFE_NA_CHECK", "Unsafe <NA> comparison in condition"},
         {"LOAD_NO_EVTTYPE", "Condition has no event-type restriction"},
         {"LOAD_UNKNOWN_FILTER", "Unknown field or event-type in condition or output"},

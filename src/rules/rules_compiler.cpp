@@ -4,6 +4,7 @@
 #include "rules_compiler.h"
 
 #include <algorithm>
+#include <regex>
 #include <functional>
 #include <unordered_map>
 
@@ -66,6 +67,7 @@ class RulesCompiler {
             parsed_[i].validated = true;
         }
         for (auto& r : col_.rules()) compile_rule(r);
+        for (const auto& sq : col_.sequences()) compile_sequence(sq);
         for (const auto& m : col_.macros())
             if (!m.used)
                 warnings_.push_back(make_diag(false, "LOAD_UNUSED_MACRO",
@@ -247,7 +249,7 @@ class RulesCompiler {
             return;
         }
         try {
-            compile_rule_checked(r, source->id());
+            rs_->rules.push_back(compile_rule_checked(r, source->id()));
         } catch (LoadError& e) {
             if (r.skip_if_unknown_filter && is_unknown_filter_error(e.diag.message)) {
                 e.diag.error = false;
@@ -264,7 +266,7 @@ class RulesCompiler {
         }
     }
 
-    void compile_rule_checked(RuleDef& r, fields::SourceId source) {
+    engine::CompiledRule compile_rule_checked(RuleDef& r, fields::SourceId source) {
         LocatedText cond;
         std::string exc = exceptions_condition(r);
         if (exc.empty()) {
@@ -341,7 +343,144 @@ class RulesCompiler {
                                           r.output.locate(0), "rule", r.name));
         out.enabled = r.enabled && r.priority <= opts_.min_priority;
         // Position is the first definition's: keep the collector's order.
-        rs_->rules.push_back(std::move(out));
+        return out;
+    }
+
+    // --- sequences
+
+    Diagnostic sequence_error(const SequenceDef& s, const std::string& msg, const Location& loc,
+                              const char* code = "LOAD_ERR_VALIDATE") {
+        return make_diag(true, code, msg, loc, "sequence", s.name);
+    }
+
+    // One field of a step (by or output), compiled for `source`; nullopt when the source has
+    // no such field (error says why).
+    std::shared_ptr<const engine::OutputTemplate> compile_step_field(const std::string& name,
+                                                                     fields::SourceId source,
+                                                                     std::string& error) {
+        try {
+            auto t = std::make_shared<engine::OutputTemplate>(
+                engine::compile_output("%" + name, source));
+            if (t->tokens.empty() || !t->tokens[0].operand) return nullptr;
+            return t;
+        } catch (const std::exception& e) {
+            error = e.what();
+            return nullptr;
+        }
+    }
+
+    void compile_sequence_step(const SequenceDef& s, size_t i, engine::CompiledSequence& out) {
+        const SequenceStepDecl& d = s.steps[i];
+        engine::SequenceStep st;
+        st.is_rule = !d.rule.empty();
+        if (st.is_rule) {
+            st.rule = d.rule;
+            if (const RuleDef* r = col_.find_rule(d.rule)) {
+                if (const fields::EventSource* src = fields::find_source(r->source)) {
+                    st.rule_loaded = true;
+                    st.source = src->id();
+                }
+            } else {
+                warnings_.push_back(make_diag(
+                    false, "LOAD_UNKNOWN_SEQUENCE_RULE",
+                    "Step " + std::to_string(i + 1) + " names rule '" + d.rule +
+                        "', which is not loaded here: it matches alerts received from other "
+                        "sensors",
+                    d.loc, "sequence", s.name));
+            }
+        } else {
+            const fields::EventSource* src = fields::find_source(d.source);
+            if (!src)
+                throw LoadError(sequence_error(s, "Unknown source " + d.source, d.loc));
+            st.source = src->id();
+            RuleDef r;
+            r.name = s.name + " (step " + std::to_string(i + 1) + ")";
+            r.condition = *d.condition;
+            r.source = d.source;
+            r.priority = s.priority;
+            r.warn_evttypes = false;
+            r.loc = d.loc;
+            engine::CompiledRule cr = compile_rule_checked(r, st.source);
+            cr.enabled = s.enabled;
+            st.step_rule = static_cast<uint32_t>(rs_->step_rules.size());
+            rs_->step_rules.push_back(std::move(cr));
+        }
+        for (const std::string& f : d.by) {
+            std::string err;
+            engine::StepField sf{f, nullptr};
+            if (!st.is_rule || st.rule_loaded) {
+                sf.op = compile_step_field(f, st.source, err);
+                if (!sf.op)
+                    throw LoadError(sequence_error(
+                        s, "Step " + std::to_string(i + 1) + ": 'by' field " + f + ": " + err,
+                        d.loc, "LOAD_ERR_COMPILE_CONDITION"));
+            }
+            st.by.push_back(std::move(sf));
+        }
+        out.steps.push_back(std::move(st));
+    }
+
+    // Each %field of the output comes from the first step that can provide it: a step whose
+    // source has the field, else the first rule step (from its alert's output_fields).
+    void compile_sequence_output(const SequenceDef& s, engine::CompiledSequence& out) {
+        static const std::regex token(R"(%([A-Za-z_][A-Za-z0-9_.]*(\[[^\]]*\])?))");
+        for (std::sregex_iterator m(s.output.text.begin(), s.output.text.end(), token), end;
+             m != end; ++m) {
+            const std::string name = (*m)[1];
+            if (std::find(out.output_fields.begin(), out.output_fields.end(), name) !=
+                out.output_fields.end())
+                continue;
+            out.output_fields.push_back(name);
+            bool provided = false;
+            for (auto& st : out.steps) {
+                if (st.is_rule && !st.rule_loaded) continue;
+                std::string err;
+                if (auto op = compile_step_field(name, st.source, err)) {
+                    st.captures.push_back({name, op});
+                    provided = true;
+                    break;
+                }
+            }
+            if (provided) continue;
+            for (auto& st : out.steps)
+                if (st.is_rule) {
+                    st.captures.push_back({name, nullptr});
+                    provided = true;
+                    break;
+                }
+            if (!provided)
+                throw LoadError(sequence_error(
+                    s, "Output field " + name + " is a field of no step's source",
+                    s.output.locate(static_cast<size_t>(m->position(0))),
+                    "LOAD_ERR_COMPILE_OUTPUT"));
+        }
+    }
+
+    void compile_sequence(const SequenceDef& s) {
+        engine::CompiledSequence out;
+        out.name = s.name;
+        out.desc = s.desc;
+        if (!engine::parse_duration(s.within, out.within_ns))
+            throw LoadError(sequence_error(
+                s, "Value of 'within' must be a duration such as 90s, 30m or 1h30m: '" + s.within +
+                       "'",
+                s.within_loc, "LOAD_ERR_YAML_VALIDATE"));
+        const size_t keys = s.steps.front().by.size();
+        for (size_t i = 0; i < s.steps.size(); ++i)
+            if (s.steps[i].by.size() != keys)
+                throw LoadError(sequence_error(
+                    s,
+                    "Step " + std::to_string(i + 1) + " has " +
+                        std::to_string(s.steps[i].by.size()) + " 'by' fields, step 1 has " +
+                        std::to_string(keys) + ": every step joins on as many values",
+                    s.steps[i].loc));
+        for (size_t i = 0; i < s.steps.size(); ++i) compile_sequence_step(s, i, out);
+        compile_sequence_output(s, out);
+        out.output_format = s.output.text;
+        out.priority = s.priority;
+        out.tags.assign(s.tags.begin(), s.tags.end());
+        out.enabled = s.enabled && s.priority <= opts_.min_priority;
+        rs_->sequences.push_back(std::move(out));
     }
 };
 

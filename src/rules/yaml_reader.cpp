@@ -400,6 +400,55 @@ void read_rule(Ctx& c, Item& it) {
     c.collector.add_rule(std::move(d), c.warnings);
 }
 
+SequenceStepDecl read_sequence_step(Ctx& c, const YNode& n) {
+    if (!n.IsMap()) fail(c, "LOAD_ERR_YAML_VALIDATE", "Each step must be a mapping", n);
+    Item it(c, n);
+    it.check_keys({"rule", "source", "condition", "by"});
+    SequenceStepDecl st;
+    st.loc = loc_of(c, n);
+    if (auto r = it.scalar("rule")) st.rule = *r;
+    if (auto src = it.scalar("source")) st.source = *src;
+    st.condition = it.text("condition");
+    if (st.rule.empty() == (st.source.empty() || !st.condition))
+        fail(c, "LOAD_ERR_YAML_VALIDATE",
+             "A step has either 'rule' or both 'source' and 'condition'", n);
+    const YNode* by = it.get("by");
+    if (!by) fail(c, "LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'by'", n);
+    st.by = by->IsScalar() ? std::vector<std::string>{by->Scalar()} : it.scalar_seq(*by, "by");
+    if (st.by.empty()) fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'by' is empty", *by);
+    return st;
+}
+
+void read_sequence(Ctx& c, Item& it) {
+    c.kind = "sequence";
+    c.name.clear();
+    SequenceDef d;
+    d.name = item_name(it, "sequence");
+    c.name = d.name;
+    d.loc = loc_of(c, it.node);
+    it.check_keys({"sequence", "desc", "within", "steps", "output", "priority", "tags",
+                   "enabled"});
+    d.desc = it.scalar("desc").value_or("");
+    d.within = *it.scalar("within", true);
+    d.within_loc = loc_of(c, *it.get("within"));
+    const YNode* steps = it.get("steps");
+    if (!steps || !steps->IsSequence() || steps->items.size() < 2)
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "A sequence needs 'steps': a list of at least two",
+             steps ? *steps : it.node);
+    for (const auto& s : steps->items) d.steps.push_back(read_sequence_step(c, *s));
+    d.output = *it.text("output", true);
+    auto prio = engine::parse_priority(*it.scalar("priority", true));
+    if (!prio)
+        fail(c, "LOAD_ERR_YAML_VALIDATE", "Invalid priority level: " + *it.scalar("priority"),
+             *it.get("priority"));
+    d.priority = *prio;
+    if (const YNode* t = it.get("tags"))
+        for (auto& tag : it.scalar_seq(*t, "tags")) d.tags.insert(tag);
+    d.enabled = it.boolean("enabled").value_or(true);
+    c.collector.next_index();
+    c.collector.add_sequence(std::move(d));
+}
+
 }  // namespace
 
 void read_rules_file(std::shared_ptr<const SourceFile> file, Collector& collector,
@@ -454,6 +503,8 @@ void read_rules_file(std::shared_ptr<const SourceFile> file, Collector& collecto
                 read_macro(c, it);
             } else if (it.get("rule")) {
                 read_rule(c, it);
+            } else if (it.get("sequence")) {
+                read_sequence(c, it);
             } else {
                 collector.next_index();
                 warn(c, "LOAD_UNKNOWN_ITEM", "Unknown top level item", node);
