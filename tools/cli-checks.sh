@@ -45,6 +45,15 @@ check "k8s audit rules beside the stable rules" 0 "73 rules, 132 macros, 67 list
 check "version lists the built-in plugins" 0 "~plugin k8saudit 0.18.0: built in" "$bin" --version
 check "replay audit samples" 0 "~replayed 51 audit events from 127 payload(s)" "$bin" replay --audit "$shared/k8saudit-samples" -r "$shared/rules/k8s_audit_rules.yaml"
 check "replay needs input" 106 "--events, --audit or --alerts is required" "$bin" replay -r "$shared/rules/k8s_audit_rules.yaml"
+corr=tests/scenario/fixtures/correlation
+check "sequences validate" 0 "0 rules, 0 macros, 0 lists, 1 sequences" "$bin" -r "$corr/sequences.yaml"
+out=$("$bin" replay --alerts "$corr/alerts.jsonl" --audit "$corr/audit.log" -r "$corr/sequences.yaml" 2>/dev/null)
+if [ "$(grep -c '"source":"correlation"' <<<"$out")" -eq 1 ] && grep -q 'shell in shop/web-1 (bash -i), then system:serviceaccount:shop:web get secrets db-password' <<<"$out" \
+   && grep -q '"ref":"k8s_audit auditID match"' <<<"$out"; then
+  echo "ok   replay joins recorded alerts and an audit log: one correlation alert"; pass=$((pass+1))
+else
+  echo "FAIL replay correlation: $out"; fail=$((fail+1))
+fi
 printf 'load_plugins: [cloudtrail]
 plugins:
   - name: cloudtrail

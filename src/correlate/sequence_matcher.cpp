@@ -248,11 +248,10 @@ void SequenceMatcher::expire() {
             size_t left = 0;
             for (auto& list : it->second) {
                 size_t before = list.size();
-                list.erase(std::remove_if(list.begin(), list.end(),
-                                          [&](const Occurrence& o) {
-                                              return o.ts + within < watermark;
-                                          }),
-                           list.end());
+                list.erase(
+                    std::remove_if(list.begin(), list.end(),
+                                   [&](const Occurrence& o) { return o.ts + within < watermark; }),
+                    list.end());
                 counters_.expired += before - list.size();
                 counters_.kept -= before - list.size();
                 left += list.size();

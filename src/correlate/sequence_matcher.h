@@ -25,8 +25,8 @@ namespace sensor::correlate {
 
 struct Limits {
     uint64_t allowed_lateness_ns = 300ull * 1000000000ull;  // 5 min
-    size_t max_per_key_step = 64;    // occurrences kept per sequence, key and step
-    size_t max_total = 1000000;      // occurrences kept in all
+    size_t max_per_key_step = 64;  // occurrences kept per sequence, key and step
+    size_t max_total = 1000000;    // occurrences kept in all
 };
 
 // A step occurrence: when it happened, what it was, and the output fields it provides.

@@ -36,7 +36,8 @@ bool load_alerts(const std::vector<std::string>& paths, std::vector<correlate::R
         for (std::string line; std::getline(in, line);) {
             ++line_no;
             auto j = nlohmann::json::parse(line, nullptr, false);
-            auto ts = j.is_object() ? k8saudit::parse_rfc3339_ns(j.value("time", "")) : std::nullopt;
+            auto ts =
+                j.is_object() ? k8saudit::parse_rfc3339_ns(j.value("time", "")) : std::nullopt;
             if (!ts || !j.contains("rule")) {
                 skipped += line.find_first_not_of(" \t\r") != std::string::npos;
                 continue;
@@ -50,7 +51,8 @@ bool load_alerts(const std::vector<std::string>& paths, std::vector<correlate::R
             a.ref = "alert " + j.value("uuid", path + ":" + std::to_string(line_no));
             out.push_back(std::move(a));
         }
-        if (skipped) std::cerr << "sensor: " << path << ": " << skipped << " lines are not alerts\n";
+        if (skipped)
+            std::cerr << "sensor: " << path << ": " << skipped << " lines are not alerts\n";
     }
     return true;
 }
@@ -83,7 +85,8 @@ int replay_merged(const ReplayOptions& opts, std::shared_ptr<const engine::Rules
         return 2;
     }
     std::vector<Item> items;
-    for (size_t i = 0; i < fixtures.events.size(); ++i) items.push_back({fixtures.events[i].ts, 0, i});
+    for (size_t i = 0; i < fixtures.events.size(); ++i)
+        items.push_back({fixtures.events[i].ts, 0, i});
     for (size_t i = 0; i < audit_times.size(); ++i) items.push_back({audit_times[i], 1, i});
     for (size_t i = 0; i < alerts.size(); ++i) items.push_back({alerts[i].ts, 2, i});
     std::stable_sort(items.begin(), items.end(),

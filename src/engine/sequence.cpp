@@ -9,10 +9,8 @@ bool parse_duration(const std::string& text, uint64_t& ns) {
         const char* name;
         uint64_t ns;
     };
-    static constexpr Unit kUnits[] = {{"ms", 1000000ull},
-                                      {"s", 1000000000ull},
-                                      {"m", 60000000000ull},
-                                      {"h", 3600000000000ull}};
+    static constexpr Unit kUnits[] = {
+        {"ms", 1000000ull}, {"s", 1000000000ull}, {"m", 60000000000ull}, {"h", 3600000000000ull}};
     ns = 0;
     size_t i = 0;
     if (text.empty()) return false;

@@ -25,12 +25,12 @@ struct StepField {
 
 struct SequenceStep {
     bool is_rule = false;
-    std::string rule;                        // rule step: the rule whose alerts match
-    bool rule_loaded = false;                // the rule is in this ruleset
+    std::string rule;                                  // rule step: the rule whose alerts match
+    bool rule_loaded = false;                          // the rule is in this ruleset
     fields::SourceId source = fields::kSyscallSource;  // condition step, or the loaded rule's
-    uint32_t step_rule = 0;                  // condition step: index into Ruleset::step_rules
-    std::vector<StepField> by;               // the join key, one per `by` field
-    std::vector<StepField> captures;         // the output's fields this step provides
+    uint32_t step_rule = 0;           // condition step: index into Ruleset::step_rules
+    std::vector<StepField> by;        // the join key, one per `by` field
+    std::vector<StepField> captures;  // the output's fields this step provides
 };
 
 struct CompiledSequence {

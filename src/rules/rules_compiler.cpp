@@ -4,8 +4,8 @@
 #include "rules_compiler.h"
 
 #include <algorithm>
-#include <regex>
 #include <functional>
+#include <regex>
 #include <unordered_map>
 
 #include "condition_text.h"
@@ -390,8 +390,7 @@ class RulesCompiler {
             }
         } else {
             const fields::EventSource* src = fields::find_source(d.source);
-            if (!src)
-                throw LoadError(sequence_error(s, "Unknown source " + d.source, d.loc));
+            if (!src) throw LoadError(sequence_error(s, "Unknown source " + d.source, d.loc));
             st.source = src->id();
             RuleDef r;
             r.name = s.name + " (step " + std::to_string(i + 1) + ")";
@@ -442,17 +441,17 @@ class RulesCompiler {
                 }
             }
             if (provided) continue;
+            // Received alerts: any rule step's alert may carry it in its output_fields.
             for (auto& st : out.steps)
-                if (st.is_rule) {
+                if (st.is_rule && !st.rule_loaded) {
                     st.captures.push_back({name, nullptr});
                     provided = true;
-                    break;
                 }
             if (!provided)
-                throw LoadError(sequence_error(
-                    s, "Output field " + name + " is a field of no step's source",
-                    s.output.locate(static_cast<size_t>(m->position(0))),
-                    "LOAD_ERR_COMPILE_OUTPUT"));
+                throw LoadError(
+                    sequence_error(s, "Output field " + name + " is a field of no step's source",
+                                   s.output.locate(static_cast<size_t>(m->position(0))),
+                                   "LOAD_ERR_COMPILE_OUTPUT"));
         }
     }
 
@@ -461,10 +460,11 @@ class RulesCompiler {
         out.name = s.name;
         out.desc = s.desc;
         if (!engine::parse_duration(s.within, out.within_ns))
-            throw LoadError(sequence_error(
-                s, "Value of 'within' must be a duration such as 90s, 30m or 1h30m: '" + s.within +
-                       "'",
-                s.within_loc, "LOAD_ERR_YAML_VALIDATE"));
+            throw LoadError(
+                sequence_error(s,
+                               "Value of 'within' must be a duration such as 90s, 30m or 1h30m: '" +
+                                   s.within + "'",
+                               s.within_loc, "LOAD_ERR_YAML_VALIDATE"));
         const size_t keys = s.steps.front().by.size();
         for (size_t i = 0; i < s.steps.size(); ++i)
             if (s.steps[i].by.size() != keys)
