@@ -56,8 +56,9 @@ names = set(re.findall(r'"(\w+)"', open("src/events/syscall_names.inc").read()))
 table_files = {"src/events/syscall_table.cpp", "src/events/syscall_names.inc",
                "src/events/syscall_numbers_x86_64.inc", "src/events/syscall_numbers_arm64.inc",
                "src/events/event_types.cpp"}
-# Words that are also fd kinds, exit actions or output names, not syscalls where they appear.
-other_words = {"pipe", "signalfd", "bpf", "userfaultfd", "exit", "syslog"}
+# Words that are also fd kinds, exit actions, output names or JSON keys, not syscalls where
+# they appear.
+other_words = {"pipe", "signalfd", "bpf", "userfaultfd", "exit", "syslog", "time"}  # time: the alert JSON key
 for root, _, fs in os.walk(src):
     for f in fs:
         path = os.path.join(root, f)

@@ -111,8 +111,8 @@ struct MacroDecl {
 // A `sequence` item (the sensor's extension, docs/rules-language.md). A later definition of
 // the same name replaces it whole.
 struct SequenceStepDecl {
-    std::string rule;                     // a rule step
-    std::string source;                   // a condition step: its source and condition
+    std::string rule;    // a rule step
+    std::string source;  // a condition step: its source and condition
     std::optional<LocatedText> condition;
     std::vector<std::string> by;
     Location loc;

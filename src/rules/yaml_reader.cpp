@@ -426,8 +426,7 @@ void read_sequence(Ctx& c, Item& it) {
     d.name = item_name(it, "sequence");
     c.name = d.name;
     d.loc = loc_of(c, it.node);
-    it.check_keys({"sequence", "desc", "within", "steps", "output", "priority", "tags",
-                   "enabled"});
+    it.check_keys({"sequence", "desc", "within", "steps", "output", "priority", "tags", "enabled"});
     d.desc = it.scalar("desc").value_or("");
     d.within = *it.scalar("within", true);
     d.within_loc = loc_of(c, *it.get("within"));
