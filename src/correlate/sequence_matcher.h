@@ -64,6 +64,7 @@ using FireFn = std::function<void(const Match&)>;
 // null fields left out), and a reference (its uuid, else its hostname and time).
 struct ReceivedAlert {
     std::string rule;
+    std::string priority;
     uint64_t ts = 0;
     std::map<std::string, std::string> fields;
     std::string ref;

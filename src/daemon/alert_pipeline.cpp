@@ -60,6 +60,21 @@ void AlertPipeline::on_match(const engine::CompiledRule& rule, const fields::Eve
     push(rule.priority, ev.ts);
 }
 
+void AlertPipeline::on_correlation(const correlate::Match& m) {
+    std::vector<output::CorrelationField> fields;
+    for (const auto& name : m.seq->output_fields) fields.push_back({name, m.field(name)});
+    std::vector<output::CorrelationStep> steps;
+    for (const auto* o : m.chain) steps.push_back({o->what, o->ts, o->ref});
+    output::format_correlation_into(*m.seq, m.ts, m.render_output(), fields, steps, format_, line_);
+    ++alerts_;
+    push(m.seq->priority, m.ts);
+}
+
+void AlertPipeline::forward(const std::string& json, engine::Priority priority, uint64_t ts) {
+    line_ = json;
+    push(priority, ts);
+}
+
 void AlertPipeline::drop_alert(uint64_t drops, uint64_t total) {
     uint64_t wall = realtime_ns();
     output::format_drop_alert_into(drops, total, wall, format_, line_);

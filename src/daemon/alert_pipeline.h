@@ -10,6 +10,7 @@
 
 #include "run_config.h"
 #include "run_metrics.h"
+#include "sensor/correlate/sequence_matcher.h"
 #include "sensor/engine/ruleset.h"
 #include "sensor/fields/event.h"
 #include "sensor/output/alert_dedup.h"
@@ -28,6 +29,10 @@ class AlertPipeline {
     void set_rules(const engine::Ruleset* rules);
 
     void on_match(const engine::CompiledRule& rule, const fields::Event& ev);
+    // A completed sequence (source "correlation").
+    void on_correlation(const correlate::Match& m);
+    // An alert received from another sensor, written as it came.
+    void forward(const std::string& json, engine::Priority priority, uint64_t ts);
     // Falco's "syscall event drop" internal alert.
     void drop_alert(uint64_t drops, uint64_t total);
     // Closes the dedup windows that ended by now (monotonic ns).

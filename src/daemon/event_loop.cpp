@@ -20,7 +20,9 @@ EventLoop::EventLoop(LoopParts parts, std::shared_ptr<const engine::Ruleset> rul
       rules_owner_(std::move(rules)),
       rules_(rules_owner_.get()),
       ctx_(rules_->new_context()),
-      drop_monitor_(p_.cfg.syscall_event_drops) {
+      drop_monitor_(p_.cfg.syscall_event_drops),
+      matcher_(rules_owner_, p_.cfg.sequences,
+               [this](const correlate::Match& m) { p_.alerts.on_correlation(m); }) {
     counters_.events_by_type.assign(events::event_type_count(), 0);
     counters_.rule_matches.assign(rules_->rules.size(), 0);
     counters_.rule_eval_ns.assign(rules_->rules.size(), 0);
@@ -41,6 +43,7 @@ void EventLoop::evaluate(const fields::Event& ev) {
     auto match = [&](const engine::CompiledRule& r) {
         ++counters_.rule_matches[static_cast<size_t>(&r - rules_->rules.data())];
         p_.alerts.on_match(r, ev);
+        if (matcher_.active()) matcher_.on_rule_match(r, ev);
     };
     if ((++counters_.events & 127) == 0) {
         ++counters_.sampled_events;
@@ -48,6 +51,7 @@ void EventLoop::evaluate(const fields::Event& ev) {
     } else {
         rules_->evaluate(ev, ctx_, match);
     }
+    if (matcher_.active()) matcher_.on_event(ev, ctx_);
 }
 
 void EventLoop::apply_reload(rules::LoadResult& res) {
@@ -68,6 +72,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
         return;
     }
     p_.alerts.set_rules(res.ruleset.get());
+    matcher_.set_rules(res.ruleset);
     rules_owner_ = res.ruleset;
     rules_ = rules_owner_.get();
     ctx_ = rules_->new_context();
@@ -122,6 +127,8 @@ void EventLoop::publish_metrics() {
     m.programs = p_.probe.program_stats();
     m.audit = p_.audit;
     m.audit_events = audit_events_;
+    m.sequences = &matcher_.counters();
+    m.intake = p_.intake;
     published_.publish(render_metrics(m));
 }
 
@@ -151,8 +158,9 @@ bool EventLoop::wait_for_events() {
         spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
         return false;
     }
-    pollfd pfd{p_.audit ? p_.audit->wait_fd() : -1, POLLIN, 0};
-    ::poll(&pfd, 1, p_.cfg.poll_interval_ms);
+    pollfd pfd[2] = {{p_.audit ? p_.audit->wait_fd() : -1, POLLIN, 0},
+                     {p_.intake ? p_.intake->wait_fd() : -1, POLLIN, 0}};
+    ::poll(pfd, 2, p_.cfg.poll_interval_ms);
     return true;
 }
 
@@ -173,12 +181,25 @@ void EventLoop::pump_audit() {
     }
 }
 
+// Alerts from other sensors: inputs of sequences' rule steps, and forwarded when asked.
+void EventLoop::pump_intake() {
+    if (!p_.intake) return;
+    p_.intake->pump([this](const correlate::ReceivedAlert& a, const std::string& json) {
+        matcher_.on_alert(a);
+        if (p_.cfg.alert_intake.forward)
+            p_.alerts.forward(
+                json, engine::parse_priority(a.priority).value_or(engine::Priority::Informational),
+                a.ts);
+    });
+}
+
 int EventLoop::run() {
     uint64_t next_refresh = 0, next_sweep = 0;
     auto announce = [this](const fields::Event& ev) { evaluate(ev); };  // `container` events
     while (!stop_requested()) {
         if (!wait_for_events()) break;
         pump_audit();
+        pump_intake();
         uint64_t now = monotonic_ns();
         published_.heartbeat_ns.store(now, std::memory_order_relaxed);
         if (take_reload_request()) p_.reloader.request();
@@ -214,6 +235,16 @@ int EventLoop::run() {
 }
 
 void EventLoop::log_stop_report() const {
+    if (matcher_.active() || p_.intake) {
+        const auto& c = matcher_.counters();
+        spdlog::info(
+            "sequences: {} step occurrences, {} correlation alerts, {} late, {} evicted by the "
+            "bounds, {} expired, {} kept at stop (lost with the process){}",
+            c.occurrences, c.matches, c.late, c.evicted, c.expired, c.kept,
+            p_.intake ? fmt::format("; alert intake: {} alerts received, {} not alerts",
+                                    p_.intake->received(), p_.intake->malformed())
+                      : std::string());
+    }
     if (drop_monitor_.actions_taken() + drop_monitor_.actions_suppressed() > 0)
         spdlog::info("syscall_event_drops: {} actions taken, {} rate-limited",
                      drop_monitor_.actions_taken(), drop_monitor_.actions_suppressed());

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "alert_intake.h"
 #include "alert_pipeline.h"
 #include "audit_runner.h"
 #include "rules_reloader.h"
@@ -40,6 +41,7 @@ struct LoopParts {
     RulesReloader& reloader;
     AuditRunner* audit;    // the k8s_audit source; null when it is off
     bool syscall_enabled;  // false: no probe (a control-plane sensor)
+    AlertIntake* intake;   // alerts from other sensors; null when off
 };
 
 class EventLoop {
@@ -59,6 +61,7 @@ class EventLoop {
     // Waits for the next batch of work: the probe's rings, or the audit input alone.
     bool wait_for_events();
     void pump_audit();
+    void pump_intake();
     void evaluate(const fields::Event& ev);
     void apply_reload(rules::LoadResult& res);
     void check_drops(uint64_t now);
@@ -72,6 +75,7 @@ class EventLoop {
     uint64_t audit_events_ = 0;
     uint64_t reloads_ = 0;
     ops::DropMonitor drop_monitor_;
+    correlate::SequenceMatcher matcher_;  // sequences: fed by events, local and received alerts
     int exit_code_ = 0;
     PublishedMetrics published_;
     ops::HealthServer web_;

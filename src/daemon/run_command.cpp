@@ -108,8 +108,8 @@ bool plan_sources(const RunConfig& cfg, SourcesPlan& plan) {
     }
     plan.syscall = on("syscall");
     plan.audit.enabled = plan.audit.enabled && on(k8saudit::kSourceName);
-    if (!plan.syscall && !plan.audit.enabled) {
-        spdlog::error("no event source is enabled");
+    if (!plan.syscall && !plan.audit.enabled && !cfg.alert_intake.enabled) {
+        spdlog::error("no event source is enabled (and no alert intake)");
         return false;
     }
     for (const auto& note : plan.audit.notes) spdlog::info("{}", note);
@@ -136,6 +136,23 @@ std::unique_ptr<AuditRunner> start_audit(const AuditSourcePlan& plan) {
             "certificates (sslClientCA) nor a bearer token (bearerTokenFile): anyone "
             "who can reach the port can forge audit events");
     return runner;
+}
+
+// The alert intake (alerts of other sensors for sequences); null after logging why not.
+std::unique_ptr<AlertIntake> start_intake(const AlertIntakeConfig& cfg) {
+    std::string err;
+    auto intake = AlertIntake::start(cfg, err);
+    if (!intake) {
+        spdlog::error("alert_intake: {}", err);
+        return nullptr;
+    }
+    spdlog::info("alert_intake: {}", intake->describe());
+    if (intake->unauthenticated_remote())
+        spdlog::warn(
+            "alert_intake listens beyond loopback with neither client certificates "
+            "nor a bearer token: anyone who can reach it can forge alerts and so "
+            "trigger or steer correlation alerts");
+    return intake;
 }
 
 void log_metadata(bool warning, const std::string& message) {
@@ -208,6 +225,8 @@ int run(const RunOptions& opts) {
         spdlog::warn("/proc scan: {} errors (first: {})", scan.errors, scan.first_error);
     std::unique_ptr<AuditRunner> audit;
     if (sources.audit.enabled && !(audit = start_audit(sources.audit))) return 2;
+    std::unique_ptr<AlertIntake> intake;
+    if (cfg.alert_intake.enabled && !(intake = start_intake(cfg.alert_intake))) return 2;
 
     AlertPipeline alerts(cfg, std::move(sinks), rules.get());
     install_run_signals(&alerts.workers());
@@ -226,7 +245,7 @@ int run(const RunOptions& opts) {
     if (!reloader.watch(err)) spdlog::warn("rules files are not watched for changes: {}", err);
 
     EventLoop loop({cfg, probe, decoder, procs, fds, users, containers, enricher, metadata.get(),
-                    alerts, reloader, audit.get(), sources.syscall},
+                    alerts, reloader, audit.get(), sources.syscall, intake.get()},
                    rules);
     if (cfg.webserver_enabled && !loop.start_webserver(err)) {
         spdlog::error("{}", err);
@@ -240,13 +259,15 @@ int run(const RunOptions& opts) {
             probe_config.syscalls.size(), scan.processes, scan.threads, cfg.proc_root,
             audit ? "; k8s_audit: " + audit->describe() : std::string());
     else
-        spdlog::info("ready: k8s_audit only (syscall source off): {}", audit->describe());
+        spdlog::info("ready: syscall source off; k8s_audit: {}; alert intake: {}",
+                     audit ? audit->describe() : "off", intake ? intake->describe() : "off");
     if (!sd_notify_state("READY=1\nSTATUS=capturing"))
         spdlog::warn("could not tell systemd we are ready (NOTIFY_SOCKET)");
     int exit_code = loop.run();
 
     loop.stop_webserver();
     if (audit) audit->stop();
+    if (intake) intake->stop();
     if (metadata) metadata->stop();
     alerts.stop();
     clear_reopen_targets();

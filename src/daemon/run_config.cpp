@@ -209,6 +209,51 @@ KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
     return KeyResult::not_mine;
 }
 
+KeyResult set_intake_key(RunConfig& c, const Setting& s) {
+    AlertIntakeConfig& a = c.alert_intake;
+    const std::pair<const char*, bool*> flags[] = {{"alert_intake.enabled", &a.enabled},
+                                                   {"alert_intake.ssl_enabled", &a.ssl_enabled},
+                                                   {"alert_intake.forward", &a.forward}};
+    for (const auto& [key, flag] : flags)
+        if (s.key == key)
+            return rules::parse_yaml_bool(s.value, *flag) ? KeyResult::ok : s.bad("true or false");
+    const std::pair<const char*, std::string*> texts[] = {
+        {"alert_intake.listen_address", &a.listen_address},
+        {"alert_intake.ssl_certificate", &a.ssl_certificate},
+        {"alert_intake.ssl_client_ca", &a.ssl_client_ca},
+        {"alert_intake.bearer_token_file", &a.bearer_token_file}};
+    for (const auto& [key, text] : texts)
+        if (s.key == key) return s.text(*text);
+    if (s.key == "alert_intake.path")
+        return s.value.empty() || s.value[0] != '/' ? s.bad("a path starting with /")
+                                                    : s.text(a.path);
+    if (s.key == "alert_intake.listen_port")
+        return s.uint_in(a.listen_port, uint16_t{0}, uint16_t{65535}, "a port (0 to 65535)");
+    if (s.key == "alert_intake.max_body_size")
+        return s.uint_in(a.max_body_size, uint64_t{1024}, uint64_t{1} << 30,
+                         "a size in bytes (1024 to 1 GiB)");
+    if (s.key == "alert_intake.rate_limit_rps") {
+        uint32_t n = 0;
+        KeyResult r = s.uint_in(n, 0u, 1000000u, "requests per second (0: none)");
+        a.rate_limit_rps = n;
+        return r;
+    }
+    return KeyResult::not_mine;
+}
+
+KeyResult set_sequence_key(RunConfig& c, const Setting& s) {
+    if (s.key == "sequences.allowed_lateness")
+        return engine::parse_duration(s.value, c.sequences.allowed_lateness_ns)
+                   ? KeyResult::ok
+                   : s.bad("a duration such as 5m or 90s");
+    if (s.key == "sequences.max_partial_per_key")
+        return s.uint_in(c.sequences.max_per_key_step, size_t{1}, size_t{1} << 20,
+                         "a positive number");
+    if (s.key == "sequences.max_partial_total")
+        return s.uint_in(c.sequences.max_total, size_t{1}, size_t{1} << 32, "a positive number");
+    return KeyResult::not_mine;
+}
+
 KeyResult set_plugins_key(RunConfig& c, const Setting& s) {
     if (s.key == "load_plugins") {
         c.load_plugins = split_list(s.value);
@@ -222,8 +267,9 @@ KeyResult set_plugins_key(RunConfig& c, const Setting& s) {
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
-    for (auto section : {set_flag_key, set_rules_key, set_output_key, set_drops_key,
-                         set_service_key, set_runtime_key, set_plugins_key}) {
+    for (auto section :
+         {set_flag_key, set_rules_key, set_output_key, set_drops_key, set_service_key,
+          set_runtime_key, set_plugins_key, set_intake_key, set_sequence_key}) {
         KeyResult r = section(*this, s);
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
     }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_intake.h"
 #include "output_settings.h"
 #include "plugin_config.h"
 #include "sensor/container/metadata_service.h"
@@ -56,6 +57,9 @@ struct RunConfig {
     std::vector<PluginEntry> plugins;
     std::vector<std::string> disabled_sources;  // --disable-source
     std::vector<std::string> enabled_sources;   // --enable-source: only these
+    // sequences and the alerts they take from other sensors
+    AlertIntakeConfig alert_intake;
+    correlate::Limits sequences;
 
     // Applies one dotted key; false with error naming the key when unknown or invalid.
     bool set(const std::string& key, const std::string& value, std::string& error);

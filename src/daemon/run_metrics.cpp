@@ -115,6 +115,34 @@ static void render_audit_metrics(PromText& t, const AuditRunner& a, uint64_t eva
              static_cast<double>(c.lines_too_long.load()));
 }
 
+// Sequences: occurrences, matches, and everything lost (late, evicted, expired); the intake.
+static void render_sequence_metrics(PromText& t, const correlate::Counters& c,
+                                    const AlertIntake* intake) {
+    t.single("sensor_sequence_occurrences_total", "counter", "Sequence step occurrences stored.",
+             static_cast<double>(c.occurrences));
+    t.single("sensor_sequence_matches_total", "counter", "Correlation alerts (sequences fired).",
+             static_cast<double>(c.matches));
+    t.single("sensor_sequence_late_total", "counter",
+             "Step occurrences older than the watermark on arrival (still matched).",
+             static_cast<double>(c.late));
+    t.single("sensor_sequence_evicted_total", "counter",
+             "Step occurrences dropped by the bounds before their window ended.",
+             static_cast<double>(c.evicted));
+    t.single("sensor_sequence_expired_total", "counter",
+             "Step occurrences dropped after their window passed the watermark.",
+             static_cast<double>(c.expired));
+    t.single("sensor_sequence_partial", "gauge", "Step occurrences held now.",
+             static_cast<double>(c.kept));
+    if (!intake) return;
+    t.single("sensor_alert_intake_received_total", "counter", "Alerts received from other sensors.",
+             static_cast<double>(intake->received()));
+    t.single("sensor_alert_intake_malformed_total", "counter",
+             "Intake bodies or lines that were not alerts.",
+             static_cast<double>(intake->malformed()));
+    t.single("sensor_alert_intake_requests_total", "counter", "Intake HTTP requests.",
+             static_cast<double>(intake->input_counters().requests.load()));
+}
+
 std::string render_metrics(const MetricsSample& m) {
     PromText t;
     const LoopCounters& c = *m.loop;
@@ -207,6 +235,7 @@ std::string render_metrics(const MetricsSample& m) {
         t.value("sensor_bpf_program_runs_total", "program", p.name,
                 static_cast<double>(p.run_count));
     if (m.audit) render_audit_metrics(t, *m.audit, m.audit_events);
+    if (m.sequences) render_sequence_metrics(t, *m.sequences, m.intake);
     double cpu = 0;
     uint64_t rss = 0;
     self_usage(cpu, rss);

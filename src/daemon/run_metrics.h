@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_intake.h"
 #include "audit_runner.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/engine/ruleset.h"
@@ -79,6 +80,8 @@ struct MetricsSample {
     std::vector<capture::BpfProbe::ProgramStats> programs;
     const AuditRunner* audit = nullptr;  // the k8s_audit source, when on
     uint64_t audit_events = 0;           // audit events evaluated
+    const correlate::Counters* sequences = nullptr;
+    const AlertIntake* intake = nullptr;  // when on
 };
 
 std::string render_metrics(const MetricsSample& m);
