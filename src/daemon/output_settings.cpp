@@ -44,6 +44,7 @@ bool OutputSettings::apply(const std::string& kv, std::string& error) {
     if (key == "json_include_uuid_property") return set_bool(json_include_uuid_property);
     if (key == "time_format_iso_8601") return set_bool(time_format_iso_8601);
     if (key == "append_output.suggested_output") return set_bool(suggested_output);
+    if (key == "append_output.join_keys") return set_bool(join_keys);
     if (key == "priority") {
         auto p = engine::parse_priority(value);
         if (!p) {
@@ -70,6 +71,7 @@ rules::LoadOptions OutputSettings::load_options() const {
     o.min_priority = priority;
     o.match_all = rule_matching_all;
     if (suggested_output) o.extra_output = kSuggestedOutput;
+    if (join_keys) o.extra_fields = kJoinKeys;
     return o;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The falco.yaml-compatible output and rule-selection keys, settable as `-o key=value`.
 #include <string>
+#include <vector>
 
 #include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
@@ -14,6 +15,11 @@ inline constexpr const char* kSuggestedOutput =
     "container_image_tag=%container.image.tag k8s_pod_name=%k8s.pod.name "
     "k8s_ns_name=%k8s.ns.name";
 
+// The values sequences join node alerts on (docs/rules-language.md, Sequences), added to the
+// output_fields of every syscall alert whatever the rule's output says.
+inline const std::vector<std::string> kJoinKeys = {"container.id", "k8s.ns.name", "k8s.pod.name",
+                                                   "k8s.pod.uid", "evt.hostname"};
+
 struct OutputSettings {
     bool json_output = true;
     bool json_include_output_property = true;
@@ -23,6 +29,7 @@ struct OutputSettings {
     bool json_include_uuid_property = true;
     bool time_format_iso_8601 = false;
     bool suggested_output = true;
+    bool join_keys = true;  // append_output.join_keys: kJoinKeys in every syscall alert's fields
     engine::Priority priority = engine::Priority::Debug;
     bool rule_matching_all = false;
 

@@ -106,6 +106,24 @@ OutputTemplate compile_output(std::string_view format, fields::SourceId source) 
     return t;
 }
 
+void add_json_only_fields(OutputTemplate& t, const std::vector<std::string>& names,
+                          fields::SourceId source) {
+    for (const std::string& name : names) {
+        bool present = false;
+        for (const auto& jf : t.json_fields) present |= jf.operand->text == name;
+        if (present) continue;
+        OutputTemplate one = compile_output("%" + name, source);
+        if (one.tokens.empty() || !one.tokens[0].operand) continue;
+        t.json_only.push_back(std::move(one.tokens[0].operand));
+        std::string key;
+        append_json_string(key, t.json_only.back()->text);
+        t.json_fields.push_back({t.json_only.back().get(), key + ':'});
+    }
+    using F = OutputTemplate::JsonField;
+    std::stable_sort(t.json_fields.begin(), t.json_fields.end(),
+                     [](const F& a, const F& b) { return a.operand->text < b.operand->text; });
+}
+
 bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out) {
     fields::Value v;
     auto append_one = [&](const fields::Value& val) {

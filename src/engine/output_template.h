@@ -27,6 +27,8 @@ struct OutputTemplate {
         std::string key_json;
     };
     std::vector<JsonField> json_fields;
+    // Fields only in `output_fields` (append_output's extra fields, join keys): not rendered.
+    std::vector<std::unique_ptr<engine::Operand>> json_only;
 
     // Text with missing values as <NA>.
     void render(const fields::Event& ev, std::string& out) const;
@@ -40,6 +42,11 @@ struct OutputTemplate {
 // bad template.
 OutputTemplate compile_output(std::string_view format,
                               fields::SourceId source = fields::kSyscallSource);
+
+// Adds fields to `output_fields` only (not the text), e.g. the join keys every node alert
+// carries; throws like compile_output for a field the source does not have.
+void add_json_only_fields(OutputTemplate& t, const std::vector<std::string>& names,
+                          fields::SourceId source = fields::kSyscallSource);
 
 // Appends an operand's value(s) as text; false when missing.
 bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out);

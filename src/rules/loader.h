@@ -16,6 +16,9 @@ struct LoadOptions {
     // Appended to the output of every rule of the syscall source (append_output's suggested
     // container and pod fields, which are syscall fields).
     std::string extra_output;
+    // Added to the output_fields (not the text) of every rule of the syscall source: the join
+    // keys sequences on other sensors need (append_output.join_keys).
+    std::vector<std::string> extra_fields;
 };
 
 struct FileReport {

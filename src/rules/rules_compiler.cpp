@@ -318,6 +318,8 @@ class RulesCompiler {
             out.output_format += " " + opts_.extra_output;
         try {
             out.output = engine::compile_output(out.output_format, source);
+            if (source == fields::kSyscallSource)
+                engine::add_json_only_fields(out.output, opts_.extra_fields, source);
         } catch (const std::exception& e) {
             Location loc = r.output.locate(0);
             std::string msg = e.what();
