@@ -6,7 +6,11 @@
 namespace sensor::correlate {
 namespace {
 
-constexpr uint64_t kExpiryEveryNs = 1000000000ull;  // event time between sweeps
+// Event time between sweeps: a tenth of the allowed lateness (at least a second), so state
+// outlives its window by at most that much, and a sweep over everything kept stays rare.
+uint64_t sweep_interval(const Limits& l) {
+    return std::max<uint64_t>(1000000000ull, l.allowed_lateness_ns / 10);
+}
 constexpr char kKeySeparator = '\x1f';
 
 // A field's value on an event, through its one-token template; false when absent.
@@ -164,7 +168,7 @@ void SequenceMatcher::on_alert(const ReceivedAlert& alert) {
 
 void SequenceMatcher::note_time(uint64_t ts) {
     if (ts > max_ts_) max_ts_ = ts;
-    if (max_ts_ >= last_expiry_ts_ + kExpiryEveryNs) expire();
+    if (max_ts_ >= last_expiry_ts_ + sweep_interval(limits_)) expire();
 }
 
 void SequenceMatcher::add(size_t seq, size_t step, std::string key, Occurrence occ) {
