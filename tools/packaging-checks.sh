@@ -6,7 +6,10 @@
 #  - the Kubernetes manifests render with `kubectl kustomize` and every object validates
 #    against the Kubernetes schemas (npm kubernetes-models): the node DaemonSet (the default),
 #    the cluster sensor and the audit log follower, which share one identical Namespace; the
-#    sensor loads the rules the way the pods mount them (a ConfigMap directory);
+#    sensor loads the rules the way the pods mount them (a ConfigMap directory), the cluster
+#    sensor's with the audit rules and the sequences; the node DaemonSet with the node-alerts
+#    component posts its alerts (http_output, client certificate) to the alert intake the
+#    cluster sensor's config, Deployment and Service expose;
 #  - the control-plane audit files: the audit policy logs what it promises (secrets never
 #    beyond Metadata, pods/RBAC/workloads at RequestResponse...) and the webhook kubeconfig
 #    names an https endpoint with a CA and a client identity;
@@ -72,6 +75,25 @@ for set in cluster-sensor audit-log-follower; do
     bad "$set Namespace differs from packaging/kubernetes's"
   fi
 done
+# Node alerts to the cluster sensor (sequences): the node DaemonSet with the component
+# node-alerts (as its kustomization's comment says to enable it) posts with http_output, with a
+# client certificate, to the alert intake that the cluster sensor's config, Deployment and
+# Service expose; the default DaemonSet stays without http_output.
+cp -r packaging/kubernetes "$tmp/k8s-node-alerts"
+sed -i 's/^# components: \[node-alerts\]$/components: [node-alerts]/' "$tmp/k8s-node-alerts/kustomization.yaml"
+kubectl kustomize "$tmp/k8s-node-alerts" > "$tmp/node-alerts.yaml"
+if node "$tools_dir/validate-manifests.mjs" < "$tmp/node-alerts.yaml"; then ok "node-alerts manifests render and validate"; else bad "node-alerts manifests"; fi
+if ! grep -q http_output "$tmp/rendered.yaml"; then ok "default DaemonSet has no http_output"; else bad "default DaemonSet has http_output"; fi
+sed 's/sensor-alerts-client-ca/sensor-audit-client-ca/' "$tmp/cluster-sensor.yaml" > "$tmp/broken-cluster.yaml"
+sed 's/svc:2801/svc:2802/' "$tmp/node-alerts.yaml" > "$tmp/broken-node.yaml"
+if ! node "$tools_dir/check-node-alerts.mjs" "$tmp/broken-cluster.yaml" "$tmp/node-alerts.yaml" >/dev/null 2>&1 &&
+   ! node "$tools_dir/check-node-alerts.mjs" "$tmp/cluster-sensor.yaml" "$tmp/broken-node.yaml" >/dev/null 2>&1 &&
+   ! node "$tools_dir/check-node-alerts.mjs" "$tmp/cluster-sensor.yaml" "$tmp/rendered.yaml" >/dev/null 2>&1; then
+  ok "node-alerts check flags a shared client CA, a wrong port and a DaemonSet without http_output"
+else
+  bad "node-alerts check accepted a broken wiring"
+fi
+if node "$tools_dir/check-node-alerts.mjs" "$tmp/cluster-sensor.yaml" "$tmp/node-alerts.yaml"; then ok "node alerts reach the cluster sensor's alert intake"; else bad "node alerts wiring"; fi
 # The control-plane audit files.
 audit=packaging/kubernetes/audit
 sed 's/^rules:$/rules:\n  - level: RequestResponse/' "$audit/policy.yaml" > "$tmp/broken-policy.yaml"
@@ -86,6 +108,18 @@ for rules_cm in custom-rules.yaml cluster-sensor/audit-rules.yaml audit-log-foll
   ln -s "..data/$(basename "$rules_cm")" "$cm/$(basename "$rules_cm")"
   if "$build/sensor" -r rules/ -r "$cm" >/dev/null; then ok "rules load from a ConfigMap directory ($rules_cm)"; else bad "ConfigMap rules ($rules_cm)"; fi
 done
+# The cluster sensor's rules (the image's rules/ and its ConfigMap): the audit rules and every
+# sequence load, each `rule:` step naming a rule loaded there (no LOAD_UNKNOWN_SEQUENCE_RULE).
+cm="$tmp/rules.d-cluster-sensor-audit-rules.yaml"
+want=$(grep -c '^- sequence:' rules/60-sequences.yaml)
+out=$("$build/sensor" -r rules/ -r "$cm" 2>&1 || true)
+json=$("$build/sensor" -r rules/ -r "$cm" --output json 2>&1 || true)
+if grep -q '^rules/50-k8s-audit.yaml: Ok$' <<<"$out" && grep -q '^rules/60-sequences.yaml: Ok$' <<<"$out" &&
+   grep -q ", $want sequences$" <<<"$out" && ! grep -q LOAD_UNKNOWN_SEQUENCE_RULE <<<"$json"; then
+  ok "cluster sensor loads 50-k8s-audit.yaml and the $want sequences of 60-sequences.yaml"
+else
+  bad "cluster sensor rules: $out"
+fi
 cp -r packaging/helm/sensor "$tmp/chart"
 sed -i 's/\.Values\.image\.tag/.Values.image.tagg/' "$tmp/chart/templates/daemonset.yaml"
 if ! node "$tools_dir/check-chart.mjs" "$tmp/chart" >/dev/null 2>&1; then ok "chart check flags an undefined value"; else bad "chart check accepted an undefined value"; fi

@@ -17,6 +17,19 @@ const schema = JSON.parse(readFileSync(join(dir, "values.schema.json"), "utf8"))
 const validate = new Ajv({ allErrors: true }).compile(schema);
 if (!validate(values)) fail(`values.yaml against values.schema.json: ${JSON.stringify(validate.errors)}`);
 
+// clusterSensor.nodeAlerts: the schema takes it on with the cluster sensor, a client CA and the
+// nodes' client Secret, and refuses it without any of them.
+const na = values?.clusterSensor?.nodeAlerts;
+if (na) {
+  const variant = (cs, n) => ({ ...values, clusterSensor: { ...values.clusterSensor, ...cs, nodeAlerts: { ...na, ...n } } });
+  if (!validate(variant({ enabled: true }, { enabled: true })))
+    fail(`schema refuses clusterSensor.nodeAlerts.enabled: ${JSON.stringify(validate.errors)}`);
+  for (const [what, cs, n] of [["without the cluster sensor", { enabled: false }, { enabled: true }],
+    ["without a client CA", { enabled: true }, { enabled: true, clientCA: { configMapName: "", secretName: "" } }],
+    ["without the nodes' client Secret", { enabled: true }, { enabled: true, clientSecretName: "" }]])
+    if (validate(variant(cs, n))) fail(`schema accepts clusterSensor.nodeAlerts.enabled ${what}`);
+}
+
 const templates = join(dir, "templates");
 for (const file of readdirSync(templates)) {
   const text = readFileSync(join(templates, file), "utf8");
