@@ -74,6 +74,9 @@ plugins:
     open_parms: http://127.0.0.1:0/
 ' > "$tmp/badentry.yaml"
 check "run a bad plugins entry key" 2 "~unknown or invalid config key 'plugins[k8saudit].open_parms'" "$bin" run -c "$tmp/badentry.yaml"
+check "run --dry-run checks and exits" 0 "~dry run: the configuration, rules and 1 output(s) are valid; not capturing" "$bin" run --dry-run -r rules/
+check "run --dry-run reports a bad output" 2 "~file_output: cannot open /nonexistent/dir/x" "$bin" run --dry-run -o file_output.enabled=true -o file_output.filename=/nonexistent/dir/x
+check "run --dry-run reports bad rules" 1 "" "$bin" run --dry-run -r "$tmp/bad.yaml"
 check "run an unknown source" 2 "~unknown event source 'k8s'" "$bin" run --disable-source k8s
 check "run with no source" 2 "~no event source is enabled" "$bin" run --disable-source syscall
 check "version" 0 "" "$bin" --version
@@ -110,6 +113,13 @@ if [ "$(id -u)" -eq 0 ]; then
     echo "ok   run: ready, then a clean stop on SIGINT"; pass=$((pass+1))
   else
     echo "FAIL run: exit $rc"; echo "$err" | tail -n 5; fail=$((fail+1))
+  fi
+  # Falco's -M: a clean stop after the given seconds, without a signal.
+  err=$(timeout 20 "$bin" run -M 1 -r rules/ 2>&1 >/dev/null); rc=$?
+  if [ "$rc" -eq 0 ] && grep -q "stopping: -M 1 s elapsed" <<<"$err" && grep -q "stopped:" <<<"$err"; then
+    echo "ok   run -M 1 stops by itself"; pass=$((pass+1))
+  else
+    echo "FAIL run -M: exit $rc"; echo "$err" | tail -n 5; fail=$((fail+1))
   fi
 fi
 echo "cli: $pass passed, $fail failed"

@@ -195,12 +195,17 @@ void EventLoop::pump_intake() {
 
 int EventLoop::run() {
     uint64_t next_refresh = 0, next_sweep = 0;
+    const uint64_t deadline = p_.cfg.max_duration_ns ? monotonic_ns() + p_.cfg.max_duration_ns : 0;
     auto announce = [this](const fields::Event& ev) { evaluate(ev); };  // `container` events
     while (!stop_requested()) {
         if (!wait_for_events()) break;
         pump_audit();
         pump_intake();
         uint64_t now = monotonic_ns();
+        if (deadline && now >= deadline) {
+            spdlog::info("stopping: -M {} s elapsed", p_.cfg.max_duration_ns / 1000000000ull);
+            request_stop();
+        }
         published_.heartbeat_ns.store(now, std::memory_order_relaxed);
         if (take_reload_request()) p_.reloader.request();
         if (auto res = p_.reloader.poll(now)) apply_reload(*res);

@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
                         "Override a configuration key: key=value");
     run_cmd->add_option("--enable-source", run_opts.enable_sources,
                         "Run only these event sources (syscall, k8s_audit; repeatable)");
+    run_cmd->add_option("-M", run_opts.duration_s,
+                        "Stop after this many seconds, as on SIGINT (Falco's -M)");
+    run_cmd->add_flag("--dry-run", run_opts.dry_run,
+                      "Load the config, rules and outputs, report errors, and exit without "
+                      "capturing (Falco's --dry-run)");
     run_cmd->add_option("--disable-source", run_opts.disable_sources,
                         "Do not run this event source (e.g. syscall, for a control-plane sensor)");
 

@@ -48,6 +48,7 @@ bool resolve_config(const RunOptions& opts, RunConfig& cfg, std::string& config_
     }
     if (!opts.rules_files.empty()) cfg.rules_files = opts.rules_files;
     cfg.enabled_sources = opts.enable_sources;
+    cfg.max_duration_ns = opts.duration_s * 1000000000ull;
     cfg.disabled_sources = opts.disable_sources;
     if (cfg.rules_files.empty()) cfg.rules_files.push_back(default_rules_path());
     return true;
@@ -116,6 +117,20 @@ bool plan_sources(const RunConfig& cfg, SourcesPlan& plan) {
     return true;
 }
 
+// --dry-run: the config and rules loaded above; the outputs are made (an unwritable file or
+// a bad syslog address is reported as at start) and closed; nothing is attached.
+int dry_run(const RunConfig& cfg) {
+    std::vector<std::unique_ptr<output::Sink>> sinks;
+    std::string err;
+    if (!make_sinks(cfg, sinks, err)) {
+        spdlog::error("{}", err);
+        return 2;
+    }
+    spdlog::info("dry run: the configuration, rules and {} output(s) are valid; not capturing",
+                 sinks.size());
+    return 0;
+}
+
 // The k8s_audit input, started; null after logging why it cannot start.
 std::unique_ptr<AuditRunner> start_audit(const AuditSourcePlan& plan) {
     std::string err;
@@ -175,6 +190,7 @@ int run(const RunOptions& opts) {
     if (!plan_sources(cfg, sources)) return 2;
     std::shared_ptr<engine::Ruleset> rules = load_rules(cfg);
     if (!rules) return 1;
+    if (opts.dry_run) return dry_run(cfg);
     if (sources.syscall) {
         for (const std::string& problem :
              {privilege_problem(), capture::probe_prerequisites_problem()}) {

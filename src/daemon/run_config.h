@@ -60,6 +60,7 @@ struct RunConfig {
     // sequences and the alerts they take from other sensors
     AlertIntakeConfig alert_intake;
     correlate::Limits sequences;
+    uint64_t max_duration_ns = 0;  // -M (command line only): 0 runs until signalled
 
     // Applies one dotted key; false with error naming the key when unknown or invalid.
     bool set(const std::string& key, const std::string& value, std::string& error);
