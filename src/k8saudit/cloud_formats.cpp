@@ -1,8 +1,9 @@
 #include "sensor/k8saudit/cloud_formats.h"
 
 #include <array>
-#include <cstdio>
 #include <map>
+
+#include "sensor/fields/json_text.h"
 
 namespace sensor::k8saudit {
 namespace {
@@ -10,41 +11,9 @@ namespace {
 using simdjson::dom::element;
 
 std::string quote(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-                    out += buf;
-                } else {
-                    out += c;  // UTF-8 passes through (simdjson validated it)
-                }
-        }
-    }
-    return out + "\"";
+    std::string out;
+    fields::append_json_string(out, s);
+    return out;
 }
 
 // A JSON object written member by member, in the order the API server's Event has them.

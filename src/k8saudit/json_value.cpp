@@ -1,7 +1,8 @@
 #include "sensor/k8saudit/json_value.h"
 
+#include "sensor/fields/json_text.h"
+
 #include <charconv>
-#include <cstdio>
 
 namespace sensor::k8saudit::json {
 
@@ -101,21 +102,8 @@ void indented_at(element e, std::string& out, int level) {
             if (!first) out += ',';
             first = false;
             indent_to(out, level + 1);
-            // The key, escaped as JSON.
-            out += '"';
-            for (char c : f.key) {
-                if (c == '"' || c == '\\') {
-                    out += '\\';
-                    out += c;
-                } else if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += c;
-                }
-            }
-            out += "\": ";
+            fields::append_json_string(out, f.key);
+            out += ": ";
             indented_at(f.value, out, level + 1);
         }
         indent_to(out, level);
