@@ -33,6 +33,22 @@ std::string event_ref(const fields::Event& ev) {
     return ref + " event #" + std::to_string(ev.num);
 }
 
+// A step's join key and captured output fields on an event; false when a `by` value is
+// missing (no chain can hold the occurrence).
+bool occurrence_of(const engine::SequenceStep& st, const fields::Event& ev, std::string& key,
+                   Occurrence& o) {
+    std::string value;
+    for (const auto& f : st.by) {
+        if (!field_text(f, ev, value)) return false;
+        key += value;
+        key += kKeySeparator;
+    }
+    o.ts = ev.ts;
+    for (const auto& c : st.captures)
+        if (field_text(c, ev, value)) o.captured.emplace_back(c.name, value);
+    return true;
+}
+
 }  // namespace
 
 const std::string* Match::field(const std::string& name) const {
@@ -81,38 +97,27 @@ void SequenceMatcher::set_rules(std::shared_ptr<const engine::Ruleset> rules) {
     rules_ = std::move(rules);
     state_ = std::move(next);
     rule_steps_.clear();
+    step_of_rule_.assign(rules_->step_rules.size(), {0, 0});
     for (size_t i = 0; i < rules_->sequences.size(); ++i)
-        for (size_t j = 0; j < rules_->sequences[i].steps.size(); ++j)
-            if (rules_->sequences[i].enabled && rules_->sequences[i].steps[j].is_rule)
-                rule_steps_[rules_->sequences[i].steps[j].rule].emplace_back(i, j);
+        for (size_t j = 0; j < rules_->sequences[i].steps.size(); ++j) {
+            const auto& st = rules_->sequences[i].steps[j];
+            if (!st.is_rule)
+                step_of_rule_[st.step_rule] = {i, j};
+            else if (rules_->sequences[i].enabled)
+                rule_steps_[st.rule].emplace_back(i, j);
+        }
 }
 
 void SequenceMatcher::on_event(const fields::Event& ev, engine::EvalCtx& ctx) {
     if (rules_->step_rules.empty()) return;
-    // The step rules are few; find their (sequence, step) by index.
     rules_->evaluate_steps(ev, ctx, [&](uint32_t step_rule) {
-        for (size_t i = 0; i < rules_->sequences.size(); ++i) {
-            const auto& sq = rules_->sequences[i];
-            for (size_t j = 0; j < sq.steps.size(); ++j) {
-                const auto& st = sq.steps[j];
-                if (st.is_rule || st.step_rule != step_rule) continue;
-                std::string key, value;
-                bool complete = true;
-                for (const auto& f : st.by) {
-                    complete = complete && field_text(f, ev, value);
-                    key += value;
-                    key += kKeySeparator;
-                }
-                if (!complete) continue;  // no join key: cannot belong to a chain
-                Occurrence o;
-                o.ts = ev.ts;
-                o.what = std::string(fields::source(ev.source).name());
-                o.ref = event_ref(ev);
-                for (const auto& c : st.captures)
-                    if (field_text(c, ev, value)) o.captured.emplace_back(c.name, value);
-                add(i, j, std::move(key), std::move(o));
-            }
-        }
+        const auto [i, j] = step_of_rule_[step_rule];
+        std::string key;
+        Occurrence o;
+        if (!occurrence_of(rules_->sequences[i].steps[j], ev, key, o)) return;
+        o.what = std::string(fields::source(ev.source).name());
+        o.ref = event_ref(ev);
+        add(i, j, std::move(key), std::move(o));
     });
 }
 
@@ -121,21 +126,11 @@ void SequenceMatcher::on_rule_match(const engine::CompiledRule& rule, const fiel
     if (it == rule_steps_.end()) return;
     for (const auto& [i, j] : it->second) {
         const auto& st = rules_->sequences[i].steps[j];
-        if (!st.rule_loaded || st.source != ev.source) continue;
-        std::string key, value;
-        bool complete = true;
-        for (const auto& f : st.by) {
-            complete = complete && field_text(f, ev, value);
-            key += value;
-            key += kKeySeparator;
-        }
-        if (!complete) continue;
+        std::string key;
         Occurrence o;
-        o.ts = ev.ts;
+        if (!st.rule_loaded || st.source != ev.source || !occurrence_of(st, ev, key, o)) continue;
         o.what = rule.name;
         o.ref = "alert of " + rule.name + ", " + event_ref(ev);
-        for (const auto& c : st.captures)
-            if (field_text(c, ev, value)) o.captured.emplace_back(c.name, value);
         add(i, j, std::move(key), std::move(o));
     }
 }

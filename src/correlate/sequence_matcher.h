@@ -106,7 +106,9 @@ class SequenceMatcher {
     Limits limits_;
     FireFn fire_;
     std::vector<SequenceState> state_;  // per sequence
+    // (sequence, step) of each rule step by rule name, and of each condition step's rule.
     std::unordered_map<std::string, std::vector<std::pair<size_t, size_t>>> rule_steps_;
+    std::vector<std::pair<size_t, size_t>> step_of_rule_;  // by Ruleset::step_rules index
     uint64_t max_ts_ = 0, last_expiry_ts_ = 0;
     Counters counters_;
     std::string scratch_;
