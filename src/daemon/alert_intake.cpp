@@ -7,7 +7,8 @@
 namespace sensor::daemon {
 namespace {
 
-bool alert_from(const nlohmann::json& j, correlate::ReceivedAlert& out) {
+bool alert_from(const nlohmann::json& j, correlate::ReceivedAlert& out,
+                const std::string& fallback_ref = "") {
     if (!j.is_object() || !j.contains("rule") || !j["rule"].is_string()) return false;
     auto ts = k8saudit::parse_rfc3339_ns(j.value("time", ""));
     if (!ts) return false;
@@ -18,14 +19,17 @@ bool alert_from(const nlohmann::json& j, correlate::ReceivedAlert& out) {
     if (auto f = j.find("output_fields"); f != j.end() && f->is_object())
         for (const auto& [k, v] : f->items())
             if (!v.is_null()) out.fields[k] = v.is_string() ? v.get<std::string>() : v.dump();
-    out.ref = "alert " + j.value("uuid", j.value("hostname", "?") + " " + j.value("time", ""));
+    out.ref = "alert " + j.value("uuid", fallback_ref.empty()
+                                             ? j.value("hostname", "?") + " " + j.value("time", "")
+                                             : fallback_ref);
     return true;
 }
 
 }  // namespace
 
-bool parse_alert_json(const std::string& text, correlate::ReceivedAlert& out) {
-    return alert_from(nlohmann::json::parse(text, nullptr, false), out);
+bool parse_alert_json(const std::string& text, correlate::ReceivedAlert& out,
+                      const std::string& fallback_ref) {
+    return alert_from(nlohmann::json::parse(text, nullptr, false), out, fallback_ref);
 }
 
 std::unique_ptr<AlertIntake> AlertIntake::start(const AlertIntakeConfig& cfg, std::string& error) {

@@ -70,7 +70,9 @@ class AlertIntake {
 };
 
 // A Falco JSON alert as a sequence input; false when the value is not an alert (no rule or
-// no RFC 3339 time).
-bool parse_alert_json(const std::string& text, correlate::ReceivedAlert& out);
+// no RFC 3339 time). Its reference is its uuid, else `fallback_ref` when given, else its
+// hostname and time.
+bool parse_alert_json(const std::string& text, correlate::ReceivedAlert& out,
+                      const std::string& fallback_ref = "");
 
 }  // namespace sensor::daemon

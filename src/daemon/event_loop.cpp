@@ -54,6 +54,11 @@ void EventLoop::evaluate(const fields::Event& ev) {
     if (matcher_.active()) matcher_.on_event(ev, ctx_);
 }
 
+void EventLoop::evaluate_audit(const fields::Event& ev) {
+    ++audit_events_;
+    evaluate(ev);
+}
+
 void EventLoop::apply_reload(rules::LoadResult& res) {
     if (!res.ok) {
         spdlog::error("rules reload failed; the running rules stay. Diagnostics:");
@@ -168,10 +173,7 @@ bool EventLoop::wait_for_events() {
 // context is not shared); a read-once input that has ended ends a sensor without syscalls.
 void EventLoop::pump_audit() {
     if (!p_.audit) return;
-    auto eval = [this](const fields::Event& ev) {
-        ++audit_events_;
-        evaluate(ev);
-    };
+    auto eval = [this](const fields::Event& ev) { evaluate_audit(ev); };
     const bool ended = p_.audit->input_finished();
     while (p_.audit->pump(eval) > 0 && ended) {
     }
@@ -231,10 +233,7 @@ int EventLoop::run() {
     }
     // Audit payloads already answered 200 are evaluated before the sensor stops.
     if (p_.audit)
-        while (p_.audit->pump([this](const fields::Event& ev) {
-            ++audit_events_;
-            evaluate(ev);
-        }) > 0) {
+        while (p_.audit->pump([this](const fields::Event& ev) { evaluate_audit(ev); }) > 0) {
         }
     return exit_code_;
 }

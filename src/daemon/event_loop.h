@@ -63,6 +63,7 @@ class EventLoop {
     void pump_audit();
     void pump_intake();
     void evaluate(const fields::Event& ev);
+    void evaluate_audit(const fields::Event& ev);  // evaluate(), counted as an audit event
     void apply_reload(rules::LoadResult& res);
     void check_drops(uint64_t now);
     void publish_metrics();

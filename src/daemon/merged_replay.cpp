@@ -1,27 +1,18 @@
 // `sensor replay` over several recorded inputs at once (fixture events, audit logs, alerts the
 // sensor or Falco wrote), merged by event time, so sequences join them as they would live:
 // `sensor replay --alerts ALERTS.jsonl --audit AUDIT.log -r RULES`.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <fstream>
 #include <iostream>
 
+#include "alert_intake.h"
 #include "audit_replay.h"
 #include "sensor/correlate/sequence_matcher.h"
 #include "sensor/k8saudit/audit_decoder.h"
 #include "sensor/k8saudit/audit_event.h"
-#include "sensor/k8saudit/rfc3339.h"
 
 namespace sensor::daemon {
 namespace {
-
-// An output_fields value as text: strings as they are, other JSON compact; null is absent.
-bool field_value(const nlohmann::json& v, std::string& out) {
-    if (v.is_null()) return false;
-    out = v.is_string() ? v.get<std::string>() : v.dump();
-    return true;
-}
 
 // Alerts as JSON lines (Falco's or the sensor's); false with error on an unreadable file.
 bool load_alerts(const std::vector<std::string>& paths, std::vector<correlate::ReceivedAlert>& out,
@@ -35,21 +26,11 @@ bool load_alerts(const std::vector<std::string>& paths, std::vector<correlate::R
         size_t line_no = 0, skipped = 0;
         for (std::string line; std::getline(in, line);) {
             ++line_no;
-            auto j = nlohmann::json::parse(line, nullptr, false);
-            auto ts =
-                j.is_object() ? k8saudit::parse_rfc3339_ns(j.value("time", "")) : std::nullopt;
-            if (!ts || !j.contains("rule")) {
-                skipped += line.find_first_not_of(" \t\r") != std::string::npos;
-                continue;
-            }
             correlate::ReceivedAlert a;
-            a.rule = j.value("rule", "");
-            a.ts = *ts;
-            if (auto f = j.find("output_fields"); f != j.end() && f->is_object())
-                for (const auto& [k, v] : f->items())
-                    if (std::string s; field_value(v, s)) a.fields[k] = s;
-            a.ref = "alert " + j.value("uuid", path + ":" + std::to_string(line_no));
-            out.push_back(std::move(a));
+            if (parse_alert_json(line, a, path + ":" + std::to_string(line_no)))
+                out.push_back(std::move(a));
+            else
+                skipped += line.find_first_not_of(" \t\r") != std::string::npos;
         }
         if (skipped)
             std::cerr << "sensor: " << path << ": " << skipped << " lines are not alerts\n";

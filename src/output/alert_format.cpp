@@ -289,7 +289,6 @@ void format_correlation_into(const engine::CompiledSequence& seq, uint64_t ts_ns
                              std::string_view message, const std::vector<CorrelationField>& fields,
                              const std::vector<CorrelationStep>& steps, const AlertFormat& fmt,
                              std::string& out) {
-    static const std::vector<std::string> kNoTags;
     const AlertHead head{seq.name, seq.priority, "correlation", seq.tags};
     write_alert(
         head, ts_ns, fmt, message,
