@@ -1,7 +1,6 @@
 #include "sensor/correlate/sequence_matcher.h"
 
 #include <algorithm>
-#include <regex>
 
 namespace sensor::correlate {
 namespace {
@@ -59,17 +58,13 @@ const std::string* Match::field(const std::string& name) const {
 }
 
 std::string Match::render_output() const {
-    static const std::regex token(R"(%([A-Za-z_][A-Za-z0-9_.]*(\[[^\]]*\])?))");
     std::string out;
-    const std::string& fmt = seq->output_format;
-    size_t last = 0;
-    for (std::sregex_iterator m(fmt.begin(), fmt.end(), token), end; m != end; ++m) {
-        out.append(fmt, last, static_cast<size_t>(m->position(0)) - last);
-        const std::string* v = field((*m)[1]);
+    for (const engine::OutputPiece& piece : seq->output_pieces) {
+        out += piece.literal;
+        if (piece.field.empty()) continue;
+        const std::string* v = field(piece.field);
         out += v ? *v : "<NA>";
-        last = static_cast<size_t>(m->position(0) + m->length(0));
     }
-    out.append(fmt, last);
     return out;
 }
 

@@ -1,8 +1,22 @@
 #include "sensor/engine/sequence.h"
 
 #include <cctype>
+#include <regex>
 
 namespace sensor::engine {
+
+std::vector<OutputPiece> split_sequence_output(const std::string& format) {
+    static const std::regex token(R"(%([A-Za-z_][A-Za-z0-9_.]*(\[[^\]]*\])?))");
+    std::vector<OutputPiece> out;
+    size_t last = 0;
+    for (std::sregex_iterator m(format.begin(), format.end(), token), end; m != end; ++m) {
+        const auto at = static_cast<size_t>(m->position(0));
+        out.push_back({format.substr(last, at - last), (*m)[1], at});
+        last = at + static_cast<size_t>(m->length(0));
+    }
+    out.push_back({format.substr(last), "", format.size()});
+    return out;
+}
 
 bool parse_duration(const std::string& text, uint64_t& ns) {
     struct Unit {

@@ -33,17 +33,28 @@ struct SequenceStep {
     std::vector<StepField> captures;  // the output's fields this step provides
 };
 
+// A sequence's output, split once: text, then a %field, ...; the last piece has no field.
+struct OutputPiece {
+    std::string literal;  // the text before the field
+    std::string field;    // `name` or `name[arg]`; empty for the trailing text
+    size_t offset = 0;    // where the field's `%` is in the output
+};
+
 struct CompiledSequence {
     std::string name;
     std::string desc;
     uint64_t within_ns = 0;  // first to last step, in event time
     std::vector<SequenceStep> steps;
     std::string output_format;
-    std::vector<std::string> output_fields;  // every %field of the output, as written
+    std::vector<OutputPiece> output_pieces;
+    std::vector<std::string> output_fields;  // every %field of the output, as written, once
     Priority priority = Priority::Debug;
     std::vector<std::string> tags;
     bool enabled = true;
 };
+
+// Splits an output into text and %fields (`%name`, `%name[arg]`).
+std::vector<OutputPiece> split_sequence_output(const std::string& format);
 
 // "30m", "90s", "1h30m", "500ms": a duration in ns; false when it is not one.
 bool parse_duration(const std::string& text, uint64_t& ns);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <regex>
 #include <unordered_map>
 
 #include "condition_text.h"
@@ -424,12 +423,11 @@ class RulesCompiler {
     // Each %field of the output comes from the first step that can provide it: a step whose
     // source has the field, else the first rule step (from its alert's output_fields).
     void compile_sequence_output(const SequenceDef& s, engine::CompiledSequence& out) {
-        static const std::regex token(R"(%([A-Za-z_][A-Za-z0-9_.]*(\[[^\]]*\])?))");
-        for (std::sregex_iterator m(s.output.text.begin(), s.output.text.end(), token), end;
-             m != end; ++m) {
-            const std::string name = (*m)[1];
-            if (std::find(out.output_fields.begin(), out.output_fields.end(), name) !=
-                out.output_fields.end())
+        out.output_pieces = engine::split_sequence_output(s.output.text);
+        for (const engine::OutputPiece& piece : out.output_pieces) {
+            const std::string& name = piece.field;
+            if (name.empty() || std::find(out.output_fields.begin(), out.output_fields.end(),
+                                          name) != out.output_fields.end())
                 continue;
             out.output_fields.push_back(name);
             bool provided = false;
@@ -452,8 +450,7 @@ class RulesCompiler {
             if (!provided)
                 throw LoadError(
                     sequence_error(s, "Output field " + name + " is a field of no step's source",
-                                   s.output.locate(static_cast<size_t>(m->position(0))),
-                                   "LOAD_ERR_COMPILE_OUTPUT"));
+                                   s.output.locate(piece.offset), "LOAD_ERR_COMPILE_OUTPUT"));
         }
     }
 
