@@ -92,33 +92,40 @@ std::string list_to_string(const std::vector<std::string>& items) {
     return out + ")";
 }
 
+void append_arg(const Operand& op, std::string& out) {
+    if (!op.has_arg) return;
+    out += '[';
+    out += op.arg_quoted ? quote_value(op.arg) : op.arg;
+    out += ']';
+}
+
+std::string args_to_string(const std::vector<Operand>& args) {
+    std::string out = "(";
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (i) out += ", ";
+        out += to_string(args[i]);
+    }
+    return out + ")";
+}
+
 }  // namespace
 
 std::string to_string(const Operand& op) {
+    std::string out;
     switch (op.kind) {
-        case Operand::Kind::Field: {
-            std::string out = op.name;
-            if (op.has_arg) {
-                out += '[';
-                out += op.arg_quoted ? quote_value(op.arg) : op.arg;
-                out += ']';
-            }
-            return out;
-        }
-        case Operand::Kind::Transformer: {
-            std::string out = op.name + "(";
-            for (size_t i = 0; i < op.args.size(); ++i) {
-                if (i) out += ", ";
-                out += to_string(op.args[i]);
-            }
-            return out + ")";
-        }
+        case Operand::Kind::Field:
+            out = op.name;
+            break;
+        case Operand::Kind::Transformer:
+            out = op.name + args_to_string(op.args);
+            break;
         case Operand::Kind::Literal:
             return quote_value(op.literal);
-        case Operand::Kind::LiteralList:
-            return list_to_string(op.items);
+        case Operand::Kind::List:
+            return args_to_string(op.args);
     }
-    return {};
+    append_arg(op, out);
+    return out;
 }
 
 std::string to_string(const Node& n) {

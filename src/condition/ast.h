@@ -12,19 +12,19 @@ struct Pos {
     uint32_t offset = 0;
 };
 
-// A field reference (`proc.aname[2]`), a transformer call (`tolower(proc.name)`), or, inside
-// transformer arguments, a literal or a literal list.
+// A field reference (`proc.aname[2]`), a transformer call (`tolower(proc.name)`,
+// `getopt(l, "t:")[t]`), or, inside transformer arguments, a literal or a transformer list
+// (`(proc.name, "x", tolower(proc.pname))`).
 struct Operand {
-    enum class Kind : uint8_t { Field, Transformer, Literal, LiteralList };
+    enum class Kind : uint8_t { Field, Transformer, Literal, List };
     Kind kind = Kind::Field;
     Pos pos;
     std::string name;      // field name or transformer name
-    bool has_arg = false;  // field `[arg]`
-    std::string arg;       // unescaped field argument
+    bool has_arg = false;  // field or transformer `[arg]`
+    std::string arg;       // unescaped argument
     bool arg_quoted = false;
-    std::vector<Operand> args;       // transformer arguments
-    std::string literal;             // Literal
-    std::vector<std::string> items;  // LiteralList
+    std::vector<Operand> args;  // transformer arguments, or List elements
+    std::string literal;        // Literal
 };
 
 // Right-hand side of a binary check.

@@ -36,8 +36,8 @@ bool is_field_arg_bare_char(char c) {
     return !(c == '[' || c == ']' || c == '"' || c == '\'' || is_space(c) || c == '\0');
 }
 
-constexpr std::array<std::string_view, 7> kTransformers = {
-    "tolower", "toupper", "b64", "basename", "len", "join", "concat"};
+constexpr std::array<std::string_view, 8> kTransformers = {
+    "tolower", "toupper", "b64", "basename", "len", "join", "concat", "getopt"};
 
 // Operators in the order they are tried; `needs_blank` marks the word operators.
 struct OpSpec {
@@ -283,6 +283,8 @@ class Parser {
             out.name = std::string(s_.substr(pos_, id));
             pos_ += id + 1;
             parse_transformer_args(out);
+            // `getopt(...)[t]`: the argument follows the closing parenthesis.
+            if (peek() == '[') parse_field_arg(out);
             return true;
         }
         return false;
@@ -334,31 +336,49 @@ class Parser {
             return a;
         }
         if (lex_char('(')) {
-            a.kind = ast::Operand::Kind::LiteralList;
-            lex_blanks();
-            if (lex_char(')')) return a;
-            while (true) {
-                if (peek() == '"' || peek() == '\'') {
-                    a.items.push_back(lex_quoted());
-                } else if (size_t n = match_number(); n) {
-                    a.items.push_back(std::string(s_.substr(pos_, n)));
-                    pos_ += n;
-                } else {
-                    fail("expected a quoted string or number in a transformer list argument");
-                }
-                lex_blanks();
-                if (lex_char(',')) {
-                    lex_blanks();
-                    continue;
-                }
-                if (lex_char(')')) break;
-                fail("expected a ',' or ')' token");
-            }
+            a.kind = ast::Operand::Kind::List;
+            parse_transformer_list(a);
             return a;
         }
         fail(
             "expected a field, transformer, quoted string, number or list as transformer "
             "argument");
+    }
+
+    // A quoted string or a number as a transformer list element.
+    void parse_list_literal(ast::Operand& e) {
+        e.kind = ast::Operand::Kind::Literal;
+        if (peek() == '"' || peek() == '\'') {
+            e.literal = lex_quoted();
+            return;
+        }
+        size_t n = match_number();
+        if (!n)
+            fail(
+                "expected transformer list argument: field, transformer, quoted string, or "
+                "number");
+        e.literal = std::string(s_.substr(pos_, n));
+        pos_ += n;
+    }
+
+    // TransformerList ::= '(' ( ListArg (',' ListArg)* )? ')' with '(' consumed, where
+    // ListArg ::= Field | FieldTransformer | QuotedStr | NumValue.
+    void parse_transformer_list(ast::Operand& list) {
+        lex_blanks();
+        if (lex_char(')')) return;
+        while (true) {
+            ast::Operand e;
+            e.pos.offset = static_cast<uint32_t>(pos_);
+            if (!try_operand(e, /*allow_transformer=*/true)) parse_list_literal(e);
+            list.args.push_back(std::move(e));
+            lex_blanks();
+            if (lex_char(',')) {
+                lex_blanks();
+                continue;
+            }
+            if (lex_char(')')) return;
+            fail("expected ')'");
+        }
     }
 
     // HexNumber | Number; returns matched length (0 if none) without consuming.
@@ -571,6 +591,13 @@ bool is_transformer_name(std::string_view name) {
     for (auto t : kTransformers)
         if (t == name) return true;
     return false;
+}
+
+std::vector<std::string_view> transformer_names(bool include_val) {
+    std::vector<std::string_view> out;
+    if (include_val) out.push_back("val");
+    out.insert(out.end(), kTransformers.begin(), kTransformers.end());
+    return out;
 }
 
 std::string unescape_quoted(std::string_view body, char quote) {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sensor/condition/ast.h"
 
@@ -32,5 +33,8 @@ size_t parse_output_operand(std::string_view text, ast::Operand& out);
 std::string unescape_quoted(std::string_view body, char quote);
 
 bool is_transformer_name(std::string_view name);
+
+// The transformer names in libs' order, `val` first when `include_val`.
+std::vector<std::string_view> transformer_names(bool include_val);
 
 }  // namespace sensor::condition

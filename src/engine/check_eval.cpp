@@ -237,6 +237,8 @@ bool match_value(const Check& k, const fields::Event& ev, const Value& v, std::s
             if (match_const(k, CmpOp::Eq, v, i, buf)) return true;
         return false;
     }
+    // libs: a modifier over an empty list is false for every operator, `!= allof ()` included.
+    if (const_count(k) == 0) return false;
     if (stringy && k.op == CmpOp::Eq && k.mod == Modifier::AnyOf) return k.set.count(v.str) != 0;
     if (stringy && k.op == CmpOp::Ne && k.mod == Modifier::AllOf) return k.set.count(v.str) == 0;
     if (stringy && k.op == CmpOp::StartsWith && !k.prefixes.empty()) {

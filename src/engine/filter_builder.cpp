@@ -4,6 +4,7 @@
 
 #include <re2/re2.h>
 
+#include <cctype>
 #include <charconv>
 
 #include "sensor/condition/parser.h"
@@ -142,54 +143,51 @@ bool unhex(std::string_view s, std::string& out) {
     return true;
 }
 
-bool is_field_name_operand(const ast::Operand& op) {
-    if (op.kind == ast::Operand::Kind::Field)
-        return op.name == "evt.type" || op.name == "syscall.type";
-    for (const auto& a : op.args)
-        if (is_field_name_operand(a)) return true;
-    return false;
-}
-
-// Falco warns when a constant looks like something the author meant to evaluate.
+// Falco warns when a constant looks like something the author meant to evaluate: a field
+// (forgetting val()) or a transformer call. Blanks are removed first, as libs does.
 void warn_suspicious_value(const std::string& v, uint32_t offset, fields::SourceId source,
                            std::vector<CompileWarning>& warnings) {
+    std::string nospaces;
+    for (char c : v)
+        if (!std::isspace(static_cast<unsigned char>(c))) nospaces += c;
     ast::Operand parsed;
-    size_t used = condition::parse_output_operand(v, parsed);
-    if (used == 0 || used != v.size()) return;
-    try {
-        compile_operand(parsed, source);
-    } catch (const std::exception&) {
-        return;
+    size_t used = condition::parse_output_operand(nospaces, parsed);
+    if (used != 0 && used == nospaces.size() && parsed.kind == ast::Operand::Kind::Field) {
+        try {
+            compile_operand(parsed, source);
+            warnings.push_back(
+                {"'" + v + "' may be a valid field misused as a const string value", offset});
+        } catch (const std::exception&) {
+        }
     }
-    if (parsed.kind == ast::Operand::Kind::Transformer)
-        warnings.push_back({"'" + v +
-                                "' may be a valid transformer misused as a const string "
-                                "value",
-                            offset});
-    else
-        warnings.push_back(
-            {"'" + v + "' may be a valid field misused as a const string value", offset});
+    for (std::string_view t : condition::transformer_names(/*include_val=*/true)) {
+        if (nospaces.size() >= t.size() + 2 && nospaces.compare(0, t.size(), t) == 0 &&
+            nospaces[t.size()] == '(' && nospaces.back() == ')')
+            warnings.push_back(
+                {"'" + v + "' may be a valid field transformer misused as a const string value",
+                 offset});
+    }
 }
 
-bool has_regex_meta(std::string_view s) {
-    return s.find_first_of("\\^$.|?*+()[]{}") != std::string_view::npos;
-}
-
+// libs' heuristic: a regex whose only special characters are the anchors it implies anyway
+// and a leading or trailing `.*`, `.+` or `.?` could use a cheaper operator.
 void warn_regex(const std::string& v, uint32_t offset, std::vector<CompileWarning>& warnings) {
-    auto suggest = [&](const char* op) {
-        warnings.push_back(
-            {"regex '" + v + "' can be replaced by the '" + op + "' operator, which is faster",
-             offset});
-    };
-    std::string_view s = v;
-    if (!has_regex_meta(s)) return suggest("=");
-    bool lead = s.substr(0, 2) == ".*", trail = s.size() >= 2 && s.substr(s.size() - 2) == ".*";
-    std::string_view core = s.substr(lead ? 2 : 0);
-    if (trail && core.size() >= 2) core.remove_suffix(2);
-    if (has_regex_meta(core) || core.empty()) return;
-    if (lead && trail) return suggest("contains");
-    if (trail) return suggest("startswith");
-    if (lead) return suggest("endswith");
+    static constexpr std::string_view special = ".+*?^$()[]{}|\\";
+    static constexpr std::string_view occurrence = "+*?";
+    const size_t len = v.size();
+    for (size_t i = 0; i < len; ++i) {
+        if ((i == 0 && v[i] == '^') || (i == len - 1 && v[i] == '$')) continue;
+        if (((i == 0 && len > 1) || i + 2 == len) && v[i] == '.' &&
+            occurrence.find(v[i + 1]) != std::string_view::npos) {
+            ++i;
+            continue;
+        }
+        if (special.find(v[i]) != std::string_view::npos) return;
+    }
+    warnings.push_back({"regex check with '" + v +
+                            "' may be optimized with simpler operators such as '=', 'contains', "
+                            "'startswith', 'endswith'",
+                        offset});
 }
 
 void set_constants(Check& k, const std::vector<std::string>& values, const ast::Node& n,
@@ -323,15 +321,12 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
     } catch (const std::runtime_error& e) {
         throw CompileError(e.what(), n.lhs.pos.offset);
     }
-    if (k->lhs->field.def && k->lhs->field.def->deprecated)
-        warnings.push_back({"field '" + k->lhs->text + "' is deprecated", n.lhs.pos.offset, true});
     k->op = parse_op(n.op);
     k->mod = parse_modifier(n.modifier);
     k->type = k->lhs->type;
+    // Only a bare evt.type is indexed; under a transformer it is an ordinary string field.
     const bool evt_type_lhs = n.lhs.kind == ast::Operand::Kind::Field &&
                               (n.lhs.name == "evt.type" || n.lhs.name == "syscall.type");
-    if (!evt_type_lhs && is_field_name_operand(n.lhs))
-        throw CompileError("evt.type cannot be used inside a transformer", n.lhs.pos.offset);
     if (!op_allowed(k->type, k->op, k->lhs->list))
         throw CompileError("operator '" + n.op + "' is not supported by field '" + k->lhs->text +
                                "' of type " + std::string(fields::field_type_name(k->type)),
@@ -345,9 +340,6 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
 
     switch (n.rhs.kind) {
         case ast::Rhs::Kind::Operand: {
-            if (evt_type_lhs)
-                throw CompileError("evt.type cannot be compared to a field or transformer",
-                                   n.rhs.pos.offset);
             if (k->op == CmpOp::PMatch || k->op == CmpOp::Regex)
                 throw CompileError("operator '" + n.op + "' does not accept a field on its right",
                                    n.rhs.pos.offset);

@@ -25,7 +25,6 @@ class CompileError : public std::runtime_error {
 struct CompileWarning {
     std::string message;
     uint32_t offset = 0;
-    bool deprecated = false;  // LOAD_DEPRECATED_ITEM rather than LOAD_COMPILE_CONDITION
 };
 
 // Owns every compiled node of a ruleset.

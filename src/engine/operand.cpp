@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include "transformer_getopt.h"
+
 namespace sensor::engine {
 namespace {
 
@@ -19,12 +21,6 @@ bool get_literal(const Operand& self, const fields::Event&, uint32_t n, Value& o
     return true;
 }
 
-bool get_literal_list(const Operand& self, const fields::Event&, uint32_t n, Value& out) {
-    if (n >= self.literal_items.size()) return false;
-    out.str = self.literal_items[n];
-    return true;
-}
-
 // Renders a non-string value of an argument as text into buf (for concat/join of numbers).
 std::string_view as_text(const Operand& arg, const Value& v, std::string& buf) {
     if (fields::is_stringy(arg.type) || arg.type == FieldType::Bytes) return v.str;
@@ -35,6 +31,24 @@ std::string_view as_text(const Operand& arg, const Value& v, std::string& buf) {
         buf = std::to_string(v.i64);
     }
     return buf;
+}
+
+// A transformer list `(a, b, ...)`: the values of its elements in order, numbers as text; the
+// list is missing when an element is (libs' list_check).
+bool get_list(const Operand& self, const fields::Event& ev, uint32_t n, Value& out) {
+    if (n == 0) {
+        for (const auto& e : self.args)
+            if (!e->get(ev, 0, out)) return false;
+    }
+    uint32_t seen = 0;
+    for (const auto& e : self.args) {
+        for (uint32_t k = 0; (k == 0 || e->multi) && e->get(ev, k, out); ++k, ++seen) {
+            if (seen != n) continue;
+            out.str = as_text(*e, out, self.scratch);
+            return true;
+        }
+    }
+    return false;
 }
 
 bool get_case(const Operand& self, const fields::Event& ev, uint32_t n, Value& out) {
@@ -117,6 +131,8 @@ bool get_join(const Operand& self, const fields::Event& ev, uint32_t n, Value& o
     const Operand& list = *self.args[1];
     self.scratch.clear();
     Value v;
+    // An empty list joins to ""; a transformer list with a missing element is missing.
+    if (!list.get(ev, 0, v) && list.fn == get_list && !list.args.empty()) return false;
     for (uint32_t i = 0; list.get(ev, i, v); ++i) {
         if (i) self.scratch += sep_text;
         self.scratch += as_text(list, v, self.scratch2);
@@ -137,6 +153,10 @@ bool get_concat(const Operand& self, const fields::Event& ev, uint32_t n, Value&
     return true;
 }
 
+bool is_string_type(const Operand& a) {
+    return fields::is_stringy(a.type) || a.type == FieldType::Bytes;
+}
+
 TransformerKind transformer_kind(const std::string& name) {
     if (name == "tolower") return TransformerKind::ToLower;
     if (name == "toupper") return TransformerKind::ToUpper;
@@ -145,14 +165,98 @@ TransformerKind transformer_kind(const std::string& name) {
     if (name == "len") return TransformerKind::Len;
     if (name == "join") return TransformerKind::Join;
     if (name == "concat") return TransformerKind::Concat;
+    if (name == "getopt") return TransformerKind::GetOpt;
     throw std::runtime_error("unknown transformer: " + name);
 }
 
 void require_string_arg(const std::string& tname, const Operand& a) {
-    if (!fields::is_stringy(a.type) && a.type != FieldType::Bytes)
+    if (!is_string_type(a))
         throw std::runtime_error("transformer '" + tname + "' requires a string argument, but '" +
                                  a.text + "' is of type " +
                                  std::string(fields::field_type_name(a.type)));
+}
+
+// tolower, toupper, b64, basename, len: one argument, applied to each of its values.
+void compile_single(Operand& op, const condition::ast::Operand& src) {
+    const std::string& t = src.name;
+    if (src.has_arg)
+        throw std::runtime_error("filter error: transformer '" + t +
+                                 "' does not support field arguments");
+    const Operand& a = *op.args[0];
+    if (op.transformer == TransformerKind::Len) {
+        if (!a.list) require_string_arg(t, a);
+        op.fn = get_len;
+        op.type = FieldType::Int64;
+        op.multi = a.multi && !a.list;
+        return;
+    }
+    require_string_arg(t, a);
+    op.fn = op.transformer == TransformerKind::B64        ? get_b64
+            : op.transformer == TransformerKind::Basename ? get_basename
+                                                          : get_case;
+    op.type = FieldType::String;
+    op.multi = a.multi;
+    op.list = a.list;
+}
+
+void compile_join(Operand& op) {
+    if (op.args.size() != 2)
+        throw std::runtime_error("join() requires exactly 2 arguments: separator and list");
+    if (op.args[0]->list)
+        throw std::runtime_error(
+            "join() first argument (separator) must be a single value, not a list");
+    if (!op.args[1]->list) throw std::runtime_error("join() second argument must be a list");
+    op.fn = get_join;
+}
+
+void compile_concat(Operand& op) {
+    if (op.args.size() < 2) throw std::runtime_error("concat() requires at least 2 arguments");
+    for (const auto& a : op.args)
+        if (!is_string_type(*a) || a->list)
+            throw std::runtime_error("concat() arguments must be strings");
+    op.fn = get_concat;
+}
+
+void compile_getopt(Operand& op, const condition::ast::Operand& src) {
+    if (op.args.size() != 2)
+        throw std::runtime_error("getopt() requires exactly 2 arguments: args list and optstring");
+    if (!op.args[0]->list) throw std::runtime_error("getopt() first argument must be a list");
+    if (op.args[1]->list)
+        throw std::runtime_error("getopt() second argument (optstring) must be a single value");
+    if (!is_string_type(*op.args[0]) || !is_string_type(*op.args[1]))
+        throw std::runtime_error("getopt() arguments must be strings");
+    if (op.args[1]->transformer == TransformerKind::None && !op.args[1]->field.def) {
+        decode_optstring(op.args[1]->literal, op.optflags);
+        op.const_optstring = true;
+    }
+    op.fn = get_getopt;
+    op.multi = op.list = true;
+    if (!src.has_arg) return;
+    if (src.arg.size() != 1)
+        throw std::runtime_error("getopt() field argument must be a single option character");
+    op.selector = src.arg[0];
+    op.multi = op.list = false;
+}
+
+// join, concat, getopt: several arguments; a list argument is a transformer list or a list
+// field or transformer.
+void compile_multivalue(Operand& op, const condition::ast::Operand& src) {
+    op.type = FieldType::String;
+    switch (op.transformer) {
+        case TransformerKind::Join:
+            compile_join(op);
+            break;
+        case TransformerKind::Concat:
+            compile_concat(op);
+            break;
+        case TransformerKind::GetOpt:
+            compile_getopt(op, src);
+            return;
+        default:
+            throw std::runtime_error("unknown multivalue transformer");
+    }
+    if (src.has_arg)
+        throw std::runtime_error("transformer '" + src.name + "' does not support field arguments");
 }
 
 }  // namespace
@@ -178,9 +282,9 @@ std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& src,
             op->fn = get_literal;
             op->literal = src.literal;
             return op;
-        case condition::ast::Operand::Kind::LiteralList:
-            op->fn = get_literal_list;
-            op->literal_items = src.items;
+        case condition::ast::Operand::Kind::List:
+            for (const auto& a : src.args) op->args.push_back(compile_operand(a, source));
+            op->fn = get_list;
             op->multi = op->list = true;
             return op;
         case condition::ast::Operand::Kind::Transformer:
@@ -188,52 +292,16 @@ std::unique_ptr<Operand> compile_operand(const condition::ast::Operand& src,
     }
     op->transformer = transformer_kind(src.name);
     for (const auto& a : src.args) op->args.push_back(compile_operand(a, source));
-    const std::string& t = src.name;
-    auto want_args = [&](size_t n) {
-        if (op->args.size() != n)
-            throw std::runtime_error("transformer '" + t + "' expects " + std::to_string(n) +
-                                     " argument(s), got " + std::to_string(op->args.size()));
-    };
-    switch (op->transformer) {
-        case TransformerKind::ToLower:
-        case TransformerKind::ToUpper:
-        case TransformerKind::B64:
-        case TransformerKind::Basename:
-            want_args(1);
-            require_string_arg(t, *op->args[0]);
-            op->fn = op->transformer == TransformerKind::B64        ? get_b64
-                     : op->transformer == TransformerKind::Basename ? get_basename
-                                                                    : get_case;
-            op->type = FieldType::String;
-            op->multi = op->args[0]->multi;
-            op->list = op->args[0]->list;
-            break;
-        case TransformerKind::Len:
-            want_args(1);
-            if (!op->args[0]->list) require_string_arg(t, *op->args[0]);
-            op->fn = get_len;
-            op->type = FieldType::Int64;
-            op->multi = op->args[0]->multi && !op->args[0]->list;
-            break;
-        case TransformerKind::Join:
-            want_args(2);
-            require_string_arg(t, *op->args[0]);
-            if (!op->args[1]->multi)
-                throw std::runtime_error("transformer 'join' requires a list as second argument");
-            op->fn = get_join;
-            op->type = FieldType::String;
-            break;
-        case TransformerKind::Concat:
-            if (op->args.size() < 2)
-                throw std::runtime_error("transformer 'concat' requires at least 2 arguments");
-            for (const auto& a : op->args)
-                if (a->multi)
-                    throw std::runtime_error("transformer 'concat' requires single values");
-            op->fn = get_concat;
-            op->type = FieldType::String;
-            break;
-        case TransformerKind::None:
-            break;
+    const bool multivalue = op->transformer == TransformerKind::Join ||
+                            op->transformer == TransformerKind::Concat ||
+                            op->transformer == TransformerKind::GetOpt;
+    // libs picks the transformer family by argument count: one argument names a single-value
+    // transformer, several a multivalue one.
+    if (op->args.size() == 1) {
+        if (multivalue) throw std::runtime_error("unknown field transfomer '" + src.name + "'");
+        compile_single(*op, src);
+    } else {
+        compile_multivalue(*op, src);
     }
     return op;
 }

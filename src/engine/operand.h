@@ -1,8 +1,10 @@
 #pragma once
 // A compiled value producer: a resolved field, or a transformer over other operands. Used on
 // both sides of checks and for every `%token` of output templates.
+#include <array>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sensor/condition/ast.h"
@@ -10,7 +12,17 @@
 
 namespace sensor::engine {
 
-enum class TransformerKind : uint8_t { None, ToLower, ToUpper, B64, Basename, Len, Join, Concat };
+enum class TransformerKind : uint8_t {
+    None,
+    ToLower,
+    ToUpper,
+    B64,
+    Basename,
+    Len,
+    Join,
+    Concat,
+    GetOpt,
+};
 
 struct Operand {
     // Produces value number n (0-based; see fields::ExtractFn); false when missing/exhausted.
@@ -24,10 +36,18 @@ struct Operand {
     TransformerKind transformer = TransformerKind::None;
     std::vector<std::unique_ptr<Operand>> args;  // transformer arguments
     std::string literal;                         // literal transformer argument
-    std::vector<std::string> literal_items;      // literal list argument
     std::string text;                            // source form, e.g. "proc.aname[2]"
     mutable std::string scratch;                 // per-operand buffer reused across events
     mutable std::string scratch2;
+    // getopt: the option selected by `[c]` (0: none, the result is the whole list), the
+    // optstring's flags per option byte (1: valid, 2: takes an argument), decoded once when the
+    // optstring is a literal or whenever a field's optstring changes, and the results as
+    // (offset, length) spans of `scratch`, computed when value 0 is asked for.
+    char selector = 0;
+    bool const_optstring = false;
+    mutable std::array<uint8_t, 256> optflags{};
+    mutable std::string last_optstring;
+    mutable std::vector<std::pair<uint32_t, uint32_t>> spans;
 
     bool get(const fields::Event& ev, uint32_t n, fields::Value& out) const {
         return fn(*this, ev, n, out);

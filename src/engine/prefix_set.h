@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -16,17 +17,27 @@ struct StringViewHash {
 };
 using StringSet = std::unordered_set<std::string, StringViewHash, std::equal_to<>>;
 
-// `fd.name pmatch (/etc, /usr/lib)`: matches a path equal to, or below, one of the prefixes,
-// component-wise (`/etc` matches `/etc/x`, not `/etcfoo`). Lookups hash each component prefix.
+// `fd.name pmatch (/etc, /usr/lib, /home/*/.ssh)`, as libs' path_prefix_search: paths and
+// patterns are split into '/'-separated components (empty ones skipped), and a path matches
+// when some pattern's components match its leading components: a plain component by equality
+// (hashed), a component with `*`, `?` or `[` as an fnmatch(3) pattern. `/etc` matches `/etc`
+// and `/etc/x`, not `/etcfoo`; `/` (or an empty pattern) matches every path. Matching walks a
+// component tree and does not allocate once its glob buffer has grown to the longest component.
 class PathPrefixSet {
   public:
-    void add(std::string_view prefix);
+    PathPrefixSet();
+    void add(std::string_view pattern);
     bool matches(std::string_view path) const;
-    bool empty() const { return prefixes_.empty() && !root_; }
+    bool empty() const { return nodes_.size() == 1 && !nodes_[0].terminal; }
 
   private:
-    StringSet prefixes_;
-    bool root_ = false;
+    struct Node {
+        bool terminal = false;  // a pattern ends here: everything below matches
+        std::unordered_map<std::string, uint32_t, StringViewHash, std::equal_to<>> children;
+        std::vector<std::pair<std::string, uint32_t>> globs;  // pattern component -> node
+    };
+    bool match_from(uint32_t node, std::string_view rest) const;
+    std::vector<Node> nodes_;
 };
 
 // A byte trie; `count_prefixes_of(v)` is the number of stored strings that are prefixes of v.

@@ -16,6 +16,11 @@ Diagnostic make_diag(bool error, std::string code, std::string message, const Lo
 
 namespace {
 
+// Falco's wording (rule_loading_messages.h WARNING_APPEND).
+constexpr const char* kAppendDeprecated =
+    "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under "
+    "'override' instead.";
+
 [[noreturn]] void fail(const std::string& code, const std::string& msg, const Location& loc,
                        const std::string& kind, const std::string& name) {
     throw LoadError(make_diag(true, code, msg, loc, kind, name));
@@ -42,9 +47,8 @@ RuleDef* Collector::find_rule(const std::string& n) {
 void Collector::add_list(ListDecl d, std::vector<Diagnostic>& warnings) {
     size_t index = next_index();
     if (d.append) {
-        warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
-                                     "The 'append' key is deprecated. Use 'override' instead.",
-                                     d.loc, "list", d.name));
+        warnings.push_back(
+            make_diag(false, "LOAD_DEPRECATED_ITEM", kAppendDeprecated, d.loc, "list", d.name));
     }
     // Only appending needs a previous definition; a replace of nothing defines the list.
     bool append = d.append || d.override_op == "append";
@@ -72,9 +76,8 @@ void Collector::add_list(ListDecl d, std::vector<Diagnostic>& warnings) {
 void Collector::add_macro(MacroDecl d, std::vector<Diagnostic>& warnings) {
     size_t index = next_index();
     if (d.append) {
-        warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
-                                     "The 'append' key is deprecated. Use 'override' instead.",
-                                     d.loc, "macro", d.name));
+        warnings.push_back(
+            make_diag(false, "LOAD_DEPRECATED_ITEM", kAppendDeprecated, d.loc, "macro", d.name));
     }
     bool append = d.append || d.override_op == "append";
     MacroDef* prev = find_macro(d.name);
@@ -211,9 +214,8 @@ void check_same_source(const RuleDef* prev, const RuleDecl& d) {
 
 // Falco's legacy `append: true`: the appendable keys are added to the earlier rule.
 void append_to_rule(RuleDef* prev, RuleDecl& d, size_t index, std::vector<Diagnostic>& warnings) {
-    warnings.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
-                                 "The 'append' key is deprecated. Use 'override' instead.", d.loc,
-                                 "rule", d.name));
+    warnings.push_back(
+        make_diag(false, "LOAD_DEPRECATED_ITEM", kAppendDeprecated, d.loc, "rule", d.name));
     if (!prev)
         fail("LOAD_ERR_VALIDATE",
              "Rule uses 'append' or 'override.<key>: append' but no rule by that name "
@@ -297,9 +299,8 @@ void enable_rule(RuleDef* prev, const RuleDecl& d, std::vector<Diagnostic>& warn
              d.loc, "rule", d.name);
     warnings.push_back(make_diag(
         false, "LOAD_DEPRECATED_ITEM",
-        "The standalone 'enabled' key usage is deprecated. The correct approach requires "
-        "also a 'replace' entry in the 'override' key (i.e. 'override: { enabled: replace "
-        "}').",
+        "The standalone 'enabled' key usage is deprecated. The correct approach requires also a "
+        "'replace' entry under the 'override' key (i.e. 'enabled: replace').",
         d.loc, "rule", d.name));
     prev->enabled = *d.enabled;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <unordered_map>
 
 #include "condition_text.h"
@@ -33,6 +34,46 @@ size_t ppm_code_count(const engine::EventTypeMask& m, fields::SourceId source) {
                      ? 2
                      : 1;
     return n;
+}
+
+bool is_unsafe_na_field(const ast::Operand& op) {
+    if (op.kind == ast::Operand::Kind::Field)
+        return op.name.rfind("ka.", 0) == 0 || op.name.rfind("jevt.", 0) == 0;
+    for (const auto& a : op.args)
+        if (is_unsafe_na_field(a)) return true;
+    return false;
+}
+
+bool is_equality_op(const std::string& op) {
+    return op == "==" || op == "=" || op == "!=" || op == "in" || op == "intersects" ||
+           op == "pmatch";
+}
+
+// A <NA> constant compared for equality with a ka.* or jevt.* field (Falco's
+// filter_warning_resolver).
+bool is_unsafe_na_check(const ast::Node& n) {
+    if (n.kind != ast::Node::Kind::Binary || !n.modifier.empty() || !is_equality_op(n.op) ||
+        !is_unsafe_na_field(n.lhs))
+        return false;
+    if (n.rhs.kind == ast::Rhs::Kind::Value) return n.rhs.value == "<NA>";
+    if (n.rhs.kind == ast::Rhs::Kind::List)
+        return std::find(n.rhs.items.begin(), n.rhs.items.end(), "<NA>") != n.rhs.items.end();
+    return false;
+}
+
+// What Falco's filter_warning_resolver finds in a condition with its macros expanded.
+struct ConditionFindings {
+    bool unsafe_na = false;
+    std::vector<bool> deprecated = std::vector<bool>(deprecated_field_names().size());
+};
+
+void find_deprecated(const ast::Operand& op, ConditionFindings& f) {
+    if (op.kind == ast::Operand::Kind::Field) {
+        const auto& names = deprecated_field_names();
+        for (size_t i = 0; i < names.size(); ++i)
+            if (names[i] == op.name) f.deprecated[i] = true;
+    }
+    for (const auto& a : op.args) find_deprecated(a, f);
 }
 
 struct ParsedMacro {
@@ -187,13 +228,59 @@ class RulesCompiler {
         return d;
     }
 
+    void find_condition_issues(const ast::Node& n, ConditionFindings& f) {
+        if (n.kind == ast::Node::Kind::Macro) {
+            size_t idx = macro_index(n.name);
+            if (idx != SIZE_MAX) find_condition_issues(*parsed_[idx].ast, f);
+            return;
+        }
+        for (const auto& c : n.children) find_condition_issues(*c, f);
+        if (n.kind == ast::Node::Kind::Unary || n.kind == ast::Node::Kind::Binary)
+            find_deprecated(n.lhs, f);
+        f.unsafe_na |= is_unsafe_na_check(n);
+    }
+
+    // Falco's resolver warnings for a rule: one <NA> warning, one per deprecated field.
+    void add_condition_findings(const ast::Node& tree, const LocatedText& cond,
+                                const std::string& name) {
+        ConditionFindings f;
+        find_condition_issues(tree, f);
+        if (f.unsafe_na)
+            warnings_.push_back(
+                make_diag(false, "LOAD_UNSAFE_NA_CHECK", "", cond.locate(0), "rule", name));
+        const auto& names = deprecated_field_names();
+        for (size_t i = 0; i < names.size(); ++i) {
+            if (!f.deprecated[i]) continue;
+            size_t at = cond.text.find(names[i]);
+            Diagnostic d = make_diag(false, "LOAD_DEPRECATED_ITEM",
+                                     std::string(deprecated_field_reason(names[i])),
+                                     cond.locate(at == std::string::npos ? 0 : at), "rule", name);
+            d.deprecated_field = std::string(names[i]);
+            warnings_.push_back(std::move(d));
+        }
+    }
+
+    // Falco looks for the deprecated names anywhere in the output text.
+    void add_output_deprecations(const std::string& output, const RuleDef& r) {
+        for (std::string_view f : deprecated_field_names()) {
+            size_t at = output.find(f);
+            if (at == std::string::npos) continue;
+            Diagnostic d =
+                make_diag(false, "LOAD_DEPRECATED_ITEM",
+                          "usage of deprecated field '" + std::string(f) +
+                              "' has been detected in the rule output",
+                          r.output.locate(at < r.output.text.size() ? at : 0), "rule", r.name);
+            d.deprecated_field = std::string(f);
+            warnings_.push_back(std::move(d));
+        }
+    }
+
     void add_compile_warnings(const std::vector<engine::CompileWarning>& ws,
                               const LocatedText& cond, const std::string& text,
                               const std::string& kind, const std::string& name) {
         for (const auto& w : ws)
-            warnings_.push_back(
-                make_diag(false, w.deprecated ? "LOAD_DEPRECATED_ITEM" : "LOAD_COMPILE_CONDITION",
-                          w.message, locate_token(cond, text, w.offset), kind, name));
+            warnings_.push_back(make_diag(false, "LOAD_COMPILE_CONDITION", w.message,
+                                          locate_token(cond, text, w.offset), kind, name));
     }
 
     const engine::FilterNode* compile_macro(const std::string& name, const std::string& rule,
@@ -282,6 +369,7 @@ class RulesCompiler {
         ast::NodePtr tree = parse_located(cond, text, "rule", r.name);
         std::vector<std::string> stack;
         validate_refs(*tree, SIZE_MAX, stack, "rule", r.name, cond, text);
+        add_condition_findings(*tree, cond, r.name);
 
         engine::CompiledRule out;
         out.name = r.name;
@@ -304,7 +392,10 @@ class RulesCompiler {
         add_compile_warnings(ws, cond, text, "rule", r.name);
         out.types = engine::event_types_of(*out.filter, source);
         out.type_count = engine::count_types(out.types);
-        if (r.warn_evttypes && ppm_code_count(out.types, source) > kTooManyEventTypes)
+        // Falco checks syscall rules only: none or too many event codes.
+        const size_t codes = ppm_code_count(out.types, source);
+        if (r.warn_evttypes && source == fields::kSyscallSource &&
+            (codes == 0 || codes > kTooManyEventTypes))
             warnings_.push_back(make_diag(
                 false, "LOAD_NO_EVTTYPE",
                 "Rule matches too many evt.type values. This has a significant performance "
@@ -331,17 +422,14 @@ class RulesCompiler {
             }
             throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_OUTPUT", msg, loc, "rule", r.name));
         }
-        for (const auto& tok : out.output.tokens)
-            if (tok.operand && tok.operand->is_field() && tok.operand->field.def->deprecated)
-                warnings_.push_back(
-                    make_diag(false, "LOAD_DEPRECATED_ITEM",
-                              "field '" + tok.operand->text + "' used in the output is deprecated",
-                              r.output.locate(0), "rule", r.name));
         if (out.output.used_container_info)
-            warnings_.push_back(make_diag(false, "LOAD_DEPRECATED_ITEM",
-                                          "%container.info is deprecated and has been removed "
-                                          "from the output",
-                                          r.output.locate(0), "rule", r.name));
+            warnings_.push_back(make_diag(
+                false, "LOAD_DEPRECATED_ITEM",
+                "%container.info is deprecated and no more useful, and will be dropped by Falco "
+                "1.0.0. The container plugin will automatically add required fields to the "
+                "output message.",
+                r.output.locate(0), "rule", r.name));
+        add_output_deprecations(out.output_format, r);
         out.enabled = r.enabled && r.priority <= opts_.min_priority;
         // Position is the first definition's: keep the collector's order.
         return out;

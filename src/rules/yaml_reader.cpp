@@ -163,6 +163,8 @@ std::string item_name(Item& it, const char* key) {
 
 void read_engine_version(Ctx& c, Item& it) {
     c.kind = "required_engine_version";
+    c.name.clear();
+    it.check_keys({"required_engine_version"});
     const YNode* v = it.get("required_engine_version");
     if (!v->IsScalar())
         fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'required_engine_version' must be a version",
@@ -187,6 +189,8 @@ void read_engine_version(Ctx& c, Item& it) {
 
 void read_plugin_versions(Ctx& c, Item& it) {
     c.kind = "required_plugin_versions";
+    c.name.clear();
+    it.check_keys({"required_plugin_versions"});
     const YNode* v = it.get("required_plugin_versions");
     if (!v->IsSequence())
         fail(c, "LOAD_ERR_YAML_VALIDATE", "Value of 'required_plugin_versions' must be a sequence",
@@ -270,7 +274,8 @@ ExceptionDef read_exception(Ctx& c, const YNode& e) {
     if (!e.IsMap()) fail(c, "LOAD_ERR_YAML_VALIDATE", "Each exception must be a mapping", e);
     Item it(c, e);
     x.name = item_name(it, "name");
-    it.check_keys({"name", "fields", "comps", "values"});
+    // Falco checks no keys of an exception (it warns about rules, macros, lists and the
+    // required_* items only).
     if (const YNode* f = it.get("fields")) {
         if (f->IsScalar()) {
             x.fields.push_back(f->Scalar());

@@ -115,17 +115,33 @@ TEST(EventTypesNever, EvtNumZeroIsEmpty) {
     EXPECT_EQ(type_count_of("evt.num = 1"), all_count());
 }
 
-TEST(EventTypesErrors, UnknownTypeTransformerAndVal) {
+TEST(EventTypesErrors, UnknownType) {
     EXPECT_EQ(compile_error("evt.type = foo"), "unknown event type foo");
     EXPECT_EQ(compile_error("evt.type in (open, foo)"), "unknown event type foo");
     EXPECT_EQ(compile_error("evt.type != foo"), "unknown event type foo");
-    EXPECT_FALSE(compile_error("tolower(evt.type) = open").empty());
-    EXPECT_FALSE(compile_error("toupper(evt.type) in (OPEN)").empty());
-    EXPECT_FALSE(compile_error("concat(evt.type, proc.name) = x").empty());
-    EXPECT_FALSE(compile_error("evt.type = val(proc.name)").empty());
-    EXPECT_FALSE(compile_error("evt.type = tolower(proc.name)").empty());
-    EXPECT_FALSE(compile_error("evt.type in val(proc.name)").empty());
     EXPECT_EQ(compile_error("evt.type = open"), "");
+}
+
+// Under a transformer or against a field, evt.type is an ordinary string (libs): the check
+// compiles, evaluates on the name, and does not restrict the rule's event types.
+TEST(EventTypesTransformers, TransformedEvtTypeIsNotIndexed) {
+    for (const char* c : {"tolower(evt.type) = open", "toupper(evt.type) in (OPEN)",
+                          "concat(evt.type, proc.name) = x", "evt.type = val(proc.name)",
+                          "evt.type = tolower(proc.name)", "len(evt.type) > 3"}) {
+        EXPECT_EQ(compile_error(c), "") << c;
+        EXPECT_EQ(type_count_of(c), all_count()) << c;
+    }
+    EXPECT_EQ(types_of("evt.type = openat and toupper(evt.type) = OPENAT"), Set({"openat"}));
+    EXPECT_EQ(type_count_of("not toupper(evt.type) = OPENAT"), all_count());
+    cond_test::World w;  // an openat event by cat
+    EXPECT_MATCH("toupper(evt.type) = OPENAT", w.ev);
+    EXPECT_NO_MATCH("toupper(evt.type) = OPEN", w.ev);
+    EXPECT_MATCH("toupper(evt.type) startswith OPEN", w.ev);
+    EXPECT_MATCH("concat(evt.type, \"/\", proc.name) = openat/cat", w.ev);
+    EXPECT_MATCH("len(evt.type) = 6", w.ev);
+    EXPECT_NO_MATCH("evt.type = val(proc.name)", w.ev);
+    w.cat.name = "openat";
+    EXPECT_MATCH("evt.type = val(proc.name)", w.ev);
 }
 
 TEST(EventTypesEval, MaskAgreesWithEvaluation) {
