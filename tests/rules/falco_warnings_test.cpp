@@ -4,12 +4,16 @@
 // deprecated `append` key.
 #include <gtest/gtest.h>
 
+#include "sensor/k8saudit/audit_source.h"
 #include "support/rules_harness.h"
 
 using namespace sensor;
 using namespace sensor::rules_test;
 
 namespace {
+
+// The k8s_audit source exists once registered (the daemon does it at start).
+const fields::SourceId kAuditSource = k8saudit::k8s_audit_source();
 
 std::vector<rules::Diagnostic> warnings_with(const rules::LoadResult& r, const std::string& code) {
     std::vector<rules::Diagnostic> out;
@@ -93,7 +97,7 @@ TEST(FalcoWarnings, DeprecatedFieldsInConditionAndOutput) {
     EXPECT_EQ(w[0].message.rfind("due to the drop of enter events, 'evt.dir = <' always", 0), 0u);
     EXPECT_EQ(w[0].item_name, "R");
     EXPECT_EQ(w[0].line, 5u);
-    EXPECT_EQ(w[0].col, 70u);  // the first evt.dir in the rule's own text
+    EXPECT_EQ(w[0].col, 66u);  // the first evt.dir in the rule's own text
     EXPECT_EQ(w[1].deprecated_field, "evt.latency");
     EXPECT_EQ(w[1].message, "field is not available due to the drop of enter events.");
     EXPECT_EQ(w[2].deprecated_field, "evt.dir");
@@ -138,7 +142,7 @@ TEST(FalcoWarnings, ConditionCompilerWarningsUseLibsWording) {
               "regex check with 'cat.*' may be optimized with simpler operators such as '=', "
               "'contains', 'startswith', 'endswith'");
     EXPECT_EQ(w[0].line, 3u);
-    EXPECT_EQ(w[0].col, 49u);
+    EXPECT_EQ(w[0].col, 50u);  // the quoted value
     EXPECT_NE(rules::format_diagnostic(w[0]).find(
                   "LOAD_COMPILE_CONDITION (Warning in rule condition): regex check"),
               std::string::npos);
@@ -201,4 +205,27 @@ TEST(FalcoWarnings, AppendKeyAndCodeTexts) {
     EXPECT_EQ(
         rules::warning_explanation("LOAD_UNUSED_MACRO"),
         "A macro is defined in the rules content but is not used by any other macro or rule.");
+}
+
+// Falco's own rule files and the shipped rules load as before: same counts, no warning.
+TEST(FalcoWarnings, UpstreamAndShippedRulesLoadWithoutWarnings) {
+    const std::string shared = std::string(SENSOR_SHARED_DIR) + "/rules/";
+    struct Case {
+        std::vector<std::string> files;
+        size_t rules, macros, lists;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{shared + "falco_rules.yaml"}, 25, 87, 49},
+             {{shared + "falco-incubating_rules.yaml"}, 31, 82, 54},
+             {{shared + "k8s_audit_rules.yaml"}, 48, 45, 18},
+             {{shared + "falco_rules.yaml", shared + "falco-incubating_rules.yaml"}, 56, 157, 83},
+             {{std::string(SENSOR_SOURCE_DIR) + "/rules"}, 36, 61, 50}}) {
+        auto r = rules::load_rules_files(c.files);
+        ASSERT_TRUE(r.ok) << c.files[0];
+        EXPECT_EQ(r.rule_count, c.rules) << c.files[0];
+        EXPECT_EQ(r.macro_count, c.macros) << c.files[0];
+        EXPECT_EQ(r.list_count, c.lists) << c.files[0];
+        for (const auto& d : all_diags(r))
+            ADD_FAILURE() << c.files[0] << ": " << rules::format_diagnostic(d);
+    }
 }

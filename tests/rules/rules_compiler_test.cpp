@@ -125,7 +125,9 @@ TEST(Warnings, NoEvtTypeRestriction) {
   output: o
   priority: WARNING
 )");
-    EXPECT_FALSE(has_warning(never, "LOAD_NO_EVTTYPE"));
+    // Falco 0.44.1 warns about no event type as about too many: libs sees no evt.type check
+    // here (every code), the sensor an empty set; both warn.
+    EXPECT_TRUE(has_warning(never, "LOAD_NO_EVTTYPE"));
 }
 
 TEST(Warnings, SkipIfUnknownFilterDropsTheRule) {
