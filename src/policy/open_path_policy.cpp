@@ -92,8 +92,19 @@ PathSet path_check(const Check& k) {
             case CmpOp::Eq:
             case CmpOp::In:
             case CmpOp::StartsWith:
-            case CmpOp::PMatch:
                 return each(out.prefixes, same);
+            case CmpOp::PMatch:
+                // pmatch compares '/'-separated components (a relative or doubled-slash pattern
+                // still matches absolute paths) and may hold wildcards: only a plain absolute
+                // pattern's literal head is a byte prefix of the paths it matches.
+                for (const auto& s : k.strs)
+                    if (s.empty() || s[0] != '/' || s.find("//") != std::string::npos)
+                        return PathSet::any();
+                return each(out.prefixes, [](const std::string& s) {
+                    std::string head = glob_head(s);  // `/etc/` also matches `/etc` itself
+                    while (head.size() > 1 && head.back() == '/') head.pop_back();
+                    return head;
+                });
             case CmpOp::Glob:
                 return each(out.prefixes, glob_head);
             case CmpOp::EndsWith:

@@ -77,6 +77,19 @@ TEST(OpenPathFilter, PathChecksBecomePrefixesSuffixesAndNeedles) {
     EXPECT_EQ(f.raw_contains, std::vector<std::string>{"../x"});
 }
 
+// pmatch compares components and takes wildcards: the prefix is the literal head without a
+// trailing slash; a relative or doubled-slash pattern (it still matches absolute paths) keeps
+// every open.
+TEST(OpenPathFilter, PmatchWildcardsAndUnusualPatterns) {
+    auto f = filter_of(rule("ssh", "evt.type = openat and fd.name pmatch (/home/*/.ssh, /etc/)"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_TRUE(has(f.prefixes, "/home"));
+    EXPECT_TRUE(has(f.prefixes, "/etc"));
+    EXPECT_FALSE(has(f.prefixes, "/home/*/.ssh"));
+    EXPECT_TRUE(filter_of(rule("rel", "evt.type = openat and fd.name pmatch (etc)")).pass_all);
+    EXPECT_TRUE(filter_of(rule("dbl", "evt.type = openat and fd.name pmatch (//etc)")).pass_all);
+}
+
 TEST(OpenPathFilter, AndKeepsTheCheaperSideAndIgnoresOtherEventTypes) {
     auto f = filter_of(rule("r",
                             "(evt.type = openat and fd.name startswith /etc and "

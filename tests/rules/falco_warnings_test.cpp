@@ -229,3 +229,30 @@ TEST(FalcoWarnings, UpstreamAndShippedRulesLoadWithoutWarnings) {
             ADD_FAILURE() << c.files[0] << ": " << rules::format_diagnostic(d);
     }
 }
+
+// A transformer argument error is a load error naming the file, line, column and rule.
+TEST(FalcoWarnings, TransformerArgumentErrorsArePositionedLoadErrors) {
+    auto r = load(R"(- rule: R
+  desc: d
+  condition: >
+    evt.type = open and
+    join(("a", "b"), (proc.name)) = x
+  output: o
+  priority: WARNING
+)");
+    ASSERT_FALSE(r.ok);
+    const rules::Diagnostic* e = first_error(r);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "LOAD_ERR_COMPILE_CONDITION");
+    EXPECT_EQ(e->message, "join() first argument (separator) must be a single value, not a list");
+    EXPECT_EQ(e->item_kind, "rule");
+    EXPECT_EQ(e->item_name, "R");
+    EXPECT_EQ(e->file, "test.yaml");
+    EXPECT_EQ(e->line, 5u);
+    EXPECT_EQ(e->col, 5u);
+    auto g = load(rule_with("evt.type = open and getopt(proc.name, \"t:\")[t] = x"));
+    ASSERT_FALSE(g.ok);
+    EXPECT_EQ(first_error(g)->message, "getopt() first argument must be a list");
+    EXPECT_EQ(first_error(g)->line, 3u);
+    EXPECT_EQ(first_error(g)->col, 34u);
+}
