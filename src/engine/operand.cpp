@@ -225,16 +225,17 @@ void compile_getopt(Operand& op, const condition::ast::Operand& src) {
         throw std::runtime_error("getopt() second argument (optstring) must be a single value");
     if (!is_string_type(*op.args[0]) || !is_string_type(*op.args[1]))
         throw std::runtime_error("getopt() arguments must be strings");
+    op.getopt = std::make_unique<GetoptState>();
     if (op.args[1]->transformer == TransformerKind::None && !op.args[1]->field.def) {
-        decode_optstring(op.args[1]->literal, op.optflags);
-        op.const_optstring = true;
+        decode_optstring(op.args[1]->literal, op.getopt->flags);
+        op.getopt->const_optstring = true;
     }
     op.fn = get_getopt;
     op.multi = op.list = true;
     if (!src.has_arg) return;
     if (src.arg.size() != 1)
         throw std::runtime_error("getopt() field argument must be a single option character");
-    op.selector = src.arg[0];
+    op.getopt->selector = src.arg[0];
     op.multi = op.list = false;
 }
 

@@ -24,6 +24,18 @@ enum class TransformerKind : uint8_t {
     GetOpt,
 };
 
+// A getopt operand's state: the option selected by `[c]` (0: none, the result is the whole
+// list), the optstring's flags per option byte (1: valid, 2: takes an argument), decoded once
+// when the optstring is a literal or whenever a field's optstring changes, and the results as
+// (offset, length) spans of the operand's scratch, computed when value 0 is asked for.
+struct GetoptState {
+    char selector = 0;
+    bool const_optstring = false;
+    std::array<uint8_t, 256> flags{};
+    std::string last_optstring;
+    std::vector<std::pair<uint32_t, uint32_t>> spans;
+};
+
 struct Operand {
     // Produces value number n (0-based; see fields::ExtractFn); false when missing/exhausted.
     using Fn = bool (*)(const Operand& self, const fields::Event& ev, uint32_t n,
@@ -39,15 +51,7 @@ struct Operand {
     std::string text;                            // source form, e.g. "proc.aname[2]"
     mutable std::string scratch;                 // per-operand buffer reused across events
     mutable std::string scratch2;
-    // getopt: the option selected by `[c]` (0: none, the result is the whole list), the
-    // optstring's flags per option byte (1: valid, 2: takes an argument), decoded once when the
-    // optstring is a literal or whenever a field's optstring changes, and the results as
-    // (offset, length) spans of `scratch`, computed when value 0 is asked for.
-    char selector = 0;
-    bool const_optstring = false;
-    mutable std::array<uint8_t, 256> optflags{};
-    mutable std::string last_optstring;
-    mutable std::vector<std::pair<uint32_t, uint32_t>> spans;
+    std::unique_ptr<GetoptState> getopt;  // getopt operands only
 
     bool get(const fields::Event& ev, uint32_t n, fields::Value& out) const {
         return fn(*this, ev, n, out);

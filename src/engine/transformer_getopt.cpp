@@ -34,9 +34,9 @@ struct Results {
         op.scratch.append(s);
         return {off, static_cast<uint32_t>(s.size())};
     }
-    void push(std::string_view s) { op.spans.push_back(append(s)); }
+    void push(std::string_view s) { op.getopt->spans.push_back(append(s)); }
     void emit(std::string_view name, std::optional<std::string_view> value) {
-        if (op.selector) {
+        if (op.getopt->selector) {
             last = append(value.value_or(name));
             selected = true;
             return;
@@ -49,14 +49,15 @@ struct Results {
 // The optstring's flags: decoded at compile time for a literal, else re-decoded when the
 // field's value changes.
 const std::array<uint8_t, 256>* option_flags(const Operand& self, const fields::Event& ev) {
-    if (self.const_optstring) return &self.optflags;
+    GetoptState& st = *self.getopt;
+    if (st.const_optstring) return &st.flags;
     fields::Value v;
     if (!self.args[1]->get(ev, 0, v)) return nullptr;
-    if (v.str != self.last_optstring) {
-        self.last_optstring.assign(v.str);
-        decode_optstring(self.last_optstring, self.optflags);
+    if (v.str != st.last_optstring) {
+        st.last_optstring.assign(v.str);
+        decode_optstring(st.last_optstring, st.flags);
     }
-    return &self.optflags;
+    return &st.flags;
 }
 
 // Scans one word of options (`-ntvalue`); returns true when it consumed the next word.
@@ -65,10 +66,10 @@ bool scan_word(const Operand& self, const fields::Event& ev, std::string_view wo
     for (size_t j = 1; j < word.size(); ++j) {
         auto c = static_cast<unsigned char>(word[j]);
         if (c == ':' || !(flags[c] & 1)) {
-            if (!self.selector) r.push("?");
+            if (!self.getopt->selector) r.push("?");
             continue;
         }
-        const bool match = !self.selector || static_cast<char>(c) == self.selector;
+        const bool match = !self.getopt->selector || static_cast<char>(c) == self.getopt->selector;
         const char name[1] = {static_cast<char>(c)};
         if (!(flags[c] & 2)) {
             if (match) r.emit(std::string_view(name, 1), std::nullopt);
@@ -93,7 +94,7 @@ bool scan(const Operand& self, const fields::Event& ev) {
     const auto* flags = option_flags(self, ev);
     if (!flags) return false;
     self.scratch.clear();
-    self.spans.clear();
+    self.getopt->spans.clear();
     Results r{self};
     const Operand& argv = *self.args[0];
     fields::Value v;
@@ -104,9 +105,9 @@ bool scan(const Operand& self, const fields::Event& ev) {
         if (word.size() < 2 || word[0] != '-') break;                       // first operand
         if (scan_word(self, ev, word, i, *flags, r)) ++i;
     }
-    if (self.selector) {
+    if (self.getopt->selector) {
         if (!r.selected) return false;
-        self.spans.push_back(r.last);
+        self.getopt->spans.push_back(r.last);
     }
     return true;
 }
@@ -116,8 +117,9 @@ bool scan(const Operand& self, const fields::Event& ev) {
 bool get_getopt(const Operand& self, const fields::Event& ev, uint32_t n, fields::Value& out) {
     // Callers count values up from 0 for each event, so the scan runs once per event.
     if (n == 0 && !scan(self, ev)) return false;
-    if (n >= self.spans.size()) return false;
-    out.str = std::string_view(self.scratch).substr(self.spans[n].first, self.spans[n].second);
+    const auto& spans = self.getopt->spans;
+    if (n >= spans.size()) return false;
+    out.str = std::string_view(self.scratch).substr(spans[n].first, spans[n].second);
     return true;
 }
 
