@@ -141,7 +141,7 @@ void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDe
         if (e.values.empty())
             warnings.push_back(
                 make_diag(false, "LOAD_APPEND_NO_VALUES",
-                          "Overriding/appending exception '" + e.name + "' with no values", e.loc,
+                          "Overriding/appending exception with no values", e.loc,
                           "rule", d.name));
         if (!same) {
             r.exceptions.push_back(std::move(e));
@@ -155,7 +155,7 @@ void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDe
         if (e.values.empty())
             warnings.push_back(
                 make_diag(false, "LOAD_APPEND_NO_VALUES",
-                          "Overriding/appending exception '" + e.name + "' with no values", e.loc,
+                          "Overriding/appending exception with no values", e.loc,
                           "rule", d.name));
         for (auto& row : e.values) same->values.push_back(std::move(row));
     }

@@ -243,8 +243,6 @@ void read_list(Ctx& c, Item& it) {
     d.items = it.scalar_seq(*items, "items");
     d.append = it.boolean("append").value_or(false);
     d.override_op = it.single_override("items", "list", d.append, d.has_override);
-    if (d.has_override && d.items.empty())
-        warn(c, "LOAD_APPEND_NO_VALUES", "Overriding/appending list with no values", it.node);
     c.collector.add_list(std::move(d), c.warnings);
 }
 

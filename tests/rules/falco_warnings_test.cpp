@@ -256,3 +256,30 @@ TEST(FalcoWarnings, TransformerArgumentErrorsArePositionedLoadErrors) {
     EXPECT_EQ(first_error(g)->line, 3u);
     EXPECT_EQ(first_error(g)->col, 34u);
 }
+
+// LOAD_APPEND_NO_VALUES is about exceptions only, with Falco's message.
+TEST(FalcoWarnings, AppendNoValuesIsForExceptionsOnly) {
+    auto r = load(std::string(kBaseRule) + R"(- rule: R
+  exceptions:
+    - name: later
+      fields: [proc.pname]
+  override:
+    exceptions: append
+- list: l
+  items: [a]
+- list: l
+  items: []
+  override:
+    items: append
+- rule: S
+  desc: d
+  condition: evt.type = open and proc.name in (l)
+  output: o
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok);
+    auto w = warnings_with(r, "LOAD_APPEND_NO_VALUES");
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].message, "Overriding/appending exception with no values");
+    EXPECT_EQ(w[0].item_name, "R");
+}
