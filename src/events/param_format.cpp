@@ -112,6 +112,50 @@ void append_upper_hex(uint64_t v, std::string& out) {
         if (out[i] >= 'a' && out[i] <= 'f') out[i] = static_cast<char>(out[i] - 'a' + 'A');
 }
 
+// bpf(2) commands by number (Falco's bpf_commands, an enumeration: 10 has two names).
+constexpr std::string_view kBpfCommands[] = {"BPF_MAP_CREATE",
+                                             "BPF_MAP_LOOKUP_ELEM",
+                                             "BPF_MAP_UPDATE_ELEM",
+                                             "BPF_MAP_DELETE_ELEM",
+                                             "BPF_MAP_GET_NEXT_KEY",
+                                             "BPF_PROG_LOAD",
+                                             "BPF_OBJ_PIN",
+                                             "BPF_OBJ_GET",
+                                             "BPF_PROG_ATTACH",
+                                             "BPF_PROG_DETACH",
+                                             "BPF_PROG_TEST_RUN|BPF_PROG_RUN",
+                                             "BPF_PROG_GET_NEXT_ID",
+                                             "BPF_MAP_GET_NEXT_ID",
+                                             "BPF_PROG_GET_FD_BY_ID",
+                                             "BPF_MAP_GET_FD_BY_ID",
+                                             "BPF_OBJ_GET_INFO_BY_FD",
+                                             "BPF_PROG_QUERY",
+                                             "BPF_RAW_TRACEPOINT_OPEN",
+                                             "BPF_BTF_LOAD",
+                                             "BPF_BTF_GET_FD_BY_ID",
+                                             "BPF_TASK_FD_QUERY",
+                                             "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
+                                             "BPF_MAP_FREEZE",
+                                             "BPF_BTF_GET_NEXT_ID",
+                                             "BPF_MAP_LOOKUP_BATCH",
+                                             "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
+                                             "BPF_MAP_UPDATE_BATCH",
+                                             "BPF_MAP_DELETE_BATCH",
+                                             "BPF_LINK_CREATE",
+                                             "BPF_LINK_UPDATE",
+                                             "BPF_LINK_GET_FD_BY_ID",
+                                             "BPF_LINK_GET_NEXT_ID",
+                                             "BPF_ENABLE_STATS",
+                                             "BPF_ITER_CREATE",
+                                             "BPF_LINK_DETACH",
+                                             "BPF_PROG_BIND_MAP"};
+
+std::string_view bpf_cmd_name(int64_t cmd) {
+    return cmd >= 0 && cmd < static_cast<int64_t>(std::size(kBpfCommands))
+               ? kBpfCommands[static_cast<size_t>(cmd)]
+               : std::string_view{};
+}
+
 std::string_view fcntl_cmd_name(int64_t cmd) {
     switch (cmd) {
         case 0:
@@ -288,6 +332,9 @@ void append_param(Fmt fmt, int64_t v, std::string& out) {
             return;
         case Fmt::FcntlCmd:
             append_named(v, fcntl_cmd_name(v), out);
+            return;
+        case Fmt::BpfCmd:
+            append_named(v, bpf_cmd_name(v), out);
             return;
         case Fmt::MemfdFlags:
             append_flags(static_cast<uint64_t>(v), kMemfdFlags, std::size(kMemfdFlags), out);

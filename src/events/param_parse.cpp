@@ -90,6 +90,7 @@ std::optional<int64_t> parse_param(Fmt fmt, std::string_view text) {
         case Fmt::SockDomain:
         case Fmt::SockType:
         case Fmt::FcntlCmd:
+        case Fmt::BpfCmd:
             v = leading_integer(text);
             if (!v || !renders_as(fmt, *v, text)) v = parse_named(fmt, text);
             break;

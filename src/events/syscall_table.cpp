@@ -261,7 +261,7 @@ void add_processes(Builder& b) {
     b.add("capset", C, kChangesCreds, H::None, P, {N, N}, A{}, {{"res", S::Ret, F::Res}});
     // Their fds (anonymous inodes) are not followed.
     b.add("bpf", O, 0, H::None, P, {N, N}, A{},
-          {{"res_or_fd", S::Ret, F::Fd}, {"cmd", S::Arg0, F::Int}});
+          {{"res_or_fd", S::Ret, F::Fd}, {"cmd", S::Arg0, F::BpfCmd}});
     b.add("userfaultfd", O, 0, H::None, P, {N, N}, A{.flags = 0},
           {{"res", S::Ret, F::Fd}, {"flags", S::Arg0, F::OpenFlags}});
 }

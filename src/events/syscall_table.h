@@ -59,6 +59,7 @@ enum class Fmt : uint8_t {
     MountFlags,      // RDONLY|NOSUID... (the MS_MGC_VAL magic dropped)
     ModuleFlags,     // finit_module: MODULE_INIT_IGNORE_MODVERSIONS...
     UpperHex,        // Falco's PF_HEX numbers: upper-case hex without 0x (mkdir's mode: 1ED)
+    BpfCmd,          // BPF_PROG_LOAD
 };
 
 struct ParamSpec {

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -160,11 +161,12 @@ TEST_F(LiveFidelity, ChmodModesRenderAsFalcosFlagNames) {
     pid_t child = 0;
     ASSERT_EQ(in_child(child,
                        [&] {
-                           if (chmod(file.c_str(), 04755) != 0) return 1;
+                           // The syscalls themselves: libc may implement one with another.
+                           if (syscall(SYS_chmod, file.c_str(), 04755) != 0) return 1;
                            int fd = open(file.c_str(), O_RDONLY);
-                           if (fd < 0 || fchmod(fd, 02750) != 0) return 2;
+                           if (fd < 0 || syscall(SYS_fchmod, fd, 02750) != 0) return 2;
                            close(fd);
-                           return fchmodat(AT_FDCWD, file.c_str(), 0644, 0) == 0 ? 0 : 3;
+                           return syscall(SYS_fchmodat, AT_FDCWD, file.c_str(), 0644) == 0 ? 0 : 3;
                        }),
               0);
     auto mode_of = [&](const std::string& type) {

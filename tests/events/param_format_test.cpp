@@ -195,6 +195,9 @@ constexpr Rendering kRenderings[] = {
     {"ptrace", "request", 0x4206, "PTRACE_SEIZE"},
     {"socket", "domain", 17, "AF_PACKET"},
     {"fcntl", "cmd", 1030, "F_DUPFD_CLOEXEC"},
+    {"bpf", "cmd", 5, "BPF_PROG_LOAD"},  // the rule tests evt.arg.cmd=5 or =BPF_PROG_LOAD
+    {"bpf", "cmd", 10, "BPF_PROG_TEST_RUN|BPF_PROG_RUN"},
+    {"bpf", "cmd", 99, "99"},
     {"unshare", "flags", 0x40000000, "CLONE_NEWNET"},
     // PT_FD dirfd: AT_FDCWD.
     {"openat", "dirfd", -100, "-100(AT_FDCWD)"},
