@@ -51,7 +51,7 @@ std::string rules_file() {
            "- rule: e2e aenv any\n"
            "  desc: proc.aenv without an argument matches any parent's environment\n"
            "  condition: evt.type in (execve, execveat) and proc.name = e2e-env and proc.aenv "
-           "contains E2E_PARENT_MARK=from-parent\n"
+           "contains 'E2E_PARENT_MARK=from-parent'\n"
            "  output: \"aenv %proc.pid\"\n"
            "  priority: INFO\n"
            "- rule: e2e mode\n"
