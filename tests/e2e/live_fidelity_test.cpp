@@ -178,16 +178,22 @@ TEST_F(LiveFidelity, ChmodModesRenderAsFalcosFlagNames) {
     EXPECT_EQ(mode_of("chmod"), "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID");
     EXPECT_EQ(mode_of("fchmod"), "S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISGID");
     EXPECT_EQ(mode_of("fchmodat"), "S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR");
-    // Falco's rule on it (incubating), for chmod and fchmod but not the plain 0644.
-    for (const char* type : {"chmod", "fchmod"})
-        expect_alert("Set Setuid or Setgid bit", [&](const Json& j) {
-            return field(j, "proc.pid") == std::to_string(child) && field(j, "evt.type") == type;
-        });
+    // Falco's rule on it (incubating), for chmod and fchmod but not the plain 0644. Its
+    // output has no pid: the file (this run's own) and the mode tell the events apart.
+    const std::string suid = "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID";
+    const std::string sgid = "S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISGID";
+    const std::string rule = "Set Setuid or Setgid bit";
+    Json c = expect_alert(rule, [&](const Json& j) {
+        return field(j, "evt.type") == "chmod" && field(j, "evt.arg.filename") == file;
+    });
+    EXPECT_EQ(field(c, "evt.arg.mode"), suid);
+    expect_alert(rule, [&](const Json& j) {
+        return field(j, "evt.type") == "fchmod" && field(j, "evt.arg.mode") == sgid;
+    });
     expect_no_alert(
         [&](const Json& j) {
-            return sensor::testing::rule_of(j) == "Set Setuid or Setgid bit" &&
-                   field(j, "proc.pid") == std::to_string(child) &&
-                   field(j, "evt.type") == "fchmodat";
+            return sensor::testing::rule_of(j) == rule && field(j, "evt.type") == "fchmodat" &&
+                   field(j, "evt.arg.filename") == file;
         },
         "a chmod without setuid or setgid bits");
 }
