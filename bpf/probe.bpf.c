@@ -861,6 +861,31 @@ static __always_inline __u32 pid_in_own_ns(struct pid* pid) {
     return nr;
 }
 
+// Appends the user bytes [start, end) (NUL-separated strings on the new image's stack) at
+// *off with a NUL after them, at most SENSOR_STR_MAX - 1 of them; a longer block, or one
+// that finds no room, sets cut_bit in *cut. Returns the bytes appended, 0 when none.
+static __always_inline __u16 append_user_block(char* rec, __u32* off, unsigned long start,
+                                               unsigned long end, __u16* cut, __u16 cut_bit) {
+    __u32 n = end > start ? end - start : 0;
+    if (n > SENSOR_STR_MAX - 1) {
+        n = SENSOR_STR_MAX - 1;
+        *cut |= cut_bit;
+    }
+    // Keep the compiler from reusing the unbounded value the verifier cannot check.
+    asm volatile("%[n] &= 0xfff" : [n] "+r"(n));
+    if (n == 0) return 0;
+    __u32 o = *off;
+    if (o >= SENSOR_RECORD_MAX / 2) {
+        *cut |= cut_bit;
+        return 0;
+    }
+    o &= SENSOR_RECORD_MAX / 2 - 1;
+    if (bpf_probe_read_user(&rec[o], n, (void*)start) != 0) return 0;
+    rec[(o + n) & (SENSOR_RECORD_MAX - 1)] = 0;
+    *off += n + 1;
+    return (__u16)(n + 1);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linux_binprm* bprm) {
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid) return 0;
@@ -900,20 +925,9 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
 
     // argv from the new image's stack, as /proc/PID/cmdline reads it.
     struct mm_struct* mm = BPF_CORE_READ(task, mm);
-    unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
-    unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
-    __u32 argn = arg_end > arg_start ? arg_end - arg_start : 0;
-    if (argn > SENSOR_STR_MAX - 1) argn = SENSOR_STR_MAX - 1;
-    // Keep the compiler from reusing the unbounded value the verifier cannot check.
-    asm volatile("%[n] &= 0xfff" : [n] "+r"(argn));
-    if (argn > 0 && off < SENSOR_RECORD_MAX / 2) {
-        __u32 o = off & (SENSOR_RECORD_MAX / 2 - 1);
-        if (bpf_probe_read_user(&rec[o], argn, (void*)arg_start) == 0) {
-            rec[(o + argn) & (SENSOR_RECORD_MAX - 1)] = 0;
-            r->argv_len = argn + 1;
-            off += argn + 1;
-        }
-    }
+    r->argv_len =
+        append_user_block(rec, &off, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end),
+                          &r->cut_flags, SENSOR_EXEC_ARGV_CUT);
 
     __u32 cut = 0;
     struct path pwd = BPF_CORE_READ(task, fs, pwd);
@@ -938,6 +952,9 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
             off += n;
         }
     }
+    // The environment last: when argv and paths left no room, only it is lost (and counted).
+    r->env_len = append_user_block(rec, &off, BPF_CORE_READ(mm, env_start),
+                                   BPF_CORE_READ(mm, env_end), &r->cut_flags, SENSOR_EXEC_ENV_CUT);
     publish(ring, rec, off);
     return 0;
 }

@@ -246,12 +246,19 @@ struct sensor_exec {
     sensor_u64 fdlimit;
     sensor_u64 cgroup_id;
     char comm[16];
-    /* strings: filename (as passed), argv (NUL-separated), cwd, executable path */
+    /* strings: filename (as passed), argv (NUL-separated), cwd, executable path, environment
+     * (NUL-separated, as /proc/PID/environ reads it); argv and the environment are cut at
+     * SENSOR_STR_MAX - 1 bytes (SENSOR_EXEC_*_CUT) */
     sensor_u16 filename_len;
     sensor_u16 argv_len;
     sensor_u16 cwd_len;
     sensor_u16 exepath_len;
+    sensor_u16 env_len;
+    sensor_u16 cut_flags; /* SENSOR_EXEC_*_CUT */
+    sensor_u32 reserved;
 };
+#define SENSOR_EXEC_ARGV_CUT 1u /* argv was longer than the record carries */
+#define SENSOR_EXEC_ENV_CUT 2u  /* the environment was longer, or found no room */
 
 /* Fork: the new task; exit: the code. */
 struct sensor_proc_event {

@@ -28,6 +28,13 @@ state::ExecInfo exec_info(const sensor_exec& r, const RecordStrings& str) {
     info.args = nul == std::string_view::npos ? std::string_view{} : argv.substr(nul + 1);
     info.exepath = str.s[3];
     info.cwd = str.s[2];
+    info.has_env = true;
+    info.env = str.s[4];
+    // A variable cut by the bound would be a lie (as for /proc/PID/environ): drop it.
+    if (r.cut_flags & SENSOR_EXEC_ENV_CUT) {
+        size_t last = info.env.rfind('\0');
+        info.env = info.env.substr(0, last == std::string_view::npos ? 0 : last);
+    }
     info.has_creds = true;
     info.uid = r.uid;
     info.gid = r.gid;
@@ -63,13 +70,15 @@ const fields::Event* RecordDecoder::decode_exec(const void* record, size_t size)
         return nullptr;
     }
     const auto& r = *static_cast<const sensor_exec*>(record);
-    const uint16_t lens[4] = {r.filename_len, r.argv_len, r.cwd_len, r.exepath_len};
-    RecordStrings str = split_strings(record, size, sizeof r, lens, 4);
+    const uint16_t lens[5] = {r.filename_len, r.argv_len, r.cwd_len, r.exepath_len, r.env_len};
+    RecordStrings str = split_strings(record, size, sizeof r, lens, 5);
     if (!str.ok) {
         ++stats_.malformed;
         return nullptr;
     }
     ++stats_.execs;
+    if (r.cut_flags & SENSOR_EXEC_ARGV_CUT) ++stats_.argv_cut;
+    if (r.cut_flags & SENSOR_EXEC_ENV_CUT) ++stats_.env_cut;
     const state::ExecInfo info = exec_info(r, str);
     state::ProcessInfo* p = apply_exec(r, info);
 

@@ -226,7 +226,11 @@ Bytes exec_record(const LineSpec& line) {
     r.argv_len = append_str(b, argv);
     r.cwd_len = append_str(b, p.cwd);
     r.exepath_len = append_str(b, p.exepath);
-    std::memcpy(b.data() + offsetof(sensor_exec, filename_len), &r.filename_len, 8);
+    std::string env;
+    for (const auto& e : p.env) env.append(e).append(1, '\0');
+    r.env_len = append_str(b, env);
+    std::memcpy(b.data() + offsetof(sensor_exec, filename_len), &r.filename_len,
+                sizeof r - offsetof(sensor_exec, filename_len));
     set_size(b);
     return b;
 }

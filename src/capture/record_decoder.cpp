@@ -35,7 +35,12 @@ uint64_t clock_ns(clockid_t id) {
 
 RecordDecoder::RecordDecoder(state::ProcessTable& procs, state::FdTable& fds, std::string proc_root)
     : procs_(procs), fds_(fds), proc_root_(std::move(proc_root)) {
-    boot_to_epoch_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+    // The wall clock read between two boot clock readings, against their midpoint: the
+    // offset is then off by less than half the gap (tens of ns), not by the whole gap.
+    uint64_t boot_before = clock_ns(CLOCK_BOOTTIME);
+    uint64_t realtime = clock_ns(CLOCK_REALTIME);
+    uint64_t boot_after = clock_ns(CLOCK_BOOTTIME);
+    boot_to_epoch_ns_ = realtime - (boot_before + (boot_after - boot_before) / 2);
     for (uint32_t nr = 0; nr < by_nr_.size(); ++nr) {
         std::string_view name = events::syscall_name(nr);
         if (name.empty()) continue;
@@ -169,8 +174,8 @@ void RecordDecoder::add_params(const SyscallView& v, const events::SyscallEntry&
             case Src::Str1:
                 text.assign(spec.src == Src::Str0 ? v.user_path : v.str.s[1]);
                 break;
-            case Src::Tuple:
-                if (fd && fd->connected) text = fd->name;
+            case Src::Tuple:  // a connection's tuple, or a bound server socket's address
+                if (fd && (fd->connected || fd->is_server)) text = fd->name;
                 break;
             case Src::FileFlags:
                 p.raw = v.file->f_flags;

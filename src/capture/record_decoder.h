@@ -41,6 +41,8 @@ struct DecoderStats {
     uint64_t malformed = 0;          // records too short or with strings past their end
     uint64_t unknown_syscalls = 0;   // numbers with no event type here
     uint64_t threads_from_proc = 0;  // threads first seen in a syscall, read from /proc
+    uint64_t argv_cut = 0;           // execs whose argv was longer than a record carries
+    uint64_t env_cut = 0;            // execs whose environment was (its last variable dropped)
 };
 
 class RecordDecoder {
@@ -103,6 +105,7 @@ class RecordDecoder {
     state::FdInfo* on_socket(const SyscallCall& c);
     state::FdInfo* on_connect(const SyscallCall& c);
     state::FdInfo* on_accept(const SyscallCall& c);
+    state::FdInfo* on_bind(const SyscallCall& c);
     state::FdInfo* on_chdir(const SyscallCall& c);
     state::FdInfo* on_fchdir(const SyscallCall& c);
     state::FdInfo* on_setuid(const SyscallCall& c);

@@ -16,7 +16,7 @@ namespace sensor::capture {
 
 // The strings that follow a record's fixed part, without their NULs.
 struct RecordStrings {
-    std::string_view s[4];
+    std::string_view s[5];
     bool ok = true;  // every announced length fits in the record
 };
 RecordStrings split_strings(const void* record, size_t size, size_t fixed, const uint16_t* lens,

@@ -89,6 +89,29 @@ void set_socket(FdInfo& f, const sensor_sock_section& r, bool accepted) {
     f.name_by_tuple();
 }
 
+// A bound socket (Falco's parse_bind_exit): with a port, a server socket at the bound address,
+// named "ip:port" as Falco prints the address; listen and accept then see it as the server.
+void set_bound_socket(FdInfo& f, const sensor_sock_section& r) {
+    if ((r.family != abi::kAfInet && r.family != abi::kAfInet6) || r.sport == 0) {
+        set_socket(f, r, false);
+        return;
+    }
+    set_socket(f, r, true);
+    static constexpr uint8_t kV4Mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (f.sip.family == 6 && std::memcmp(f.sip.bytes.data(), kV4Mapped, 12) == 0) {
+        f.type = FdType::Ipv4;  // Falco makes an IPv4-mapped address an IPv4 server socket
+        f.sip.family = 4;
+        std::memmove(f.sip.bytes.data(), f.sip.bytes.data() + 12, 4);
+        std::memset(f.sip.bytes.data() + 4, 0, 12);
+    }
+    f.cip = {};
+    f.cport = 0;
+    f.connected = false;
+    f.name = f.sip.to_string();
+    f.name += ':';
+    f.name += std::to_string(f.sport);
+}
+
 // What the file section says of a new file's fd.
 void set_file_status(FdInfo& fd, uint32_t open_flags, const sensor_file_section& file) {
     fd.open_flags = open_flags;
@@ -115,6 +138,7 @@ const std::array<RecordDecoder::HandlerFn, events::kHandlerCount> RecordDecoder:
     set(events::Handler::Socket, &RecordDecoder::on_socket);
     set(events::Handler::Connect, &RecordDecoder::on_connect);
     set(events::Handler::Accept, &RecordDecoder::on_accept);
+    set(events::Handler::Bind, &RecordDecoder::on_bind);
     set(events::Handler::Chdir, &RecordDecoder::on_chdir);
     set(events::Handler::Fchdir, &RecordDecoder::on_fchdir);
     set(events::Handler::SetUid, &RecordDecoder::on_setuid);
@@ -222,6 +246,12 @@ FdInfo* RecordDecoder::on_connect(const SyscallCall& c) {
 FdInfo* RecordDecoder::on_accept(const SyscallCall& c) {
     FdInfo* fd = c.ret >= 0 ? fds_.put(c.pid, c.ret) : nullptr;
     if (fd) set_socket(*fd, *c.v.sock, true);
+    return fd;
+}
+
+FdInfo* RecordDecoder::on_bind(const SyscallCall& c) {
+    FdInfo* fd = fd_arg(c.pid, c.fd());
+    if (fd && c.ret == 0 && c.v.sock->family != 0) set_bound_socket(*fd, *c.v.sock);
     return fd;
 }
 

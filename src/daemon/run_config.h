@@ -45,7 +45,7 @@ struct RunConfig {
     // capture
     uint32_t ring_buffer_bytes = 2u << 20;  // per CPU; a power of two
     int poll_interval_ms = 20;              // bound on alert latency when the host is quiet
-    bool exact_timestamps = false;          // a clock reading per record (see ProbeOptions)
+    bool exact_timestamps = true;           // a clock reading per record (see ProbeOptions)
     bool open_path_filter = true;           // opens no rule can match stay in the kernel
     // state
     std::string host_root = "/";  // where the host's /etc is (a DaemonSet mounts it at /host)

@@ -60,6 +60,102 @@ constexpr Flag kNsFlags[] = {
     {0x00040000, "CLONE_SYSVSEM"},      {0x00200000, "CLONE_CHILD_CLEARTID"},
     {0x01000000, "CLONE_CHILD_SETTID"}, {0x00080000, "CLONE_PARENT_SETTID"}};
 
+// Falco's flag tables (libs driver/flags_table.c), in their order: the order names print in.
+constexpr Flag kChmodMode[] = {{01, "S_IXOTH"},    {02, "S_IWOTH"},    {04, "S_IROTH"},
+                               {010, "S_IXGRP"},   {020, "S_IWGRP"},   {040, "S_IRGRP"},
+                               {0100, "S_IXUSR"},  {0200, "S_IWUSR"},  {0400, "S_IRUSR"},
+                               {01000, "S_ISVTX"}, {02000, "S_ISGID"}, {04000, "S_ISUID"}};
+constexpr Flag kUnlinkatFlags[] = {{0x200, "AT_REMOVEDIR"}};
+constexpr Flag kLinkatFlags[] = {{0x400, "AT_SYMLINK_FOLLOW"}, {0x1000, "AT_EMPTY_PATH"}};
+constexpr Flag kRenameat2Flags[] = {
+    {1, "RENAME_NOREPLACE"}, {2, "RENAME_EXCHANGE"}, {4, "RENAME_WHITEOUT"}};
+constexpr Flag kModuleFlags[] = {{1, "MODULE_INIT_IGNORE_MODVERSIONS"},
+                                 {2, "MODULE_INIT_IGNORE_VERMAGIC"},
+                                 {4, "MODULE_INIT_COMPRESSED_FILE"}};
+constexpr Flag kMountFlags[] = {
+    {1u << 0, "RDONLY"},      {1u << 1, "NOSUID"},       {1u << 2, "NODEV"},
+    {1u << 3, "NOEXEC"},      {1u << 4, "SYNCHRONOUS"},  {1u << 5, "REMOUNT"},
+    {1u << 6, "MANDLOCK"},    {1u << 7, "DIRSYNC"},      {1u << 10, "NOATIME"},
+    {1u << 11, "NODIRATIME"}, {1u << 12, "BIND"},        {1u << 13, "MOVE"},
+    {1u << 14, "REC"},        {1u << 15, "SILENT"},      {1u << 16, "POSIXACL"},
+    {1u << 17, "UNBINDABLE"}, {1u << 18, "PRIVATE"},     {1u << 19, "SLAVE"},
+    {1u << 20, "SHARED"},     {1u << 21, "RELATIME"},    {1u << 22, "KERNMOUNT"},
+    {1u << 23, "I_VERSION"},  {1u << 24, "STRICTATIME"}, {1u << 25, "LAZYTIME"},
+    {1u << 28, "NOSEC"},      {1u << 29, "BORN"},        {1u << 30, "ACTIVE"},
+    {1u << 31, "NOUSER"}};
+// mount(2) flags may carry this magic number in their top half (pre-2.4 callers); the
+// driver drops it before rendering.
+constexpr uint32_t kMsMgcMask = 0xffff0000, kMsMgcVal = 0xc0ed0000;
+
+// Falco's rendering of a PT_FLAGS32 or PT_MODE value (sinsp_evt::get_param_as_str): the
+// names of the table's entries whose bits are set, in table order, each taking its bits;
+// bits no entry names are left out; with no name at all, the number (the fallback).
+template <size_t N>
+void append_table_flags(uint32_t v, const Flag (&table)[N], std::string& out, bool octal) {
+    size_t start = out.size();
+    uint32_t left = v;
+    for (const Flag& f : table) {
+        if (left == 0 || (left & f.bit) != f.bit) continue;
+        if (out.size() > start) out += '|';
+        out += f.name;
+        left &= ~static_cast<uint32_t>(f.bit);
+    }
+    if (out.size() > start) return;
+    if (octal && v != 0) out += '0';
+    append_int(v, out, octal ? 8 : 10);
+}
+
+void append_upper_hex(uint64_t v, std::string& out) {
+    size_t start = out.size();
+    append_int(v, out, 16);
+    for (size_t i = start; i < out.size(); ++i)
+        if (out[i] >= 'a' && out[i] <= 'f') out[i] = static_cast<char>(out[i] - 'a' + 'A');
+}
+
+// bpf(2) commands by number (Falco's bpf_commands, an enumeration: 10 has two names).
+constexpr std::string_view kBpfCommands[] = {"BPF_MAP_CREATE",
+                                             "BPF_MAP_LOOKUP_ELEM",
+                                             "BPF_MAP_UPDATE_ELEM",
+                                             "BPF_MAP_DELETE_ELEM",
+                                             "BPF_MAP_GET_NEXT_KEY",
+                                             "BPF_PROG_LOAD",
+                                             "BPF_OBJ_PIN",
+                                             "BPF_OBJ_GET",
+                                             "BPF_PROG_ATTACH",
+                                             "BPF_PROG_DETACH",
+                                             "BPF_PROG_TEST_RUN|BPF_PROG_RUN",
+                                             "BPF_PROG_GET_NEXT_ID",
+                                             "BPF_MAP_GET_NEXT_ID",
+                                             "BPF_PROG_GET_FD_BY_ID",
+                                             "BPF_MAP_GET_FD_BY_ID",
+                                             "BPF_OBJ_GET_INFO_BY_FD",
+                                             "BPF_PROG_QUERY",
+                                             "BPF_RAW_TRACEPOINT_OPEN",
+                                             "BPF_BTF_LOAD",
+                                             "BPF_BTF_GET_FD_BY_ID",
+                                             "BPF_TASK_FD_QUERY",
+                                             "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
+                                             "BPF_MAP_FREEZE",
+                                             "BPF_BTF_GET_NEXT_ID",
+                                             "BPF_MAP_LOOKUP_BATCH",
+                                             "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
+                                             "BPF_MAP_UPDATE_BATCH",
+                                             "BPF_MAP_DELETE_BATCH",
+                                             "BPF_LINK_CREATE",
+                                             "BPF_LINK_UPDATE",
+                                             "BPF_LINK_GET_FD_BY_ID",
+                                             "BPF_LINK_GET_NEXT_ID",
+                                             "BPF_ENABLE_STATS",
+                                             "BPF_ITER_CREATE",
+                                             "BPF_LINK_DETACH",
+                                             "BPF_PROG_BIND_MAP"};
+
+std::string_view bpf_cmd_name(int64_t cmd) {
+    return cmd >= 0 && cmd < static_cast<int64_t>(std::size(kBpfCommands))
+               ? kBpfCommands[static_cast<size_t>(cmd)]
+               : std::string_view{};
+}
+
 std::string_view fcntl_cmd_name(int64_t cmd) {
     switch (cmd) {
         case 0:
@@ -237,12 +333,39 @@ void append_param(Fmt fmt, int64_t v, std::string& out) {
         case Fmt::FcntlCmd:
             append_named(v, fcntl_cmd_name(v), out);
             return;
+        case Fmt::BpfCmd:
+            append_named(v, bpf_cmd_name(v), out);
+            return;
         case Fmt::MemfdFlags:
             append_flags(static_cast<uint64_t>(v), kMemfdFlags, std::size(kMemfdFlags), out);
             return;
         case Fmt::CloneFlags:
         case Fmt::Ns:
             append_flags(static_cast<uint64_t>(v), kNsFlags, std::size(kNsFlags), out);
+            return;
+        case Fmt::Mode:
+            append_table_flags(static_cast<uint32_t>(v), kChmodMode, out, true);
+            return;
+        case Fmt::UnlinkatFlags:
+            append_table_flags(static_cast<uint32_t>(v), kUnlinkatFlags, out, false);
+            return;
+        case Fmt::LinkatFlags:
+            append_table_flags(static_cast<uint32_t>(v), kLinkatFlags, out, false);
+            return;
+        case Fmt::Renameat2Flags:
+            append_table_flags(static_cast<uint32_t>(v), kRenameat2Flags, out, false);
+            return;
+        case Fmt::ModuleFlags:
+            append_table_flags(static_cast<uint32_t>(v), kModuleFlags, out, false);
+            return;
+        case Fmt::MountFlags: {
+            uint32_t flags = static_cast<uint32_t>(v);
+            if ((flags & kMsMgcMask) == kMsMgcVal) flags &= ~kMsMgcMask;
+            append_table_flags(flags, kMountFlags, out, false);
+            return;
+        }
+        case Fmt::UpperHex:
+            append_upper_hex(static_cast<uint64_t>(v), out);
             return;
         case Fmt::Path:
         case Fmt::Tuple:

@@ -71,12 +71,26 @@ std::optional<int64_t> parse_param(Fmt fmt, std::string_view text) {
         case Fmt::MemfdFlags:
         case Fmt::CloneFlags:
         case Fmt::Ns:
+        case Fmt::Mode:
+        case Fmt::UnlinkatFlags:
+        case Fmt::LinkatFlags:
+        case Fmt::Renameat2Flags:
+        case Fmt::MountFlags:
+        case Fmt::ModuleFlags:
             v = parse_bits(fmt, text);
+            if (!v) v = leading_integer(text);  // no name applied: the number
             break;
+        case Fmt::UpperHex: {
+            uint64_t x = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x, 16);
+            if (ec == std::errc() && end == text.data() + text.size()) v = static_cast<int64_t>(x);
+            break;
+        }
         case Fmt::PtraceReq:
         case Fmt::SockDomain:
         case Fmt::SockType:
         case Fmt::FcntlCmd:
+        case Fmt::BpfCmd:
             v = leading_integer(text);
             if (!v || !renders_as(fmt, *v, text)) v = parse_named(fmt, text);
             break;

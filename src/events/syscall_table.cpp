@@ -127,14 +127,14 @@ void add_paths(Builder& b) {
            {"oldpath", S::Str0, F::Path},
            {"newdir", S::Arg2, F::Dirfd},
            {"newpath", S::Str1, F::Path},
-           {"flags", S::Arg4, F::Hex}});
+           {"flags", S::Arg4, F::LinkatFlags}});
     b.add("unlink", C, 0, H::None, P, {0, N}, A{},
           {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
     b.add("unlinkat", C, 0, H::None, P, {1, N}, A{.dirfd = 0, .flags = 2},
           {{"res", S::Ret, F::Res},
            {"dirfd", S::Arg0, F::Dirfd},
            {"name", S::Str0, F::Path},
-           {"flags", S::Arg2, F::Hex}});
+           {"flags", S::Arg2, F::UnlinkatFlags}});
     b.add("rename", C, 0, H::None, P, {0, 1}, A{},
           {{"res", S::Ret, F::Res}, {"oldpath", S::Str0, F::Path}, {"newpath", S::Str1, F::Path}});
     b.add("renameat", C, 0, H::None, P, {1, 3}, A{.dirfd = 0},
@@ -149,25 +149,25 @@ void add_paths(Builder& b) {
            {"oldpath", S::Str0, F::Path},
            {"newdirfd", S::Arg2, F::Dirfd},
            {"newpath", S::Str1, F::Path},
-           {"flags", S::Arg4, F::Hex}});
+           {"flags", S::Arg4, F::Renameat2Flags}});
     b.add("mkdir", C, 0, H::None, P, {0, N}, A{},
-          {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
+          {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}, {"mode", S::Arg1, F::UpperHex}});
     b.add("mkdirat", C, 0, H::None, P, {1, N}, A{.dirfd = 0},
           {{"res", S::Ret, F::Res},
            {"dirfd", S::Arg0, F::Dirfd},
            {"path", S::Str0, F::Path},
-           {"mode", S::Arg2, F::Oct}});
+           {"mode", S::Arg2, F::UpperHex}});
     b.add("rmdir", C, 0, H::None, P, {0, N}, A{},
           {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
     b.add("chmod", C, 0, H::None, P, {0, N}, A{},
-          {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}});
+          {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}, {"mode", S::Arg1, F::Mode}});
     b.add("fchmodat", C, 0, H::None, P, {1, N}, A{.dirfd = 0},
           {{"res", S::Ret, F::Res},
            {"dirfd", S::Arg0, F::Dirfd},
            {"filename", S::Str0, F::Path},
-           {"mode", S::Arg2, F::Oct}});
+           {"mode", S::Arg2, F::Mode}});
     b.add("fchmod", C, 0, H::None, SENSOR_PAY_FD_FILE, {N, N}, A{.fd = 0},
-          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"mode", S::Arg1, F::Oct}});
+          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"mode", S::Arg1, F::Mode}});
     b.add("chdir", O, kChangesProcess, H::Chdir, P, {0, N}, A{},
           {{"res", S::Ret, F::Res}, {"path", S::Str0, F::Path}});
     b.add("fchdir", O, kChangesProcess, H::Fchdir, SENSOR_PAY_FD_FILE, {N, N}, A{.fd = 0},
@@ -176,14 +176,14 @@ void add_paths(Builder& b) {
           {{"res", S::Ret, F::Res},
            {"dev", S::Str0, F::Path},
            {"dir", S::Str1, F::Path},
-           {"flags", S::Arg3, F::Hex}});
+           {"flags", S::Arg3, F::MountFlags}});
     b.add("init_module", O, 0, H::None, P, {2, N}, A{},
           {{"res", S::Ret, F::Res}, {"length", S::Arg1, F::Uint}, {"uargs", S::Str0, F::Path}});
     b.add("finit_module", O, 0, H::None, SENSOR_PAY_FD_FILE, {1, N}, A{.fd = 0, .flags = 2},
           {{"res", S::Ret, F::Res},
            {"fd", S::Arg0, F::Fd},
            {"uargs", S::Str0, F::Path},
-           {"flags", S::Arg2, F::Hex}});
+           {"flags", S::Arg2, F::ModuleFlags}});
 }
 
 void add_network(Builder& b) {
@@ -196,15 +196,15 @@ void add_network(Builder& b) {
            {"proto", S::Arg2, F::Uint}});
     b.add("connect", C, kSetsSocket, H::Connect, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
           {{"res", S::Ret, F::Res}, {"tuple", S::Tuple, F::Tuple}, {"fd", S::Arg0, F::Fd}});
-    b.add("bind", C, kSetsSocket, H::Connect, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
-          {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}});
+    b.add("bind", C, kSetsSocket, H::Bind, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
+          {{"res", S::Ret, F::Res}, {"addr", S::Tuple, F::Tuple}, {"fd", S::Arg0, F::Fd}});
     b.add("listen", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
           {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"backlog", S::Arg1, F::Int}});
     constexpr uint32_t kAccept = kCreatesFd | kFdResult;
     b.add("accept", C, kAccept, H::Accept, SENSOR_PAY_SOCK_RET, {N, N}, A{},
           {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
     b.add("accept4", C, kAccept, H::Accept, SENSOR_PAY_SOCK_RET, {N, N}, A{.flags = 3},
-          {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}, {"flags", S::Arg3, F::Hex}});
+          {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}, {"flags", S::Arg3, F::UpperHex}});
     for (std::string_view name : {"sendto", "sendmsg", "recvfrom", "recvmsg"})
         b.add(name, C, 0, H::None, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
               {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
@@ -229,8 +229,8 @@ void add_processes(Builder& b) {
               {{"res", S::Ret, F::Res}});
     b.add("ptrace", C, 0, H::None, P, {N, N}, A{},
           {{"res", S::Ret, F::Res},
-           {"addr", S::Arg2, F::Hex},
-           {"data", S::Arg3, F::Hex},
+           {"addr", S::Arg2, F::UpperHex},
+           {"data", S::Arg3, F::UpperHex},
            {"request", S::Arg0, F::PtraceReq},
            {"pid", S::Arg1, F::Int}});
     // The category lists these came from leave setreuid and setregid out of "process".
@@ -261,9 +261,9 @@ void add_processes(Builder& b) {
     b.add("capset", C, kChangesCreds, H::None, P, {N, N}, A{}, {{"res", S::Ret, F::Res}});
     // Their fds (anonymous inodes) are not followed.
     b.add("bpf", O, 0, H::None, P, {N, N}, A{},
-          {{"res_or_fd", S::Ret, F::Fd}, {"cmd", S::Arg0, F::Int}});
+          {{"res_or_fd", S::Ret, F::Fd}, {"cmd", S::Arg0, F::BpfCmd}});
     b.add("userfaultfd", O, 0, H::None, P, {N, N}, A{.flags = 0},
-          {{"res", S::Ret, F::Fd}, {"flags", S::Arg0, F::Hex}});
+          {{"res", S::Ret, F::Fd}, {"flags", S::Arg0, F::OpenFlags}});
 }
 
 std::vector<SyscallEntry> build() {

@@ -50,6 +50,16 @@ enum class Fmt : uint8_t {
     CloneFlags,  // CLONE_FILES|CLONE_VM...
     MemfdFlags,  // MFD_CLOEXEC
     Ns,          // CLONE_NEWNET... (setns/unshare)
+    // Falco's flag tables (libs driver/flags_table.c): the names of the set bits in the
+    // table's order, unknown bits left out, the decimal value when no name applies.
+    Mode,            // chmod modes: S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR|S_ISUID ("%#o" when none)
+    UnlinkatFlags,   // AT_REMOVEDIR
+    LinkatFlags,     // AT_SYMLINK_FOLLOW|AT_EMPTY_PATH
+    Renameat2Flags,  // RENAME_NOREPLACE...
+    MountFlags,      // RDONLY|NOSUID... (the MS_MGC_VAL magic dropped)
+    ModuleFlags,     // finit_module: MODULE_INIT_IGNORE_MODVERSIONS...
+    UpperHex,        // Falco's PF_HEX numbers: upper-case hex without 0x (mkdir's mode: 1ED)
+    BpfCmd,          // BPF_PROG_LOAD
 };
 
 struct ParamSpec {
@@ -102,6 +112,7 @@ enum class Handler : uint8_t {
     Socket,    // the result is a new socket of the domain and type arguments
     Connect,   // the fd argument's socket gets the record's addresses (connect, bind)
     Accept,    // the result is a connected socket
+    Bind,      // the fd argument's socket is bound: a server socket at the bound address
     Chdir,     // cwd = the path argument
     Fchdir,    // cwd = the fd argument's path
     SetUid,    // the effective uid becomes the id argument

@@ -213,7 +213,16 @@ void add_evt_fields(std::vector<FieldDef>& f) {
          evt_rawtime_ns},
         deprecated({"evt.reltime", FT::RelTime, AK::None, "not tracked; always missing",
                     evt_untracked_time}),
+        // The probe traces syscall exits only (an enter program would double its cost), so
+        // there is no enter time to measure from: Falco's deprecated latency fields load and
+        // read as missing.
         deprecated({"evt.latency", FT::RelTime, AK::None, "not tracked; always missing",
+                    evt_untracked_time}),
+        deprecated({"evt.latency.s", FT::RelTime, AK::None, "not tracked; always missing",
+                    evt_untracked_time}),
+        deprecated({"evt.latency.ns", FT::RelTime, AK::None, "not tracked; always missing",
+                    evt_untracked_time}),
+        deprecated({"evt.latency.human", FT::String, AK::None, "not tracked; always missing",
                     evt_untracked_time}),
         deprecated({"evt.deltatime", FT::RelTime, AK::None, "not tracked; always missing",
                     evt_untracked_time}),

@@ -153,6 +153,28 @@ bool proc_env(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::s
     return put_str(out, ev.proc->env_joined);
 }
 
+// proc.aenv (Falco's, experimental): [N] the environment of the ancestor at level N (0 =
+// self); [NAME] the value of NAME in the nearest of up to 20 ancestors that has it; without an
+// argument any parent's environment (a check holds if it holds for one, as in Falco).
+bool proc_aenv(const Event& ev, const FieldArg& arg, uint32_t n, Value& out, std::string&) {
+    constexpr uint32_t kEnvAncestors = 20;
+    if (!ev.proc) return false;
+    if (!arg.present) {
+        const ProcessInfo* a = ancestor(ev.proc, uint64_t{n} + 1);
+        return n < kEnvAncestors && a && put_str(out, a->env_joined);
+    }
+    if (n > 0) return false;
+    const std::string& key = arg.key;
+    if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos) {
+        const ProcessInfo* a = key.size() > 3 ? nullptr : ancestor(ev.proc, std::stoull(key));
+        return a && put_str(out, a->env_joined);
+    }
+    const ProcessInfo* a = ev.proc->parent;
+    for (uint32_t i = 0; a && i < kEnvAncestors; ++i, a = a->parent)
+        if (env_value(*a, key, out)) return true;
+    return false;
+}
+
 bool proc_tty(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     return ev.proc && put_u64(out, ev.proc->tty);
 }
@@ -371,6 +393,10 @@ void add_proc_fields(std::vector<FieldDef>& f) {
         {"proc.cwd", FT::String, AK::None, "current working directory", proc_cwd},
         {"proc.env", FT::String, AK::KeyOpt,
          "environment (all of it, or one variable with proc.env[NAME])", proc_env},
+        any_of({"proc.aenv", FT::String, AK::KeyOpt,
+                "ancestors' environment: proc.aenv[N] of level N, proc.aenv[NAME] from the "
+                "nearest ancestor that has it, or any parent's without an argument",
+                proc_aenv}),
         {"proc.tty", FT::Uint64, AK::None, "controlling terminal; 0 if none", proc_tty},
 
         // Parent.

@@ -67,6 +67,32 @@ TEST_F(DecodeProcessTest, ExecCreatesProcessAndEvent) {
 }
 
 // Events are stamped with the probe's boot time plus one offset to the epoch.
+// The probe sends the new image's environment; a cut one loses its last, partial variable.
+TEST_F(DecodeProcessTest, ExecCarriesTheEnvironment) {
+    ExecRec e;
+    e.env = "HOME=/root\0HTTP_PROXY=http://p:3128\0"s;
+    ASSERT_NE(decode(build(e)), nullptr);
+    const ProcessInfo* p = procs_.find(kPid);
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(p->env.size(), 2u);
+    EXPECT_EQ(p->env[1], "HTTP_PROXY=http://p:3128");
+    EXPECT_EQ(p->env_joined, "HOME=/root HTTP_PROXY=http://p:3128");
+    EXPECT_EQ(dec_.stats().env_cut, 0u);
+
+    e.env = "A=1\0B=2\0BIG=xxxx"s;
+    e.cut_flags = SENSOR_EXEC_ENV_CUT | SENSOR_EXEC_ARGV_CUT;
+    ASSERT_NE(decode(build(e)), nullptr);
+    EXPECT_EQ(p->env_joined, "A=1 B=2");
+    EXPECT_EQ(dec_.stats().env_cut, 1u);
+    EXPECT_EQ(dec_.stats().argv_cut, 1u);
+
+    e.env.reset();  // an empty environment replaces the old one
+    e.cut_flags = 0;
+    ASSERT_NE(decode(build(e)), nullptr);
+    EXPECT_TRUE(p->env.empty());
+    EXPECT_EQ(p->env_joined, "");
+}
+
 TEST_F(DecodeProcessTest, EventTimesKeepTheProbesIntervals) {
     ExecRec e;
     e.ts = 5000;

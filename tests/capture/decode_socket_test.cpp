@@ -137,8 +137,10 @@ TEST_F(DecodeSocketTest, AcceptGivesAServerSocket) {
     EXPECT_EQ(text(ev, "tuple"), "");
 }
 
-// bind gives the local end only: not connected, no name.
-TEST_F(DecodeSocketTest, BindSetsTheLocalEnd) {
+// bind to an address with a port makes a server socket there, named "ip:port" (Falco's
+// parse_bind_exit); listen then sees it. Before, bind set the bound address as the client
+// end: fd.sip 0.0.0.0, fd.is_server false and no name.
+TEST_F(DecodeSocketTest, BindMakesAServerSocketAtTheBoundAddress) {
     start_process();
     ASSERT_NE(socket(3, kAfInet, kSockDgram), nullptr);
     SyscallRec b;
@@ -147,14 +149,71 @@ TEST_F(DecodeSocketTest, BindSetsTheLocalEnd) {
     b.args = {3};
     b.sock = tcp4(5353, 0);
     b.sock.proto = 17;
+    std::memset(b.sock.daddr, 0, sizeof b.sock.daddr);
     const fields::Event* ev = decode(build(b));
     ASSERT_NE(ev, nullptr);
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_FALSE(ev->fd->connected);
-    EXPECT_EQ(ev->fd->name, "");
-    EXPECT_EQ(ev->fd->cport, 5353);
+    EXPECT_TRUE(ev->fd->is_server);
+    EXPECT_EQ(ev->fd->name, "10.0.0.1:5353");
+    EXPECT_EQ(ev->fd->sip.to_string(), "10.0.0.1");
+    EXPECT_EQ(ev->fd->sport, 5353);
+    EXPECT_FALSE(ev->fd->cip.valid());
+    EXPECT_EQ(ev->fd->cport, 0);
     EXPECT_EQ(ev->fd->l4proto, L4Proto::Udp);
+    EXPECT_EQ(text(ev, "addr"), "10.0.0.1:5353");
     EXPECT_EQ(text(ev, "fd"), "3");
+
+    SyscallRec l;
+    l.name = "listen";
+    l.args = {3, 16};
+    ev = decode(build(l));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_TRUE(ev->fd->is_server);
+    EXPECT_EQ(ev->fd->name, "10.0.0.1:5353");
+}
+
+// Without a port (the kernel picks one at listen or send) Falco keeps it a client; an
+// IPv4-mapped IPv6 address makes an IPv4 server socket; a failed bind changes nothing.
+TEST_F(DecodeSocketTest, BindWithoutPortMappedAddressAndFailure) {
+    start_process();
+    ASSERT_NE(socket(3, kAfInet, kSockStream), nullptr);
+    SyscallRec b;
+    b.name = "bind";
+    b.args = {3};
+    b.sock = tcp4(0, 0);
+    const fields::Event* ev = decode(build(b));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_FALSE(ev->fd->is_server);
+    EXPECT_EQ(ev->fd->name, "");
+
+    ASSERT_NE(socket(4, kAfInet6, kSockStream), nullptr);
+    b.args = {4};
+    b.sock = sensor_sock_section{};
+    b.sock.family = kAfInet6;
+    b.sock.type = kSockStream;
+    b.sock.proto = 6;
+    b.sock.sport = 8080;
+    const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 168, 1, 7};
+    std::memcpy(b.sock.saddr, mapped, 16);
+    ev = decode(build(b));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_EQ(ev->fd->type, FdType::Ipv4);
+    EXPECT_EQ(ev->fd->name, "192.168.1.7:8080");
+    EXPECT_EQ(ev->fd->sip.to_string(), "192.168.1.7");
+
+    ASSERT_NE(socket(5, kAfInet, kSockStream), nullptr);
+    b.args = {5};
+    b.ret = -98;  // EADDRINUSE
+    b.sock = tcp4(80, 0);
+    ev = decode(build(b));
+    ASSERT_NE(ev, nullptr);
+    ASSERT_NE(ev->fd, nullptr);
+    EXPECT_FALSE(ev->fd->is_server);
+    EXPECT_EQ(ev->fd->name, "");
 }
 
 TEST_F(DecodeSocketTest, UnixConnectAndNoSocketSection) {

@@ -106,6 +106,8 @@ struct ExecRec {
     std::optional<std::string> argv = "myprog\0-v\0x y"s;  // NUL-separated
     std::optional<std::string> cwd = "/home/u";
     std::optional<std::string> exepath = "/usr/bin/myprog";
+    std::optional<std::string> env;  // NUL-separated
+    uint16_t cut_flags = 0;          // SENSOR_EXEC_*_CUT
     uint64_t ts = 5000;
 };
 
@@ -131,6 +133,8 @@ inline Bytes build(const ExecRec& e) {
     r.argv_len = append_str(b, e.argv);
     r.cwd_len = append_str(b, e.cwd);
     r.exepath_len = append_str(b, e.exepath);
+    r.env_len = append_str(b, e.env);
+    r.cut_flags = e.cut_flags;
     r.h.size = static_cast<uint32_t>(b.size());
     std::memcpy(b.data(), &r, sizeof r);
     return b;

@@ -6,6 +6,7 @@
 
 #include "sensor/events/open_flags.h"
 #include "sensor/events/param_format.h"
+#include "sensor/events/syscall_table.h"
 
 using sensor::events::append_param;
 using sensor::events::Fmt;
@@ -137,6 +138,84 @@ TEST(ParamFormat, AppendsToExistingText) {
 TEST(ParamFormat, PathAndTupleAppendNothing) {
     EXPECT_EQ(fmt(Fmt::Path, 42), "");
     EXPECT_EQ(fmt(Fmt::Tuple, 42), "");
+}
+
+}  // namespace
+
+namespace {
+
+// Falco's evt.arg.NAME text (libs 0.25.4: the parameter's resolved string when it has one,
+// else its plain one; types and flag tables from driver/event_table.c and flags_table.c) for
+// the numeric parameters of syscalls the upstream rule files use, rendered through the
+// syscall table's schema: a wrong format in the table fails here as surely as a wrong
+// renderer. Known differences, not covered: PT_UID/PT_GID (Falco prints the user or group
+// name), PT_ERRNO and PT_FD (Falco's evt.arg prints "ENOENT" and "<f>/path" where we print
+// evt.args' "-2(ENOENT)" and the number), PT_PID (the process name).
+struct Rendering {
+    const char* syscall;
+    const char* param;
+    int64_t value;
+    const char* falco;
+};
+
+constexpr Rendering kRenderings[] = {
+    // PT_MODE with chmod_mode: set bits in table order, file type bits ignored, "%#o" if none.
+    {"chmod", "mode", 04644, "S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR|S_ISUID"},
+    {"chmod", "mode", 0100644, "S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR"},
+    {"chmod", "mode", 0, "0"},
+    {"fchmodat", "mode", 02755, "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISGID"},
+    {"fchmod", "mode", 01777,
+     "S_IXOTH|S_IWOTH|S_IROTH|S_IXGRP|S_IWGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISVTX"},
+    {"fchmod", "mode", 0400, "S_IRUSR"},
+    // PT_UINT32 PF_OCT: "%#o".
+    {"open", "mode", 0644, "0644"},
+    {"openat", "mode", 0, "0"},
+    {"creat", "mode", 0755, "0755"},
+    // PT_UINT32 PF_HEX: "%X", no prefix.
+    {"mkdir", "mode", 0755, "1ED"},
+    {"mkdirat", "mode", 0700, "1C0"},
+    // PT_FLAGS32 tables: names of the set bits; the decimal value when none applies.
+    {"unlinkat", "flags", 0x200, "AT_REMOVEDIR"},
+    {"unlinkat", "flags", 0, "0"},
+    {"linkat", "flags", 0x400, "AT_SYMLINK_FOLLOW"},
+    {"linkat", "flags", 0x1400, "AT_SYMLINK_FOLLOW|AT_EMPTY_PATH"},
+    {"linkat", "flags", 0, "0"},
+    {"renameat2", "flags", 1, "RENAME_NOREPLACE"},
+    {"renameat2", "flags", 6, "RENAME_EXCHANGE|RENAME_WHITEOUT"},
+    {"mount", "flags", 0xc0ed0000 | 0x1000 | 0x4000, "BIND|REC"},  // MS_MGC_VAL dropped
+    {"mount", "flags", 0x3, "RDONLY|NOSUID"},
+    {"mount", "flags", 0, "0"},
+    {"finit_module", "flags", 0, "0"},
+    {"finit_module", "flags", 3, "MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC"},
+    {"memfd_create", "flags", 3, "MFD_CLOEXEC|MFD_ALLOW_SEALING"},
+    // PT_INT32 PF_HEX.
+    {"accept4", "flags", 0x80800, "80800"},
+    // Enumerations.
+    {"ptrace", "request", 16, "PTRACE_ATTACH"},
+    {"ptrace", "request", 0x4206, "PTRACE_SEIZE"},
+    {"socket", "domain", 17, "AF_PACKET"},
+    {"fcntl", "cmd", 1030, "F_DUPFD_CLOEXEC"},
+    {"bpf", "cmd", 5, "BPF_PROG_LOAD"},  // the rule tests evt.arg.cmd=5 or =BPF_PROG_LOAD
+    {"bpf", "cmd", 10, "BPF_PROG_TEST_RUN|BPF_PROG_RUN"},
+    {"bpf", "cmd", 99, "99"},
+    {"unshare", "flags", 0x40000000, "CLONE_NEWNET"},
+    // PT_FD dirfd: AT_FDCWD.
+    {"openat", "dirfd", -100, "-100(AT_FDCWD)"},
+    // Plain numbers.
+    {"listen", "backlog", 128, "128"},
+    {"socket", "proto", 6, "6"},
+};
+
+TEST(ParamFormat, SyscallParametersRenderAsFalcoDoes) {
+    for (const Rendering& r : kRenderings) {
+        const auto* e = sensor::events::syscall_entry(r.syscall);
+        ASSERT_NE(e, nullptr) << r.syscall;
+        const sensor::events::ParamSpec* spec = nullptr;
+        for (const auto& p : e->params)
+            if (p.name == r.param) spec = &p;
+        ASSERT_NE(spec, nullptr) << r.syscall << " has no " << r.param;
+        EXPECT_EQ(fmt(spec->fmt, r.value), r.falco) << r.syscall << " " << r.param;
+    }
 }
 
 }  // namespace

@@ -179,6 +179,10 @@ TEST(SyscallTableTest, HandlersHaveTheirArguments) {
             case Handler::Accept:
                 EXPECT_EQ(e.payload, SENSOR_PAY_SOCK_RET);
                 break;
+            case Handler::Bind:  // the bound address is the fd argument's socket's
+                EXPECT_NE(e.args.fd, SENSOR_NO_ARG);
+                EXPECT_EQ(e.payload, SENSOR_PAY_SOCK_ARG0);
+                break;
             case Handler::Chdir:
                 EXPECT_EQ(e.str_arg[0], 0);
                 break;

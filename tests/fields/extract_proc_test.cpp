@@ -74,3 +74,22 @@ TEST(FieldsProc, SessionAndGroupLeaders) {
     w.ev.proc = &w.cat;
     EXPECT_EQ(val(w.ev, "proc.sname"), "sshd");
 }
+
+// proc.aenv (Falco's): [N] a level's whole environment, [NAME] the nearest ancestor's value
+// (never the process's own), no argument: each parent's environment, nearest first.
+TEST(FieldsProc, AncestorsEnvironment) {
+    World w;
+    w.sshd.env = {"LANG=C", "PROXY=sshd"};
+    w.sshd.refresh_derived();
+    w.bash.env = {"PROXY=bash"};
+    w.bash.refresh_derived();
+    EXPECT_EQ(val(w.ev, "proc.aenv[0]"), "HOME=/root PATH=/bin EMPTY=");
+    EXPECT_EQ(val(w.ev, "proc.aenv[1]"), "PROXY=bash");
+    EXPECT_EQ(val(w.ev, "proc.aenv[2]"), "LANG=C PROXY=sshd");
+    EXPECT_EQ(val(w.ev, "proc.aenv[9]"), "<NA>");
+    EXPECT_EQ(val(w.ev, "proc.aenv[PROXY]"), "bash");
+    EXPECT_EQ(val(w.ev, "proc.aenv[LANG]"), "C");
+    EXPECT_EQ(val(w.ev, "proc.aenv[HOME]"), "<NA>");  // only the process itself has it
+    EXPECT_EQ(values(w.ev, "proc.aenv"),
+              (std::vector<std::string>{"PROXY=bash", "LANG=C PROXY=sshd", ""}));
+}
