@@ -109,6 +109,7 @@ check "run bad http key" 2 "sensor: unknown config key 'http_output.timeout'" "$
 check "run -o key syntax error" 2 "sensor: config key 'a..b': empty name at position 2" "$bin" run -o a..b=1
 check "run -o YAML value" 2 "sensor: unknown config key 'append_output[].bogus'" "$bin" run -o 'append_output=[{bogus: 1}]'
 check "run engine.kind replay" 2 "~config key 'engine.kind' is 'replay'" "$bin" run -o engine.kind=replay
+check "run engine.kind nodriver: no syscall source" 2 "~no event source is enabled" "$bin" run --dry-run -r rules/ -o engine.kind=nodriver
 check "run -U with --dry-run" 0 "~dry run:" "$bin" run -U --dry-run -r rules/ -o outputs_queue.capacity=0
 if [ "$(id -u)" -eq 0 ]; then
   # The live contract: "ready" on stderr once capturing, exit 0 with counts on SIGINT.

@@ -44,7 +44,9 @@ bool resolve_config(const RunOptions& opts, RunConfig& cfg, std::string& config_
     if (!opts.rules_files.empty()) cfg.rules_files = opts.rules_files;
     cfg.enabled_sources = opts.enable_sources;
     cfg.max_duration_ns = opts.duration_s * 1000000000ull;
-    cfg.disabled_sources = opts.disable_sources;
+    // Added to what the config asked (engine.kind nodriver turns the syscall source off).
+    cfg.disabled_sources.insert(cfg.disabled_sources.end(), opts.disable_sources.begin(),
+                                opts.disable_sources.end());
     if (cfg.rules_files.empty()) cfg.rules_files.push_back(default_rules_path());
     return true;
 }
