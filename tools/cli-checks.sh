@@ -106,6 +106,11 @@ check "run bad rules selection step" 2 "~'enable macro=x' must be" "$bin" run -o
 check "run http output without its module" 2 "~http_output: module sensor-http.so not loaded: /nonexistent/sensor-http.so (absent)" env SENSOR_MODULE_PATH=/nonexistent "$bin" run -o http_output.enabled=true -o http_output.url=http://127.0.0.1:9/
 check "version lists the modules" 0 "~module sensor-cri.so: /" "$bin" --version
 check "run bad http key" 2 "sensor: unknown config key 'http_output.timeout'" "$bin" run -o http_output.timeout=5
+check "run -o key syntax error" 2 "sensor: config key 'a..b': empty name at position 2" "$bin" run -o a..b=1
+check "run -o YAML value" 2 "sensor: unknown config key 'append_output[].bogus'" "$bin" run -o 'append_output=[{bogus: 1}]'
+check "run engine.kind replay" 2 "~config key 'engine.kind' is 'replay'" "$bin" run -o engine.kind=replay
+check "run engine.kind nodriver: no syscall source" 2 "~no event source is enabled" "$bin" run --dry-run -r rules/ -o engine.kind=nodriver
+check "run -U with --dry-run" 0 "~dry run:" "$bin" run -U --dry-run -r rules/ -o outputs_queue.capacity=0
 if [ "$(id -u)" -eq 0 ]; then
   # The live contract: "ready" on stderr once capturing, exit 0 with counts on SIGINT.
   err=$(timeout --preserve-status -s INT 6 "$bin" run -r rules/ 2>&1 >/dev/null); rc=$?

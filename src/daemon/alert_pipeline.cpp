@@ -26,6 +26,17 @@ AlertPipeline::AlertPipeline(const RunConfig& cfg, std::vector<std::unique_ptr<o
                         "retried with back-off",
                         name, error);
             });
+        // Falco's output_timeout: we never block capture, so a slow write only delays its own
+        // output; it is counted and logged (first, then at each doubling).
+        workers_.back()->set_slow_write(
+            std::chrono::milliseconds(cfg.output_timeout_ms),
+            [](const std::string& name, std::chrono::milliseconds took, uint64_t n) {
+                if ((n & (n - 1)) == 0)
+                    spdlog::warn(
+                        "output {}: a write took {} ms, over output_timeout ({} slow writes so "
+                        "far); alerts wait in its queue meanwhile",
+                        name, took.count(), n);
+            });
         workers_.back()->start();
     }
 }
@@ -99,9 +110,9 @@ void AlertPipeline::log_stop_report() const {
         output::SinkCounts c = w->counts();
         spdlog::info(
             "output {}: {} delivered, {} failed, {} dropped (queue full), {} undelivered "
-            "at stop; {} outages{}{}",
+            "at stop; {} outages, {} slow writes{}{}",
             c.name, c.delivered, c.failed, w->queue().dropped(), w->undelivered_at_stop(),
-            c.outages, c.last_error.empty() ? "" : "; last error: ", c.last_error);
+            c.outages, c.slow_writes, c.last_error.empty() ? "" : "; last error: ", c.last_error);
     }
 }
 

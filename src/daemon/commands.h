@@ -39,6 +39,7 @@ struct RunOptions {
     std::vector<std::string> enable_sources, disable_sources;  // Falco's --enable/--disable-source
     uint64_t duration_s = 0;  // Falco's -M: stop after this many seconds (0: until signalled)
     bool dry_run = false;     // Falco's --dry-run: check config, rules and outputs, then exit
+    bool unbuffered = false;  // Falco's -U: buffered_outputs false, whatever the config says
 };
 // `sensor run`: live capture until SIGINT/SIGTERM.
 int run(const RunOptions& opts);

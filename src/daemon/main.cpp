@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--dry-run", run_opts.dry_run,
                       "Load the config, rules and outputs, report errors, and exit without "
                       "capturing (Falco's --dry-run)");
+    run_cmd->add_flag("-U,--unbuffered", run_opts.unbuffered,
+                      "Write each alert at once (buffered_outputs false; Falco's -U)");
     run_cmd->add_option("--disable-source", run_opts.disable_sources,
                         "Do not run this event source (e.g. syscall, for a control-plane sensor)");
 

@@ -43,6 +43,7 @@ bool OutputSettings::apply(const std::string& kv, std::string& error) {
     if (key == "json_include_message_property") return set_bool(json_include_message_property);
     if (key == "json_include_uuid_property") return set_bool(json_include_uuid_property);
     if (key == "time_format_iso_8601") return set_bool(time_format_iso_8601);
+    if (key == "buffer_format_base64") return set_bool(buffer_format_base64);
     if (key == "append_output.suggested_output") return set_bool(suggested_output);
     if (key == "append_output.join_keys") return set_bool(join_keys);
     if (key == "priority") {
@@ -72,6 +73,9 @@ rules::LoadOptions OutputSettings::load_options() const {
     o.match_all = rule_matching_all;
     if (suggested_output) o.extra_output = kSuggestedOutput;
     if (join_keys) o.extra_fields = kJoinKeys;
+    o.append_output = append_entries;
+    o.static_fields = static_fields;
+    o.buffer_format_base64 = buffer_format_base64;
     return o;
 }
 

@@ -32,6 +32,11 @@ struct OutputSettings {
     bool join_keys = true;  // append_output.join_keys: kJoinKeys in every syscall alert's fields
     engine::Priority priority = engine::Priority::Debug;
     bool rule_matching_all = false;
+    // append_output in Falco's list form, static_fields and buffer_format_base64: compiled into
+    // each rule's output at load (rules::LoadOptions).
+    std::vector<rules::LoadOptions::AppendOutput> append_entries;
+    std::vector<std::pair<std::string, std::string>> static_fields;
+    bool buffer_format_base64 = false;
 
     // Applies "key=value"; false with a message naming the key when it is unknown or invalid.
     bool apply(const std::string& key_value, std::string& error);

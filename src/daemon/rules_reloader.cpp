@@ -3,9 +3,13 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
+
+#include <spdlog/spdlog.h>
 
 #include "run_config.h"
 #include "sensor/rules/rule_selection.h"
@@ -44,7 +48,8 @@ bool RulesReloader::watch(std::string& error) {
         return false;
     }
     for (const auto& p : rules_files_) add_watch(p);
-    if (!source_.config_path.empty()) add_watch(source_.config_path);
+    for (const auto& p : source_.config_files) add_watch(p);
+    for (const auto& p : source_.config_directories) add_watch(p);
     return true;
 }
 
@@ -69,14 +74,30 @@ bool RulesReloader::changes_seen() {
     return any;
 }
 
+// Keys other than the rules settings are read once at start: say which changed.
+void RulesReloader::log_restart_only_changes(
+    const std::vector<std::pair<std::string, std::string>>& now) {
+    std::vector<std::pair<std::string, std::string>> diff;
+    std::set_symmetric_difference(now.begin(), now.end(), source_.restart_only_settings.begin(),
+                                  source_.restart_only_settings.end(), std::back_inserter(diff));
+    std::string keys;
+    for (const auto& [k, v] : diff)
+        if (keys.find("'" + k + "'") == std::string::npos)
+            keys += (keys.empty() ? "'" : ", '") + k + "'";
+    if (!keys.empty())
+        spdlog::warn(
+            "config changed: {} take effect only after a restart (rules settings were reloaded)",
+            keys);
+    source_.restart_only_settings = now;
+}
+
 rules::LoadResult RulesReloader::compile() {
     std::vector<std::string> files = rules_files_;
     rules::LoadOptions opts;
     RunConfig cfg;
     std::string err;
-    bool config_ok = source_.config_path.empty() || cfg.load_file(source_.config_path, err);
-    for (const auto& kv : source_.overrides)
-        if (config_ok && !cfg.apply_override(kv, err)) config_ok = false;
+    bool config_ok = cfg.load(source_.config_path, source_.overrides, err);
+    if (config_ok) log_restart_only_changes(cfg.restart_only_settings);
     if (!config_ok) {
         rules::LoadResult bad;
         bad.ok = false;

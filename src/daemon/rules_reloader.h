@@ -20,6 +20,12 @@ struct ReloadSource {
     std::string config_path;              // re-read for rules_files and rule options ("" none)
     std::vector<std::string> overrides;   // -o key=value, applied after the file
     std::vector<std::string> rules_args;  // -r FILE..., which win over rules_files
+    // watch_config_files: the config files and config_files directories to watch (empty: the
+    // config is re-read on SIGHUP and rules changes only).
+    std::vector<std::string> config_files;
+    std::vector<std::string> config_directories;
+    // The settings a reload cannot apply, as loaded at start (changes are logged).
+    std::vector<std::pair<std::string, std::string>> restart_only_settings;
 };
 
 class RulesReloader {
@@ -43,6 +49,7 @@ class RulesReloader {
     void add_watch(const std::string& path);
     bool changes_seen();
     rules::LoadResult compile();
+    void log_restart_only_changes(const std::vector<std::pair<std::string, std::string>>& now);
 
     ReloadSource source_;
     std::vector<std::string> rules_files_;

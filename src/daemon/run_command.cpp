@@ -36,20 +36,17 @@ namespace {
 bool resolve_config(const RunOptions& opts, RunConfig& cfg, std::string& config_path) {
     std::string err;
     config_path = opts.config_path.empty() ? default_config_path() : opts.config_path;
-    if (!config_path.empty() && !cfg.load_file(config_path, err)) {
+    if (!cfg.load(config_path, opts.overrides, err)) {
         std::fprintf(stderr, "sensor: %s\n", err.c_str());
         return false;
     }
-    for (const auto& kv : opts.overrides) {
-        if (!cfg.apply_override(kv, err)) {
-            std::fprintf(stderr, "sensor: %s\n", err.c_str());
-            return false;
-        }
-    }
+    if (opts.unbuffered) cfg.buffered_outputs = false;
     if (!opts.rules_files.empty()) cfg.rules_files = opts.rules_files;
     cfg.enabled_sources = opts.enable_sources;
     cfg.max_duration_ns = opts.duration_s * 1000000000ull;
-    cfg.disabled_sources = opts.disable_sources;
+    // Added to what the config asked (engine.kind nodriver turns the syscall source off).
+    cfg.disabled_sources.insert(cfg.disabled_sources.end(), opts.disable_sources.begin(),
+                                opts.disable_sources.end());
     if (cfg.rules_files.empty()) cfg.rules_files.push_back(default_rules_path());
     return true;
 }
@@ -71,6 +68,18 @@ std::shared_ptr<engine::Ruleset> load_rules(const RunConfig& cfg) {
     spdlog::info("rules: {} loaded from {} file(s), {} enabled", loaded.ruleset->rules.size(),
                  cfg.rules_files.size(), enabled);
     return loaded.ruleset;
+}
+
+// What the config asked for that the sensor does differently, one info line each.
+void log_config_notes(const RunConfig& cfg) {
+    for (size_t i = 1; i < cfg.config_files_loaded.size(); ++i)
+        spdlog::info("config: merged {}", cfg.config_files_loaded[i]);
+    for (const auto& note : cfg.notes) spdlog::info("{}", note);
+    if (cfg.outputs_queue_unbounded_asked)
+        spdlog::info(
+            "outputs_queue.capacity 0 (unbounded) asked for: each output's queue is bounded at "
+            "{} alerts, and alerts beyond it are dropped and counted",
+            cfg.outputs_queue_capacity);
 }
 
 // Which sources run: --enable-source/--disable-source (Falco's flags) over what is configured
@@ -185,6 +194,7 @@ int run(const RunOptions& opts) {
     if (!resolve_config(opts, cfg, config_path)) return 2;
     setup_logging(cfg.log_level);
     if (!config_path.empty()) spdlog::info("config: {}", config_path);
+    log_config_notes(cfg);
 
     SourcesPlan sources;
     if (!plan_sources(cfg, sources)) return 2;
@@ -257,7 +267,12 @@ int run(const RunOptions& opts) {
     container::ContainerEnricher enricher(containers, procs, metadata.get());
 
     // Hot reload: SIGHUP, or a change to a rules file or directory or the config (inotify).
-    RulesReloader reloader({config_path, opts.overrides, opts.rules_files}, cfg.rules_files);
+    RulesReloader reloader(
+        {config_path, opts.overrides, opts.rules_files,
+         cfg.watch_config_files ? cfg.config_files_loaded : std::vector<std::string>{},
+         cfg.watch_config_files ? cfg.config_directories : std::vector<std::string>{},
+         cfg.restart_only_settings},
+        cfg.rules_files);
     if (!reloader.watch(err)) spdlog::warn("rules files are not watched for changes: {}", err);
 
     EventLoop loop({cfg, probe, decoder, procs, fds, users, containers, enricher, metadata.get(),

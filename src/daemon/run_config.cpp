@@ -1,11 +1,13 @@
 #include "run_config.h"
 
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
+#include "config_keys.h"
 #include "sensor/rules/yaml_tree.h"
 
 namespace sensor::daemon {
@@ -40,36 +42,18 @@ std::vector<std::string> split_list(const std::string& v) {
     return out;
 }
 
-std::string where(const std::string& path, const YAML::Mark& m) {
-    return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
-}
-
 }  // namespace
 
-namespace {
+KeyResult Setting::flag(bool& out) const {
+    return rules::parse_yaml_bool(value, out) ? KeyResult::ok : bad("true or false");
+}
 
-// One key=value being applied: its error message when the value does not fit.
-struct Setting {
-    const std::string& key;
-    const std::string& value;
-    std::string& error;
-    KeyResult bad(const char* expect) const {
-        error = "config key '" + key + "' expects " + expect + ", got '" + value + "'";
-        return KeyResult::bad;
-    }
-    template <typename T>
-    KeyResult uint_in(T& out, T lo, T hi, const char* expect) const {
-        T n{};
-        if (!parse_uint(value, n) || n < lo || n > hi) return bad(expect);
-        out = n;
-        return KeyResult::ok;
-    }
-    KeyResult text(std::string& out, const char* expect_nonempty = nullptr) const {
-        if (expect_nonempty && value.empty()) return bad(expect_nonempty);
-        out = value;
-        return KeyResult::ok;
-    }
-};
+KeyResult Setting::number(uint64_t& out, uint64_t lo, uint64_t hi, const char* expect) const {
+    if (!parse_uint(value, out) || out < lo || out > hi) return bad(expect);
+    return KeyResult::ok;
+}
+
+namespace {
 
 KeyResult set_flag_key(RunConfig& c, const Setting& s) {
     const std::pair<const char*, bool*> flags[] = {
@@ -83,6 +67,7 @@ KeyResult set_flag_key(RunConfig& c, const Setting& s) {
         {"alert_dedup.enabled", &c.alert_dedup_enabled},
         {"capture.exact_timestamps", &c.exact_timestamps},
         {"capture.open_path_filter", &c.open_path_filter},
+        {"watch_config_files", &c.watch_config_files},
     };
     for (const auto& [name, flag] : flags)
         if (s.key == name)
@@ -97,7 +82,7 @@ KeyResult set_rules_key(RunConfig& c, const Setting& s) {
         s.error = "config key 'rules': " + why;
         return KeyResult::bad;
     }
-    if (s.key == "rules_files" || s.key == "rules_file") {
+    if (s.key == "rules_files" || s.key == "rules_file" || s.key == "rule_files") {
         c.rules_files = split_list(s.value);
         return KeyResult::ok;
     }
@@ -107,8 +92,6 @@ KeyResult set_rules_key(RunConfig& c, const Setting& s) {
 KeyResult set_output_key(RunConfig& c, const Setting& s) {
     const std::string& v = s.value;
     if (s.key == "file_output.filename") return s.text(c.file_output_filename, "a file path");
-    if (s.key == "outputs_queue.capacity")
-        return s.uint_in(c.outputs_queue_capacity, 1u, 1u << 24, "1 to 16777216 alerts");
     if (s.key == "syslog_output.host") return s.text(c.syslog_host);
     if (s.key == "syslog_output.port")
         return s.uint_in(c.syslog_port, uint16_t{1}, uint16_t{65535}, "a port number");
@@ -188,6 +171,7 @@ KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
         if (!parse_uint(v, n) || n < 65536 || (n & (n - 1)) != 0)
             return s.bad("a power of two of at least 65536");
         c.ring_buffer_bytes = n;
+        c.ring_buffer_bytes_set = true;
         return KeyResult::ok;
     }
     if (s.key == "capture.poll_interval_ms") {
@@ -263,14 +247,18 @@ KeyResult set_plugins_key(RunConfig& c, const Setting& s) {
     return KeyResult::not_mine;
 }
 
+constexpr KeyHandler kKeyHandlers[] = {
+    set_flag_key,     set_rules_key,   set_output_key,       set_drops_key,
+    set_service_key,  set_runtime_key, set_plugins_key,      set_intake_key,
+    set_sequence_key, set_engine_key,  set_falco_output_key, set_not_applicable_key,
+};
+
 }  // namespace
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
-    for (auto section :
-         {set_flag_key, set_rules_key, set_output_key, set_drops_key, set_service_key,
-          set_runtime_key, set_plugins_key, set_intake_key, set_sequence_key}) {
-        KeyResult r = section(*this, s);
+    for (KeyHandler handler : kKeyHandlers) {
+        KeyResult r = handler(*this, s);
         if (r != KeyResult::not_mine) return r == KeyResult::ok;
     }
     // The output keys share OutputSettings' parser (and its messages).
@@ -282,93 +270,44 @@ bool RunConfig::set(const std::string& key, const std::string& value, std::strin
 }
 
 bool RunConfig::apply_override(const std::string& kv, std::string& error) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-        error = "option '" + kv + "' must be key=value";
-        return false;
-    }
-    return set(kv.substr(0, eq), kv.substr(eq + 1), error);
+    ConfigNode root;
+    root.kind = ConfigNode::Kind::Map;
+    return apply_config_override(root, kv, error) && apply_tree(root, error);
 }
 
 bool RunConfig::load_file(const std::string& path, std::string& error) {
-    std::ifstream in(path);
-    if (!in) {
-        error = "cannot read config file " + path;
-        return false;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::vector<rules::YNodePtr> docs;
-    try {
-        docs = rules::parse_yaml_documents(ss.str());
-    } catch (const rules::YamlError& e) {
-        error = where(path, e.mark) + ": " + e.what();
-        return false;
-    }
-    if (docs.empty() || docs[0]->IsNull()) return true;
-    if (docs.size() > 1 || !docs[0]->IsMap()) {
-        error = path + ": the config must be one YAML mapping";
-        return false;
-    }
-    // Walks nested maps into dotted keys; sequences of scalars become comma lists.
-    std::function<bool(const rules::YNode&, const std::string&)> walk =
-        [&](const rules::YNode& map, const std::string& prefix) {
-            for (const auto& [k, v] : map.pairs) {
-                std::string key = prefix + k->Scalar();
-                if (key == "rules" && v->IsSequence()) {
-                    // [{disable: {rule: NAME}}, {enable: {tag: TAG}}, ...] in text form.
-                    std::string steps;
-                    for (const auto& item : v->items) {
-                        bool ok = item->IsMap() && item->pairs.size() == 1 &&
-                                  item->pairs[0].second->IsMap() &&
-                                  item->pairs[0].second->pairs.size() == 1 &&
-                                  item->pairs[0].second->pairs[0].second->IsScalar();
-                        if (!ok) {
-                            error = where(path, item->Mark()) +
-                                    ": config key 'rules' expects items like "
-                                    "{disable: {rule: NAME}} or {enable: {tag: TAG}}";
-                            return false;
-                        }
-                        const auto& inner = item->pairs[0].second->pairs[0];
-                        steps += item->pairs[0].first->Scalar() + " " + inner.first->Scalar() +
-                                 "=" + inner.second->Scalar() + ";";
-                    }
-                    if (!set(key, steps, error)) {
-                        error = where(path, k->Mark()) + ": " + error;
-                        return false;
-                    }
-                    continue;
-                }
-                if (key == "plugins") {
-                    if (!read_plugin_entries(*v, path, plugins, error)) return false;
-                    continue;
-                }
-                if (v->IsMap()) {
-                    if (!walk(*v, key + ".")) return false;
-                    continue;
-                }
-                std::string value;
-                if (v->IsSequence()) {
-                    for (const auto& item : v->items) {
-                        if (!item->IsScalar()) {
-                            error = where(path, item->Mark()) + ": config key '" + key +
-                                    "' expects a list of strings";
-                            return false;
-                        }
-                        if (!value.empty()) value += ',';
-                        value += item->Scalar();
-                    }
-                } else {
-                    value = v->Scalar();
-                }
-                if (!set(key, value, error)) {
-                    error = where(path, k->Mark()) + ": " + error;
-                    return false;
-                }
-            }
+    return load(path, {}, error);
+}
+
+bool RunConfig::load(const std::string& path, const std::vector<std::string>& overrides,
+                     std::string& error) {
+    LoadedConfig loaded;
+    if (!load_config(path, overrides, loaded, error)) return false;
+    config_files_loaded = loaded.files;
+    config_directories = loaded.directories;
+    notes.insert(notes.end(), loaded.notes.begin(), loaded.notes.end());
+    if (!apply_tree(*loaded.root, error)) return false;
+    finish_engine_keys(*this);
+    restart_only_settings.clear();
+    for (auto& kv : flatten_config(*loaded.root))
+        if (!reloadable_config_key(kv.first)) restart_only_settings.push_back(std::move(kv));
+    return true;
+}
+
+bool RunConfig::apply_tree(const ConfigNode& root, std::string& error) {
+    return walk_config(*this, root, "", error);
+}
+
+bool reloadable_config_key(const std::string& flat_key) {
+    for (const char* k : {"rules_files", "rules_file", "rule_files", "rules", "priority",
+                          "rule_matching", "append_output", "static_fields", "buffer_format_base64",
+                          "config_files", "watch_config_files"}) {
+        size_t n = std::strlen(k);
+        if (flat_key.compare(0, n, k) == 0 &&
+            (flat_key.size() == n || flat_key[n] == '.' || flat_key[n] == '['))
             return true;
-        };
-    return walk(*docs[0], "");
+    }
+    return false;
 }
 
 std::string default_config_path() {

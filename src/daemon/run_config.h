@@ -1,12 +1,15 @@
 #pragma once
-// Configuration of `sensor run`: a YAML file (config/sensor.yaml; falco.yaml key names where
-// Falco has them) plus `-o key=value` overrides. Every key is known; anything else is an error
-// naming the key (and the file position when it comes from the file).
+// Configuration of `sensor run`: a YAML file (config/sensor.yaml, or Falco's falco.yaml as it
+// is), the files of its `config_files`, then `-o key=value` overrides, merged as Falco merges
+// them (config_tree.h). Every key is known: a key of ours or Falco's is applied (config_keys.h)
+// or, when it does not apply to the sensor, logged with why (config_not_applicable.h);
+// anything else is an error naming the key (and the file position when it comes from a file).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "alert_intake.h"
+#include "config_tree.h"
 #include "output_settings.h"
 #include "plugin_config.h"
 #include "sensor/container/metadata_service.h"
@@ -26,6 +29,8 @@ struct RunConfig {
     bool file_output_keep_alive = false;
     bool buffered_outputs = false;
     uint32_t outputs_queue_capacity = 16384;
+    bool outputs_queue_unbounded_asked = false;  // Falco's capacity 0: kept bounded, logged
+    uint32_t output_timeout_ms = 2000;           // a write slower than this is counted, logged
     bool syslog_output = false;
     std::string syslog_host;  // empty: the local daemon's socket (syslog_path)
     uint16_t syslog_port = 514;
@@ -47,6 +52,10 @@ struct RunConfig {
     int poll_interval_ms = 20;              // bound on alert latency when the host is quiet
     bool exact_timestamps = true;           // a clock reading per record (see ProbeOptions)
     bool open_path_filter = true;           // opens no rule can match stay in the kernel
+    bool ring_buffer_bytes_set = false;     // capture.ring_buffer_bytes given: wins over presets
+    uint32_t engine_buf_size_preset = 0;    // Falco's engine.modern_ebpf.buf_size_preset (0: none)
+    uint32_t cpus_for_each_buffer = 2;      // Falco's: the preset's buffer is shared by this many
+    uint32_t snaplen = 80;  // falco_libs.snaplen: bytes of I/O buffers captured (Falco's 80)
     // state
     std::string host_root = "/";  // where the host's /etc is (a DaemonSet mounts it at /host)
     std::string proc_root = "/proc";
@@ -61,18 +70,34 @@ struct RunConfig {
     AlertIntakeConfig alert_intake;
     correlate::Limits sequences;
     uint64_t max_duration_ns = 0;  // -M (command line only): 0 runs until signalled
+    // The config as loaded: its files and config_files directories (watched when
+    // watch_config_files), and info lines for the log (not-applicable keys, skipped paths).
+    bool watch_config_files = true;
+    std::vector<std::string> config_files_loaded;
+    std::vector<std::string> config_directories;
+    std::vector<std::string> notes;
+    // The loaded keys that a reload cannot change (all but the rules settings), for telling
+    // which changed keys need a restart.
+    std::vector<std::pair<std::string, std::string>> restart_only_settings;
 
     // Applies one dotted key; false with error naming the key when unknown or invalid.
     bool set(const std::string& key, const std::string& value, std::string& error);
-    // Applies "key=value".
+    // Applies "key=value" (Falco's -o syntax, config_tree.h).
     bool apply_override(const std::string& key_value, std::string& error);
     // Reads a config file; false with error "FILE:LINE:COL: ..." on a bad key or value.
     bool load_file(const std::string& path, std::string& error);
+    // The main file ("" for none), its config_files, then the overrides, as Falco loads them.
+    bool load(const std::string& path, const std::vector<std::string>& overrides,
+              std::string& error);
+    // Applies a merged tree's keys.
+    bool apply_tree(const ConfigNode& root, std::string& error);
 };
 
 // The config file used when -c is not given: /etc/sensor/sensor.yaml when present, else the
 // source tree's config/sensor.yaml (for a build run in place), else none.
 std::string default_config_path();
+// Whether a reload applies this key (rules files, selection and LoadOptions) without a restart.
+bool reloadable_config_key(const std::string& flat_key);
 // Rules used when neither the config nor -r name any: /etc/sensor/rules, else the source tree's
 // rules/.
 std::string default_rules_path();

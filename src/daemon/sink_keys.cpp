@@ -31,6 +31,16 @@ KeyResult set_http_output_key(HttpOutputConfig& c, const std::string& key, const
     if (k == "keep_alive") return set_bool(o.keep_alive, key, value, error);
     if (k == "insecure") return set_bool(o.insecure, key, value, error);
     if (k == "mtls") return set_bool(o.mtls, key, value, error);
+    if (k == "echo") return set_bool(o.echo, key, value, error);
+    if (k == "compress_uploads") return set_bool(o.compress_uploads, key, value, error);
+    if (k == "max_consecutive_timeouts") {
+        uint32_t n = 0;
+        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc() || p != value.data() + value.size() || n > 255)
+            return bad(key, value, "0 to 255", error);
+        o.max_consecutive_timeouts = n;
+        return KeyResult::ok;
+    }
     std::string* text = k == "url"           ? &o.url
                         : k == "user_agent"  ? &o.user_agent
                         : k == "ca_cert"     ? &o.ca_cert

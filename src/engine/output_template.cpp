@@ -1,6 +1,7 @@
 #include "sensor/engine/output_template.h"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "sensor/condition/parser.h"
@@ -124,10 +125,63 @@ void add_json_only_fields(OutputTemplate& t, const std::vector<std::string>& nam
                      [](const F& a, const F& b) { return a.operand->text < b.operand->text; });
 }
 
-bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out) {
+void add_formatted_field(OutputTemplate& t, const std::string& name, std::string_view format,
+                         fields::SourceId source) {
+    auto sub = std::make_shared<OutputTemplate>(compile_output(format, source));
+    sub->bytes_base64 = t.bytes_base64;
+    add_constant_field(t, name, "");
+    for (auto& nf : t.named_fields)
+        if (nf.name == name) nf.format = std::move(sub);
+}
+
+void add_constant_field(OutputTemplate& t, const std::string& name, std::string_view value) {
+    for (const auto& jf : t.json_fields)
+        if (jf.operand->text == name)
+            throw std::runtime_error("output field '" + name + "' is already in output_fields");
+    for (const auto& nf : t.named_fields)
+        if (nf.name == name)
+            throw std::runtime_error("output field '" + name + "' is defined twice");
+    OutputTemplate::NamedField nf;
+    nf.name = name;
+    append_json_string(nf.key_json, name);
+    nf.key_json += ':';
+    append_json_string(nf.constant_json, value);
+    auto at = std::lower_bound(
+        t.named_fields.begin(), t.named_fields.end(), name,
+        [](const OutputTemplate::NamedField& a, const std::string& n) { return a.name < n; });
+    t.named_fields.insert(at, std::move(nf));
+}
+
+void append_bytes_text(std::string_view bytes, bool base64, std::string& out) {
+    if (!base64) {
+        for (char c : bytes) out += std::isprint(static_cast<unsigned char>(c)) ? c : '.';
+        return;
+    }
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        uint32_t n = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8) |
+                     uint8_t(bytes[i + 2]);
+        for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
+    }
+    if (size_t rest = bytes.size() - i) {
+        uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
+        if (rest == 2) n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
+        out += kAlphabet[(n >> 18) & 63];
+        out += kAlphabet[(n >> 12) & 63];
+        out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+        out += '=';
+    }
+}
+
+bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out,
+                         bool bytes_base64) {
     fields::Value v;
     auto append_one = [&](const fields::Value& val) {
-        if (op.field.def) {
+        if (op.type == fields::FieldType::Bytes) {
+            append_bytes_text(val.str, bytes_base64, out);
+        } else if (op.field.def) {
             fields::append_value_text(*op.field.def, val, out);
         } else if (fields::is_stringy(op.type) || op.type == fields::FieldType::Bytes) {
             out += val.str;
@@ -178,7 +232,7 @@ void OutputTemplate::render(const fields::Event& ev, std::string& out) const {
         out += t.literal;
         if (!t.operand) continue;
         size_t start = out.size();
-        if (!append_operand_text(*t.operand, ev, out)) out += "<NA>";
+        if (!append_operand_text(*t.operand, ev, out, bytes_base64)) out += "<NA>";
         if (t.width) {
             size_t len = out.size() - start;
             if (len > t.width)
@@ -203,10 +257,30 @@ void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_vie
         append_json_uint(out, ts);
         time_done = true;
     };
+    size_t named = 0;
+    auto put_named_below = [&](std::string_view bound, bool all) {
+        for (; named < named_fields.size() && (all || named_fields[named].name < bound); ++named) {
+            const NamedField& nf = named_fields[named];
+            if (!first) out += ',';
+            first = false;
+            out += nf.key_json;
+            if (!nf.format) {
+                out += nf.constant_json;
+                continue;
+            }
+            scratch.clear();
+            nf.format->render(ev, scratch);
+            append_json_string(out, scratch);
+        }
+    };
     for (const JsonField& jf : json_fields) {
         const engine::Operand& op = *jf.operand;
+        put_named_below(
+            time_done ? std::string_view(op.text) : std::min<std::string_view>(op.text, time_key),
+            false);
         if (!time_done && time_key <= op.text) {
             put_time();
+            put_named_below(op.text, false);
             if (op.text == time_key) continue;  // the event's own time wins, as an integer
         }
         const fields::FieldDef& def = *op.field.def;
@@ -222,7 +296,7 @@ void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_vie
             def.type == FieldType::Ip || def.type == FieldType::Net ||
             def.type == FieldType::Bytes) {
             scratch.clear();
-            if (append_operand_text(op, ev, scratch))
+            if (append_operand_text(op, ev, scratch, bytes_base64))
                 append_json_string(out, scratch);
             else
                 out += "null";
@@ -245,7 +319,11 @@ void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_vie
                 break;
         }
     }
-    if (!time_done) put_time();
+    if (!time_done) {
+        put_named_below(time_key, false);
+        put_time();
+    }
+    put_named_below({}, true);
     out += '}';
 }
 

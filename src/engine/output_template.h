@@ -29,6 +29,17 @@ struct OutputTemplate {
     std::vector<JsonField> json_fields;
     // Fields only in `output_fields` (append_output's extra fields, join keys): not rendered.
     std::vector<std::unique_ptr<engine::Operand>> json_only;
+    // Named `output_fields` entries that are not fields: append_output's {name: template}
+    // extra fields (a rendered template) and static_fields (a constant), sorted by name.
+    struct NamedField {
+        std::string name;
+        std::string key_json;                          // `"name":`
+        std::shared_ptr<const OutputTemplate> format;  // null: constant
+        std::string constant_json;                     // the constant, as a JSON string
+    };
+    std::vector<NamedField> named_fields;
+    // buffer_format_base64: byte buffers as base64, else Falco's printable rendering.
+    bool bytes_base64 = false;
 
     // Text with missing values as <NA>.
     void render(const fields::Event& ev, std::string& out) const;
@@ -48,7 +59,18 @@ OutputTemplate compile_output(std::string_view format,
 void add_json_only_fields(OutputTemplate& t, const std::vector<std::string>& names,
                           fields::SourceId source = fields::kSyscallSource);
 
+// Adds an `output_fields` entry NAME whose value is FORMAT rendered (append_output's
+// extra_fields {name: format}), or a constant (static_fields); throws std::runtime_error for a
+// bad format or a name already in output_fields.
+void add_formatted_field(OutputTemplate& t, const std::string& name, std::string_view format,
+                         fields::SourceId source = fields::kSyscallSource);
+void add_constant_field(OutputTemplate& t, const std::string& name, std::string_view value);
+
+// A byte buffer as text: base64, or Falco's default (printable ASCII kept, other bytes '.').
+void append_bytes_text(std::string_view bytes, bool base64, std::string& out);
+
 // Appends an operand's value(s) as text; false when missing.
-bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out);
+bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out,
+                         bool bytes_base64 = false);
 
 }  // namespace sensor::engine

@@ -5,6 +5,7 @@
 // connection. 2xx is delivered; a connection error, a timeout, 408, 425, 429 or a 5xx means
 // the endpoint is unavailable (the alert is retried with back-off); any other status rejects
 // that alert (counted as failed).
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,13 @@ struct HttpOptions {
     std::string ca_cert, ca_bundle, ca_path;
     bool mtls = false;
     std::string client_cert, client_key;
+    // Falco's: echo prints each response body to stdout; compress_uploads asks the server for
+    // a compressed transfer encoding (libcurl's CURLOPT_TRANSFER_ENCODING, as Falco sets it);
+    // a timed-out POST is retried at once up to max_consecutive_timeouts times before the
+    // endpoint counts as unavailable (then the back-off retries it, the alert is kept).
+    bool echo = false;
+    bool compress_uploads = false;
+    uint32_t max_consecutive_timeouts = 5;
 };
 
 // "" when the options can work, else what is wrong (for start-up errors).

@@ -45,6 +45,15 @@ void OutputWorker::came_up() {
     }
 }
 
+void OutputWorker::check_slow(std::chrono::steady_clock::time_point started) {
+    if (slow_threshold_.count() == 0) return;
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (took <= slow_threshold_) return;
+    uint64_t n = slow_writes_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (slow_listener_) slow_listener_(sink_->name(), took, n);
+}
+
 size_t OutputWorker::deliver_batch(size_t max) {
     size_t n = 0;
     while (n < max) {
@@ -54,6 +63,7 @@ size_t OutputWorker::deliver_batch(size_t max) {
         if (stopping_.load(std::memory_order_acquire) && now >= deadline_) break;
         if (now < retry_after_) break;  // backing off: the alert waits in the queue
         WriteOutcome outcome = sink_->write(*a);
+        check_slow(now);
         if (outcome == WriteOutcome::unavailable) {
             went_down();
             break;
@@ -69,7 +79,9 @@ size_t OutputWorker::deliver_batch(size_t max) {
         ++n;
     }
     if (pending_ > 0) {
+        auto started = std::chrono::steady_clock::now();
         bool ok = sink_->flush();
+        check_slow(started);
         (ok ? delivered_ : failed_).fetch_add(pending_, std::memory_order_relaxed);
         if (!ok) went_down();
         pending_ = 0;
@@ -103,9 +115,12 @@ void OutputWorker::stop(std::chrono::milliseconds drain_timeout) {
 }
 
 SinkCounts OutputWorker::counts() const {
-    return {sink_->name(), delivered_.load(std::memory_order_relaxed),
-            failed_.load(std::memory_order_relaxed), sink_->last_error,
-            outages_.load(std::memory_order_relaxed)};
+    return {sink_->name(),
+            delivered_.load(std::memory_order_relaxed),
+            failed_.load(std::memory_order_relaxed),
+            sink_->last_error,
+            outages_.load(std::memory_order_relaxed),
+            slow_writes_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace sensor::output

@@ -23,13 +23,18 @@ struct SinkCounts {
     uint64_t delivered = 0;
     uint64_t failed = 0;
     std::string last_error;
-    uint64_t outages = 0;  // times the destination became unavailable
+    uint64_t outages = 0;      // times the destination became unavailable
+    uint64_t slow_writes = 0;  // writes (or flushes) that took longer than the slow threshold
 };
 
 // Called on the output thread when the destination goes down (with its error) and when it
 // takes alerts again; for logging.
 using SinkStateListener =
     std::function<void(const std::string& sink, bool up, const std::string& error)>;
+// Called on the output thread after a write slower than the threshold (Falco's
+// output_timeout), with its duration and the count so far; for logging.
+using SlowWriteListener =
+    std::function<void(const std::string& sink, std::chrono::milliseconds took, uint64_t count)>;
 
 class OutputWorker {
   public:
@@ -40,6 +45,10 @@ class OutputWorker {
 
     // Before start().
     void set_state_listener(SinkStateListener listener) { listener_ = std::move(listener); }
+    void set_slow_write(std::chrono::milliseconds threshold, SlowWriteListener listener) {
+        slow_threshold_ = threshold;
+        slow_listener_ = std::move(listener);
+    }
     void start();
     // Async-signal-safe: the thread reopens every sink before its next batch.
     void request_reopen() { reopen_.store(true, std::memory_order_relaxed); }
@@ -78,6 +87,10 @@ class OutputWorker {
     bool down_ = false;
     std::atomic<uint64_t> outages_{0};
     SinkStateListener listener_;
+    std::chrono::milliseconds slow_threshold_{0};  // 0: not watched
+    SlowWriteListener slow_listener_;
+    std::atomic<uint64_t> slow_writes_{0};
+    void check_slow(std::chrono::steady_clock::time_point started);
     void went_down();
     void came_up();
     uint64_t undelivered_at_stop_ = 0;

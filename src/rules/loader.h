@@ -19,6 +19,19 @@ struct LoadOptions {
     // Added to the output_fields (not the text) of every rule of the syscall source: the join
     // keys sequences on other sensors need (append_output.join_keys).
     std::vector<std::string> extra_fields;
+    // falco.yaml's append_output list: each entry applies to the rules it matches.
+    struct AppendOutput {
+        std::string source;                   // "": any
+        std::vector<std::string> tags;        // all of them on the rule
+        std::string rule;                     // "": any
+        std::string extra_output;             // appended to the output text
+        std::vector<std::string> raw_fields;  // field names
+        std::vector<std::pair<std::string, std::string>> formatted_fields;  // name, format
+    };
+    std::vector<AppendOutput> append_output;
+    // static_fields: name, value added to every alert's output_fields.
+    std::vector<std::pair<std::string, std::string>> static_fields;
+    bool buffer_format_base64 = false;  // byte buffers in outputs as base64
 };
 
 struct FileReport {

@@ -352,6 +352,28 @@ class RulesCompiler {
         }
     }
 
+    // Falco's append_output match: every condition given holds (all tags on the rule).
+    static bool append_applies(const LoadOptions::AppendOutput& a, const RuleDef& r) {
+        if (!a.source.empty() && a.source != r.source) return false;
+        if (!a.rule.empty() && a.rule != r.name) return false;
+        for (const auto& tag : a.tags)
+            if (!r.tags.count(tag)) return false;
+        return true;
+    }
+
+    // append_output's extra_fields and the static_fields, compiled into the rule's output.
+    void add_appended_fields(engine::OutputTemplate& t, const RuleDef& r,
+                             fields::SourceId source) const {
+        for (const auto& a : opts_.append_output) {
+            if (!append_applies(a, r)) continue;
+            engine::add_json_only_fields(t, a.raw_fields, source);
+            for (const auto& [name, format] : a.formatted_fields)
+                engine::add_formatted_field(t, name, format, source);
+        }
+        for (const auto& [name, value] : opts_.static_fields)
+            engine::add_constant_field(t, name, value);
+    }
+
     engine::CompiledRule compile_rule_checked(RuleDef& r, fields::SourceId source) {
         LocatedText cond;
         std::string exc = exceptions_condition(r);
@@ -406,10 +428,15 @@ class RulesCompiler {
         // The suggested container and pod fields are syscall fields.
         if (!opts_.extra_output.empty() && source == fields::kSyscallSource)
             out.output_format += " " + opts_.extra_output;
+        for (const auto& a : opts_.append_output)
+            if (append_applies(a, r) && !a.extra_output.empty())
+                out.output_format += " " + a.extra_output;
         try {
             out.output = engine::compile_output(out.output_format, source);
+            out.output.bytes_base64 = opts_.buffer_format_base64;
             if (source == fields::kSyscallSource)
                 engine::add_json_only_fields(out.output, opts_.extra_fields, source);
+            add_appended_fields(out.output, r, source);
         } catch (const std::exception& e) {
             Location loc = r.output.locate(0);
             std::string msg = e.what();

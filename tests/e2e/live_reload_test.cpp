@@ -173,3 +173,30 @@ TEST_F(LiveReload, ConfigRulesSelectionDisablesByNameAndSurvivesAReload) {
     EXPECT_EQ(s.stop(), 0);
     for (const auto& a : s.alerts()) EXPECT_NE(a.value("rule", ""), "Rule A");
 }
+
+// watch_config_files: a file added to a config_files directory is merged in by a reload
+// without a signal; its rules selection applies at once, and a key that only a restart can
+// apply is named in a warning.
+TEST_F(LiveReload, AFileAddedToAConfigFilesDirectoryReloads) {
+    replace_file(rules_, rule("Rule A", dir_, "a-") + rule("Rule B", dir_, "b-"));
+    fs::create_directories(dir_ + "/conf.d");
+    std::ofstream(dir_ + "/conf.d/10-base.yaml") << "priority: debug\n";
+    std::ofstream(dir_ + "/main.yaml") << "config_files: [" << dir_ << "/conf.d]\n"
+                                       << "rules_files: [" << rules_ << "]\n";
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-c", dir_ + "/main.yaml"}, err)) << err;
+    EXPECT_TRUE(fires(s, "Rule A", dir_ + "/a-1"));
+    replace_file(dir_ + "/conf.d/20-more.yaml",
+                 "rules:\n  - disable: {rule: Rule A}\nalert_dedup:\n  window_seconds: 30\n");
+    ASSERT_TRUE(wait_log(s, "rules reloaded: 2 rules")) << s.stderr_text();
+    EXPECT_TRUE(wait_log(s,
+                         "config changed: 'alert_dedup.window_seconds' take effect only "
+                         "after a restart"))
+        << s.stderr_text();
+    ASSERT_EQ(symlink("/etc/shadow", (dir_ + "/a-2").c_str()), 0);
+    EXPECT_TRUE(fires(s, "Rule B", dir_ + "/b-1"));  // later than a-2: a-2 had its chance
+    EXPECT_EQ(s.stop(), 0);
+    for (const auto& a : s.alerts())
+        EXPECT_NE(a["output_fields"].value("evt.arg.linkpath", ""), dir_ + "/a-2");
+}

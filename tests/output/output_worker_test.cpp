@@ -171,3 +171,36 @@ TEST(OutputWorker, StopCountsWhatCouldNotBeDeliveredInTime) {
     w.stop(std::chrono::milliseconds(0));
     EXPECT_EQ(w.counts().delivered + w.undelivered_at_stop(), 5u);
 }
+
+// Falco's output_timeout: a write slower than the threshold is counted and reported; the
+// sink sleeps well past a 1 ms threshold, so the count cannot depend on the machine's speed.
+TEST(OutputWorker, SlowWritesOverTheThresholdAreCounted) {
+    class SlowSink : public Sink {
+      public:
+        const char* name() const override { return "slow"; }
+        WriteOutcome write(const Alert&) override {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            return WriteOutcome::written;
+        }
+    };
+    OutputWorker w(std::make_unique<SlowSink>(), 16);
+    std::atomic<uint64_t> reported{0};
+    w.set_slow_write(std::chrono::milliseconds(1),
+                     [&](const std::string& sink, std::chrono::milliseconds took, uint64_t n) {
+                         EXPECT_EQ(sink, "slow");
+                         EXPECT_GE(took.count(), 20);
+                         reported = n;
+                     });
+    w.start();
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.push("a", Priority::Informational, 0));
+    ASSERT_TRUE(eventually([&] { return w.counts().delivered == 3; }));
+    w.stop(std::chrono::seconds(1));
+    EXPECT_EQ(w.counts().slow_writes, 3u);
+    EXPECT_EQ(reported.load(), 3u);
+    OutputWorker quick(std::make_unique<ScriptedSink>(), 16);  // no threshold: nothing counted
+    quick.start();
+    ASSERT_TRUE(quick.push("a", Priority::Informational, 0));
+    ASSERT_TRUE(eventually([&] { return quick.counts().delivered == 1; }));
+    quick.stop(std::chrono::seconds(1));
+    EXPECT_EQ(quick.counts().slow_writes, 0u);
+}

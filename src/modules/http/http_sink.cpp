@@ -33,7 +33,9 @@ HttpSink::HttpSink(HttpOptions opts) : opts_(std::move(opts)) {
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, opts_.timeout_ms);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(opts_.timeout_ms, 2000L));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // the output thread must not get SIGALRM
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+    // echo: libcurl's default writer prints the body to stdout.
+    if (!opts_.echo) curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_body);
+    if (opts_.compress_uploads) curl_easy_setopt(c, CURLOPT_TRANSFER_ENCODING, 1L);
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, opts_.keep_alive ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -70,6 +72,9 @@ WriteOutcome HttpSink::write(const Alert& alert) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, alert.line.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(alert.line.size()));
     CURLcode rc = curl_easy_perform(c);
+    for (uint32_t retries = 0;
+         rc == CURLE_OPERATION_TIMEDOUT && retries < opts_.max_consecutive_timeouts; ++retries)
+        rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         last_error = std::string("POST ") + opts_.url + ": " + curl_easy_strerror(rc);
         return WriteOutcome::unavailable;
