@@ -183,7 +183,7 @@ int run(const RunOptions& opts) {
     RunConfig cfg;
     std::string config_path, err;
     if (!resolve_config(opts, cfg, config_path)) return 2;
-    setup_logging(cfg.log_level);
+    setup_logging(cfg.ops.log);
     if (!config_path.empty()) spdlog::info("config: {}", config_path);
 
     SourcesPlan sources;
@@ -210,7 +210,8 @@ int run(const RunOptions& opts) {
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
     po.exact_timestamps = cfg.exact_timestamps;
-    const capture::ProbeConfig probe_config = policy::probe_config(*rules, cfg.open_path_filter);
+    const capture::ProbeConfig probe_config =
+        policy::probe_config(*rules, cfg.open_path_filter, cfg.ops.base_syscalls);
     if (sources.syscall && cfg.open_path_filter)
         spdlog::info("{}", capture::describe(probe_config.open_filter));
     // Loaded before the outputs are made: libbpf holds two copies of the kernel's BTF (about
@@ -263,7 +264,7 @@ int run(const RunOptions& opts) {
     EventLoop loop({cfg, probe, decoder, procs, fds, users, containers, enricher, metadata.get(),
                     alerts, reloader, audit.get(), sources.syscall, intake.get()},
                    rules);
-    if (cfg.webserver_enabled && !loop.start_webserver(err)) {
+    if ((cfg.webserver_enabled && !loop.start_webserver(err)) || !loop.start_metrics(err)) {
         spdlog::error("{}", err);
         return 2;
     }

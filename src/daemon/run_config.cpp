@@ -176,13 +176,9 @@ KeyResult set_service_key(RunConfig& c, const Setting& s) {
     return KeyResult::not_mine;
 }
 
-// log_level, capture.* and state.*.
+// capture.* and state.*.
 KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
     const std::string& v = s.value;
-    if (s.key == "log_level")
-        return v == "debug" || v == "info" || v == "warning" || v == "error"
-                   ? s.text(c.log_level)
-                   : s.bad("debug, info, warning or error");
     if (s.key == "capture.ring_buffer_bytes") {
         uint32_t n = 0;
         if (!parse_uint(v, n) || n < 65536 || (n & (n - 1)) != 0)
@@ -267,6 +263,8 @@ KeyResult set_plugins_key(RunConfig& c, const Setting& s) {
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
+    if (KeyResult r = set_ops_key(ops, key, value, error); r != KeyResult::not_mine)
+        return r == KeyResult::ok;
     for (auto section :
          {set_flag_key, set_rules_key, set_output_key, set_drops_key, set_service_key,
           set_runtime_key, set_plugins_key, set_intake_key, set_sequence_key}) {
