@@ -21,6 +21,7 @@
 #include "sensor/container/enricher.h"
 #include "sensor/container/metadata_service.h"
 #include "sensor/k8saudit/audit_source.h"
+#include "sensor/ops/tls_context.h"
 #include "sensor/policy/probe_policy.h"
 #include "sensor/rules/rule_selection.h"
 #include "sensor/state/container_table.h"
@@ -117,12 +118,19 @@ bool plan_sources(const RunConfig& cfg, SourcesPlan& plan) {
     return true;
 }
 
+// The webserver's certificate, when HTTPS is on, loads (as it will at start).
+bool check_webserver_tls(const RunConfig& cfg, std::string& err) {
+    const WebserverExtras& w = cfg.ops.web;
+    return !cfg.webserver_enabled || !w.ssl_enabled ||
+           ops::make_tls_server_context(w.ssl_certificate, "", err, "webserver.ssl_certificate");
+}
+
 // --dry-run: the config and rules loaded above; the outputs are made (an unwritable file or
 // a bad syslog address is reported as at start) and closed; nothing is attached.
 int dry_run(const RunConfig& cfg) {
     std::vector<std::unique_ptr<output::Sink>> sinks;
     std::string err;
-    if (!make_sinks(cfg, sinks, err)) {
+    if (!make_sinks(cfg, sinks, err) || !check_webserver_tls(cfg, err)) {
         spdlog::error("{}", err);
         return 2;
     }
