@@ -1,15 +1,66 @@
-// The probe's syscall set: the rules' syscalls plus the state set, as falco.yaml's
+// The probe's syscall filter computed from the loaded rules plus state needs, as falco.yaml's
 // base_syscalls (custom_set, repair, all) shapes it.
+#include "sensor/policy/probe_policy.h"
+
+#include <sys/syscall.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "sensor/events/syscalls.h"
-#include "sensor/policy/probe_policy.h"
 #include "sensor/rules/loader.h"
 
 using namespace sensor;
 
+namespace {
+
+bool has(const std::vector<uint32_t>& v, long nr) {
+    return std::binary_search(v.begin(), v.end(), static_cast<uint32_t>(nr));
+}
+
+}  // namespace
+
+TEST(SyscallSelection, StableRulesPlusStateNeeds) {
+    auto r = rules::load_rules_files({std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml"});
+    ASSERT_TRUE(r.ok);
+    auto nrs = policy::traced_syscalls(*r.ruleset);
+    ASSERT_TRUE(std::is_sorted(nrs.begin(), nrs.end()));
+    // From the rules (SPEC 5: the 19 evt.type values of the stable file).
+    for (long nr :
+         {SYS_execve, SYS_execveat, SYS_open, SYS_openat, SYS_openat2, SYS_connect, SYS_ptrace,
+          SYS_symlink, SYS_symlinkat, SYS_link, SYS_linkat, SYS_socket, SYS_dup, SYS_dup2, SYS_dup3,
+          SYS_init_module, SYS_finit_module, SYS_sendto, SYS_sendmsg})
+        EXPECT_TRUE(has(nrs, nr)) << events::syscall_name(static_cast<uint32_t>(nr));
+    // From state tracking.
+    for (long nr : {SYS_clone, SYS_clone3, SYS_close, SYS_fcntl, SYS_setuid, SYS_chdir})
+        EXPECT_TRUE(has(nrs, nr)) << events::syscall_name(static_cast<uint32_t>(nr));
+    // Neither rules nor state need these.
+    for (long nr : {SYS_read, SYS_write, SYS_mmap, SYS_futex, SYS_getpid})
+        EXPECT_FALSE(has(nrs, nr)) << events::syscall_name(static_cast<uint32_t>(nr));
+}
+
+TEST(SyscallSelection, RuleWithoutEventTypeTracesEverything) {
+    auto r = rules::load_rules_contents(
+        {{"t.yaml",
+          "- rule: R\n  desc: d\n  condition: proc.name = cat\n  output: o\n  priority: INFO\n"}});
+    ASSERT_TRUE(r.ok);
+    auto nrs = policy::traced_syscalls(*r.ruleset);
+    EXPECT_TRUE(has(nrs, SYS_read));
+    EXPECT_TRUE(has(nrs, SYS_futex));
+    EXPECT_GT(nrs.size(), 300u);
+}
+
+TEST(SyscallSelection, DisabledRulesDoNotWidenTheFilter) {
+    auto r = rules::load_rules_contents(
+        {{"t.yaml",
+          "- rule: R\n  desc: d\n  condition: evt.type = mkdirat\n  output: o\n  priority: INFO\n"
+          "  enabled: false\n"}});
+    ASSERT_TRUE(r.ok);
+    EXPECT_FALSE(has(policy::traced_syscalls(*r.ruleset), SYS_mkdirat));
+}
+
+// falco.yaml's base_syscalls (custom_set, repair, all) shaping the set.
 namespace {
 
 std::shared_ptr<engine::Ruleset> rules_of(const std::string& condition) {
