@@ -2,10 +2,13 @@
 // HTTPS at a custom health path with Falco's Prometheus names; metrics snapshots as internal
 // alerts and output_file lines; simulated drops raising the drop alert; the timeouts
 // notification; base_syscalls changing the traced set.
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -244,4 +247,32 @@ TEST(LiveFalcoOps, BaseSyscallsShapeTheTracedSet) {
     EXPECT_GT(all, normal);
     EXPECT_GT(all, 250);
     fs::remove_all(dir);
+}
+
+TEST(LiveFalcoOps, LogSyslogSendsTheLogLinesToTheLocalSyslog) {
+    SENSOR_REQUIRE_ROOT("the test listens on /dev/log");
+    // syslog(3) writes to /dev/log, which only a host without a syslog daemon lets us be.
+    if (fs::exists("/dev/log")) GTEST_SKIP() << "/dev/log belongs to this host's syslog daemon";
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strcpy(a.sun_path, "/dev/log");
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string cmd =
+        std::string(SENSOR_BINARY) + " run --dry-run -o log_syslog=true -o log_stderr=false 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    EXPECT_EQ(pclose(p), 0);
+    EXPECT_EQ(out, "");  // log_stderr=false: nothing on stderr
+    std::string lines;
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0;)
+        lines.append(buf, static_cast<size_t>(n)).append("\n");
+    close(fd);
+    unlink("/dev/log");
+    EXPECT_NE(lines.find("sensor["), std::string::npos) << lines;  // ident and pid
+    EXPECT_NE(lines.find("dry run: the configuration, rules and"), std::string::npos) << lines;
 }
