@@ -80,6 +80,18 @@ check "run --dry-run reports bad rules" 1 "" "$bin" run --dry-run -r "$tmp/bad.y
 check "run an unknown source" 2 "~unknown event source 'k8s'" "$bin" run --disable-source k8s
 check "run with no source" 2 "~no event source is enabled" "$bin" run --disable-source syscall
 check "version" 0 "" "$bin" --version
+check "list events" 0 "< openat(fd **fd**, fd **dirfd**, fspath **name**, flags32 **flags**, mode **mode**)" "$bin" --list-events
+check "list events json" 0 '~"dir": "<",' "$bin" --list-events --output json
+check "support json" 0 "" "$bin" --support -r "$shared/rules/falco_rules.yaml"
+if "$bin" --support -r "$shared/rules/falco_rules.yaml" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["rules_files"][0]["variants"][0]["content"].startswith("#"); assert d["system_info"]["sysname"] == "Linux"; assert "--support" in d["cmdline"]'; then
+  echo "ok   support json has system, cmdline and rules contents"; pass=$((pass+1))
+else
+  echo "FAIL support json"; fail=$((fail+1))
+fi
+check "support with a bad override" 2 "~config key 'metrics.interval'" "$bin" --support -o metrics.interval=soon
+check "run bad ops key" 2 "~config key 'base_syscalls.custom_set' expects a list of syscall names" "$bin" run --dry-run -o base_syscalls.custom_set=nosuchcall
+check "run bad log level" 2 "~config key 'log_level' expects one of emergency" "$bin" run --dry-run -o log_level=loud
+check "run --dry-run reports an unreadable webserver certificate" 2 "~webserver.ssl_certificate /nonexistent.pem" "$bin" run --dry-run -o webserver.enabled=true -o webserver.ssl_enabled=true -o webserver.ssl_certificate=/nonexistent.pem
 check "replay stable fixtures" 0 "" "$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml"
 n=$("$bin" replay --events tests/scenario/fixtures/stable_rules.jsonl -r "$shared/rules/falco_rules.yaml" | grep -c '"rule":')
 if [ "$n" -gt 0 ]; then echo "ok   replay printed $n alerts"; pass=$((pass+1)); else echo "FAIL replay printed no alerts"; fail=$((fail+1)); fi

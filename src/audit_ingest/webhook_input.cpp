@@ -80,7 +80,7 @@ bool WebhookInput::start(std::string& error) {
         return false;
     }
     if (params_.tls) {
-        tls_ = make_tls_server_context(sh_.cfg.ssl_certificate, sh_.cfg.ssl_client_ca, error);
+        tls_ = ops::make_tls_server_context(sh_.cfg.ssl_certificate, sh_.cfg.ssl_client_ca, error);
         if (!tls_) return false;
     }
     if (!load_token(error) || !bind_listener(error)) return false;

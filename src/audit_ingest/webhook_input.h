@@ -5,8 +5,8 @@
 // slow (TLS handshakes, 10 MiB batches) without holding up the others.
 #include "sensor/audit_ingest/audit_input.h"
 #include "sensor/audit_ingest/open_params.h"
-#include "sensor/audit_ingest/tls_context.h"
 #include "sensor/audit_ingest/webhook_session.h"
+#include "sensor/ops/tls_context.h"
 
 #include <sys/socket.h>
 
@@ -48,7 +48,7 @@ class WebhookInput : public AuditInput {
 
     OpenParams params_;
     WebhookShared sh_;
-    SslCtxPtr tls_;
+    ops::SslCtxPtr tls_;
     int listen_fd_ = -1;
     uint16_t port_ = 0;
     std::string bound_;  // numeric address:port, for describe()

@@ -5,14 +5,16 @@
 #include "sensor/audit_ingest/audit_input.h"
 #include "sensor/audit_ingest/http_request.h"
 #include "sensor/audit_ingest/payload_queue.h"
-#include "sensor/audit_ingest/stream.h"
 #include "sensor/audit_ingest/token_bucket.h"
+#include "sensor/ops/stream.h"
 
 #include <memory>
 #include <mutex>
 #include <string>
 
 namespace sensor::audit_ingest {
+
+using Stream = ops::Stream;  // shared with the webserver (src/ops)
 
 // What the connections of one webhook share.
 struct WebhookShared {

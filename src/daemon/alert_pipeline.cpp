@@ -92,6 +92,14 @@ void AlertPipeline::drop_alert(uint64_t drops, uint64_t total) {
     push(engine::Priority::Critical, wall);
 }
 
+void AlertPipeline::internal_alert(std::string_view rule, engine::Priority priority,
+                                   std::string_view message, std::string_view output_fields_json) {
+    uint64_t wall = realtime_ns();
+    output::format_internal_alert_into(rule, priority, message, output_fields_json, wall, format_,
+                                       line_);
+    push(priority, wall);
+}
+
 void AlertPipeline::expire(uint64_t now) {
     if (dedup_) dedup_->expire(now, summarizer());
 }

@@ -35,6 +35,9 @@ class AlertPipeline {
     void forward(const std::string& json, engine::Priority priority, uint64_t ts);
     // Falco's "syscall event drop" internal alert.
     void drop_alert(uint64_t drops, uint64_t total);
+    // Falco's other internal alerts (source "internal"): metrics snapshots, timeouts.
+    void internal_alert(std::string_view rule, engine::Priority priority, std::string_view message,
+                        std::string_view output_fields_json);
     // Closes the dedup windows that ended by now (monotonic ns).
     void expire(uint64_t now);
 

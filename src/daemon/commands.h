@@ -16,6 +16,10 @@ int list_rules(const std::vector<std::string>& files, ReportFormat fmt);
 // `sensor --list[=SOURCE]`: the fields of every event source, or of one ("" for all).
 int list_fields(ReportFormat fmt, const std::string& source = "");
 
+// `sensor --list-events`: every event type with its direction and parameters (Falco's
+// --list-events), from the syscall table.
+int list_events(ReportFormat fmt);
+
 // One line per optional module: where it loads from, or why it does not (for --version).
 std::string optional_modules_report();
 // One line per Falco plugin the sensor has built in, with the version it matches.
@@ -43,6 +47,16 @@ struct RunOptions {
 };
 // `sensor run`: live capture until SIGINT/SIGTERM.
 int run(const RunOptions& opts);
+
+struct SupportOptions {
+    std::string config_path;  // "" = the default config
+    std::vector<std::string> rules_files;
+    std::vector<std::string> overrides;  // key=value
+    std::string cmdline;                 // the command line, for the report
+};
+// `sensor --support`: Falco's support JSON (version, uname, command line, config, rules files
+// with their contents) on stdout.
+int print_support(const SupportOptions& opts);
 
 // Prints a load result's per-file report (shared by validate and failed loads).
 void print_load_report(const rules::LoadResult& res, ReportFormat fmt, bool summary);

@@ -11,16 +11,30 @@
 #include "run_signals.h"
 #include "sd_notify.h"
 #include "sensor/events/event_types.h"
+#include "sensor/output/alert_format.h"
 #include "sensor/policy/probe_policy.h"
 
 namespace sensor::daemon {
+namespace {
+
+ops::DropPolicy drop_policy(const RunConfig& cfg) {
+    ops::DropPolicy p = cfg.syscall_event_drops;
+    p.simulate = cfg.ops.simulate_drops;
+    return p;
+}
+
+}  // namespace
 
 EventLoop::EventLoop(LoopParts parts, std::shared_ptr<const engine::Ruleset> rules)
     : p_(parts),
       rules_owner_(std::move(rules)),
       rules_(rules_owner_.get()),
       ctx_(rules_->new_context()),
-      drop_monitor_(p_.cfg.syscall_event_drops),
+      drop_monitor_(drop_policy(p_.cfg)),
+      timeouts_(p_.cfg.ops.timeouts_max_consecutives),
+      start_wall_(realtime_ns()),
+      reload_wall_(start_wall_),
+      metrics_reporter_(p_.cfg.ops.metrics),
       matcher_(rules_owner_, p_.cfg.sequences,
                [this](const correlate::Match& m) { p_.alerts.on_correlation(m); }) {
     counters_.events_by_type.assign(events::event_type_count(), 0);
@@ -70,7 +84,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
         return;
     }
     const capture::ProbeConfig probe_config =
-        policy::probe_config(*res.ruleset, p_.cfg.open_path_filter);
+        policy::probe_config(*res.ruleset, p_.cfg.open_path_filter, p_.cfg.ops.base_syscalls);
     std::string err;
     if (p_.syscall_enabled && !p_.probe.apply(probe_config, err)) {
         spdlog::error("rules reload failed; the running rules stay: {}", err);
@@ -84,6 +98,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
     counters_.rule_matches.assign(rules_->rules.size(), 0);
     counters_.rule_eval_ns.assign(rules_->rules.size(), 0);
     ++reloads_;
+    reload_wall_ = realtime_ns();
     spdlog::info("rules reloaded: {} rules from {} file(s), {} syscalls traced",
                  rules_->rules.size(), p_.reloader.rules_files().size(),
                  probe_config.syscalls.size());
@@ -94,8 +109,9 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
 // syscall_event_drops: checked once a second, as Falco does.
 void EventLoop::check_drops(uint64_t now) {
     ops::DropReport r;
-    if (!drop_monitor_.check(now, p_.decoder.stats().records, p_.probe.dropped(), r)) return;
     const ops::DropPolicy& policy = drop_monitor_.policy();
+    if (policy.simulate) spdlog::info("Simulating syscall event drop");
+    if (!drop_monitor_.check(now, p_.decoder.stats().records, p_.probe.dropped(), r)) return;
     if (policy.log)
         spdlog::critical(
             "Falco internal: syscall event drop. {} system calls dropped in last second "
@@ -109,8 +125,37 @@ void EventLoop::check_drops(uint64_t now) {
     }
 }
 
+// syscall_event_timeouts: Falco's notification after max_consecutives empty polls.
+void EventLoop::on_poll(int records) {
+    if (records > 0) last_event_wall_ = realtime_ns();
+    if (!timeouts_.on_poll(static_cast<uint64_t>(records))) return;
+    const uint32_t n = timeouts_.max_consecutive();
+    std::string last =
+        last_event_wall_ ? output::format_local_time(last_event_wall_) : std::string("none");
+    const std::string rule = "Falco internal: timeouts notification";
+    std::string message = rule + ". " + std::to_string(n) + " consecutive timeouts without event.";
+    spdlog::debug("{} Last event time: {}", message, last);
+    nlohmann::json fields = {{"last_event_time", last}};
+    p_.alerts.internal_alert(rule, engine::Priority::Debug, message, fields.dump());
+}
+
+bool EventLoop::serves_metrics() const {
+    return p_.cfg.ops.web.prometheus_metrics_enabled && p_.cfg.ops.metrics.enabled;
+}
+
 void EventLoop::publish_metrics() {
     MetricsSample m;
+    fill_sample(m);
+    std::string text = render_metrics(m);
+    if (p_.cfg.ops.web.prometheus_metrics_enabled) {
+        PromText falco;
+        render_falco_prometheus(m, p_.cfg.ops.metrics, falco);
+        text += falco.take();
+    }
+    published_.publish(std::move(text));
+}
+
+void EventLoop::fill_sample(MetricsSample& m) {
     m.loop = &counters_;
     m.ruleset = rules_;
     m.rule_reloads = reloads_;
@@ -134,7 +179,21 @@ void EventLoop::publish_metrics() {
     m.audit_events = audit_events_;
     m.sequences = &matcher_.counters();
     m.intake = p_.intake;
-    published_.publish(render_metrics(m));
+    const auto& ps = p_.procs.stats();
+    m.threads_added = ps.inserts;
+    m.threads_removed = ps.exits + ps.evictions;
+    m.threadtable_drops = ps.evictions;
+    m.fds = p_.fds.fd_count();
+    m.fd_lookups = p_.fds.stats().lazy_lookups;
+    m.fd_lookup_failures = p_.fds.stats().lazy_misses;
+    m.start_ts = start_wall_;
+    m.reload_ts = reload_wall_;
+    m.now_ts = realtime_ns();
+    for (const SinkSample& s : m.sinks) m.sink_drops += s.dropped;
+}
+
+bool EventLoop::start_metrics(std::string& error) {
+    return metrics_reporter_.open(monotonic_ns(), error);
 }
 
 bool EventLoop::start_webserver(std::string& error) {
@@ -148,18 +207,27 @@ bool EventLoop::start_webserver(std::string& error) {
         }
         return true;  // the probe is attached for as long as the loop runs
     };
+    ops::HealthServer::Options o;
+    o.address = p_.cfg.webserver_address;
+    o.port = p_.cfg.webserver_port;
+    o.healthz_path = p_.cfg.ops.web.healthz_endpoint;
+    o.metrics = serves_metrics();
+    if (p_.cfg.ops.web.ssl_enabled) o.tls_certificate = p_.cfg.ops.web.ssl_certificate;
     if (!web_.start(
-            p_.cfg.webserver_address, p_.cfg.webserver_port, [this] { return published_.text(); },
-            healthy, error))
+            o, [this] { return published_.text(); }, healthy, error))
         return false;
-    spdlog::info("webserver: /healthz and /metrics on {}:{}", p_.cfg.webserver_address,
-                 web_.port());
+    spdlog::info("webserver: {}{} on {}:{}{}", o.healthz_path, o.metrics ? " and /metrics" : "",
+                 o.address, web_.port(), o.tls_certificate.empty() ? "" : " (HTTPS)");
     return true;
 }
 
 bool EventLoop::wait_for_events() {
     if (p_.syscall_enabled) {
-        if (p_.probe.poll(p_.cfg.poll_interval_ms, handler_) >= 0) return true;
+        int n = p_.probe.poll(p_.cfg.poll_interval_ms, handler_);
+        if (n >= 0) {
+            on_poll(n);
+            return true;
+        }
         spdlog::error("reading the ring buffer failed: {}", std::strerror(errno));
         return false;
     }
@@ -215,7 +283,12 @@ int EventLoop::run() {
         p_.alerts.expire(now);
         if (now >= next_refresh) {
             check_drops(now);
-            if (p_.cfg.webserver_enabled) publish_metrics();
+            if (p_.cfg.webserver_enabled && serves_metrics()) publish_metrics();
+            if (metrics_reporter_.due(now)) {
+                MetricsSample m;
+                fill_sample(m);
+                metrics_reporter_.report(m, now, m.now_ts, p_.alerts);
+            }
             if (p_.users.refresh(now)) p_.procs.relink_users();
             next_refresh = now + 1000000000ull;
         }

@@ -10,6 +10,7 @@
 #include "alert_intake.h"
 #include "alert_pipeline.h"
 #include "audit_runner.h"
+#include "metrics_reporter.h"
 #include "rules_reloader.h"
 #include "run_config.h"
 #include "run_metrics.h"
@@ -50,6 +51,8 @@ class EventLoop {
 
     // /healthz and /metrics (webserver.*); false with error when it cannot listen.
     bool start_webserver(std::string& error);
+    // metrics.* snapshots; false with error when metrics.output_file cannot be opened.
+    bool start_metrics(std::string& error);
     // Until SIGINT/SIGTERM, or a syscall_event_drops `exit` action; then drains what the
     // kernel already wrote. Returns the exit code.
     int run();
@@ -66,7 +69,10 @@ class EventLoop {
     void evaluate_audit(const fields::Event& ev);  // evaluate(), counted as an audit event
     void apply_reload(rules::LoadResult& res);
     void check_drops(uint64_t now);
+    void on_poll(int records);
+    void fill_sample(MetricsSample& m);
     void publish_metrics();
+    bool serves_metrics() const;
 
     LoopParts p_;
     std::shared_ptr<const engine::Ruleset> rules_owner_;  // swapped whole on reload
@@ -76,6 +82,10 @@ class EventLoop {
     uint64_t audit_events_ = 0;
     uint64_t reloads_ = 0;
     ops::DropMonitor drop_monitor_;
+    ops::TimeoutMonitor timeouts_;  // syscall_event_timeouts
+    uint64_t last_event_wall_ = 0;  // for the timeouts notification
+    uint64_t start_wall_ = 0, reload_wall_ = 0;
+    MetricsReporter metrics_reporter_;
     correlate::SequenceMatcher matcher_;  // sequences: fed by events, local and received alerts
     int exit_code_ = 0;
     PublishedMetrics published_;

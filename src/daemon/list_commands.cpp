@@ -1,8 +1,13 @@
 #include <iostream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "sensor/events/event_types.h"
+#include "sensor/events/param_format.h"
+#include "sensor/events/syscall_table.h"
+#include "sensor/events/syscalls.h"
 #include "sensor/fields/event_source.h"
 #include "sensor/fields/registry.h"
 
@@ -48,7 +53,77 @@ std::string_view arg_form(fields::ArgKind k) {
     return "";
 }
 
+// One row of --list-events: Falco's shape (direction, name, typed parameters).
+struct EventRow {
+    std::string name;
+    bool available = false;
+    std::vector<std::pair<std::string, std::string>> params;  // type, name
+};
+
+EventRow event_row(events::EventTypeId id) {
+    EventRow row{std::string(events::event_type_name(id)), false, {}};
+    if (events::is_syscall(id)) {
+        row.available = events::syscall_number(row.name).has_value();
+        const events::SyscallEntry* e = events::syscall_entry_by_type(id);
+        if (e && e->has_schema()) {
+            for (const events::ParamSpec& p : e->params)
+                row.params.emplace_back(std::string(events::param_type_name(p.fmt)),
+                                        std::string(p.name));
+        } else {
+            // No schema: the six raw arguments, as the decoder reports them.
+            for (int i = 0; i < 6; ++i)
+                row.params.emplace_back("uint64", "arg" + std::to_string(i));
+        }
+        return row;
+    }
+    // Of the other events, the sensor makes these two (process exits, new containers).
+    row.available = row.name == "procexit" || row.name == "container";
+    return row;
+}
+
+const char* event_category(const EventRow& row, events::EventTypeId id) {
+    if (events::is_syscall(id)) return "Syscall events";
+    for (const char* tp : {"procexit", "switch", "signaldeliver", "page_fault"})
+        if (row.name == tp) return "Tracepoint events";
+    if (row.name == "pluginevent" || row.name == "asyncevent") return "Plugin events";
+    return "Metaevents";
+}
+
 }  // namespace
+
+int list_events(ReportFormat fmt) {
+    static constexpr const char* kCategories[] = {"Syscall events", "Tracepoint events",
+                                                  "Plugin events", "Metaevents"};
+    nlohmann::json root = {{"sensor_version", SENSOR_VERSION}};
+    std::map<std::string, std::vector<EventRow>> by_category;
+    for (size_t i = 0; i < events::event_type_count(); ++i) {
+        auto id = static_cast<events::EventTypeId>(i);
+        EventRow row = event_row(id);
+        by_category[event_category(row, id)].push_back(std::move(row));
+    }
+    if (fmt == ReportFormat::Text)
+        std::cout << "The events below are the exit events (direction <) of sensor "
+                  << SENSOR_VERSION << "\n";
+    for (const char* cat : kCategories) {
+        nlohmann::json arr = nlohmann::json::array();
+        if (fmt == ReportFormat::Text) std::cout << "## " << cat << "\n\n";
+        for (const EventRow& r : by_category[cat]) {
+            nlohmann::json params = nlohmann::json::array();
+            std::string text;
+            for (const auto& [type, name] : r.params) {
+                params.push_back({{"type", type}, {"name", name}});
+                text += (text.empty() ? "" : ", ") + type + " **" + name + "**";
+            }
+            arr.push_back(
+                {{"name", r.name}, {"dir", "<"}, {"available", r.available}, {"params", params}});
+            if (fmt == ReportFormat::Text) std::cout << "< " << r.name << "(" << text << ")\n";
+        }
+        if (fmt == ReportFormat::Text) std::cout << "\n";
+        root[cat] = std::move(arr);
+    }
+    if (fmt == ReportFormat::Json) std::cout << root.dump(2) << "\n";
+    return 0;
+}
 
 int list_rules(const std::vector<std::string>& files, ReportFormat fmt) {
     auto res = rules::load_rules_files(files);

@@ -28,7 +28,16 @@ int main(int argc, char** argv) {
                        "List the fields conditions and outputs may use, per event source; "
                        "--list=SOURCE lists one source's")
             ->expected(0, 1);
-    app.add_option("--output", output, "Report format for -r/-V/-L/--list")
+    bool list_events_flag = false, support = false;
+    SupportOptions support_opts;
+    app.add_flag("--list-events", list_events_flag,
+                 "List every event type with its direction and parameters (Falco's)");
+    app.add_flag("--support", support,
+                 "Print Falco's support JSON: version, system, command line, config and rules "
+                 "files with their contents");
+    app.add_option("-c", support_opts.config_path, "Configuration file for --support");
+    app.add_option("-o", support_opts.overrides, "key=value configuration override for --support");
+    app.add_option("--output", output, "Report format for -r/-V/-L/--list/--list-events")
         ->check(CLI::IsMember({"text", "json"}));
 
     ReplayOptions replay_opts;
@@ -79,6 +88,13 @@ int main(int argc, char** argv) {
     if (*replay_cmd) return replay(replay_opts);
     if (*run_cmd) return run(run_opts);
     if (list_opt->count() > 0) return list_fields(fmt, list_source);
+    if (list_events_flag) return list_events(fmt);
+    if (support) {
+        support_opts.rules_files = rules_files;
+        for (int i = 0; i < argc; ++i)
+            support_opts.cmdline += (i ? " " : "") + std::string(argv[i]);
+        return print_support(support_opts);
+    }
     if (!validate_files.empty()) {
         rules_files.insert(rules_files.end(), validate_files.begin(), validate_files.end());
         return validate_rules(rules_files, fmt);

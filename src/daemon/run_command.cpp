@@ -21,6 +21,7 @@
 #include "sensor/container/enricher.h"
 #include "sensor/container/metadata_service.h"
 #include "sensor/k8saudit/audit_source.h"
+#include "sensor/ops/tls_context.h"
 #include "sensor/policy/probe_policy.h"
 #include "sensor/rules/rule_selection.h"
 #include "sensor/state/container_table.h"
@@ -126,12 +127,19 @@ bool plan_sources(const RunConfig& cfg, SourcesPlan& plan) {
     return true;
 }
 
+// The webserver's certificate, when HTTPS is on, loads (as it will at start).
+bool check_webserver_tls(const RunConfig& cfg, std::string& err) {
+    const WebserverExtras& w = cfg.ops.web;
+    return !cfg.webserver_enabled || !w.ssl_enabled ||
+           ops::make_tls_server_context(w.ssl_certificate, "", err, "webserver.ssl_certificate");
+}
+
 // --dry-run: the config and rules loaded above; the outputs are made (an unwritable file or
 // a bad syslog address is reported as at start) and closed; nothing is attached.
 int dry_run(const RunConfig& cfg) {
     std::vector<std::unique_ptr<output::Sink>> sinks;
     std::string err;
-    if (!make_sinks(cfg, sinks, err)) {
+    if (!make_sinks(cfg, sinks, err) || !check_webserver_tls(cfg, err)) {
         spdlog::error("{}", err);
         return 2;
     }
@@ -192,7 +200,7 @@ int run(const RunOptions& opts) {
     RunConfig cfg;
     std::string config_path, err;
     if (!resolve_config(opts, cfg, config_path)) return 2;
-    setup_logging(cfg.log_level);
+    setup_logging(cfg.ops.log);
     if (!config_path.empty()) spdlog::info("config: {}", config_path);
     log_config_notes(cfg);
 
@@ -220,7 +228,8 @@ int run(const RunOptions& opts) {
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
     po.exact_timestamps = cfg.exact_timestamps;
-    const capture::ProbeConfig probe_config = policy::probe_config(*rules, cfg.open_path_filter);
+    const capture::ProbeConfig probe_config =
+        policy::probe_config(*rules, cfg.open_path_filter, cfg.ops.base_syscalls);
     if (sources.syscall && cfg.open_path_filter)
         spdlog::info("{}", capture::describe(probe_config.open_filter));
     // Loaded before the outputs are made: libbpf holds two copies of the kernel's BTF (about
@@ -278,7 +287,7 @@ int run(const RunOptions& opts) {
     EventLoop loop({cfg, probe, decoder, procs, fds, users, containers, enricher, metadata.get(),
                     alerts, reloader, audit.get(), sources.syscall, intake.get()},
                    rules);
-    if (cfg.webserver_enabled && !loop.start_webserver(err)) {
+    if ((cfg.webserver_enabled && !loop.start_webserver(err)) || !loop.start_metrics(err)) {
         spdlog::error("{}", err);
         return 2;
     }

@@ -159,13 +159,9 @@ KeyResult set_service_key(RunConfig& c, const Setting& s) {
     return KeyResult::not_mine;
 }
 
-// log_level, capture.* and state.*.
+// capture.* and state.*.
 KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
     const std::string& v = s.value;
-    if (s.key == "log_level")
-        return v == "debug" || v == "info" || v == "warning" || v == "error"
-                   ? s.text(c.log_level)
-                   : s.bad("debug, info, warning or error");
     if (s.key == "capture.ring_buffer_bytes") {
         uint32_t n = 0;
         if (!parse_uint(v, n) || n < 65536 || (n & (n - 1)) != 0)
@@ -257,6 +253,8 @@ constexpr KeyHandler kKeyHandlers[] = {
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
+    if (KeyResult r = set_ops_key(ops, key, value, error); r != KeyResult::not_mine)
+        return r == KeyResult::ok;
     for (KeyHandler handler : kKeyHandlers) {
         KeyResult r = handler(*this, s);
         if (r != KeyResult::not_mine) return r == KeyResult::ok;

@@ -10,6 +10,7 @@
 
 #include "alert_intake.h"
 #include "config_tree.h"
+#include "ops_keys.h"
 #include "output_settings.h"
 #include "plugin_config.h"
 #include "sensor/container/metadata_service.h"
@@ -46,7 +47,7 @@ struct RunConfig {
     ops::DropPolicy syscall_event_drops;
     HttpOutputConfig http_output;
     ProgramOutputConfig program_output;
-    std::string log_level = "info";  // debug, info, warning, error
+    OpsConfig ops;  // logging, metrics, webserver extras, timeouts, base_syscalls
     // capture
     uint32_t ring_buffer_bytes = 2u << 20;  // per CPU; a power of two
     int poll_interval_ms = 20;              // bound on alert latency when the host is quiet

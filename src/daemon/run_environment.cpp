@@ -1,8 +1,10 @@
 #include "run_environment.h"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <syslog.h>
 
 #include <fstream>
 
@@ -32,14 +34,17 @@ std::string privilege_problem() {
            missing + ")";
 }
 
-void setup_logging(const std::string& level) {
-    auto logger = spdlog::stderr_color_mt("sensor");
+void setup_logging(const LogConfig& log) {
+    std::vector<spdlog::sink_ptr> sinks;
+    if (log.to_stderr) sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    // Our log lines, not the alerts, to the local syslog (ident "sensor", daemon facility).
+    if (log.to_syslog)
+        sinks.push_back(
+            std::make_shared<spdlog::sinks::syslog_sink_mt>("sensor", LOG_PID, LOG_DAEMON, false));
+    auto logger = std::make_shared<spdlog::logger>("sensor", sinks.begin(), sinks.end());
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z sensor[%P] %l: %v");
     spdlog::set_default_logger(logger);
-    spdlog::set_level(level == "debug"     ? spdlog::level::debug
-                      : level == "warning" ? spdlog::level::warn
-                      : level == "error"   ? spdlog::level::err
-                                           : spdlog::level::info);
+    spdlog::set_level(spdlog_level(log.level));
     spdlog::flush_on(spdlog::level::info);
 }
 

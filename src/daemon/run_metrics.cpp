@@ -50,6 +50,15 @@ void PromText::value(const char* name, const char* label, std::string_view label
     out_ += '\n';
 }
 
+void PromText::raw_value(const char* name, std::string_view labels, double v) {
+    out_ += name;
+    out_ += '{';
+    out_ += labels;
+    out_ += "} ";
+    out_ += number(v);
+    out_ += '\n';
+}
+
 void self_usage(double& cpu_seconds, uint64_t& rss_bytes) {
     cpu_seconds = 0;
     rss_bytes = 0;

@@ -48,6 +48,8 @@ class PromText {
     void family(const char* name, const char* type, const char* help);
     void value(const char* name, double v);
     void value(const char* name, const char* label, std::string_view label_value, double v);
+    // A sample with labels already written and escaped ("a=\"x\",b=\"y\"").
+    void raw_value(const char* name, std::string_view labels, double v);
     // A family with one unlabelled value.
     void single(const char* name, const char* type, const char* help, double v) {
         family(name, type, help);
@@ -82,6 +84,11 @@ struct MetricsSample {
     uint64_t audit_events = 0;           // audit events evaluated
     const correlate::Counters* sequences = nullptr;
     const AlertIntake* intake = nullptr;  // when on
+    // For Falco's metric names (falco_metrics.h).
+    uint64_t threads_added = 0, threads_removed = 0, threadtable_drops = 0;
+    uint64_t fds = 0, fd_lookups = 0, fd_lookup_failures = 0;
+    uint64_t start_ts = 0, reload_ts = 0, now_ts = 0;  // wall clock, ns
+    uint64_t sink_drops = 0;  // alerts dropped by full output queues, all sinks
 };
 
 std::string render_metrics(const MetricsSample& m);

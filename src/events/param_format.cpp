@@ -373,4 +373,38 @@ void append_param(Fmt fmt, int64_t v, std::string& out) {
     }
 }
 
+std::string_view param_type_name(Fmt fmt) {
+    switch (fmt) {
+        case Fmt::Res:
+            return "errno";
+        case Fmt::Fd:
+        case Fmt::Dirfd:
+            return "fd";
+        case Fmt::Int:
+            return "int64";
+        case Fmt::Uint:
+        case Fmt::Hex:
+            return "uint64";
+        case Fmt::Oct:
+            return "mode";
+        case Fmt::OpenFlags:
+        case Fmt::SockType:
+        case Fmt::CloneFlags:
+        case Fmt::MemfdFlags:
+        case Fmt::Ns:
+            return "flags32";
+        case Fmt::PtraceReq:
+            return "flags16";
+        case Fmt::SockDomain:
+            return "enumflags32";
+        case Fmt::FcntlCmd:
+            return "enumflags8";
+        case Fmt::Path:
+            return "fspath";
+        case Fmt::Tuple:
+            return "socktuple";
+    }
+    return "uint64";
+}
+
 }  // namespace sensor::events

@@ -40,10 +40,11 @@ bool DropMonitor::check(uint64_t now_ns, uint64_t records_total, uint64_t drops_
     last_ns_ = now_ns;
     last_records_ = records_total;
     last_drops_ = drops_total;
+    if (policy_.simulate) ++report.drops;
     if (report.drops == 0) return false;
     uint64_t all = report.drops + report.records;
     report.percent = 100.0 * static_cast<double>(report.drops) / static_cast<double>(all);
-    if (report.percent <= policy_.threshold_percent) return false;
+    if (report.percent <= (policy_.simulate ? 0 : policy_.threshold_percent)) return false;
     if (tokens_ < 1) {
         ++suppressed_;
         return false;

@@ -9,21 +9,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sensor/ops/stream.h"
+
 namespace sensor::ops {
 namespace {
 
-constexpr int kRequestTimeoutMs = 1000;
-
-void send_all(int fd, const std::string& data) {
-    size_t off = 0;
-    while (off < data.size()) {
-        pollfd p{fd, POLLOUT, 0};
-        if (poll(&p, 1, kRequestTimeoutMs) <= 0) return;
-        ssize_t n = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        off += static_cast<size_t>(n);
-    }
-}
+constexpr auto kRequestTimeout = std::chrono::seconds(1);
 
 std::string response(int code, const char* reason, const char* type, const std::string& body) {
     return "HTTP/1.1 " + std::to_string(code) + " " + reason + "\r\nContent-Type: " + type +
@@ -50,10 +41,22 @@ HealthServer::~HealthServer() {
     stop();
 }
 
-bool HealthServer::start(const std::string& address, uint16_t port, Metrics metrics,
-                         Healthy healthy, std::string& error) {
+bool HealthServer::start(const Options& options, Metrics metrics, Healthy healthy,
+                         std::string& error) {
+    options_ = options;
     metrics_ = std::move(metrics);
     healthy_ = std::move(healthy);
+    if (!options.tls_certificate.empty()) {
+        tls_ = make_tls_server_context(options.tls_certificate, "", error,
+                                       "webserver.ssl_certificate");
+        if (!tls_) return false;
+    }
+    if (!bind_listen(options.address, options.port, error)) return false;
+    thread_ = std::thread([this] { run(); });
+    return true;
+}
+
+bool HealthServer::bind_listen(const std::string& address, uint16_t port, std::string& error) {
     sockaddr_in6 a6{};
     sockaddr_in a4{};
     sockaddr* sa = nullptr;
@@ -89,7 +92,6 @@ bool HealthServer::start(const std::string& address, uint16_t port, Metrics metr
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &blen);
     port_ = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
                                     : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
-    thread_ = std::thread([this] { run(); });
     return true;
 }
 
@@ -104,45 +106,49 @@ void HealthServer::run() {
     while (!stopping_) {
         pollfd p{listen_fd_, POLLIN, 0};
         if (poll(&p, 1, 100) <= 0) continue;
-        int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) continue;
         serve(fd);
-        close(fd);
     }
 }
 
+// One request on fd (which the stream owns and closes): a TLS handshake first when on.
 void HealthServer::serve(int fd) {
+    SSL* ssl = nullptr;
+    if (tls_) {
+        ssl = SSL_new(tls_.get());
+        if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
+            SSL_free(ssl);
+            close(fd);
+            return;
+        }
+    }
+    Stream stream(fd, ssl, -1);
+    const auto deadline = Stream::Clock::now() + kRequestTimeout;
+    if (stream.handshake(deadline) != Stream::Io::Ok) return;
     std::string req;
-    char buf[2048];
-    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192) {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, kRequestTimeoutMs) <= 0) return;
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) return;
-        req.append(buf, static_cast<size_t>(n));
-    }
+    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192)
+        if (stream.read_some(req, 2048, deadline) != Stream::Io::Ok) return;
+    stream.write_all(answer(req), deadline);
+    stream.shutdown_write();
+}
+
+std::string HealthServer::answer(const std::string& req) {
     size_t sp1 = req.find(' '), sp2 = req.find(' ', sp1 + 1);
-    if (sp1 == std::string::npos || sp2 == std::string::npos) {
-        send_all(fd, response(400, "Bad Request", "text/plain", "bad request\n"));
-        return;
-    }
+    if (sp1 == std::string::npos || sp2 == std::string::npos)
+        return response(400, "Bad Request", "text/plain", "bad request\n");
     std::string method = req.substr(0, sp1), path = req.substr(sp1 + 1, sp2 - sp1 - 1);
-    if (method != "GET") {
-        send_all(fd, response(405, "Method Not Allowed", "text/plain", "GET only\n"));
-        return;
-    }
-    if (path == "/healthz") {
+    if (method != "GET") return response(405, "Method Not Allowed", "text/plain", "GET only\n");
+    if (path == options_.healthz_path) {
         std::string why;
-        bool ok = healthy_(why);
-        send_all(fd, ok ? response(200, "OK", "application/json", "{\"status\":\"ok\"}\n")
-                        : response(503, "Service Unavailable", "application/json",
-                                   "{\"status\":\"unhealthy\",\"reason\":\"" +
-                                       prometheus_label(why) + "\"}\n"));
-    } else if (path == "/metrics") {
-        send_all(fd, response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", metrics_()));
-    } else {
-        send_all(fd, response(404, "Not Found", "text/plain", "not found\n"));
+        if (healthy_(why)) return response(200, "OK", "application/json", "{\"status\":\"ok\"}\n");
+        return response(
+            503, "Service Unavailable", "application/json",
+            "{\"status\":\"unhealthy\",\"reason\":\"" + prometheus_label(why) + "\"}\n");
     }
+    if (path == "/metrics" && options_.metrics)
+        return response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", metrics_());
+    return response(404, "Not Found", "text/plain", "not found\n");
 }
 
 }  // namespace sensor::ops

@@ -285,6 +285,15 @@ void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
         out);
 }
 
+void format_internal_alert_into(std::string_view rule, engine::Priority priority,
+                                std::string_view message, std::string_view output_fields_json,
+                                uint64_t ts_ns, const AlertFormat& fmt, std::string& out) {
+    static const std::vector<std::string> no_tags;
+    const AlertHead head{rule, priority, "internal", no_tags};
+    write_alert(
+        head, ts_ns, fmt, message, [&](std::string_view) { out += output_fields_json; }, out);
+}
+
 void format_correlation_into(const engine::CompiledSequence& seq, uint64_t ts_ns,
                              std::string_view message, const std::vector<CorrelationField>& fields,
                              const std::vector<CorrelationStep>& steps, const AlertFormat& fmt,

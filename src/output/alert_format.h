@@ -43,6 +43,12 @@ void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppre
 // output_fields n_drops and n_evts.
 void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
                             const AlertFormat& fmt, std::string& out);
+// Another of Falco's internal alerts (its outputs' handle_msg: metrics snapshots, timeouts
+// notifications): the rule name, priority and message given, source "internal", no tags, and
+// output_fields the JSON object text given (written as is).
+void format_internal_alert_into(std::string_view rule, engine::Priority priority,
+                                std::string_view message, std::string_view output_fields_json,
+                                uint64_t ts_ns, const AlertFormat& fmt, std::string& out);
 std::string format_alert(const engine::CompiledRule& rule, const fields::Event& ev,
                          const AlertFormat& fmt);
 

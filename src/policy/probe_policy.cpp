@@ -8,17 +8,70 @@
 #include "sensor/policy/open_path_policy.h"
 
 namespace sensor::policy {
+namespace {
 
-std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules) {
-    std::vector<uint8_t> wanted(events::event_type_count(), 0);
+using Wanted = std::vector<uint8_t>;  // by event type
+
+Wanted rules_set(const engine::Ruleset& rules) {
+    Wanted wanted(events::event_type_count(), 0);
     for (const auto& r : rules.rules) {
         // Only syscall rules ask the probe for events.
         if (!r.enabled || r.source != fields::kSyscallSource) continue;
         for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t) wanted[t] |= r.types[t];
     }
-    // Whatever the rules say, the state tables need these (events::traced_for_state).
+    return wanted;
+}
+
+void add_where(Wanted& w, bool (*pred)(const events::SyscallEntry&)) {
     for (const events::SyscallEntry& e : events::syscall_entries())
-        if (events::traced_for_state(e)) wanted[e.type] = 1;
+        if (pred(e)) w[e.type] = 1;
+}
+
+bool any_where(const Wanted& w, bool (*pred)(const events::SyscallEntry&)) {
+    for (const events::SyscallEntry& e : events::syscall_entries())
+        if (w[e.type] && pred(e)) return true;
+    return false;
+}
+
+void add_name(Wanted& w, std::string_view name) {
+    if (auto id = events::event_type_id(name)) w[*id] = 1;
+}
+
+bool handled_by(const events::SyscallEntry& e, events::Handler h) {
+    return e.handler == h;
+}
+
+// libs' sinsp_repair_state_sc_set in terms of our table's flags and handlers: what builds a
+// process always; socket creation when rules watch the network, and the calls that give a
+// socket its addresses (bind, connect) when they watch accepted connections; close when they
+// watch fds.
+void repair(Wanted& w) {
+    using events::Handler;
+    using events::SyscallEntry;
+    const bool net =
+        any_where(w, [](const SyscallEntry& e) { return e.category == events::Category::Net; });
+    const bool server =
+        any_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Accept); });
+    const bool fds = net || any_where(w, [](const SyscallEntry& e) {
+                         return e.category == events::Category::File || e.args.fd != SENSOR_NO_ARG;
+                     });
+    add_where(w, [](const SyscallEntry& e) {
+        return e.has(events::sysflag::kChangesProcess | events::sysflag::kChangesCreds);
+    });
+    if (net) add_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Socket); });
+    if (server) add_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Connect); });
+    if (fds) add_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Close); });
+}
+
+// The positive names of a custom set, or an empty set when it has none.
+Wanted positive_set(const std::vector<std::string>& custom) {
+    Wanted w(events::event_type_count(), 0);
+    for (const auto& n : custom)
+        if (!n.empty() && n[0] != '!') add_name(w, n);
+    return w;
+}
+
+std::vector<uint32_t> numbers(const Wanted& wanted) {
     std::vector<uint32_t> out;
     for (size_t t = 0; t < wanted.size(); ++t) {
         if (!wanted[t] || !events::is_syscall(static_cast<events::EventTypeId>(t))) continue;
@@ -31,9 +84,43 @@ std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules) {
     return out;
 }
 
-capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_opens) {
+}  // namespace
+
+std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules, const BaseSyscalls& base) {
+    Wanted wanted = rules_set(rules);
+    const Wanted positive = positive_set(base.custom_set);
+    const bool has_positive = std::find(positive.begin(), positive.end(), 1) != positive.end();
+    if (has_positive) {
+        for (size_t t = 0; t < wanted.size(); ++t) wanted[t] |= positive[t];
+        if (base.repair) repair(wanted);
+    } else if (base.repair) {
+        repair(wanted);
+    } else {
+        // Whatever the rules say, the state tables need these (events::traced_for_state).
+        add_where(wanted, events::traced_for_state);
+    }
+    if (base.all) std::fill(wanted.begin(), wanted.end(), 1);
+    for (const auto& n : base.custom_set)
+        if (n.size() > 1 && n[0] == '!')
+            if (auto id = events::event_type_id(std::string_view(n).substr(1))) wanted[*id] = 0;
+    return numbers(wanted);
+}
+
+std::vector<std::string> unknown_syscall_names(const std::vector<std::string>& custom_set) {
+    std::vector<std::string> out;
+    for (const auto& n : custom_set) {
+        std::string_view name = n;
+        if (!name.empty() && name[0] == '!') name.remove_prefix(1);
+        auto id = events::event_type_id(name);
+        if (!id || !events::is_syscall(*id)) out.push_back(n);
+    }
+    return out;
+}
+
+capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_opens,
+                                  const BaseSyscalls& base) {
     capture::ProbeConfig c;
-    c.syscalls = traced_syscalls(rules);
+    c.syscalls = traced_syscalls(rules, base);
     if (filter_opens)
         c.open_filter = open_path_filter(rules);
     else

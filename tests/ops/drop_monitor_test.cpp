@@ -56,3 +56,30 @@ TEST(DropPolicy, ActionsParseAndUnknownOnesAreNamed) {
     EXPECT_FALSE(p.set_actions("log,page", err));
     EXPECT_NE(err.find("'page'"), std::string::npos);
 }
+
+TEST(DropMonitor, SimulatedDropsFireOnAHealthyCaptureWhateverTheThreshold) {
+    DropPolicy p;
+    p.threshold_percent = 50;
+    p.rate = 1;
+    p.simulate = true;
+    DropMonitor m(p);
+    DropReport r;
+    EXPECT_FALSE(m.check(0, 0, 0, r));
+    EXPECT_TRUE(m.check(kSec, 100000, 0, r));  // no real drop, and far below 50%
+    EXPECT_EQ(r.drops, 1u);
+    EXPECT_EQ(r.records, 100000u);
+    EXPECT_FALSE(m.check(kSec + kSec / 2, 200000, 0, r));  // the bucket: one a second
+    EXPECT_TRUE(m.check(3 * kSec, 300000, 0, r));
+    EXPECT_EQ(m.actions_taken(), 2u);
+}
+
+TEST(TimeoutMonitor, NotifiesAfterMaxConsecutiveEmptyPollsThenCountsAgain) {
+    sensor::ops::TimeoutMonitor t(3);
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(t.on_poll(0));
+    EXPECT_TRUE(t.on_poll(0));  // the 4th in a row: more than max_consecutives
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(t.on_poll(0));
+    EXPECT_FALSE(t.on_poll(5));  // an event resets the count
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(t.on_poll(0));
+    EXPECT_TRUE(t.on_poll(0));
+    EXPECT_EQ(t.notifications(), 2u);
+}

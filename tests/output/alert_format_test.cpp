@@ -111,3 +111,28 @@ TEST(AlertFormat, UuidIsARandomVersion4IdAndSwitchable) {
     auto c = nlohmann::json::parse(output::format_alert(only_rule(r), w.ev, fmt));
     EXPECT_FALSE(c.contains("uuid"));
 }
+
+TEST(AlertFormat, InternalAlertsHaveFalcosShapeWithTheGivenFields) {
+    output::AlertFormat fmt;
+    fmt.hostname = "node-1";
+    fmt.include_uuid = false;
+    std::string line;
+    output::format_internal_alert_into("Falco internal: metrics snapshot",
+                                       engine::Priority::Informational, "Falco metrics snapshot",
+                                       R"({"evt.time":5,"scap.n_evts":42})", 1700000000000000000ULL,
+                                       fmt, line);
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["rule"], "Falco internal: metrics snapshot");
+    EXPECT_EQ(j["priority"], "Informational");
+    EXPECT_EQ(j["source"], "internal");
+    EXPECT_EQ(j["hostname"], "node-1");
+    EXPECT_EQ(j["output_fields"]["scap.n_evts"], 42);
+    EXPECT_EQ(j["tags"], nlohmann::json::array());
+    EXPECT_NE(j["output"].get<std::string>().find(": Informational Falco metrics snapshot"),
+              std::string::npos);
+    fmt.json = false;
+    output::format_internal_alert_into("Falco internal: timeouts notification",
+                                       engine::Priority::Debug, "N timeouts", "{}",
+                                       1700000000000000000ULL, fmt, line);
+    EXPECT_NE(line.find(": Debug N timeouts"), std::string::npos) << line;
+}

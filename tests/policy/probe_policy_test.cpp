@@ -1,4 +1,5 @@
-// The probe's syscall filter computed from the loaded rules plus state needs.
+// The probe's syscall filter computed from the loaded rules plus state needs, as falco.yaml's
+// base_syscalls (custom_set, repair, all) shapes it.
 #include "sensor/policy/probe_policy.h"
 
 #include <sys/syscall.h>
@@ -57,4 +58,113 @@ TEST(SyscallSelection, DisabledRulesDoNotWidenTheFilter) {
           "  enabled: false\n"}});
     ASSERT_TRUE(r.ok);
     EXPECT_FALSE(has(policy::traced_syscalls(*r.ruleset), SYS_mkdirat));
+}
+
+// falco.yaml's base_syscalls (custom_set, repair, all) shaping the set.
+namespace {
+
+std::shared_ptr<engine::Ruleset> rules_of(const std::string& condition) {
+    auto r =
+        rules::load_rules_contents({{"t.yaml", "- rule: r\n  desc: d\n  condition: " + condition +
+                                                   "\n  output: o\n  priority: INFO\n"}});
+    EXPECT_TRUE(r.ok);
+    return r.ruleset;
+}
+
+bool traces(const std::vector<uint32_t>& set, const char* name) {
+    auto nr = events::syscall_number(name);
+    EXPECT_TRUE(nr.has_value()) << name;
+    return nr && std::binary_search(set.begin(), set.end(), *nr);
+}
+
+}  // namespace
+
+TEST(BaseSyscalls, DefaultIsTheRulesPlusTheStateSet) {
+    auto rs = rules_of("evt.type = ptrace");
+    auto set = policy::traced_syscalls(*rs);
+    EXPECT_TRUE(traces(set, "ptrace"));
+    EXPECT_TRUE(traces(set, "openat"));  // the fd table's
+    EXPECT_TRUE(traces(set, "dup2"));
+    EXPECT_TRUE(traces(set, "execve"));
+    EXPECT_FALSE(traces(set, "mprotect"));
+}
+
+TEST(BaseSyscalls, CustomSetReplacesTheStateSetAndAddsItsNames) {
+    auto rs = rules_of("evt.type = ptrace");
+    policy::BaseSyscalls base;
+    base.custom_set = {"mprotect", "clone"};
+    auto set = policy::traced_syscalls(*rs, base);
+    EXPECT_TRUE(traces(set, "ptrace"));
+    EXPECT_TRUE(traces(set, "mprotect"));
+    EXPECT_TRUE(traces(set, "clone"));
+    EXPECT_FALSE(traces(set, "openat"));
+    EXPECT_FALSE(traces(set, "dup2"));
+}
+
+TEST(BaseSyscalls, NegativeNamesRemoveEvenTheRulesSyscalls) {
+    auto rs = rules_of("evt.type in (ptrace, mount)");
+    policy::BaseSyscalls base;
+    base.custom_set = {"!ptrace", "!openat"};
+    auto set = policy::traced_syscalls(*rs, base);
+    EXPECT_FALSE(traces(set, "ptrace"));
+    EXPECT_FALSE(traces(set, "openat"));
+    // Negatives alone leave the default state set otherwise in place (Falco's fall-back).
+    EXPECT_TRUE(traces(set, "mount"));
+    EXPECT_TRUE(traces(set, "dup2"));
+}
+
+TEST(BaseSyscalls, RepairTracesOnlyWhatTheRulesSyscallsNeed) {
+    policy::BaseSyscalls base;
+    base.repair = true;
+    auto proc = policy::traced_syscalls(*rules_of("evt.type = ptrace"), base);
+    EXPECT_TRUE(traces(proc, "ptrace"));
+    EXPECT_TRUE(traces(proc, "execve"));
+    EXPECT_TRUE(traces(proc, "clone"));
+    EXPECT_TRUE(traces(proc, "setuid"));
+    EXPECT_TRUE(traces(proc, "chdir"));
+    EXPECT_FALSE(traces(proc, "socket"));
+    EXPECT_FALSE(traces(proc, "close"));
+    EXPECT_FALSE(traces(proc, "dup2"));
+    EXPECT_LT(proc.size(), policy::traced_syscalls(*rules_of("evt.type = ptrace")).size());
+
+    auto server = policy::traced_syscalls(*rules_of("evt.type = accept4"), base);
+    EXPECT_TRUE(traces(server, "socket"));
+    EXPECT_TRUE(traces(server, "bind"));
+    EXPECT_TRUE(traces(server, "connect"));
+    EXPECT_TRUE(traces(server, "close"));
+    auto client = policy::traced_syscalls(*rules_of("evt.type = connect"), base);
+    EXPECT_TRUE(traces(client, "socket"));
+    EXPECT_FALSE(traces(client, "bind"));
+    auto files = policy::traced_syscalls(*rules_of("evt.type = openat"), base);
+    EXPECT_TRUE(traces(files, "close"));
+    EXPECT_FALSE(traces(files, "socket"));
+}
+
+TEST(BaseSyscalls, RepairWithACustomSetAddsToIt) {
+    policy::BaseSyscalls base;
+    base.custom_set = {"mprotect"};
+    base.repair = true;
+    auto set = policy::traced_syscalls(*rules_of("evt.type = ptrace"), base);
+    EXPECT_TRUE(traces(set, "mprotect"));
+    EXPECT_TRUE(traces(set, "execve"));
+    EXPECT_FALSE(traces(set, "dup2"));
+}
+
+TEST(BaseSyscalls, AllTracesEverySyscallButTheRemovedOnes) {
+    policy::BaseSyscalls base;
+    base.all = true;
+    base.custom_set = {"!write"};
+    auto set = policy::traced_syscalls(*rules_of("evt.type = ptrace"), base);
+    EXPECT_TRUE(traces(set, "mprotect"));
+    EXPECT_TRUE(traces(set, "read"));
+    EXPECT_FALSE(traces(set, "write"));
+    EXPECT_GT(set.size(), 300u);
+}
+
+TEST(BaseSyscalls, UnknownNamesAreReported) {
+    EXPECT_TRUE(policy::unknown_syscall_names({"openat", "!mprotect"}).empty());
+    auto bad = policy::unknown_syscall_names({"openat", "!nosuchcall", "container"});
+    ASSERT_EQ(bad.size(), 2u);
+    EXPECT_EQ(bad[0], "!nosuchcall");
+    EXPECT_EQ(bad[1], "container");  // an event type, not a syscall
 }

@@ -1,13 +1,14 @@
 #pragma once
 // One accepted connection, plain or TLS, on a non-blocking socket: every wait has a deadline
-// (slow clients cost a thread only that long) and also wakes on the input's stop fd.
+// (slow clients cost a thread only that long) and also wakes on the server's stop fd (-1:
+// none). The audit webhook's and the webserver's connections.
 #include <openssl/ssl.h>
 
 #include <chrono>
 #include <string>
 #include <string_view>
 
-namespace sensor::audit_ingest {
+namespace sensor::ops {
 
 class Stream {
   public:
@@ -39,4 +40,4 @@ class Stream {
     int stop_fd_;
 };
 
-}  // namespace sensor::audit_ingest
+}  // namespace sensor::ops

@@ -1,4 +1,4 @@
-#include "sensor/audit_ingest/stream.h"
+#include "sensor/ops/stream.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,7 +8,7 @@
 
 #include <cerrno>
 
-namespace sensor::audit_ingest {
+namespace sensor::ops {
 
 Stream::~Stream() {
     if (ssl_ != nullptr) {
@@ -122,4 +122,4 @@ Stream::Io Stream::write_all(std::string_view data, Clock::time_point deadline) 
     return Io::Ok;
 }
 
-}  // namespace sensor::audit_ingest
+}  // namespace sensor::ops

@@ -1,8 +1,8 @@
-#include "sensor/audit_ingest/tls_context.h"
+#include "sensor/ops/tls_context.h"
 
 #include <openssl/err.h>
 
-namespace sensor::audit_ingest {
+namespace sensor::ops {
 namespace {
 
 std::string openssl_error(const std::string& what) {
@@ -31,7 +31,8 @@ bool require_client_certificates(SSL_CTX* ctx, const std::string& ca, std::strin
 }  // namespace
 
 SslCtxPtr make_tls_server_context(const std::string& cert_and_key_pem,
-                                  const std::string& client_ca_pem, std::string& error) {
+                                  const std::string& client_ca_pem, std::string& error,
+                                  const std::string& cert_key) {
     SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     if (!ctx) {
         error = openssl_error("TLS context");
@@ -46,7 +47,7 @@ SslCtxPtr make_tls_server_context(const std::string& cert_and_key_pem,
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), pem) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx.get(), pem, SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(ctx.get()) != 1) {
-        error = openssl_error("sslCertificate " + cert_and_key_pem +
+        error = openssl_error(cert_key + " " + cert_and_key_pem +
                               " (one PEM with the certificate and its key)");
         return nullptr;
     }
@@ -55,4 +56,4 @@ SslCtxPtr make_tls_server_context(const std::string& cert_and_key_pem,
     return ctx;
 }
 
-}  // namespace sensor::audit_ingest
+}  // namespace sensor::ops
