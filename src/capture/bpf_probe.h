@@ -19,6 +19,9 @@ struct ProbeOptions {
     // within one jiffy share a reading, at most 16 records apart: times are then up to one
     // tick early for records after the first of a burst. Order is exact either way.
     bool exact_timestamps = false;
+    // Bytes of I/O data (evt.buffer) a record carries at most: Falco's falco_libs.snaplen.
+    // 1 to SENSOR_DATA_MAX; data is copied only for the calls ProbeConfig::data_syscalls names.
+    uint32_t snaplen = 80;
 };
 
 class BpfProbe {
