@@ -250,7 +250,7 @@ void add_evt_fields(std::vector<FieldDef>& f) {
         // I/O data.
         {"evt.buffer", FT::Bytes, AK::None,
          "the data a read or write moved (read, write, sendto, recvmsg...), at most the snaplen "
-         "(falco_libs.snaplen, 80 bytes); compare with contains, icontains, bcontains, "
+         "(falco_libs.snaplen, 80 bytes); compare with contains, startswith, bcontains, "
          "bstartswith",
          evt_buffer},
         {"evt.buflen", FT::Uint64, AK::None,
