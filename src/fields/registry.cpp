@@ -234,9 +234,13 @@ bool buffer_format_base64() {
 }
 
 void append_buffer_dots(std::string_view bytes, std::string& out) {
-    for (char c : bytes) {
-        auto u = static_cast<unsigned char>(c);
-        out += u >= 0x20 && u < 0x7f ? c : '.';  // isprint in the C locale
+    // Sized once and written through a pointer: the decoder renders every data parameter.
+    size_t at = out.size();
+    out.resize(at + bytes.size());
+    char* p = out.data() + at;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        auto u = static_cast<unsigned char>(bytes[i]);
+        p[i] = u >= 0x20 && u < 0x7f ? bytes[i] : '.';  // isprint in the C locale
     }
 }
 

@@ -107,8 +107,9 @@ TEST_F(LiveIoData, WriteAndReadOfAFileCarryTheirData) {
 }
 
 TEST_F(LiveIoData, SocketCallsCarryTheirData) {
-    int udp[2];
+    int udp[2] = {-1, -1};
     udp_pair(udp);
+    ASSERT_FALSE(HasFatalFailure());
     const std::string secret = "SECRETTOKEN over udp";
     ASSERT_EQ(write(udp[0], secret.data(), secret.size()), static_cast<ssize_t>(secret.size()));
     char buf[128];
