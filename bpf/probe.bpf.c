@@ -715,6 +715,88 @@ static __always_inline const void* str_arg(const __u64* args, __u8 index) {
     return (const void*)arg_at(args, index);
 }
 
+// I/O data (evt.buffer; see data_arg in sensor_syscall_conf).
+struct sensor_iovec {  // struct iovec as user space lays it out
+    __u64 base;
+    __u64 len;
+};
+
+// Copies up to `want` bytes of user memory at src into the record at off; returns the bytes
+// copied (0 when unreadable).
+static __always_inline __u32 copy_user_data(char* rec, __u32 off, __u64 src, __u64 want) {
+    if (off >= SENSOR_RECORD_MAX / 2 || !src) return 0;
+    __u32 n = want > SENSOR_DATA_MAX ? SENSOR_DATA_MAX : (__u32)want;
+    // Keep the compiler from reusing the unbounded values the verifier cannot check (it drops
+    // a mask it can prove is a no-op, the verifier cannot always).
+    asm volatile("%[n] &= 0x1fff" : [n] "+r"(n));
+    asm volatile("%[o] &= 0x1fff" : [o] "+r"(off));
+    if (bpf_probe_read_user(&rec[off], n, (const void*)src) != 0) return 0;
+    return n;
+}
+
+// The first `want` bytes of the buffers of an iovec array (at most SENSOR_DATA_IOVS of them).
+static __always_inline __u32 copy_iov_data(char* rec, __u32 off, __u64 iov, __u64 count,
+                                           __u64 want) {
+    __u32 done = 0;
+    for (int i = 0; i < SENSOR_DATA_IOVS; i++) {
+        if (i >= count || done >= want) break;
+        struct sensor_iovec v = {};
+        if (bpf_probe_read_user(&v, sizeof(v), (const void*)(iov + i * sizeof(v))) != 0) break;
+        __u64 part = v.len < want - done ? v.len : want - done;
+        __u32 n = copy_user_data(rec, off + done, v.base, part);
+        done += n;
+        if (n != part) break;
+    }
+    return done;
+}
+
+// Appends `want` bytes of the call's data (kind: enum sensor_data_kind; p and next: its data
+// argument and the one after it) at off in the record being built on this CPU; returns the
+// bytes appended. A global function: the verifier checks it once, on its own, instead of on
+// every path through the exit program, whose state count its loop would multiply.
+__noinline int sensor_append_io_data(__u32 off, __u64 p, __u64 next, __u64 want, __u32 kind) {
+    struct sensor_cpu_ring* ring = this_cpu_ring();
+    if (!ring) return 0;
+    // The record reserve() started: the head moves only when it is published.
+    char* rec = &ring->data[ring->head & (ring_bytes - 1)];
+    if (kind == SENSOR_DATA_BUF) return copy_user_data(rec, off, p, want);
+    if (kind == SENSOR_DATA_MSG) {
+        struct user_msghdr msg = {};
+        if (!p || bpf_probe_read_user(&msg, sizeof(msg), (const void*)p) != 0) return 0;
+        p = (__u64)msg.msg_iov;
+        next = msg.msg_iovlen;
+    } else if (kind != SENSOR_DATA_IOV) {
+        return 0;
+    }
+    return copy_iov_data(rec, off, p, next, want);
+}
+
+// Appends the call's data at off, at most conf->data_max bytes; returns the bytes appended.
+static __always_inline __u16 append_data(__u32 off, const struct sensor_syscall_conf* conf,
+                                         const __u64* args, long ret) {
+    __u32 kind = conf->data_kind & 0xf;
+    __u64 want = ret;
+    if (ret <= 0) {  // a failed write still shows what it was asked to write
+        if (!(conf->data_kind & SENSOR_DATA_WRITES) || kind != SENSOR_DATA_BUF) return 0;
+        want = arg_at(args, conf->data_arg + 1);
+    }
+    if (want > conf->data_max) want = conf->data_max;
+    if (want == 0) return 0;
+    int n = sensor_append_io_data(off, arg_at(args, conf->data_arg),
+                                  arg_at(args, conf->data_arg + 1), want, kind);
+    return n > 0 && n <= SENSOR_DATA_MAX ? (__u16)n : 0;
+}
+
+// The record's data, for the calls that carry some (those with payload ARGS or SOCK_ARG0:
+// only on their paths, which the verifier walks far fewer states of than the file ones).
+static __always_inline __u32 with_data(struct sensor_syscall_exit* r, __u32 off,
+                                       const struct sensor_syscall_conf* conf, const __u64* args,
+                                       long ret) {
+    if (conf->data_arg >= 6) return off;
+    r->data_len = append_data(off, conf, args, ret);
+    return off + r->data_len;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     long nr = syscall_nr(regs);
@@ -747,7 +829,7 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     r->nargs = nargs;
     r->payload = payload;
     r->str_len[0] = r->str_len[1] = 0;
-    r->reserved = 0;
+    r->data_len = 0;
     __u64* out_args = (void*)(rec + sizeof(*r));
     for (int i = 0; i < 6; i++)
         if (i < nargs) out_args[i] = args[i];
@@ -788,9 +870,12 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
         off += sizeof(*ss);
         describe_socket(ss,
                         fd_file(task, payload == SENSOR_PAY_SOCK_RET ? ret : (long)(int)args[0]));
+        off = with_data(r, off, conf, args, ret);
     } else if (payload == SENSOR_PAY_STRINGS) {
         r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
         r->str_len[1] = append_user_str(rec, &off, str_arg(args, conf->str_arg[1]));
+    } else {
+        off = with_data(r, off, conf, args, ret);
     }
     publish(ring, rec, off);
     return 0;

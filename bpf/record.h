@@ -96,7 +96,26 @@ struct sensor_syscall_conf {
      * carries instead (SENSOR_FILE_DIRFD_PATH), so the path resolves without user space's fd
      * table, which may never have seen that fd (SENSOR_NO_ARG: none) */
     sensor_u8 dirfd_arg;
+    /* I/O data (evt.buffer): the argument holding the buffer, iovec array or msghdr
+     * (SENSOR_NO_ARG: the record carries none), how to read it (enum sensor_data_kind), and
+     * the most bytes copied (the snaplen). Set only for calls a loaded rule reads data of. */
+    sensor_u8 data_arg;
+    sensor_u8 data_kind;
+    sensor_u16 data_max;
 };
+
+/* How the probe finds a call's I/O data. Reads copy what the call returned (nothing when it
+ * failed); writes what it wrote, or what it was asked to write when it failed, as Falco does. */
+enum sensor_data_kind {
+    SENSOR_DATA_BUF = 1, /* a buffer; its size in the next argument */
+    SENSOR_DATA_IOV = 2, /* an iovec array; its count in the next argument */
+    SENSOR_DATA_MSG = 3, /* a struct msghdr and its iovec array */
+};
+#define SENSOR_DATA_WRITES 0x10 /* or'ed into data_kind: the call writes the data */
+/* Largest snaplen; the record's data section follows its strings. */
+#define SENSOR_DATA_MAX 4096
+/* iovec entries the probe walks (readv, writev, sendmsg, recvmsg) */
+#define SENSOR_DATA_IOVS 8
 
 /* The open path filter: user space derives from the loaded rules which paths an open must
  * have for some rule to be able to match it. An open whose kernel path starts with none of
@@ -192,14 +211,14 @@ struct sensor_record_header {
 /* A syscall's exit. Records are compact because moving them between CPUs is most of their
  * cost: the fixed part, then `nargs` raw arguments (u64), then a section chosen by `payload`
  * (sensor_file_section for NEW_FILE/FD_FILE, sensor_sock_section for SOCK_*, none otherwise),
- * then the strings. */
+ * then the strings, then `data_len` bytes of I/O data (see data_arg in sensor_syscall_conf). */
 struct sensor_syscall_exit {
     struct sensor_record_header h;
     sensor_s64 ret;
     sensor_u8 nargs;
     sensor_u8 payload;
     sensor_u16 str_len[2];
-    sensor_u16 reserved;
+    sensor_u16 data_len;
 };
 
 struct sensor_file_section {

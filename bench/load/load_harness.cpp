@@ -39,7 +39,7 @@ using Clock = std::chrono::steady_clock;
 struct Args {
     std::string sensor = "build/sensor";
     std::vector<std::string> rules;
-    std::string workload = "openclose";  // openclose | exec
+    std::string workload = "openclose";  // openclose | exec | io
     int threads = 1;
     double seconds = 10;
     int rounds = 1;
@@ -68,6 +68,16 @@ uint64_t work(const Args& a, const std::string& file, Done done) {
             exec_true();
             ++n;
         }
+    } else if (a.workload == "io") {
+        // 64 bytes written to and read back from one file: 2 I/O events per iteration.
+        int fd = open(file.c_str(), O_RDWR);
+        char buf[64];
+        std::memset(buf, 'x', sizeof buf);
+        while (!done(n)) {
+            if (pwrite(fd, buf, sizeof buf, 0) < 0 || pread(fd, buf, sizeof buf, 0) < 0) break;
+            ++n;
+        }
+        close(fd);
     } else {
         while (!done(n)) {
             int fd = open(file.c_str(), O_RDONLY);
@@ -254,15 +264,16 @@ int main(int argc, char** argv) {
         else if (k == "-o")
             a.options.push_back(next());
         else {
-            std::fprintf(stderr,
-                         "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
-                         "openclose|exec] [--threads N] [--processes] [--seconds S] [--rounds N] "
-                         "[--hook-baseline] "
-                         "[-o key=value]...\n");
+            std::fprintf(
+                stderr,
+                "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
+                "openclose|exec|io] [--threads N] [--processes] [--seconds S] [--rounds N] "
+                "[--hook-baseline] "
+                "[-o key=value]...\n");
             return 2;
         }
     }
-    if (a.workload != "openclose" && a.workload != "exec") {
+    if (a.workload != "openclose" && a.workload != "exec" && a.workload != "io") {
         std::fprintf(stderr, "unknown workload %s\n", a.workload.c_str());
         return 2;
     }

@@ -107,6 +107,7 @@ struct BpfProbe::Impl {
     uint32_t cpus = 0;
     uint64_t ring_bytes = 0;
     uint64_t malformed = 0;
+    uint32_t snaplen = 0;
 
     sensor_cpu_ring* ring(uint32_t cpu) {
         return reinterpret_cast<sensor_cpu_ring*>(rings + static_cast<size_t>(cpu) * ring_stride);
@@ -219,6 +220,12 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
                 " (a power of two of at least " + std::to_string(2 * SENSOR_RECORD_MAX) + ")";
         return false;
     }
+    if (opts.snaplen == 0 || opts.snaplen > SENSOR_DATA_MAX) {
+        error = "invalid snaplen " + std::to_string(opts.snaplen) + " (1 to " +
+                std::to_string(SENSOR_DATA_MAX) + " bytes)";
+        return false;
+    }
+    impl_->snaplen = opts.snaplen;
     impl_->cpus = static_cast<uint32_t>(cpus);
     impl_->ring_bytes = opts.ring_bytes;
     impl_->last_stamp.assign(impl_->cpus, 0);
@@ -380,6 +387,19 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
     return true;
 }
 
+// I/O data for the traced calls that need it (see data_arg in bpf/record.h).
+void set_data_confs(const std::vector<uint32_t>& numbers, uint32_t snaplen,
+                    std::vector<sensor_syscall_conf>& conf) {
+    for (sensor_syscall_conf& c : conf) c.data_arg = SENSOR_NO_ARG;
+    for (uint32_t n : numbers) {
+        const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n));
+        if (n >= conf.size() || !conf[n].traced || !s || !events::has_io_data(*s)) continue;
+        conf[n].data_arg = s->args.data;
+        conf[n].data_kind = s->data_kind;
+        conf[n].data_max = static_cast<uint16_t>(snaplen);
+    }
+}
+
 }  // namespace
 
 bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
@@ -405,6 +425,7 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
             if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = s->args.dirfd;
         }
     }
+    set_data_confs(config.data_syscalls, impl_->snaplen, conf);
     // Filter off while its maps change, so an open is never judged by half of them.
     if (!write_confs(fd, conf, error)) return false;
     if (open_filter->pass_all) return true;

@@ -20,6 +20,9 @@ struct ProbeOptions {
     // times are then up to one tick early for records after the first of a burst, for a few
     // percent less probe cost in syscall storms. Order is exact either way.
     bool exact_timestamps = true;
+    // Bytes of I/O data (evt.buffer) a record carries at most: Falco's falco_libs.snaplen.
+    // 1 to SENSOR_DATA_MAX; data is copied only for the calls ProbeConfig::data_syscalls names.
+    uint32_t snaplen = 80;
 };
 
 class BpfProbe {

@@ -158,6 +158,17 @@ void raw_args(const LineSpec& line, uint64_t args[6]) {
     }
 }
 
+// The I/O data of a call that has some (args.data, as text), cut at the probe's largest
+// snaplen as the probe would.
+void append_data(Bytes& b, const LineSpec& line, const events::SyscallEntry* s) {
+    const ArgSpec* d = s && events::has_io_data(*s) ? line.arg("data") : nullptr;
+    if (!d) return;
+    std::string_view data = std::string_view(d->text).substr(0, SENSOR_DATA_MAX);
+    b.insert(b.end(), data.begin(), data.end());
+    auto len = static_cast<uint16_t>(data.size());
+    std::memcpy(b.data() + offsetof(sensor_syscall_exit, data_len), &len, sizeof len);
+}
+
 Bytes syscall_record(const LineSpec& line, const events::SyscallEntry* s) {
     bool schema = s && s->has_schema();
     uint64_t args[6] = {};
@@ -181,6 +192,7 @@ Bytes syscall_record(const LineSpec& line, const events::SyscallEntry* s) {
         append(b, sock_section(line));
     uint16_t lens[2] = {append_str(b, str[0]), append_str(b, str[1])};
     std::memcpy(b.data() + offsetof(sensor_syscall_exit, str_len), lens, sizeof lens);
+    append_data(b, line, s);
     set_size(b);
     return b;
 }

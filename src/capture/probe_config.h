@@ -26,6 +26,9 @@ struct OpenPathFilter {
 struct ProbeConfig {
     std::vector<uint32_t> syscalls;  // sorted syscall numbers of this architecture
     OpenPathFilter open_filter;      // pass_all when the filter is off
+    // Traced calls whose records carry their I/O data (up to ProbeOptions::snaplen bytes):
+    // those a loaded rule reads evt.buffer (or the data parameter) of. Sorted numbers.
+    std::vector<uint32_t> data_syscalls;
 };
 
 // The bytes of a prefix (its first) or suffix (its last) the probe compares first, in a

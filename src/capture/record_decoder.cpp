@@ -11,6 +11,7 @@
 #include "sensor/events/event_types.h"
 #include "sensor/events/param_format.h"
 #include "sensor/events/syscalls.h"
+#include "sensor/fields/registry.h"
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
 #include "sensor/state/proc_scan.h"
@@ -118,6 +119,8 @@ void RecordDecoder::start_event(events::EventTypeId type, uint64_t ts_boot, Proc
     ev_.open_flags = 0;
     ev_.is_open_event = false;
     ev_.param_count = 0;
+    ev_.buffer = {};
+    ev_.has_buffer = false;
     ev_.proc = proc;
     ev_.fd = nullptr;
     ev_.container = nullptr;
@@ -176,6 +179,12 @@ void RecordDecoder::add_params(const SyscallView& v, const events::SyscallEntry&
                 break;
             case Src::Tuple:  // a connection's tuple, or a bound server socket's address
                 if (fd && (fd->connected || fd->is_server)) text = fd->name;
+                break;
+            case Src::Data:
+                data_.assign(v.data);
+                ev_.buffer = data_;
+                ev_.has_buffer = true;
+                fields::append_buffer_text(data_, text);
                 break;
             case Src::FileFlags:
                 p.raw = v.file->f_flags;

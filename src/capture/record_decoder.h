@@ -143,6 +143,7 @@ class RecordDecoder {
     bool fd_arg_was_open_ = true;  // the current record's syscall did not fail with EBADF
     state::FdInfo scratch_fd_;     // the fd of a failed open (fd.num = -1), or one not tracked
     std::string path_buf_, tmp_;
+    std::string data_;  // the event's I/O data (evt.buffer), copied out of the ring
     std::unordered_map<uint64_t, const state::ContainerInfo*> containers_by_cgroup_;
     uint64_t cache_generation_ = 0;
     Pending pending_;

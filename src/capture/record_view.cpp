@@ -64,6 +64,9 @@ bool parse_syscall(const void* record, size_t size, SyscallView& v) {
             break;
     }
     v.str = split_strings(record, size, off, v.r->str_len, 2);
+    size_t data_off = off + v.r->str_len[0] + v.r->str_len[1];
+    if (data_off + v.r->data_len > size) return false;
+    v.data = std::string_view(base + data_off, v.r->data_len);
     v.user_path = v.str.s[0];
     v.kernel_path = v.str.s[1];
     v.dirfd_path = {};

@@ -59,6 +59,31 @@ class Builder {
     std::vector<SyscallEntry> t_;
 };
 
+// Reads and writes. Parameters as Falco's exit events; the size of the vectored calls (the sum
+// of their iovec lengths) is not observed, so they have none.
+void add_file_io(Builder& b) {
+    constexpr Category C = Category::File;
+    constexpr uint8_t W = SENSOR_DATA_WRITES, BUF = SENSOR_DATA_BUF, IOV = SENSOR_DATA_IOV;
+    const ParamSpec res{"res", S::Ret, F::Res}, data{"data", S::Data, F::Path},
+        fd{"fd", S::Arg0, F::Fd}, size{"size", S::Arg2, F::Uint}, pos{"pos", S::Arg3, F::Uint};
+    const A io{.fd = 0, .data = 1};
+    b.add("read", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
+        BUF;
+    b.add("write", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
+        BUF | W;
+    b.add("pread64", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
+        .data_kind = BUF;
+    b.add("pwrite64", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
+        .data_kind = BUF | W;
+    b.add("readv", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind = IOV;
+    b.add("writev", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
+        IOV | W;
+    b.add("preadv", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
+        IOV;
+    b.add("pwritev", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
+        IOV | W;
+}
+
 void add_files(Builder& b) {
     constexpr Category C = Category::File, O = Category::Other;
     constexpr uint32_t kOpen = kCreatesFd | kFdResult | kIsOpen;
@@ -105,8 +130,7 @@ void add_files(Builder& b) {
     b.add("pipe", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{}, {{"res", S::Ret, F::Res}});
     b.add("pipe2", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{.flags = 1},
           {{"res", S::Ret, F::Res}, {"flags", S::Arg1, F::OpenFlags}});
-    for (std::string_view name : {"read", "write", "pread64", "pwrite64", "readv", "writev"})
-        b.raw(name, C);
+    add_file_io(b);
 }
 
 void add_paths(Builder& b) {
@@ -205,9 +229,20 @@ void add_network(Builder& b) {
           {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
     b.add("accept4", C, kAccept, H::Accept, SENSOR_PAY_SOCK_RET, {N, N}, A{.flags = 3},
           {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}, {"flags", S::Arg3, F::UpperHex}});
-    for (std::string_view name : {"sendto", "sendmsg", "recvfrom", "recvmsg"})
-        b.add(name, C, 0, H::None, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
-              {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
+    // Parameters in Falco's order; the msg calls' size (their iovecs' sum) is not observed.
+    const ParamSpec res{"res", S::Ret, F::Res}, data{"data", S::Data, F::Path},
+        fd{"fd", S::Arg0, F::Fd}, size{"size", S::Arg2, F::Uint},
+        tuple{"tuple", S::Tuple, F::Tuple};
+    const A io{.fd = 0, .data = 1};
+    constexpr uint8_t P = SENSOR_PAY_SOCK_ARG0, W = SENSOR_DATA_WRITES;
+    b.add("sendto", C, 0, H::None, P, {N, N}, io, {res, data, fd, size, tuple}).data_kind =
+        SENSOR_DATA_BUF | W;
+    b.add("recvfrom", C, 0, H::None, P, {N, N}, io, {res, data, tuple, fd, size}).data_kind =
+        SENSOR_DATA_BUF;
+    b.add("sendmsg", C, 0, H::None, P, {N, N}, io, {res, data, fd, tuple}).data_kind =
+        SENSOR_DATA_MSG | W;
+    b.add("recvmsg", C, 0, H::None, P, {N, N}, io, {res, data, tuple, fd}).data_kind =
+        SENSOR_DATA_MSG;
     for (std::string_view name :
          {"shutdown", "getsockopt", "setsockopt", "socketpair", "sendmmsg", "recvmmsg"})
         b.raw(name, C);
@@ -349,6 +384,10 @@ bool traced_for_state(const SyscallEntry& s) {
 
 bool path_filtered(const SyscallEntry& s) {
     return s.has(sysflag::kIsOpen) && s.payload == SENSOR_PAY_NEW_FILE;
+}
+
+bool has_io_data(const SyscallEntry& s) {
+    return s.data_kind != 0 && s.args.data != SENSOR_NO_ARG;
 }
 
 bool uses_fd_table(const SyscallEntry& s) {

@@ -28,7 +28,8 @@ enum class Src : uint8_t {
     Str0,
     Str1,
     Tuple,
-    FileFlags
+    FileFlags,
+    Data  // the I/O data the record carries (SyscallEntry::data_kind)
 };
 
 // How a parameter is rendered (Falco's text form) and whether it has a raw number.
@@ -129,6 +130,7 @@ struct SyscallArgs {
     uint8_t cmd = SENSOR_NO_ARG;     // fcntl's command
     uint8_t domain = SENSOR_NO_ARG;  // socket's address family
     uint8_t id = SENSOR_NO_ARG;      // set*id: the new effective id (-1: unchanged)
+    uint8_t data = SENSOR_NO_ARG;    // the I/O buffer, iovec array or msghdr (data_kind)
 };
 
 struct SyscallEntry {
@@ -141,6 +143,9 @@ struct SyscallEntry {
     uint8_t str_arg[2] = {SENSOR_NO_ARG, SENSOR_NO_ARG};  // arguments the probe reads as strings
     SyscallArgs args;
     uint32_t implied_open_flags = 0;  // an open with no flags argument (creat): what it means
+    // How the probe reads the I/O data at args.data (enum sensor_data_kind, with
+    // SENSOR_DATA_WRITES for writes); 0 when the call has none. Copied only when a rule asks.
+    uint8_t data_kind = 0;
     // Falco's exit event parameters. Empty: no schema, the event has the six raw arguments.
     std::vector<ParamSpec> params;
 
@@ -165,6 +170,8 @@ bool traced_for_state(const SyscallEntry& s);
 // Opens whose records the probe's open path filter applies to: those by path that carry the
 // new file's kernel path.
 bool path_filtered(const SyscallEntry& s);
+// Calls that carry I/O data (evt.buffer) when a rule asks for it.
+bool has_io_data(const SyscallEntry& s);
 // Calls whose fd fields come only from the fd table's entry, learnt at the open (a close, a
 // copy): rules on them are judged as rules on the open by the open path filter.
 bool uses_fd_table(const SyscallEntry& s);

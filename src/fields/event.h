@@ -64,6 +64,10 @@ struct Event {
     const ProcessInfo* proc = nullptr;
     const FdInfo* fd = nullptr;                // the fd the event acts on or creates
     const ContainerInfo* container = nullptr;  // falls back to proc->container
+    // I/O data of a read or write (evt.buffer), at most the snaplen; has_buffer for calls that
+    // have data, even when the probe copied none.
+    std::string_view buffer;
+    bool has_buffer = false;
     // The record of a source other than syscall, owned by that source's decoder (for
     // k8s_audit: a k8saudit::AuditEvent); its fields' extractors know the type.
     const void* payload = nullptr;

@@ -153,6 +153,17 @@ bool evt_failed(const Event& ev, const FieldArg&, uint32_t, Value& out, std::str
     return put_bool(out, ev.has_res && ev.res < 0);
 }
 
+// I/O data: the decoder sets the buffer for calls that have one (events::has_io_data).
+
+bool evt_buffer(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.has_buffer && put_str(out, ev.buffer);
+}
+
+// The call's byte count (its result), as Falco: missing when it failed.
+bool evt_buflen(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return ev.has_buffer && ev.res >= 0 && put_u64(out, static_cast<uint64_t>(ev.res));
+}
+
 // Opens.
 
 bool evt_is_open_read(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
@@ -244,6 +255,15 @@ void add_evt_fields(std::vector<FieldDef>& f) {
          evt_res},
         {"evt.rawres", FT::Int64, AK::None, "return value as a number", evt_rawres},
         {"evt.failed", FT::Bool, AK::None, "true when the call returned an error", evt_failed},
+
+        // I/O data.
+        {"evt.buffer", FT::Bytes, AK::None,
+         "the data a read or write moved (read, write, sendto, recvmsg...), at most the snaplen "
+         "(falco_libs.snaplen, 80 bytes); compare with contains, startswith, bcontains, "
+         "bstartswith",
+         evt_buffer},
+        {"evt.buflen", FT::Uint64, AK::None,
+         "the bytes a read or write moved (its result); missing when it failed", evt_buflen},
 
         // Opens.
         {"evt.is_open_read", FT::Bool, AK::None, "true for an open that reads (O_RDONLY or O_RDWR)",

@@ -221,6 +221,56 @@ std::string_view event_hostname() {
     return hostname_storage();
 }
 
+namespace {
+bool g_buffer_base64 = false;
+}  // namespace
+
+void set_buffer_format_base64(bool on) {
+    g_buffer_base64 = on;
+}
+
+bool buffer_format_base64() {
+    return g_buffer_base64;
+}
+
+void append_buffer_dots(std::string_view bytes, std::string& out) {
+    // Sized once and written through a pointer: the decoder renders every data parameter.
+    size_t at = out.size();
+    out.resize(at + bytes.size());
+    char* p = out.data() + at;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        auto u = static_cast<unsigned char>(bytes[i]);
+        p[i] = u >= 0x20 && u < 0x7f ? bytes[i] : '.';  // isprint in the C locale
+    }
+}
+
+void append_base64(std::string_view bytes, std::string& out) {
+    static constexpr char kDigits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        uint32_t w = static_cast<unsigned char>(bytes[i]) << 16 |
+                     static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                     static_cast<unsigned char>(bytes[i + 2]);
+        for (int shift = 18; shift >= 0; shift -= 6) out += kDigits[(w >> shift) & 63];
+    }
+    size_t left = bytes.size() - i;
+    if (left == 0) return;
+    uint32_t w = static_cast<unsigned char>(bytes[i]) << 16;
+    if (left == 2) w |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += kDigits[(w >> 18) & 63];
+    out += kDigits[(w >> 12) & 63];
+    out += left == 2 ? kDigits[(w >> 6) & 63] : '=';
+    out += '=';
+}
+
+void append_buffer_text(std::string_view bytes, std::string& out) {
+    if (g_buffer_base64)
+        append_base64(bytes, out);
+    else
+        append_buffer_dots(bytes, out);
+}
+
 void append_value_text(const FieldDef& def, const Value& v, std::string& out) {
     char buf[24];
     auto num = [&](auto x) {
@@ -230,8 +280,10 @@ void append_value_text(const FieldDef& def, const Value& v, std::string& out) {
     switch (def.type) {
         case FieldType::String:
         case FieldType::Path:
-        case FieldType::Bytes:
             out += v.str;
+            break;
+        case FieldType::Bytes:
+            append_buffer_text(v.str, out);
             break;
         case FieldType::Int64:
             num(v.i64);

@@ -107,6 +107,17 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
 void set_event_hostname(std::string name);
 std::string_view event_hostname();
 
+// How I/O data (evt.buffer, evt.arg.data) is rendered in outputs: Falco's default prints
+// printable ASCII and '.' for other bytes; falco.yaml's buffer_format_base64 asks for base64.
+// Process-wide, as in Falco; set before events flow.
+void set_buffer_format_base64(bool on);
+bool buffer_format_base64();
+// Appends bytes in the current buffer format.
+void append_buffer_text(std::string_view bytes, std::string& out);
+// The two formats, whatever the setting.
+void append_buffer_dots(std::string_view bytes, std::string& out);
+void append_base64(std::string_view bytes, std::string& out);
+
 // Renders a value as Falco prints it in text output.
 void append_value_text(const FieldDef& def, const Value& v, std::string& out);
 

@@ -71,6 +71,35 @@ Wanted positive_set(const std::vector<std::string>& custom) {
     return w;
 }
 
+// Whether an operand (or a transformer's argument) reads the data parameter.
+bool reads_data(const engine::Operand& op) {
+    for (const auto& a : op.args)
+        if (reads_data(*a)) return true;
+    if (!op.field.def) return false;
+    std::string_view name = op.field.def->name;
+    if (name == "evt.buffer" || name == "evt.args") return true;
+    // evt.arg by position may name the data; by name only "data" is it.
+    bool any_arg = name == "evt.arg" || name == "evt.rawarg";
+    return any_arg && (op.field.arg.key.empty() || op.field.arg.key == "data");
+}
+
+bool filter_reads_data(const engine::FilterNode& n) {
+    if (n.kind == engine::FilterNode::Kind::Macro) return filter_reads_data(*n.target);
+    for (const engine::FilterNode* k : n.kids)
+        if (filter_reads_data(*k)) return true;
+    if (n.kind != engine::FilterNode::Kind::Check) return false;
+    return reads_data(*n.check->lhs) || (n.check->rhs && reads_data(*n.check->rhs));
+}
+
+bool rule_reads_data(const engine::CompiledRule& r) {
+    if (filter_reads_data(*r.filter)) return true;
+    for (const engine::OutputToken& t : r.output.tokens)
+        if (t.operand && reads_data(*t.operand)) return true;
+    for (const auto& op : r.output.json_only)
+        if (reads_data(*op)) return true;
+    return false;
+}
+
 std::vector<uint32_t> numbers(const Wanted& wanted) {
     std::vector<uint32_t> out;
     for (size_t t = 0; t < wanted.size(); ++t) {
@@ -85,6 +114,20 @@ std::vector<uint32_t> numbers(const Wanted& wanted) {
 }
 
 }  // namespace
+
+std::vector<uint32_t> data_syscalls(const engine::Ruleset& rules) {
+    std::vector<uint8_t> wanted(events::event_type_count(), 0);
+    for (const auto& r : rules.rules) {
+        if (!r.enabled || r.source != fields::kSyscallSource || !rule_reads_data(r)) continue;
+        for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t) wanted[t] |= r.types[t];
+    }
+    for (size_t t = 0; t < wanted.size(); ++t) {
+        const events::SyscallEntry* e =
+            events::syscall_entry_by_type(static_cast<events::EventTypeId>(t));
+        if (!e || !events::has_io_data(*e)) wanted[t] = 0;
+    }
+    return numbers(wanted);
+}
 
 std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules, const BaseSyscalls& base) {
     Wanted wanted = rules_set(rules);
@@ -121,6 +164,7 @@ capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_open
                                   const BaseSyscalls& base) {
     capture::ProbeConfig c;
     c.syscalls = traced_syscalls(rules, base);
+    c.data_syscalls = data_syscalls(rules);
     if (filter_opens)
         c.open_filter = open_path_filter(rules);
     else

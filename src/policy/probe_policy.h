@@ -33,6 +33,11 @@ std::vector<uint32_t> traced_syscalls(const engine::Ruleset& rules, const BaseSy
 // The names in a custom set that are no syscall ("!" stripped), for a start-up error.
 std::vector<std::string> unknown_syscall_names(const std::vector<std::string>& custom_set);
 
+// Sorted numbers of the traced syscalls whose records must carry I/O data: those with data
+// (events::has_io_data) that an enabled syscall rule applies to and whose condition or output
+// reads it (evt.buffer, evt.arg.data, evt.arg[N], evt.args). Other rules cost no copy.
+std::vector<uint32_t> data_syscalls(const engine::Ruleset& rules);
+
 // The probe configuration for a ruleset; filter_opens is capture.open_path_filter.
 capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_opens,
                                   const BaseSyscalls& base = {});

@@ -147,3 +147,18 @@ TEST(FixtureEvents, Errors) {
     EXPECT_EQ(error_of("[1]"), "t.jsonl:1: line: expected an object");
     EXPECT_EQ(error_of("{bad json").rfind("t.jsonl:1: invalid JSON", 0), 0u);
 }
+
+// A read or write line's `data` becomes the record's data section: evt.buffer and evt.buflen.
+TEST(FixtureEvents, IoDataFromArgs) {
+    FixtureSet set =
+        load(R"({"type":"write","res":11,"args":{"fd":1,"data":"SECRET\ttoken","size":11},)"
+             R"("proc":{"pid":42,"name":"cat"}})"
+             "\n");
+    ASSERT_EQ(set.events.size(), 1u);
+    const fields::Event& ev = set.events[0];
+    EXPECT_EQ(ev.buffer, "SECRET\ttoken");
+    EXPECT_EQ(field(ev, "evt.buffer"), "SECRET.token");
+    EXPECT_EQ(field(ev, "evt.buflen"), "11");
+    std::string data = "data";
+    EXPECT_EQ(field(ev, "evt.arg", &data), "SECRET.token");
+}

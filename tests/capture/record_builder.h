@@ -68,6 +68,7 @@ struct SyscallRec {
     sensor_file_section file{};
     sensor_sock_section sock{};
     std::optional<std::string> str0, str1;
+    std::string data;  // I/O data after the strings (evt.buffer)
     uint64_t ts = 1000;
 };
 
@@ -91,6 +92,8 @@ inline Bytes build(const SyscallRec& s) {
     if (r.payload == SENSOR_PAY_SOCK_ARG0 || r.payload == SENSOR_PAY_SOCK_RET) append(b, s.sock);
     r.str_len[0] = append_str(b, s.str0);
     r.str_len[1] = append_str(b, s.str1);
+    b.insert(b.end(), s.data.begin(), s.data.end());
+    r.data_len = static_cast<uint16_t>(s.data.size());
     r.h.size = static_cast<uint32_t>(b.size());
     std::memcpy(b.data(), &r, sizeof r);
     return b;

@@ -73,10 +73,10 @@ TEST(SyscallTableTest, Categories) {
                         "write",    "pread64",   "pwrite64", "readv",     "writev", "unlink",
                         "unlinkat", "rename",    "renameat", "renameat2", "mkdir",  "mkdirat",
                         "rmdir",    "chmod",     "fchmod",   "fchmodat",  "link",   "linkat",
-                        "symlink",  "symlinkat", "dup",      "dup2"};
+                        "symlink",  "symlinkat", "dup",      "dup2",      "preadv", "pwritev"};
     ASSERT_EQ(process.size(), 20u);
     ASSERT_EQ(net.size(), 16u);
-    ASSERT_EQ(file.size(), 28u);
+    ASSERT_EQ(file.size(), 30u);
     for (size_t t = 0; t < event_type_count(); ++t) {
         auto id = static_cast<EventTypeId>(t);
         std::string_view name = event_type_name(id);
@@ -197,6 +197,27 @@ TEST(SyscallTableTest, HandlersHaveTheirArguments) {
     }
     EXPECT_EQ(seen.size(), kHandlerCount);
     EXPECT_EQ(syscall_entry("creat")->implied_open_flags != 0, true);
+}
+
+// The calls with I/O data have Falco's `data` parameter, and only they.
+TEST(SyscallTableTest, IoDataCallsHaveTheDataParameter) {
+    size_t with_data = 0;
+    for (const SyscallEntry& e : syscall_entries()) {
+        SCOPED_TRACE(std::string(e.name));
+        bool param = false;
+        for (const ParamSpec& p : e.params)
+            if (p.src == Src::Data) param = p.name == "data";
+        EXPECT_EQ(param, has_io_data(e));
+        if (!has_io_data(e)) continue;
+        ++with_data;
+        EXPECT_EQ(e.args.fd, 0);
+        EXPECT_EQ(e.args.data, 1);
+        uint8_t kind = e.data_kind & 0xf;
+        EXPECT_TRUE(kind == SENSOR_DATA_BUF || kind == SENSOR_DATA_IOV || kind == SENSOR_DATA_MSG);
+        bool writes = e.name.find("write") != std::string_view::npos || e.name.starts_with("send");
+        EXPECT_EQ((e.data_kind & SENSOR_DATA_WRITES) != 0, writes);
+    }
+    EXPECT_EQ(with_data, 12u);
 }
 
 }  // namespace

@@ -77,6 +77,15 @@ bool traces(const std::vector<uint32_t>& set, const char* name) {
     return nr && std::binary_search(set.begin(), set.end(), *nr);
 }
 
+std::vector<uint32_t> data_of(const std::string& condition, const std::string& output = "o") {
+    auto r = rules::load_rules_contents(
+        {{"t.yaml", "- rule: R\n  desc: d\n  condition: " + condition + "\n  output: " + output +
+                        "\n  priority: INFO\n"}});
+    EXPECT_TRUE(r.ok);
+    if (!r.ok) return {};
+    return policy::data_syscalls(*r.ruleset);
+}
+
 }  // namespace
 
 TEST(BaseSyscalls, DefaultIsTheRulesPlusTheStateSet) {
@@ -167,4 +176,45 @@ TEST(BaseSyscalls, UnknownNamesAreReported) {
     ASSERT_EQ(bad.size(), 2u);
     EXPECT_EQ(bad[0], "!nosuchcall");
     EXPECT_EQ(bad[1], "container");  // an event type, not a syscall
+}
+
+// I/O data is copied only for the calls of rules that read it.
+TEST(DataSelection, OnlyRulesReadingTheBufferAskForData) {
+    auto nrs = data_of("evt.type = write and evt.buffer contains SECRET");
+    EXPECT_EQ(nrs, std::vector<uint32_t>{SYS_write});
+    nrs = data_of("evt.type in (read, recvfrom) and evt.buffer bcontains 414243");
+    EXPECT_EQ(nrs, (std::vector<uint32_t>{SYS_read, SYS_recvfrom}));
+    // Through a macro, and in the output only.
+    nrs = data_of("evt.type = sendmsg and proc.name = curl", "sent %evt.buffer");
+    EXPECT_EQ(nrs, std::vector<uint32_t>{SYS_sendmsg});
+    nrs = data_of("evt.type = writev and evt.arg.data contains x");
+    EXPECT_EQ(nrs, std::vector<uint32_t>{SYS_writev});
+    // Rules on the same calls that do not read the data cost no copy.
+    EXPECT_TRUE(data_of("evt.type = write and fd.name = /etc/passwd").empty());
+    EXPECT_TRUE(data_of("evt.type = write and evt.buflen > 100").empty());
+    EXPECT_TRUE(data_of("evt.type = write and evt.arg.fd = 3").empty());
+    // Calls without data never copy, whatever the rule reads.
+    EXPECT_TRUE(data_of("evt.type = openat and evt.buffer contains x").empty());
+}
+
+TEST(DataSelection, RuleOnEveryEventAsksForAllDataCalls) {
+    auto nrs = data_of("proc.name = cat and evt.buffer contains x");
+    for (long nr : {SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev,
+                    SYS_preadv, SYS_pwritev, SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg})
+        EXPECT_TRUE(has(nrs, nr)) << events::syscall_name(static_cast<uint32_t>(nr));
+    EXPECT_EQ(nrs.size(), 12u);
+}
+
+// Neither the upstream stable rules nor the project's default rules read I/O data, and
+// read and write stay untraced with them.
+TEST(DataSelection, DefaultRulesCopyNoData) {
+    for (const std::string& path : {std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml",
+                                    std::string(SENSOR_SOURCE_DIR) + "/rules"}) {
+        auto r = rules::load_rules_files({path});
+        ASSERT_TRUE(r.ok) << path;
+        EXPECT_TRUE(policy::data_syscalls(*r.ruleset).empty()) << path;
+        auto traced = policy::traced_syscalls(*r.ruleset);
+        EXPECT_FALSE(has(traced, SYS_read)) << path;
+        EXPECT_FALSE(has(traced, SYS_write)) << path;
+    }
 }
