@@ -57,6 +57,7 @@ class RecordDecoder {
     // ns added to the records' CLOCK_BOOTTIME stamps for ns since the epoch (the clocks'
     // difference at construction); replay sets 0, its records carry epoch times.
     void set_boot_to_epoch_ns(uint64_t ns) { boot_to_epoch_ns_ = ns; }
+    uint64_t boot_to_epoch_ns() const { return boot_to_epoch_ns_; }
 
   private:
     struct Pending {

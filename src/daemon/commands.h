@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
 
 namespace sensor::daemon {
@@ -23,6 +24,7 @@ std::string builtin_plugins_report();
 
 struct ReplayOptions {
     std::string events_path;               // "-" for stdin
+    std::string capture_path;              // a capture file (docs/capture.md)
     std::vector<std::string> audit_paths;  // audit logs: files, directories, "-" for stdin
     std::vector<std::string> alert_paths;  // recorded alerts (JSON lines), for sequences
     std::vector<std::string> rules_files;
@@ -31,14 +33,19 @@ struct ReplayOptions {
 // `sensor replay --events FILE -r RULES...` or `--audit FILE...`: alerts as JSON lines on
 // stdout.
 int replay(const ReplayOptions& opts);
+// `sensor replay --capture FILE -r RULES`: the file's records through the live decode path.
+int replay_capture(const ReplayOptions& opts, const engine::Ruleset& rules,
+                   const output::AlertFormat& fmt);
 
 struct RunOptions {
     std::string config_path;  // "" = the default config
     std::vector<std::string> rules_files;
     std::vector<std::string> overrides;                        // key=value
     std::vector<std::string> enable_sources, disable_sources;  // Falco's --enable/--disable-source
-    uint64_t duration_s = 0;  // Falco's -M: stop after this many seconds (0: until signalled)
-    bool dry_run = false;     // Falco's --dry-run: check config, rules and outputs, then exit
+    uint64_t duration_s = 0;   // Falco's -M: stop after this many seconds (0: until signalled)
+    bool dry_run = false;      // Falco's --dry-run: check config, rules and outputs, then exit
+    std::string capture_path;  // --capture FILE: every record into FILE
+    uint64_t capture_duration_ms = 0;  // --capture-duration: then stop writing (0: at exit)
 };
 // `sensor run`: live capture until SIGINT/SIGTERM.
 int run(const RunOptions& opts);

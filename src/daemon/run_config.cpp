@@ -267,6 +267,8 @@ KeyResult set_plugins_key(RunConfig& c, const Setting& s) {
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
+    if (auto r = set_capture_file_key(capture_file, key, value, error); r != KeyResult::not_mine)
+        return r == KeyResult::ok;
     for (auto section :
          {set_flag_key, set_rules_key, set_output_key, set_drops_key, set_service_key,
           set_runtime_key, set_plugins_key, set_intake_key, set_sequence_key}) {

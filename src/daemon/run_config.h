@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alert_intake.h"
+#include "capture_keys.h"
 #include "output_settings.h"
 #include "plugin_config.h"
 #include "sensor/container/metadata_service.h"
@@ -47,6 +48,7 @@ struct RunConfig {
     int poll_interval_ms = 20;              // bound on alert latency when the host is quiet
     bool exact_timestamps = false;          // a clock reading per record (see ProbeOptions)
     bool open_path_filter = true;           // opens no rule can match stay in the kernel
+    CaptureFileConfig capture_file;         // capture files (capture_keys.h)
     // state
     std::string host_root = "/";  // where the host's /etc is (a DaemonSet mounts it at /host)
     std::string proc_root = "/proc";
