@@ -41,7 +41,8 @@ CaptureReplay::~CaptureReplay() = default;
 bool CaptureReplay::open(const std::string& path, std::string& error) {
     if (!read_capture_file(path, file_, error)) return false;
     StateSnapshot snap;
-    if (!parse_snapshot(file_.state_json, snap, error)) {
+    if (!parse_snapshot(file_.state_json, snap, error) ||
+        (!file_.cgroups_json.empty() && !parse_cgroups(file_.cgroups_json, snap, error))) {
         error = path + ": " + error;
         return false;
     }
@@ -50,8 +51,8 @@ bool CaptureReplay::open(const std::string& path, std::string& error) {
     containers_ = std::make_unique<state::ContainerTable>();
     procs_ = std::make_unique<state::ProcessTable>(*containers_, users_.get());
     fds_ = std::make_unique<state::FdTable>(kNoProc);
-    restore_snapshot(snap, *procs_, *fds_, containers_store_);
     decoder_ = std::make_unique<capture::RecordDecoder>(*procs_, *fds_, kNoProc);
+    restore_snapshot(snap, *procs_, *fds_, *decoder_, containers_store_);
     decoder_->set_boot_to_epoch_ns(file_.header.boot_to_epoch_ns);
     return true;
 }

@@ -83,8 +83,8 @@ void CaptureWriter::append(const void* record, size_t size) {
     push(kRecord, record, size);
 }
 
-void CaptureWriter::end() {
-    push(kEnd, nullptr, 0);
+void CaptureWriter::end(const std::string& cgroups) {
+    push(kEnd, cgroups.data(), cgroups.size());
 }
 
 void CaptureWriter::flush() {
@@ -132,7 +132,8 @@ void CaptureWriter::process(const std::vector<unsigned char>& batch,
         const unsigned char* data = &batch[pos + 8];
         if (head[0] == kRecord) write_record(data, head[1]);
         if (head[0] == kBegin) open_file(*requests[next_request++]);
-        if (head[0] == kEnd) close_file();
+        if (head[0] == kEnd)
+            close_file(std::string_view(reinterpret_cast<const char*>(data), head[1]));
         if (head[0] == kDropped) count_dropped(data);
         pos += 8 + head[1];
     }
@@ -189,12 +190,14 @@ void CaptureWriter::write_record(const unsigned char* data, size_t size) {
     ++o.trailer.records;
 }
 
-void CaptureWriter::close_file() {
+void CaptureWriter::close_file(std::string_view cgroups) {
     if (!open_) return;
     std::unique_ptr<Open> o = std::move(open_);
     if (!o->file) return;
     std::string end = trailer_json(o->trailer);
     o->block.clear();
+    if (!cgroups.empty())
+        append_block(o->block, BlockKind::Cgroups, cgroups.data(), cgroups.size());
     append_block(o->block, BlockKind::End, end.data(), end.size());
     std::fwrite(o->block.data(), 1, o->block.size(), o->file);
     bool failed = std::ferror(o->file) != 0;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -51,7 +52,8 @@ class CaptureWriter {
 
     void begin(FileRequest request);
     void append(const void* record, size_t size);
-    void end();
+    // cgroups: a cgroups_json() text written before the end block (may be empty).
+    void end(const std::string& cgroups = {});
     // Set when the open file was cut at max_bytes (the loop then ends its capture); cleared
     // by begin().
     bool cut() const { return cut_.load(std::memory_order_relaxed); }
@@ -71,7 +73,7 @@ class CaptureWriter {
                  std::vector<std::unique_ptr<FileRequest>>& requests);
     void open_file(FileRequest& r);
     void write_record(const unsigned char* data, size_t size);
-    void close_file();
+    void close_file(std::string_view cgroups = {});
 
     size_t capacity_;
     Log log_;

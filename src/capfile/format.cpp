@@ -100,6 +100,10 @@ bool read_blocks(CaptureFile& f, size_t pos, std::string& error) {
                 f.records.emplace_back(body, len);
                 break;
             }
+            case BlockKind::Cgroups:
+                if (f.state_json.empty()) return fail(pos, "cgroups block before the state");
+                f.cgroups_json = std::move(text);
+                break;
             case BlockKind::End: {
                 std::string why;
                 if (!parse_trailer(text, f.trailer, why)) return fail(pos, why);

@@ -13,7 +13,7 @@ inline constexpr uint32_t kFormatVersion = 1;
 // Bumped whenever bpf/record.h changes a struct (format.cpp checks their sizes).
 inline constexpr uint32_t kRecordLayout = 1;
 
-enum class BlockKind : uint32_t { State = 1, Record = 2, End = 3 };
+enum class BlockKind : uint32_t { State = 1, Record = 2, End = 3, Cgroups = 4 };
 inline constexpr size_t kBlockHeaderBytes = 8;  // u32 kind, u32 payload length
 
 struct Header {
@@ -46,6 +46,7 @@ void append_block(std::vector<unsigned char>& out, BlockKind kind, const void* d
 struct CaptureFile {
     Header header;
     std::string state_json;
+    std::string cgroups_json;  // the decoder's cgroup resolutions at the end (may be empty)
     std::vector<unsigned char> bytes;
     std::vector<std::pair<size_t, uint32_t>> records;  // offset in bytes, size
     Trailer trailer;

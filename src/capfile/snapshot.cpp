@@ -228,17 +228,22 @@ void add_proc_fds(int64_t pid, const std::string& proc_root,
 
 }  // namespace
 
-StateSnapshot take_snapshot(const state::ProcessTable& procs, const state::FdTable& fds) {
+StateSnapshot take_snapshot(const state::ProcessTable& procs, const state::FdTable& fds,
+                            const capture::RecordDecoder& decoder) {
     StateSnapshot s;
     s.threads.reserve(procs.size());
     std::unordered_map<const ContainerInfo*, bool> seen;
+    auto keep = [&](const ContainerInfo* c) {
+        if (c && !c->is_host() && seen.emplace(c, true).second) s.containers.push_back(*c);
+        return c ? c->full_id : "host";
+    };
     procs.for_each([&](const ProcessInfo& p) {
         s.threads.push_back(p);
-        s.thread_containers.push_back(p.container ? p.container->full_id : "host");
-        if (p.container && !p.container->is_host() && seen.emplace(p.container, true).second)
-            s.containers.push_back(*p.container);
+        s.thread_containers.push_back(keep(p.container));
     });
     fds.for_each([&](int64_t pid, const FdInfo& f) { s.fds.emplace_back(pid, f); });
+    decoder.for_each_cgroup(
+        [&](uint64_t id, const ContainerInfo* c) { s.cgroups.emplace_back(id, keep(c)); });
     return s;
 }
 
@@ -262,9 +267,34 @@ std::string snapshot_json(const StateSnapshot& s) {
     Json j = {{"threads", std::move(threads)},
               {"fds", std::move(fds)},
               {"containers", std::move(containers)},
+              {"cgroups", s.cgroups},
               {"passwd", s.passwd},
               {"group", s.group}};
     return j.dump();
+}
+
+std::string cgroups_json(const capture::RecordDecoder& decoder) {
+    Json cgroups = Json::array(), containers = Json::array();
+    std::unordered_map<const ContainerInfo*, bool> seen;
+    decoder.for_each_cgroup([&](uint64_t id, const ContainerInfo* c) {
+        cgroups.push_back({id, c ? c->full_id : "host"});
+        if (c && !c->is_host() && seen.emplace(c, true).second)
+            containers.push_back(container_json(*c));
+    });
+    return Json{{"cgroups", std::move(cgroups)}, {"containers", std::move(containers)}}.dump();
+}
+
+bool parse_cgroups(const std::string& json, StateSnapshot& s, std::string& error) {
+    try {
+        Json j = Json::parse(json);
+        for (const Json& c : j.at("containers")) s.containers.push_back(container_of(c));
+        for (const Json& g : j.at("cgroups"))
+            s.cgroups.emplace_back(g.at(0).get<uint64_t>(), g.at(1).get<std::string>());
+    } catch (const std::exception& e) {
+        error = std::string("cgroups block: ") + e.what();
+        return false;
+    }
+    return true;
 }
 
 bool parse_snapshot(const std::string& json, StateSnapshot& out, std::string& error) {
@@ -292,6 +322,7 @@ bool parse_snapshot(const std::string& json, StateSnapshot& out, std::string& er
             out.containers.push_back(container_of(c));
         }
         item = "state snapshot";
+        j.at("cgroups").get_to(out.cgroups);
         j.at("passwd").get_to(out.passwd);
         j.at("group").get_to(out.group);
     } catch (const std::exception& e) {
@@ -302,16 +333,20 @@ bool parse_snapshot(const std::string& json, StateSnapshot& out, std::string& er
 }
 
 void restore_snapshot(const StateSnapshot& s, state::ProcessTable& procs, state::FdTable& fds,
-                      std::deque<ContainerInfo>& containers) {
+                      capture::RecordDecoder& decoder, std::deque<ContainerInfo>& containers) {
     std::unordered_map<std::string, const ContainerInfo*> by_id;
     for (const ContainerInfo& c : s.containers) by_id[c.full_id] = &containers.emplace_back(c);
+    auto container = [&](const std::string& full_id) {
+        auto it = by_id.find(full_id);
+        return it != by_id.end() ? it->second : procs.containers().host();
+    };
     for (size_t i = 0; i < s.threads.size(); ++i) {
         ProcessInfo* p = procs.insert(s.threads[i].tid);
         *p = s.threads[i];
-        auto it = by_id.find(s.thread_containers[i]);
-        p->container = it != by_id.end() ? it->second : procs.containers().host();
+        p->container = container(s.thread_containers[i]);
         procs.resolve_identity(*p);
     }
+    for (const auto& [id, full_id] : s.cgroups) decoder.seed_cgroup(id, container(full_id));
     procs.link_parents();
     for (const auto& [pid, f] : s.fds)
         if (FdInfo* slot = fds.put(pid, f.num)) *slot = f;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sensor/capture/record_decoder.h"
 #include "sensor/state/fd_table.h"
 #include "sensor/state/process_table.h"
 
@@ -19,17 +20,25 @@ struct StateSnapshot {
     std::vector<std::string> thread_containers;  // full id of each thread's container
     std::vector<state::ContainerInfo> containers;
     std::vector<std::pair<int64_t, state::FdInfo>> fds;  // (pid, descriptor)
+    // The decoder's cgroup id -> container (full id) resolutions: what it read from /proc.
+    std::vector<std::pair<uint64_t, std::string>> cgroups;
     std::string passwd, group;
 };
 
 // Copies the tables (on the event loop's thread: they have a single writer).
-StateSnapshot take_snapshot(const state::ProcessTable& procs, const state::FdTable& fds);
+StateSnapshot take_snapshot(const state::ProcessTable& procs, const state::FdTable& fds,
+                            const capture::RecordDecoder& decoder);
 // Adds the descriptors of the snapshot's processes that proc_root/<pid>/fd shows and the
 // snapshot lacks, and reads host_root's passwd and group (the writer's thread: file I/O).
 void complete_from_host(StateSnapshot& s, const std::string& proc_root,
                         const std::string& host_root);
 
 std::string snapshot_json(const StateSnapshot& s);
+// The decoder's cgroup resolutions and their containers, written when a file ends: those made
+// after the snapshot (the exec of a process the snapshot did not have) read /proc then.
+std::string cgroups_json(const capture::RecordDecoder& decoder);
+// Adds a cgroups_json() text to s; false with error.
+bool parse_cgroups(const std::string& json, StateSnapshot& s, std::string& error);
 // false with error naming the item on a bad snapshot.
 bool parse_snapshot(const std::string& json, StateSnapshot& out, std::string& error);
 
@@ -37,6 +46,7 @@ bool parse_snapshot(const std::string& json, StateSnapshot& out, std::string& er
 // kept in `containers` (which must outlive the table), identities resolved through the
 // table's user table.
 void restore_snapshot(const StateSnapshot& s, state::ProcessTable& procs, state::FdTable& fds,
+                      capture::RecordDecoder& decoder,
                       std::deque<state::ContainerInfo>& containers);
 
 }  // namespace sensor::capfile

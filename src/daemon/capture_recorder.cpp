@@ -56,7 +56,7 @@ void CaptureRecorder::open(std::string path, std::string reason, std::string rul
     r.header.created_ns = now_ns;
     r.header.reason = std::move(reason);
     r.header.rule = std::move(rule);
-    r.state = capfile::take_snapshot(parts_.procs, parts_.fds);
+    r.state = capfile::take_snapshot(parts_.procs, parts_.fds, parts_.decoder);
     r.proc_root = parts_.proc_root;
     r.host_root = parts_.host_root;
     r.max_bytes = parts_.cfg.max_file_size_mb << 20;
@@ -95,7 +95,7 @@ void CaptureRecorder::on_match(const engine::CompiledRule& rule, const fields::E
 }
 
 void CaptureRecorder::finish() {
-    writer_.end();
+    writer_.end(capfile::cgroups_json(parts_.decoder));
     open_ = false;
     deadline_ns_ = 0;
     recording_all_ = false;

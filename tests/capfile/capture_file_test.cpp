@@ -91,7 +91,8 @@ class CaptureFileTest : public ::testing::Test {
         r.header.reason = "rule";
         r.header.rule = "Read sensitive file";
         r.header.boot_to_epoch_ns = 1'700'000'000'000'000'000ull;
-        r.state = capfile::take_snapshot(procs_, fds_);
+        decoder_.seed_cgroup(77, &container_);
+        r.state = capfile::take_snapshot(procs_, fds_, decoder_);
         r.proc_root = dir_ + "/no-proc";
         r.host_root = host_;
         r.max_bytes = max_bytes;
@@ -115,6 +116,7 @@ class CaptureFileTest : public ::testing::Test {
     state::UserTable users_ = state::UserTable::under_root("/nonexistent");
     state::ProcessTable procs_{containers_, &users_};
     state::FdTable fds_{"/nonexistent"};
+    capture::RecordDecoder decoder_{procs_, fds_, "/nonexistent"};
     Logged log_;
 };
 
@@ -126,10 +128,23 @@ TEST_F(CaptureFileTest, RoundTripRestoresStateAndDecodesRecordsAsLive) {
         w.append(read_of(4, 200).data(), read_of(4, 200).size());
         Bytes exec = build(ExecRec{.ppid = 50, .ts = 300});
         w.append(exec.data(), exec.size());
-        w.end();
+        // A process the snapshot does not have, in a cgroup the live decoder had resolved
+        // (from /proc, which replay does not read): its container comes from the snapshot.
+        Bytes other = build(ExecRec{.tid = 200, .pid = 200, .ppid = 1, .ts = 400});
+        const uint64_t cgroup_id = 77;
+        std::memcpy(other.data() + offsetof(sensor_exec, cgroup_id), &cgroup_id, 8);
+        w.append(other.data(), other.size());
+        // Resolved after the snapshot: the file's cgroups block, written at its end, has it.
+        const uint64_t late_id = 88;
+        std::memcpy(other.data() + offsetof(sensor_exec, cgroup_id), &late_id, 8);
+        std::memcpy(other.data() + offsetof(sensor_record_header, tid), "\xc9\0\0\0", 4);
+        std::memcpy(other.data() + offsetof(sensor_record_header, pid), "\xc9\0\0\0", 4);
+        w.append(other.data(), other.size());
+        decoder_.seed_cgroup(late_id, &container_);
+        w.end(capfile::cgroups_json(decoder_));
         w.flush();
         EXPECT_EQ(w.stats().files, 1u);
-        EXPECT_EQ(w.stats().records, 3u);
+        EXPECT_EQ(w.stats().records, 5u);
     }
     CaptureReplay replay;
     std::string error;
@@ -138,7 +153,7 @@ TEST_F(CaptureFileTest, RoundTripRestoresStateAndDecodesRecordsAsLive) {
     EXPECT_TRUE(f.complete);
     EXPECT_EQ(f.header.hostname, "node-1");
     EXPECT_EQ(f.header.rule, "Read sensitive file");
-    EXPECT_EQ(f.trailer.records, 3u);
+    EXPECT_EQ(f.trailer.records, 5u);
     EXPECT_FALSE(f.trailer.cut);
 
     std::vector<std::string> seen;
@@ -154,7 +169,7 @@ TEST_F(CaptureFileTest, RoundTripRestoresStateAndDecodesRecordsAsLive) {
     });
     // State from the snapshot (fd names, parent, container), users from the snapshot's
     // passwd (this host's /etc is never read), times with the live clock offset.
-    ASSERT_EQ(seen.size(), 3u);
+    ASSERT_EQ(seen.size(), 5u);
     EXPECT_EQ(seen[0],
               "fcntl cat /etc/shadow parent=bash user=alice container=web "
               "ts=1700000000000000100");
@@ -162,6 +177,8 @@ TEST_F(CaptureFileTest, RoundTripRestoresStateAndDecodesRecordsAsLive) {
               "fcntl cat 10.0.0.1:40000->10.0.0.2:443 parent=bash user=alice container=web "
               "ts=1700000000000000200");
     EXPECT_EQ(seen[2], "execve myprog parent=bash user=alice container=web ts=1700000000000000300");
+    EXPECT_EQ(seen[3], "execve myprog user=alice container=web ts=1700000000000000400");
+    EXPECT_EQ(seen[4], "execve myprog user=alice container=web ts=1700000000000000400");
 }
 
 TEST_F(CaptureFileTest, SizeLimitCutsTheFileCountsAndLogs) {
@@ -225,8 +242,9 @@ TEST_F(CaptureFileTest, AFullHandOverBufferDropsAndCountsRecords) {
     CaptureFile f;
     std::string error;
     ASSERT_TRUE(capfile::read_capture_file(copy, f, error)) << error;
-    // What fits in the 4 KiB buffer is written; the rest is counted, in the file and stats.
-    EXPECT_LE(f.records.size(), 4096 / (rec.size() + 8));
+    // What fits in the two 4 KiB buffers (the one the writer took with the begin, the one it
+    // has not taken yet) is written; the rest is counted, in the file and in the stats.
+    EXPECT_LE(f.records.size(), 2 * (4096 / (rec.size() + 8)));
     EXPECT_GT(f.records.size(), 0u);
     EXPECT_EQ(f.records.size() + w.stats().dropped, 2000u);
     EXPECT_EQ(f.trailer.dropped, w.stats().dropped);
