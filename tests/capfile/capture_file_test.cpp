@@ -15,6 +15,7 @@
 #include "sensor/capfile/record_history.h"
 #include "sensor/capfile/snapshot.h"
 #include "sensor/state/user_table.h"
+#include "support/alloc_counter.h"
 
 namespace sensor::testing {
 namespace {
@@ -289,6 +290,26 @@ TEST_F(CaptureFileTest, DamagedFilesGiveAClearErrorWithTheOffset) {
     CaptureReplay replay;
     EXPECT_FALSE(replay.open(path_, error));
     EXPECT_NE(error.find("state snapshot"), std::string::npos) << error;
+}
+
+// The event loop's side (history, hand-over) allocates nothing per record.
+TEST_F(CaptureFileTest, RecordsAreHandedOverWithoutAllocating) {
+    Bytes rec = read_of(3, 100);
+    capfile::RecordHistory history(64 * 1024);
+    CaptureWriter w(1 << 20, log_.fn());
+    w.begin(request());
+    for (int i = 0; i < 10; ++i) w.append(rec.data(), rec.size());  // the writer's first use
+    w.flush();
+    uint64_t before = testing_support::allocation_count();
+    for (int i = 0; i < 2000; ++i) {
+        history.push(rec.data(), rec.size());
+        w.append(rec.data(), rec.size());
+    }
+    EXPECT_EQ(testing_support::allocation_count() - before, 0u);
+    w.end();
+    w.flush();
+    EXPECT_EQ(w.stats().records, 2010u);
+    EXPECT_EQ(w.stats().dropped, 0u);
 }
 
 TEST(RecordHistory, KeepsTheNewestRecordsOldestFirstWithinItsBytes) {
