@@ -44,7 +44,7 @@ check "k8s audit rules validate" 0 "48 rules, 45 macros, 18 lists" "$bin" -r "$s
 check "k8s audit rules beside the stable rules" 0 "73 rules, 132 macros, 67 lists" "$bin" -r "$shared/rules/falco_rules.yaml" -r "$shared/rules/k8s_audit_rules.yaml"
 check "version lists the built-in plugins" 0 "~plugin k8saudit 0.18.0: built in" "$bin" --version
 check "replay audit samples" 0 "~replayed 51 audit events from 127 payload(s)" "$bin" replay --audit "$shared/k8saudit-samples" -r "$shared/rules/k8s_audit_rules.yaml"
-check "replay needs input" 106 "--events, --audit or --alerts is required" "$bin" replay -r "$shared/rules/k8s_audit_rules.yaml"
+check "replay needs input" 106 "--events, --audit, --alerts or --capture is required" "$bin" replay -r "$shared/rules/k8s_audit_rules.yaml"
 corr=tests/scenario/fixtures/correlation
 check "sequences validate" 0 "0 rules, 0 macros, 0 lists, 1 sequences" "$bin" -r "$corr/sequences.yaml"
 out=$("$bin" replay --alerts "$corr/alerts.jsonl" --audit "$corr/audit.log" -r "$corr/sequences.yaml" 2>/dev/null)
@@ -123,6 +123,12 @@ check "run -o YAML value" 2 "sensor: unknown config key 'append_output[].bogus'"
 check "run engine.kind replay" 2 "~config key 'engine.kind' is 'replay'" "$bin" run -o engine.kind=replay
 check "run engine.kind nodriver: no syscall source" 2 "~no event source is enabled" "$bin" run --dry-run -r rules/ -o engine.kind=nodriver
 check "run -U with --dry-run" 0 "~dry run:" "$bin" run -U --dry-run -r rules/ -o outputs_queue.capacity=0
+check "run bad capture mode" 2 "sensor: config key 'capture.mode' expects rules or all_rules, got 'some'" "$bin" run -o capture.mode=some
+check "run bad capture duration" 2 "sensor: config key 'capture.default_duration' expects a positive number of milliseconds, got '0'" "$bin" run -o capture.default_duration=0
+check "run --capture-duration needs --capture" 107 "~--capture-duration requires --capture" "$bin" run --capture-duration 100
+check "run --capture unwritable" 2 "~--capture /nonexistent/dir/x.cap: No such file or directory" "$bin" run --dry-run --capture /nonexistent/dir/x.cap
+check "replay --capture not a capture" 2 "sensor: $tmp/bad.yaml: offset 0: not a sensor capture file (bad magic)" "$bin" replay --capture "$tmp/bad.yaml" -r rules/
+check "replay --capture missing" 2 "sensor: $tmp/none.cap: cannot open capture file" "$bin" replay --capture "$tmp/none.cap" -r rules/
 if [ "$(id -u)" -eq 0 ]; then
   # The live contract: "ready" on stderr once capturing, exit 0 with counts on SIGINT.
   err=$(timeout --preserve-status -s INT 6 "$bin" run -r rules/ 2>&1 >/dev/null); rc=$?
@@ -137,6 +143,15 @@ if [ "$(id -u)" -eq 0 ]; then
     echo "ok   run -M 1 stops by itself"; pass=$((pass+1))
   else
     echo "FAIL run -M: exit $rc"; echo "$err" | tail -n 5; fail=$((fail+1))
+  fi
+  # --capture: every record into a file for -M seconds; replay reads it back.
+  err=$(timeout 20 "$bin" run -M 1 -r rules/ --capture "$tmp/run.cap" 2>&1 >/dev/null); rc=$?
+  rerr=$("$bin" replay --capture "$tmp/run.cap" -r rules/ 2>&1 >/dev/null); rrc=$?
+  if [ "$rc" -eq 0 ] && grep -q "capture files: 1 written" <<<"$err" && [ "$rrc" -eq 0 ] &&
+     grep -q "(command line)" <<<"$rerr"; then
+    echo "ok   run --capture -M 1 writes a file replay reads"; pass=$((pass+1))
+  else
+    echo "FAIL run --capture: exit $rc, replay $rrc"; echo "$err" | tail -n 3; echo "$rerr"; fail=$((fail+1))
   fi
 fi
 echo "cli: $pass passed, $fail failed"

@@ -59,6 +59,16 @@ class RecordDecoder {
     // ns added to the records' CLOCK_BOOTTIME stamps for ns since the epoch (the clocks'
     // difference at construction); replay sets 0, its records carry epoch times.
     void set_boot_to_epoch_ns(uint64_t ns) { boot_to_epoch_ns_ = ns; }
+    uint64_t boot_to_epoch_ns() const { return boot_to_epoch_ns_; }
+    // The containers of the cgroup ids exec records named so far, as fn(cgroup_id, container),
+    // and seeding them: a capture file carries them, since replay has no /proc to read.
+    template <typename Fn>
+    void for_each_cgroup(Fn&& fn) const {
+        for (const auto& [id, c] : containers_by_cgroup_) fn(id, c);
+    }
+    void seed_cgroup(uint64_t cgroup_id, const state::ContainerInfo* c) {
+        containers_by_cgroup_[cgroup_id] = c;
+    }
 
   private:
     struct Pending {

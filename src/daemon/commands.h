@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sensor/output/alert_format.h"
 #include "sensor/rules/loader.h"
 
 namespace sensor::daemon {
@@ -27,6 +28,7 @@ std::string builtin_plugins_report();
 
 struct ReplayOptions {
     std::string events_path;               // "-" for stdin
+    std::string capture_path;              // a capture file (docs/capture.md)
     std::vector<std::string> audit_paths;  // audit logs: files, directories, "-" for stdin
     std::vector<std::string> alert_paths;  // recorded alerts (JSON lines), for sequences
     std::vector<std::string> rules_files;
@@ -35,6 +37,9 @@ struct ReplayOptions {
 // `sensor replay --events FILE -r RULES...` or `--audit FILE...`: alerts as JSON lines on
 // stdout.
 int replay(const ReplayOptions& opts);
+// `sensor replay --capture FILE -r RULES`: the file's records through the live decode path.
+int replay_capture(const ReplayOptions& opts, const engine::Ruleset& rules,
+                   const output::AlertFormat& fmt);
 
 struct RunOptions {
     std::string config_path;  // "" = the default config
@@ -44,6 +49,8 @@ struct RunOptions {
     uint64_t duration_s = 0;  // Falco's -M: stop after this many seconds (0: until signalled)
     bool dry_run = false;     // Falco's --dry-run: check config, rules and outputs, then exit
     bool unbuffered = false;  // Falco's -U: buffered_outputs false, whatever the config says
+    std::string capture_path;  // --capture FILE: every record into FILE
+    uint64_t capture_duration_ms = 0;  // --capture-duration: then stop writing (0: at exit)
 };
 // `sensor run`: live capture until SIGINT/SIGTERM.
 int run(const RunOptions& opts);

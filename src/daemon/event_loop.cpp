@@ -44,6 +44,7 @@ EventLoop::EventLoop(LoopParts parts, std::shared_ptr<const engine::Ruleset> rul
 }
 
 void EventLoop::on_record(const void* record, size_t size) {
+    if (p_.capture) p_.capture->on_record(record, size);
     if (const fields::Event* ev = p_.decoder.decode(record, size)) {
         p_.enricher.on_event(*ev);
         evaluate(*ev);
@@ -57,6 +58,7 @@ void EventLoop::evaluate(const fields::Event& ev) {
     auto match = [&](const engine::CompiledRule& r) {
         ++counters_.rule_matches[static_cast<size_t>(&r - rules_->rules.data())];
         p_.alerts.on_match(r, ev);
+        if (p_.capture) p_.capture->on_match(r, ev);
         if (matcher_.active()) matcher_.on_rule_match(r, ev);
     };
     if ((++counters_.events & 127) == 0) {
@@ -283,6 +285,7 @@ int EventLoop::run() {
         p_.alerts.expire(now);
         if (now >= next_refresh) {
             check_drops(now);
+            if (p_.capture) p_.capture->tick(realtime_ns());
             if (p_.cfg.webserver_enabled && serves_metrics()) publish_metrics();
             if (metrics_reporter_.due(now)) {
                 MetricsSample m;
@@ -304,6 +307,7 @@ int EventLoop::run() {
     // Drain what the kernel already wrote (bounded).
     for (int i = 0; p_.syscall_enabled && i < 64 && p_.probe.poll(0, handler_) > 0; ++i) {
     }
+    if (p_.capture) p_.capture->stop();  // after the drain: its records belong in the file
     // Audit payloads already answered 200 are evaluated before the sensor stops.
     if (p_.audit)
         while (p_.audit->pump([this](const fields::Event& ev) { evaluate_audit(ev); }) > 0) {

@@ -10,6 +10,7 @@
 #include "alert_intake.h"
 #include "alert_pipeline.h"
 #include "audit_runner.h"
+#include "capture_recorder.h"
 #include "metrics_reporter.h"
 #include "rules_reloader.h"
 #include "run_config.h"
@@ -40,9 +41,10 @@ struct LoopParts {
     const container::ContainerMetadataService* metadata;  // null when disabled
     AlertPipeline& alerts;
     RulesReloader& reloader;
-    AuditRunner* audit;    // the k8s_audit source; null when it is off
-    bool syscall_enabled;  // false: no probe (a control-plane sensor)
-    AlertIntake* intake;   // alerts from other sensors; null when off
+    AuditRunner* audit;        // the k8s_audit source; null when it is off
+    bool syscall_enabled;      // false: no probe (a control-plane sensor)
+    AlertIntake* intake;       // alerts from other sensors; null when off
+    CaptureRecorder* capture;  // capture files; null when off
 };
 
 class EventLoop {

@@ -54,11 +54,15 @@ int main(int argc, char** argv) {
     replay_cmd->add_option("--alerts", replay_opts.alert_paths,
                            "Alerts the sensor or Falco wrote (JSON lines; repeatable), for "
                            "sequences; inputs are merged by event time");
+    auto* capture_opt = replay_cmd->add_option(
+        "--capture", replay_opts.capture_path,
+        "A capture file (sensor run --capture, or capture.enabled; docs/capture.md)");
     replay_cmd->callback([&] {
         if (replay_opts.events_path.empty() && replay_opts.audit_paths.empty() &&
-            replay_opts.alert_paths.empty())
-            throw CLI::RequiredError("--events, --audit or --alerts");
+            replay_opts.alert_paths.empty() && replay_opts.capture_path.empty())
+            throw CLI::RequiredError("--events, --audit, --alerts or --capture");
     });
+    capture_opt->excludes(events_opt);
     replay_cmd->add_option("-r,--rules", replay_opts.rules_files, "Rules file or directory")
         ->required();
     replay_cmd->add_option("-o,--option", replay_opts.overrides,
@@ -74,6 +78,14 @@ int main(int argc, char** argv) {
                         "Run only these event sources (syscall, k8s_audit; repeatable)");
     run_cmd->add_option("-M", run_opts.duration_s,
                         "Stop after this many seconds, as on SIGINT (Falco's -M)");
+    auto* run_capture = run_cmd->add_option(
+        "--capture", run_opts.capture_path,
+        "Write every record the probe delivers, with the state to replay them, to this capture "
+        "file (docs/capture.md; `sensor replay --capture FILE`)");
+    run_cmd
+        ->add_option("--capture-duration", run_opts.capture_duration_ms,
+                     "Stop writing the --capture file after this many milliseconds")
+        ->needs(run_capture);
     run_cmd->add_flag("--dry-run", run_opts.dry_run,
                       "Load the config, rules and outputs, report errors, and exit without "
                       "capturing (Falco's --dry-run)");

@@ -28,6 +28,8 @@ int replay(const ReplayOptions& opts) {
     }
     // Audit logs alone stream (a hunt over a large log); anything that sequences may join is
     // merged by event time in memory.
+    if (!opts.capture_path.empty())
+        return replay_capture(opts, *res.ruleset, settings.alert_format());
     const bool merged = !opts.alert_paths.empty() || !res.ruleset->sequences.empty();
     if (!opts.audit_paths.empty() && opts.events_path.empty() && !merged)
         return replay_audit(opts.audit_paths, *res.ruleset, settings.alert_format());

@@ -4,14 +4,18 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "alert_pipeline.h"
 #include "audit_runner.h"
+#include "capture_recorder.h"
 #include "commands.h"
 #include "event_loop.h"
 #include "output_setup.h"
 #include "rules_reloader.h"
+#include "run_clock.h"
 #include "run_config.h"
 #include "run_environment.h"
 #include "run_signals.h"
@@ -45,6 +49,8 @@ bool resolve_config(const RunOptions& opts, RunConfig& cfg, std::string& config_
     if (!opts.rules_files.empty()) cfg.rules_files = opts.rules_files;
     cfg.enabled_sources = opts.enable_sources;
     cfg.max_duration_ns = opts.duration_s * 1000000000ull;
+    cfg.capture_file.record_all_path = opts.capture_path;
+    cfg.capture_file.record_all_ms = opts.capture_duration_ms;
     // Added to what the config asked (engine.kind nodriver turns the syscall source off).
     cfg.disabled_sources.insert(cfg.disabled_sources.end(), opts.disable_sources.begin(),
                                 opts.disable_sources.end());
@@ -187,6 +193,18 @@ std::unique_ptr<AlertIntake> start_intake(const AlertIntakeConfig& cfg) {
     return intake;
 }
 
+// --capture FILE: created (or emptied) now, so a bad path is a start-up error.
+bool check_capture_path(const std::string& path) {
+    if (path.empty()) return true;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) {
+        spdlog::error("--capture {}: {}", path, std::strerror(errno));
+        return false;
+    }
+    std::fclose(f);
+    return true;
+}
+
 void log_metadata(bool warning, const std::string& message) {
     if (warning)
         spdlog::warn("{}", message);
@@ -208,6 +226,7 @@ int run(const RunOptions& opts) {
     if (!plan_sources(cfg, sources)) return 2;
     std::shared_ptr<engine::Ruleset> rules = load_rules(cfg);
     if (!rules) return 1;
+    if (!check_capture_path(cfg.capture_file.record_all_path)) return 2;
     if (opts.dry_run) return dry_run(cfg);
     if (sources.syscall) {
         for (const std::string& problem :
@@ -284,8 +303,14 @@ int run(const RunOptions& opts) {
         cfg.rules_files);
     if (!reloader.watch(err)) spdlog::warn("rules files are not watched for changes: {}", err);
 
+    // Capture files: --capture starts its file now, on the state just scanned.
+    std::unique_ptr<CaptureRecorder> capture;
+    if (sources.syscall)
+        capture = CaptureRecorder::make(
+            {cfg.capture_file, cfg.proc_root, cfg.host_root, procs, fds, decoder});
+    if (capture) capture->start_recording_all(realtime_ns());
     EventLoop loop({cfg, probe, decoder, procs, fds, users, containers, enricher, metadata.get(),
-                    alerts, reloader, audit.get(), sources.syscall, intake.get()},
+                    alerts, reloader, audit.get(), sources.syscall, intake.get(), capture.get()},
                    rules);
     if ((cfg.webserver_enabled && !loop.start_webserver(err)) || !loop.start_metrics(err)) {
         spdlog::error("{}", err);
@@ -323,6 +348,7 @@ int run(const RunOptions& opts) {
     if (audit) spdlog::info("{}", audit->summary());
     alerts.log_stop_report();
     loop.log_stop_report();
+    if (capture) capture->log_stop_report();
     return exit_code;
 }
 

@@ -253,6 +253,8 @@ constexpr KeyHandler kKeyHandlers[] = {
 
 bool RunConfig::set(const std::string& key, const std::string& value, std::string& error) {
     const Setting s{key, value, error};
+    if (auto r = set_capture_file_key(capture_file, key, value, error); r != KeyResult::not_mine)
+        return r == KeyResult::ok;
     if (KeyResult r = set_ops_key(ops, key, value, error); r != KeyResult::not_mine)
         return r == KeyResult::ok;
     for (KeyHandler handler : kKeyHandlers) {

@@ -30,6 +30,10 @@ struct CompiledRule {
     std::string output_format;
     engine::OutputTemplate output;
     bool enabled = true;
+    // Falco's `capture` and `capture_duration` (ms; 0: capture.default_duration): a match
+    // starts or extends a capture file (docs/capture.md).
+    bool capture = false;
+    uint64_t capture_duration_ms = 0;
 
     // The source's name, as rules files and alerts (`source`) spell it.
     std::string_view source_name() const { return fields::source(source).name(); }

@@ -400,6 +400,8 @@ class RulesCompiler {
         out.priority = r.priority;
         out.tags.assign(r.tags.begin(), r.tags.end());
         out.condition = text;
+        out.capture = r.capture;
+        out.capture_duration_ms = r.capture_duration;
         std::vector<engine::CompileWarning> ws;
         engine::FilterBuilder b(
             rs_->arena,

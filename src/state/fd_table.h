@@ -49,6 +49,13 @@ class FdTable {
         return gone.size();
     }
 
+    // Every tracked descriptor, as fn(pid, fd) (a capture file's state snapshot).
+    template <typename Fn>
+    void for_each(Fn&& fn) const {
+        for (const auto& [pid, fds] : procs_)
+            for (const auto& [num, fd] : fds) fn(pid, fd);
+    }
+
     size_t process_count() const { return procs_.size(); }
     size_t fd_count() const;
     const FdTableStats& stats() const { return stats_; }
