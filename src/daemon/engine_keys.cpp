@@ -57,7 +57,7 @@ KeyResult set_engine_key(RunConfig& c, const Setting& s) {
         return s.uint_in(c.max_processes, 1u, std::numeric_limits<uint32_t>::max(),
                          "a positive number");
     if (s.key == "falco_libs.snaplen")
-        return s.uint_in(c.snaplen, 1u, 65536u, "1 to 65536 (bytes)");
+        return s.uint_in(c.snaplen, 1u, 4096u, "1 to 4096 (bytes; the probe copies at most 4096)");
     return KeyResult::not_mine;
 }
 

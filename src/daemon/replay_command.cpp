@@ -6,6 +6,7 @@
 #include "audit_replay.h"
 #include "commands.h"
 #include "output_settings.h"
+#include "sensor/fields/registry.h"
 #include "sensor/capture/fixture_events.h"
 #include "sensor/output/alert_format.h"
 
@@ -21,6 +22,7 @@ int replay(const ReplayOptions& opts) {
         }
     }
     rules::LoadOptions lo = settings.load_options();
+    fields::set_buffer_format_base64(settings.buffer_format_base64);
     auto res = rules::load_rules_files(opts.rules_files, lo);
     if (!res.ok) {
         print_load_report(res, ReportFormat::Text, false);

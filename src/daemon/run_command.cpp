@@ -20,6 +20,7 @@
 #include "run_environment.h"
 #include "run_signals.h"
 #include "sd_notify.h"
+#include "sensor/fields/registry.h"
 #include "sensor/capture/bpf_probe.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/container/enricher.h"
@@ -247,6 +248,9 @@ int run(const RunOptions& opts) {
     capture::ProbeOptions po;
     po.ring_bytes = cfg.ring_buffer_bytes;
     po.exact_timestamps = cfg.exact_timestamps;
+    po.snaplen = cfg.snaplen;
+    // evt.arg.data is rendered by the decoder, so the format is process-wide (as in Falco).
+    fields::set_buffer_format_base64(cfg.output.buffer_format_base64);
     const capture::ProbeConfig probe_config =
         policy::probe_config(*rules, cfg.open_path_filter, cfg.ops.base_syscalls);
     if (sources.syscall && cfg.open_path_filter)

@@ -153,26 +153,10 @@ void add_constant_field(OutputTemplate& t, const std::string& name, std::string_
 }
 
 void append_bytes_text(std::string_view bytes, bool base64, std::string& out) {
-    if (!base64) {
-        for (char c : bytes) out += std::isprint(static_cast<unsigned char>(c)) ? c : '.';
-        return;
-    }
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        uint32_t n = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8) |
-                     uint8_t(bytes[i + 2]);
-        for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-    }
-    if (size_t rest = bytes.size() - i) {
-        uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
-        if (rest == 2) n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-        out += '=';
-    }
+    if (base64)
+        fields::append_base64(bytes, out);
+    else
+        fields::append_buffer_dots(bytes, out);
 }
 
 bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std::string& out,

@@ -385,8 +385,18 @@ std::string_view param_type_name(Fmt fmt) {
         case Fmt::Uint:
         case Fmt::Hex:
             return "uint64";
+        case Fmt::UpperHex:
+            return "uint64";
         case Fmt::Oct:
+        case Fmt::Mode:
             return "mode";
+        case Fmt::BpfCmd:
+            return "enumflags32";
+        case Fmt::UnlinkatFlags:
+        case Fmt::LinkatFlags:
+        case Fmt::Renameat2Flags:
+        case Fmt::MountFlags:
+        case Fmt::ModuleFlags:
         case Fmt::OpenFlags:
         case Fmt::SockType:
         case Fmt::CloneFlags:

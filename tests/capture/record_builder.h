@@ -109,7 +109,7 @@ struct ExecRec {
     std::optional<std::string> argv = "myprog\0-v\0x y"s;  // NUL-separated
     std::optional<std::string> cwd = "/home/u";
     std::optional<std::string> exepath = "/usr/bin/myprog";
-    std::optional<std::string> env;  // NUL-separated
+    std::optional<std::string> env = std::nullopt;  // NUL-separated
     uint16_t cut_flags = 0;          // SENSOR_EXEC_*_CUT
     uint64_t ts = 5000;
 };
