@@ -36,6 +36,9 @@ uint64_t clock_ns(clockid_t id) {
 RecordDecoder::RecordDecoder(state::ProcessTable& procs, state::FdTable& fds, std::string proc_root)
     : procs_(procs), fds_(fds), proc_root_(std::move(proc_root)) {
     boot_to_epoch_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+    ev_.fds = &fds_;
+    ev_.threads = &procs_;
+    ev_.proc_root = proc_root_.c_str();
     for (uint32_t nr = 0; nr < by_nr_.size(); ++nr) {
         std::string_view name = events::syscall_name(nr);
         if (name.empty()) continue;
@@ -106,6 +109,7 @@ void RecordDecoder::finish() {
 void RecordDecoder::start_event(events::EventTypeId type, uint64_t ts_boot, ProcessInfo* proc) {
     ev_.num = ++seq_;
     ev_.ts = ts_boot + boot_to_epoch_ns_;
+    if (ev_.first_ts == 0) ev_.first_ts = ev_.ts;
     ev_.type = type;
     ev_.dir = fields::EventDir::Exit;
     ev_.res = 0;

@@ -16,6 +16,12 @@ int list_rules(const std::vector<std::string>& files, ReportFormat fmt);
 // `sensor --list[=SOURCE]`: the fields of every event source, or of one ("" for all).
 int list_fields(ReportFormat fmt, const std::string& source = "");
 
+// Falco's `--list [SOURCE] --format text|markdown|json [-N]`: fields grouped by Falco's field
+// classes with Falco's type names (markdown: as Falco's supported-fields page; json: Falco's
+// {"fieldclasses": [...]}); -N prints only the names (json: {"fieldnames": [...]}).
+enum class FieldListFormat { Text, Markdown, Json };
+int list_field_classes(FieldListFormat fmt, const std::string& source, bool names_only);
+
 // One line per optional module: where it loads from, or why it does not (for --version).
 std::string optional_modules_report();
 // One line per Falco plugin the sensor has built in, with the version it matches.

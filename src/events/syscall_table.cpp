@@ -105,8 +105,19 @@ void add_files(Builder& b) {
     b.add("pipe", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{}, {{"res", S::Ret, F::Res}});
     b.add("pipe2", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{.flags = 1},
           {{"res", S::Ret, F::Res}, {"flags", S::Arg1, F::OpenFlags}});
-    for (std::string_view name : {"read", "write", "pread64", "pwrite64", "readv", "writev"})
-        b.raw(name, C);
+    for (std::string_view name : {"read", "pread64", "readv", "preadv"}) b.raw(name, C, kReadsFd);
+    for (std::string_view name : {"write", "pwrite64", "writev", "pwritev"})
+        b.raw(name, C, kWritesFd);
+    b.raw("copy_file_range", C, kReadsFd | kWritesFd);
+}
+
+// Calls that matter only for their flags or category (evt.is_wait, evt.category "memory").
+void add_others(Builder& b) {
+    for (std::string_view name : {"poll", "ppoll", "select", "epoll_wait", "nanosleep"})
+        b.raw(name, Category::Other, kWaits);
+    for (std::string_view name : {"brk", "mmap", "munmap", "mprotect", "mlock", "mlock2",
+                                  "mlockall", "munlock", "munlockall"})
+        b.raw(name, Category::Memory);
 }
 
 void add_paths(Builder& b) {
@@ -179,7 +190,7 @@ void add_paths(Builder& b) {
            {"flags", S::Arg3, F::Hex}});
     b.add("init_module", O, 0, H::None, P, {2, N}, A{},
           {{"res", S::Ret, F::Res}, {"length", S::Arg1, F::Uint}, {"uargs", S::Str0, F::Path}});
-    b.add("finit_module", O, 0, H::None, SENSOR_PAY_FD_FILE, {1, N}, A{.fd = 0, .flags = 2},
+    b.add("finit_module", O, kReadsFd, H::None, SENSOR_PAY_FD_FILE, {1, N}, A{.fd = 0, .flags = 2},
           {{"res", S::Ret, F::Res},
            {"fd", S::Arg0, F::Fd},
            {"uargs", S::Str0, F::Path},
@@ -206,11 +217,13 @@ void add_network(Builder& b) {
     b.add("accept4", C, kAccept, H::Accept, SENSOR_PAY_SOCK_RET, {N, N}, A{.flags = 3},
           {{"fd", S::Ret, F::Fd}, {"tuple", S::Tuple, F::Tuple}, {"flags", S::Arg3, F::Hex}});
     for (std::string_view name : {"sendto", "sendmsg", "recvfrom", "recvmsg"})
-        b.add(name, C, 0, H::None, SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
+        b.add(name, C, name.substr(0, 4) == "send" ? kWritesFd : kReadsFd, H::None,
+              SENSOR_PAY_SOCK_ARG0, {N, N}, A{.fd = 0},
               {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"tuple", S::Tuple, F::Tuple}});
-    for (std::string_view name :
-         {"shutdown", "getsockopt", "setsockopt", "socketpair", "sendmmsg", "recvmmsg"})
+    for (std::string_view name : {"shutdown", "getsockopt", "setsockopt", "socketpair"})
         b.raw(name, C);
+    b.raw("sendmmsg", C, kWritesFd);
+    b.raw("recvmmsg", C, kReadsFd);
 }
 
 void add_processes(Builder& b) {
@@ -272,6 +285,7 @@ std::vector<SyscallEntry> build() {
     add_paths(b);
     add_network(b);
     add_processes(b);
+    add_others(b);
     return b.done();
 }
 
@@ -308,6 +322,8 @@ std::string_view category_name(Category c) {
             return "net";
         case Category::File:
             return "file";
+        case Category::Memory:
+            return "memory";
         case Category::Other:
             break;
     }
@@ -370,6 +386,90 @@ std::string_view event_category(EventTypeId type) {
 bool is_open(EventTypeId type) {
     const SyscallEntry* e = syscall_entry_by_type(type);
     return e && e->has(sysflag::kIsOpen);
+}
+
+std::string_view io_direction(EventTypeId type) {
+    uint32_t f = event_flags(type);
+    if (f & sysflag::kWritesFd) return "write";
+    if (f & sysflag::kReadsFd) return "read";
+    return {};
+}
+
+namespace {
+
+constexpr PathRole rel(std::string_view p) {
+    return {p, PathBase::Cwd, {}};
+}
+constexpr PathRole at(std::string_view p, std::string_view dirfd) {
+    return {p, PathBase::Dirfd, dirfd};
+}
+constexpr PathRole kNoPath{{}, PathBase::Cwd, {}};
+
+struct NamedRoles {
+    std::string_view name;
+    PathRoles roles;
+};
+
+// One path: fs.path.name; evt.abspath when it is dirfd-relative.
+constexpr NamedRoles one(std::string_view name, PathRole path, bool abs = false) {
+    return {name, {path, kNoPath, kNoPath, false, {abs ? path : kNoPath, kNoPath}}};
+}
+// Two paths: fs.path.source and .target; evt.abspath.src/.dst from the given dirfd roles.
+constexpr NamedRoles two(std::string_view name, PathRole source, PathRole target,
+                         PathRole abs_src = kNoPath, PathRole abs_dst = kNoPath) {
+    return {name, {kNoPath, source, target, false, {abs_src, abs_dst}}};
+}
+constexpr NamedRoles open_call(std::string_view name, PathRole path, PathRole abs = kNoPath) {
+    return {name, {path, kNoPath, kNoPath, true, {abs, kNoPath}}};
+}
+
+// libs' per-syscall choices, by our parameter names (link's source is its new path, as in
+// libs).
+constexpr NamedRoles kPathRoles[] = {
+    one("mkdir", rel("path")),
+    one("mkdirat", at("path", "dirfd"), true),
+    one("rmdir", rel("path")),
+    one("unlink", rel("path")),
+    one("unlinkat", at("name", "dirfd"), true),
+    open_call("open", rel("name")),
+    open_call("openat", {"name", PathBase::FdName, {}}, at("name", "dirfd")),
+    open_call("openat2", {"name", PathBase::FdName, {}}, at("name", "dirfd")),
+    one("fchmodat", at("filename", "dirfd"), true),
+    one("chmod", rel("filename")),
+    one("fchmod", rel("fd")),
+    two("rename", rel("oldpath"), rel("newpath")),
+    two("renameat", rel("oldpath"), rel("newpath"), at("oldpath", "olddirfd"),
+        at("newpath", "newdirfd")),
+    two("renameat2", at("oldpath", "olddirfd"), at("newpath", "newdirfd"),
+        at("oldpath", "olddirfd"), at("newpath", "newdirfd")),
+    two("link", rel("newpath"), rel("oldpath")),
+    two("linkat", rel("newpath"), rel("oldpath"), at("oldpath", "olddir"), at("newpath", "newdir")),
+    two("symlink", rel("linkpath"), rel("target")),
+    two("symlinkat", at("linkpath", "linkdirfd"), {"target", PathBase::Unknown, {}},
+        at("linkpath", "linkdirfd")),
+    two("mount", rel("dev"), rel("dir")),
+};
+
+}  // namespace
+
+const PathRoles* path_roles(EventTypeId type) {
+    static const std::vector<const PathRoles*> index = [] {
+        std::vector<const PathRoles*> v(event_type_count(), nullptr);
+        for (const NamedRoles& r : kPathRoles)
+            if (auto id = event_type_id(r.name)) v[*id] = &r.roles;
+        return v;
+    }();
+    return type < index.size() ? index[type] : nullptr;
+}
+
+uint32_t event_flags(EventTypeId type) {
+    const SyscallEntry* e = syscall_entry_by_type(type);
+    return e ? e->flags : 0;
+}
+
+Category event_category_of(EventTypeId type) {
+    const auto& t = by_type();
+    return type < t.category.size() ? t.category[type] : Category::Other;
 }
 
 }  // namespace sensor::events
