@@ -147,7 +147,9 @@ TEST_F(LiveFields, ExecOpenAndConnectFieldsMatchTheTruth) {
     EXPECT_EQ(field(f, "evt.count"), "1");
     EXPECT_EQ(field(f, "evt.count.error.file"), "0");
     EXPECT_EQ(field(f, "fd.uid"), field(f, "thread.tid") + field(f, "fd.num"));
-    if (field(f, "evt.abspath") != "<NA>") EXPECT_EQ(field(f, "evt.abspath"), out);  // openat
+    if (field(f, "evt.abspath") != "<NA>") {  // openat (open has no dirfd)
+        EXPECT_EQ(field(f, "evt.abspath"), out);
+    }
 
     EXPECT_EQ(field(o, "fd.nameraw"), "out.txt");
     EXPECT_EQ(field(o, "fd.directory"), dir_);
