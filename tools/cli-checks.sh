@@ -40,6 +40,14 @@ check "list one source's fields" 0 "Event source: syscall" "$bin" --list=syscall
 check "list one source's fields, separate word" 0 "proc.name  (string)" "$bin" --list syscall
 check "list an unknown source" 2 "sensor: unknown event source 'cloudtrail' (known: syscall, k8s_audit)" "$bin" --list=cloudtrail
 check "list the k8s_audit fields" 0 "Event source: k8s_audit" "$bin" --list=k8s_audit
+check "list fields as Falco's markdown" 0 '`proc.pgid` | INT64 | process group id in the host pid namespace' "$bin" --list=syscall --format markdown
+check "markdown has Falco's class headings" 0 "## Field Class: fs.path" "$bin" --list syscall --format markdown
+check "--markdown is --format markdown" 0 "## Field Class: fdlist" "$bin" --list --markdown
+check "--markdown and --format conflict" 2 "sensor: Cannot specify both --markdown and --format options together" "$bin" --list --markdown --format json
+check "list fields as Falco's json" 0 '  "fieldclasses": [' "$bin" --list=syscall --format json
+check "list field names only" 0 "fs.path.targetraw" "$bin" --list=syscall -N
+check "list field names as json" 0 '    "evt.type.is",' "$bin" --list=syscall -N --format json
+check "not-filled-live fields are marked" 0 "fdlist.nums  (string) [not filled live]" "$bin" --list=syscall
 check "k8s audit rules validate" 0 "48 rules, 45 macros, 18 lists" "$bin" -r "$shared/rules/k8s_audit_rules.yaml"
 check "k8s audit rules beside the stable rules" 0 "73 rules, 132 macros, 67 lists" "$bin" -r "$shared/rules/falco_rules.yaml" -r "$shared/rules/k8s_audit_rules.yaml"
 check "version lists the built-in plugins" 0 "~plugin k8saudit 0.18.0: built in" "$bin" --version

@@ -42,6 +42,9 @@ RecordDecoder::RecordDecoder(state::ProcessTable& procs, state::FdTable& fds, st
     uint64_t realtime = clock_ns(CLOCK_REALTIME);
     uint64_t boot_after = clock_ns(CLOCK_BOOTTIME);
     boot_to_epoch_ns_ = realtime - (boot_before + (boot_after - boot_before) / 2);
+    ev_.fds = &fds_;
+    ev_.threads = &procs_;
+    ev_.proc_root = proc_root_.c_str();
     for (uint32_t nr = 0; nr < by_nr_.size(); ++nr) {
         std::string_view name = events::syscall_name(nr);
         if (name.empty()) continue;
@@ -112,6 +115,7 @@ void RecordDecoder::finish() {
 void RecordDecoder::start_event(events::EventTypeId type, uint64_t ts_boot, ProcessInfo* proc) {
     ev_.num = ++seq_;
     ev_.ts = ts_boot + boot_to_epoch_ns_;
+    if (ev_.first_ts == 0) ev_.first_ts = ev_.ts;
     ev_.type = type;
     ev_.dir = fields::EventDir::Exit;
     ev_.res = 0;

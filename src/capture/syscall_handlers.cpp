@@ -10,6 +10,7 @@
 #include "sensor/events/linux_abi.h"
 #include "sensor/events/open_flags.h"
 #include "sensor/state/fd_table.h"
+#include "sensor/state/paths.h"
 #include "sensor/state/process_table.h"
 
 namespace sensor::capture {
@@ -22,30 +23,6 @@ using state::L4Proto;
 using state::ProcessInfo;
 
 constexpr uint8_t kArgs = 6;  // argument indexes below this are arguments; SENSOR_NO_ARG is not
-
-// Collapses "//", "/./" and "/../" in an absolute path, in place.
-void normalize(std::string& p) {
-    if (p.empty() || p[0] != '/') p.insert(p.begin(), '/');
-    size_t out = 0;
-    size_t i = 0;
-    while (i < p.size()) {
-        while (i < p.size() && p[i] == '/') ++i;
-        size_t start = i;
-        while (i < p.size() && p[i] != '/') ++i;
-        std::string_view comp(p.data() + start, i - start);
-        if (comp.empty() || comp == ".") continue;
-        if (comp == "..") {
-            while (out > 0 && p[out - 1] != '/') --out;
-            if (out > 0) --out;  // drop the slash too
-            continue;
-        }
-        p[out++] = '/';
-        std::memmove(&p[out], comp.data(), comp.size());
-        out += comp.size();
-    }
-    if (out == 0) p[out++] = '/';
-    p.resize(out);
-}
 
 L4Proto proto_of_type(int64_t socket_type) {
     switch (socket_type & abi::kSockTypeMask) {
@@ -314,7 +291,7 @@ void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t d
         end_dir_with_slash(out);
         out += path;
     }
-    normalize(out);
+    state::normalize_path(out);
 }
 
 // A record that describes the file behind its fd argument (fchmod, fchdir, setns,

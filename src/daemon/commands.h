@@ -20,6 +20,11 @@ int list_fields(ReportFormat fmt, const std::string& source = "");
 // `sensor --list-events`: every event type with its direction and parameters (Falco's
 // --list-events), from the syscall table.
 int list_events(ReportFormat fmt);
+// Falco's `--list [SOURCE] --format text|markdown|json [-N]`: fields grouped by Falco's field
+// classes with Falco's type names (markdown: as Falco's supported-fields page; json: Falco's
+// {"fieldclasses": [...]}); -N prints only the names (json: {"fieldnames": [...]}).
+enum class FieldListFormat { Text, Markdown, Json };
+int list_field_classes(FieldListFormat fmt, const std::string& source, bool names_only);
 
 // One line per optional module: where it loads from, or why it does not (for --version).
 std::string optional_modules_report();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -89,6 +90,134 @@ const char* event_category(const EventRow& row, events::EventTypeId id) {
     return "Metaevents";
 }
 
+// Falco's field class of a field, from its first name component.
+std::string_view falco_class(std::string_view name) {
+    std::string_view head = name.substr(0, name.find('.'));
+    static constexpr std::pair<std::string_view, std::string_view> kClasses[] = {
+        {"syscall", "evt"},   {"proc", "process"}, {"thread", "process"}, {"fs", "fs.path"},
+        {"k8s", "container"}, {"ka", "k8saudit"},  {"jevt", "json"},
+    };
+    for (auto [prefix, cls] : kClasses)
+        if (head == prefix) return cls;
+    return head;
+}
+
+// Falco's type name (PT_* without the prefix) for one of our types.
+std::string falco_type(const fields::FieldDef& f) {
+    using FT = fields::FieldType;
+    std::string t;
+    switch (f.type) {
+        case FT::String:
+        case FT::Path:
+            t = "CHARBUF";
+            break;
+        case FT::Int64:
+            t = "INT64";
+            break;
+        case FT::Uint64:
+            t = "UINT64";
+            break;
+        case FT::Bool:
+            t = "BOOL";
+            break;
+        case FT::AbsTime:
+            t = "ABSTIME";
+            break;
+        case FT::RelTime:
+            t = "RELTIME";
+            break;
+        case FT::Ip:
+            t = "IPADDR";
+            break;
+        case FT::Net:
+            t = "IPNET";
+            break;
+        case FT::Bytes:
+            t = "BYTEBUF";
+            break;
+    }
+    return f.list_valued ? "LIST(" + t + ")" : t;
+}
+
+// Falco's JSON argument object: null, or {"required": bool, "type": ["INDEX", "KEY"]}.
+nlohmann::json falco_argument(fields::ArgKind k) {
+    using AK = fields::ArgKind;
+    if (k == AK::None) return nullptr;
+    bool required = k == AK::Index || k == AK::Key || k == AK::EvtArg;
+    nlohmann::json types = nlohmann::json::array();
+    if (k != AK::Key && k != AK::KeyOpt) types.push_back("INDEX");
+    if (k != AK::Index && k != AK::IndexOpt && k != AK::AncestorOpt) types.push_back("KEY");
+    return {{"required", required}, {"type", types}};
+}
+
+struct FieldClass {
+    std::string_view name;
+    const fields::EventSource* source;
+    std::vector<const fields::FieldDef*> fields;
+};
+
+// The listed sources' fields grouped by class, classes in order of first appearance.
+std::vector<FieldClass> field_classes(const std::vector<const fields::EventSource*>& listed) {
+    std::vector<FieldClass> out;
+    for (const fields::EventSource* s : listed)
+        for (const auto& f : s->fields()) {
+            std::string_view cls = falco_class(f.name);
+            auto it = std::find_if(out.begin(), out.end(), [&](const FieldClass& c) {
+                return c.name == cls && c.source == s;
+            });
+            if (it == out.end()) it = out.insert(out.end(), FieldClass{cls, s, {}});
+            it->fields.push_back(&f);
+        }
+    return out;
+}
+
+void print_markdown(const std::vector<FieldClass>& classes) {
+    for (const FieldClass& c : classes) {
+        std::cout << "## Field Class: " << c.name << "\n\nEvent Sources: " << c.source->name()
+                  << " \n\nName | Type | Description\n:----|:-----|:-----------\n";
+        for (const fields::FieldDef* f : c.fields) {
+            if (f->deprecated) continue;  // Falco leaves deprecated fields out
+            std::cout << "`" << f->name << "` | " << falco_type(*f) << " | " << f->desc
+                      << (f->not_live ? " (not filled live)" : "") << "\n";
+        }
+        std::cout << "\n";
+    }
+}
+
+nlohmann::json classes_json(const std::vector<FieldClass>& classes) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const FieldClass& c : classes) {
+        nlohmann::json flds = nlohmann::json::array();
+        for (const fields::FieldDef* f : c.fields) {
+            if (f->deprecated) continue;
+            flds.push_back({{"name", std::string(f->name)},
+                            {"type", falco_type(*f)},
+                            {"desc", std::string(f->desc)},
+                            {"is_list", f->list_valued},
+                            {"argument", falco_argument(f->arg_kind)},
+                            {"not_live", f->not_live}});
+        }
+        arr.push_back({{"name", std::string(c.name)},
+                       {"event_sources", {std::string(c.source->name())}},
+                       {"fields", flds}});
+    }
+    return arr;
+}
+
+// The sources --list names ("" for all); empty when the name is unknown (reported).
+std::vector<const fields::EventSource*> listed_sources(const std::string& source) {
+    std::vector<const fields::EventSource*> listed;
+    for (const fields::EventSource* s : fields::sources())
+        if (source.empty() || s->name() == source) listed.push_back(s);
+    if (listed.empty()) {
+        std::string known;
+        for (const fields::EventSource* s : fields::sources())
+            known += (known.empty() ? "" : ", ") + std::string(s->name());
+        std::cerr << "sensor: unknown event source '" << source << "' (known: " << known << ")\n";
+    }
+    return listed;
+}
+
 }  // namespace
 
 int list_events(ReportFormat fmt) {
@@ -125,6 +254,34 @@ int list_events(ReportFormat fmt) {
     return 0;
 }
 
+int list_field_classes(FieldListFormat fmt, const std::string& source, bool names_only) {
+    auto listed = listed_sources(source);
+    if (listed.empty()) return 2;
+    auto classes = field_classes(listed);
+    if (names_only) {
+        nlohmann::json names = nlohmann::json::array();
+        for (const FieldClass& c : classes)
+            for (const fields::FieldDef* f : c.fields) {
+                if (fmt == FieldListFormat::Json)
+                    names.push_back(std::string(f->name));
+                else
+                    std::cout << f->name << "\n";
+            }
+        if (fmt == FieldListFormat::Json)
+            std::cout << nlohmann::json{{"fieldnames", names}}.dump(2) << "\n";
+        return 0;
+    }
+    if (fmt == FieldListFormat::Json) {
+        std::cout << nlohmann::json{{"fieldclasses", classes_json(classes)}}.dump(2) << "\n";
+        return 0;
+    }
+    if (fmt == FieldListFormat::Markdown) {
+        print_markdown(classes);
+        return 0;
+    }
+    return list_fields(ReportFormat::Text, source);
+}
+
 int list_rules(const std::vector<std::string>& files, ReportFormat fmt) {
     auto res = rules::load_rules_files(files);
     if (!res.ok) {
@@ -154,16 +311,8 @@ int list_rules(const std::vector<std::string>& files, ReportFormat fmt) {
 }
 
 int list_fields(ReportFormat fmt, const std::string& source) {
-    std::vector<const fields::EventSource*> listed;
-    for (const fields::EventSource* s : fields::sources())
-        if (source.empty() || s->name() == source) listed.push_back(s);
-    if (listed.empty()) {
-        std::string known;
-        for (const fields::EventSource* s : fields::sources())
-            known += (known.empty() ? "" : ", ") + std::string(s->name());
-        std::cerr << "sensor: unknown event source '" << source << "' (known: " << known << ")\n";
-        return 2;
-    }
+    auto listed = listed_sources(source);
+    if (listed.empty()) return 2;
     // Text: a heading per source, then its fields. JSON: one array, each field with its source.
     nlohmann::json arr = nlohmann::json::array();
     for (const fields::EventSource* s : listed) {
@@ -177,14 +326,16 @@ int list_fields(ReportFormat fmt, const std::string& source) {
                                {"type", std::string(fields::field_type_name(f.type))},
                                {"arg", std::string(arg_form(f.arg_kind))},
                                {"desc", std::string(f.desc)},
-                               {"deprecated", f.deprecated}});
+                               {"deprecated", f.deprecated},
+                               {"not_live", f.not_live}});
                 continue;
             }
             std::string head = std::string(f.name);
             auto a = arg_form(f.arg_kind);
             if (!a.empty()) head += " " + std::string(a);
             std::cout << head << "  (" << fields::field_type_name(f.type) << ")"
-                      << (f.deprecated ? " [deprecated]" : "") << "\n    " << f.desc << "\n";
+                      << (f.deprecated ? " [deprecated]" : "")
+                      << (f.not_live ? " [not filled live]" : "") << "\n    " << f.desc << "\n";
         }
     }
     if (fmt == ReportFormat::Json) std::cout << arr.dump(2) << "\n";

@@ -39,6 +39,13 @@ int main(int argc, char** argv) {
     app.add_option("-o", support_opts.overrides, "key=value configuration override for --support");
     app.add_option("--output", output, "Report format for -r/-V/-L/--list/--list-events")
         ->check(CLI::IsMember({"text", "json"}));
+    std::string list_format;
+    bool list_markdown = false, names_only = false;
+    app.add_option("--format", list_format,
+                   "--list in Falco's form: text, markdown or json (fields grouped by class)")
+        ->check(CLI::IsMember({"text", "markdown", "json"}));
+    app.add_flag("--markdown", list_markdown, "Deprecated in Falco: --format markdown");
+    app.add_flag("-N", names_only, "With --list: print only the field names");
 
     ReplayOptions replay_opts;
     auto* replay_cmd = app.add_subcommand(
@@ -99,7 +106,18 @@ int main(int argc, char** argv) {
 
     if (*replay_cmd) return replay(replay_opts);
     if (*run_cmd) return run(run_opts);
-    if (list_opt->count() > 0) return list_fields(fmt, list_source);
+    if (list_opt->count() > 0) {
+        if (list_markdown && !list_format.empty()) {
+            std::cerr << "sensor: Cannot specify both --markdown and --format options together\n";
+            return 2;
+        }
+        if (list_markdown) list_format = "markdown";
+        if (list_format.empty() && !names_only) return list_fields(fmt, list_source);
+        FieldListFormat lf = list_format == "markdown" ? FieldListFormat::Markdown
+                             : list_format == "json"   ? FieldListFormat::Json
+                                                       : FieldListFormat::Text;
+        return list_field_classes(lf, list_source, names_only);
+    }
     if (list_events_flag) return list_events(fmt);
     if (support) {
         support_opts.rules_files = rules_files;

@@ -67,20 +67,20 @@ void add_file_io(Builder& b) {
     const ParamSpec res{"res", S::Ret, F::Res}, data{"data", S::Data, F::Path},
         fd{"fd", S::Arg0, F::Fd}, size{"size", S::Arg2, F::Uint}, pos{"pos", S::Arg3, F::Uint};
     const A io{.fd = 0, .data = 1};
-    b.add("read", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
+    b.add("read", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
         BUF;
-    b.add("write", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
+    b.add("write", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
         BUF | W;
-    b.add("pread64", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
+    b.add("pread64", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
         .data_kind = BUF;
-    b.add("pwrite64", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
+    b.add("pwrite64", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
         .data_kind = BUF | W;
-    b.add("readv", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind = IOV;
-    b.add("writev", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
+    b.add("readv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind = IOV;
+    b.add("writev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
         IOV | W;
-    b.add("preadv", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
+    b.add("preadv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
         IOV;
-    b.add("pwritev", C, 0, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
+    b.add("pwritev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
         IOV | W;
 }
 
@@ -131,6 +131,16 @@ void add_files(Builder& b) {
     b.add("pipe2", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{.flags = 1},
           {{"res", S::Ret, F::Res}, {"flags", S::Arg1, F::OpenFlags}});
     add_file_io(b);
+    b.raw("copy_file_range", C, kReadsFd | kWritesFd);
+}
+
+// Calls that matter only for their flags or category (evt.is_wait, evt.category "memory").
+void add_others(Builder& b) {
+    for (std::string_view name : {"poll", "ppoll", "select", "epoll_wait", "nanosleep"})
+        b.raw(name, Category::Other, kWaits);
+    for (std::string_view name : {"brk", "mmap", "munmap", "mprotect", "mlock", "mlock2",
+                                  "mlockall", "munlock", "munlockall"})
+        b.raw(name, Category::Memory);
 }
 
 void add_paths(Builder& b) {
@@ -203,7 +213,7 @@ void add_paths(Builder& b) {
            {"flags", S::Arg3, F::MountFlags}});
     b.add("init_module", O, 0, H::None, P, {2, N}, A{},
           {{"res", S::Ret, F::Res}, {"length", S::Arg1, F::Uint}, {"uargs", S::Str0, F::Path}});
-    b.add("finit_module", O, 0, H::None, SENSOR_PAY_FD_FILE, {1, N}, A{.fd = 0, .flags = 2},
+    b.add("finit_module", O, kReadsFd, H::None, SENSOR_PAY_FD_FILE, {1, N}, A{.fd = 0, .flags = 2},
           {{"res", S::Ret, F::Res},
            {"fd", S::Arg0, F::Fd},
            {"uargs", S::Str0, F::Path},
@@ -235,17 +245,19 @@ void add_network(Builder& b) {
         tuple{"tuple", S::Tuple, F::Tuple};
     const A io{.fd = 0, .data = 1};
     constexpr uint8_t P = SENSOR_PAY_SOCK_ARG0, W = SENSOR_DATA_WRITES;
-    b.add("sendto", C, 0, H::None, P, {N, N}, io, {res, data, fd, size, tuple}).data_kind =
+    b.add("sendto", C, kWritesFd, H::None, P, {N, N}, io, {res, data, fd, size, tuple}).data_kind =
         SENSOR_DATA_BUF | W;
-    b.add("recvfrom", C, 0, H::None, P, {N, N}, io, {res, data, tuple, fd, size}).data_kind =
+    b.add("recvfrom", C, kReadsFd, H::None, P, {N, N}, io, {res, data, tuple, fd, size}).data_kind =
         SENSOR_DATA_BUF;
-    b.add("sendmsg", C, 0, H::None, P, {N, N}, io, {res, data, fd, tuple}).data_kind =
+    b.add("sendmsg", C, kWritesFd, H::None, P, {N, N}, io, {res, data, fd, tuple}).data_kind =
         SENSOR_DATA_MSG | W;
-    b.add("recvmsg", C, 0, H::None, P, {N, N}, io, {res, data, tuple, fd}).data_kind =
+    b.add("recvmsg", C, kReadsFd, H::None, P, {N, N}, io, {res, data, tuple, fd}).data_kind =
         SENSOR_DATA_MSG;
     for (std::string_view name :
-         {"shutdown", "getsockopt", "setsockopt", "socketpair", "sendmmsg", "recvmmsg"})
+         {"shutdown", "getsockopt", "setsockopt", "socketpair"})
         b.raw(name, C);
+    b.raw("sendmmsg", C, kWritesFd);
+    b.raw("recvmmsg", C, kReadsFd);
 }
 
 void add_processes(Builder& b) {
@@ -307,6 +319,7 @@ std::vector<SyscallEntry> build() {
     add_paths(b);
     add_network(b);
     add_processes(b);
+    add_others(b);
     return b.done();
 }
 
@@ -343,6 +356,8 @@ std::string_view category_name(Category c) {
             return "net";
         case Category::File:
             return "file";
+        case Category::Memory:
+            return "memory";
         case Category::Other:
             break;
     }
@@ -409,6 +424,90 @@ std::string_view event_category(EventTypeId type) {
 bool is_open(EventTypeId type) {
     const SyscallEntry* e = syscall_entry_by_type(type);
     return e && e->has(sysflag::kIsOpen);
+}
+
+std::string_view io_direction(EventTypeId type) {
+    uint32_t f = event_flags(type);
+    if (f & sysflag::kWritesFd) return "write";
+    if (f & sysflag::kReadsFd) return "read";
+    return {};
+}
+
+namespace {
+
+constexpr PathRole rel(std::string_view p) {
+    return {p, PathBase::Cwd, {}};
+}
+constexpr PathRole at(std::string_view p, std::string_view dirfd) {
+    return {p, PathBase::Dirfd, dirfd};
+}
+constexpr PathRole kNoPath{{}, PathBase::Cwd, {}};
+
+struct NamedRoles {
+    std::string_view name;
+    PathRoles roles;
+};
+
+// One path: fs.path.name; evt.abspath when it is dirfd-relative.
+constexpr NamedRoles one(std::string_view name, PathRole path, bool abs = false) {
+    return {name, {path, kNoPath, kNoPath, false, {abs ? path : kNoPath, kNoPath}}};
+}
+// Two paths: fs.path.source and .target; evt.abspath.src/.dst from the given dirfd roles.
+constexpr NamedRoles two(std::string_view name, PathRole source, PathRole target,
+                         PathRole abs_src = kNoPath, PathRole abs_dst = kNoPath) {
+    return {name, {kNoPath, source, target, false, {abs_src, abs_dst}}};
+}
+constexpr NamedRoles open_call(std::string_view name, PathRole path, PathRole abs = kNoPath) {
+    return {name, {path, kNoPath, kNoPath, true, {abs, kNoPath}}};
+}
+
+// libs' per-syscall choices, by our parameter names (link's source is its new path, as in
+// libs).
+constexpr NamedRoles kPathRoles[] = {
+    one("mkdir", rel("path")),
+    one("mkdirat", at("path", "dirfd"), true),
+    one("rmdir", rel("path")),
+    one("unlink", rel("path")),
+    one("unlinkat", at("name", "dirfd"), true),
+    open_call("open", rel("name")),
+    open_call("openat", {"name", PathBase::FdName, {}}, at("name", "dirfd")),
+    open_call("openat2", {"name", PathBase::FdName, {}}, at("name", "dirfd")),
+    one("fchmodat", at("filename", "dirfd"), true),
+    one("chmod", rel("filename")),
+    one("fchmod", rel("fd")),
+    two("rename", rel("oldpath"), rel("newpath")),
+    two("renameat", rel("oldpath"), rel("newpath"), at("oldpath", "olddirfd"),
+        at("newpath", "newdirfd")),
+    two("renameat2", at("oldpath", "olddirfd"), at("newpath", "newdirfd"),
+        at("oldpath", "olddirfd"), at("newpath", "newdirfd")),
+    two("link", rel("newpath"), rel("oldpath")),
+    two("linkat", rel("newpath"), rel("oldpath"), at("oldpath", "olddir"), at("newpath", "newdir")),
+    two("symlink", rel("linkpath"), rel("target")),
+    two("symlinkat", at("linkpath", "linkdirfd"), {"target", PathBase::Unknown, {}},
+        at("linkpath", "linkdirfd")),
+    two("mount", rel("dev"), rel("dir")),
+};
+
+}  // namespace
+
+const PathRoles* path_roles(EventTypeId type) {
+    static const std::vector<const PathRoles*> index = [] {
+        std::vector<const PathRoles*> v(event_type_count(), nullptr);
+        for (const NamedRoles& r : kPathRoles)
+            if (auto id = event_type_id(r.name)) v[*id] = &r.roles;
+        return v;
+    }();
+    return type < index.size() ? index[type] : nullptr;
+}
+
+uint32_t event_flags(EventTypeId type) {
+    const SyscallEntry* e = syscall_entry_by_type(type);
+    return e ? e->flags : 0;
+}
+
+Category event_category_of(EventTypeId type) {
+    const auto& t = by_type();
+    return type < t.category.size() ? t.category[type] : Category::Other;
 }
 
 }  // namespace sensor::events

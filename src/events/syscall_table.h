@@ -70,8 +70,8 @@ struct ParamSpec {
 };
 
 // evt.category.
-enum class Category : uint8_t { Other, Process, Net, File };
-std::string_view category_name(Category c);  // "other", "process", "net", "file"
+enum class Category : uint8_t { Other, Process, Net, File, Memory };
+std::string_view category_name(Category c);  // "other", "process", "net", "file", "memory"
 
 // What the call does that the sensor's state follows.
 namespace sysflag {
@@ -97,6 +97,12 @@ inline constexpr uint32_t kNewTask = 1u << 9;
 inline constexpr uint32_t kChangesCreds = 1u << 7;
 // Changes namespaces or mounts.
 inline constexpr uint32_t kChangesNamespace = 1u << 8;
+// Reads data from, or writes data to, its fd argument (libs' EF_READS_FROM_FD,
+// EF_WRITES_TO_FD: evt.is_io, evt.io_dir, evt.is_syslog).
+inline constexpr uint32_t kReadsFd = 1u << 10;
+inline constexpr uint32_t kWritesFd = 1u << 11;
+// Makes the thread wait (libs' EF_WAITS: evt.is_wait).
+inline constexpr uint32_t kWaits = 1u << 12;
 // Whatever the rules say, the state tables need these traced to stay correct.
 inline constexpr uint32_t kState = kCreatesFd | kClosesFd | kCopiesFd | kSetsSocket |
                                    kChangesProcess | kChangesCreds | kChangesNamespace;
@@ -182,5 +188,34 @@ std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntr
 std::string_view event_category(EventTypeId type);
 // True for the event types of calls that open a file (sysflag::kIsOpen).
 bool is_open(EventTypeId type);
+// evt.io_dir of an event type: "write" for calls that write an fd's data (also when they read
+// it too, as libs answers), "read" for those that read it, else empty.
+std::string_view io_direction(EventTypeId type);
+
+// The paths a call acts on, for fs.path.* and evt.abspath (libs' sinsp_filtercheck_fspath.cpp
+// and extract_abspath): the parameter naming each, and what a relative one resolves against.
+enum class PathBase : uint8_t {
+    Cwd,      // the thread's cwd
+    Dirfd,    // the dirfd parameter named beside it (AT_FDCWD: the cwd)
+    FdName,   // the event's fd name (openat: the decoder has resolved it already)
+    Unknown,  // libs gives "<UNKNOWN>" (symlinkat's target)
+};
+struct PathRole {
+    std::string_view param;  // empty: none; "fd": the event's fd name
+    PathBase base = PathBase::Cwd;
+    std::string_view dirfd;  // for PathBase::Dirfd
+};
+struct PathRoles {
+    PathRole path, source, target;  // fs.path.name, .source, .target (successful calls only)
+    bool success_is_fd = false;     // success is fd != -1 (opens) rather than res == 0
+    PathRole abspath[2];            // evt.abspath(.src), evt.abspath.dst: Dirfd roles
+};
+// nullptr for calls without path roles.
+const PathRoles* path_roles(EventTypeId type);
+
+// The sysflag:: bits of an event type (0 for those without an entry).
+uint32_t event_flags(EventTypeId type);
+// The category of an event type.
+Category event_category_of(EventTypeId type);
 
 }  // namespace sensor::events

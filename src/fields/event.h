@@ -16,6 +16,11 @@
 #include "sensor/events/event_types.h"
 #include "sensor/state/records.h"
 
+namespace sensor::state {
+class FdTable;
+class ProcessTable;
+}  // namespace sensor::state
+
 namespace sensor::fields {
 
 // The state records an event points into are the state module's; fields name them as their own.
@@ -71,6 +76,13 @@ struct Event {
     // The record of a source other than syscall, owned by that source's decoder (for
     // k8s_audit: a k8saudit::AuditEvent); its fields' extractors know the type.
     const void* payload = nullptr;
+    // Live capture only (null for hand-built events): the tables the event's state lives in,
+    // for fields about a process's other fds or threads (fd.types, proc.nthreads ...), and the
+    // procfs root for the few per-process counters read lazily (proc.vmrss, thread.cgroups ...).
+    const state::FdTable* fds = nullptr;
+    const state::ProcessTable* threads = nullptr;
+    const char* proc_root = nullptr;
+    uint64_t first_ts = 0;  // time of the capture's first event (evt.reltime); 0 unknown
 
     const EventParam* param(std::string_view pname) const {
         for (uint16_t i = 0; i < param_count; ++i)

@@ -15,8 +15,12 @@ namespace {
 std::unique_ptr<EventSource> syscall_source() {
     std::vector<FieldDef> defs;
     detail::add_evt_fields(defs);
+    detail::add_evt_flag_fields(defs);
     detail::add_proc_fields(defs);
+    detail::add_thread_fields(defs);
     detail::add_fd_fields(defs);
+    detail::add_fspath_fields(defs);
+    detail::add_fdlist_fields(defs);
     detail::add_user_fields(defs);
     detail::add_container_fields(defs);
     std::vector<std::string_view> types;

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "extract_util.h"
 #include "field_tables.h"
@@ -90,9 +91,28 @@ bool evt_rawtime_ns(const Event& ev, const FieldArg&, uint32_t, Value& out, std:
     return put_u64(out, ev.ts % kNsPerSec);
 }
 
-// Timing relative to other events needs enter/exit pairing that the sensor does not do.
+// Latency needs enter/exit pairing that the sensor does not do.
 bool evt_untracked_time(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
     return false;
+}
+
+// Time since the capture's first event (whole, seconds, or the ns part).
+template <int Part>
+bool evt_reltime(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    if (ev.first_ts == 0 || ev.ts < ev.first_ts) return false;
+    uint64_t d = ev.ts - ev.first_ts;
+    return put_u64(out, Part == 0 ? d : Part == 1 ? d / kNsPerSec : d % kNsPerSec);
+}
+
+// Time since the previous event this field was extracted for, as libs keeps it per filter
+// check: the node's scratch buffer holds that event's time (0 for the first).
+template <int Part>
+bool evt_deltatime(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    uint64_t prev = ev.ts;
+    if (scratch.size() == sizeof prev) std::memcpy(&prev, scratch.data(), sizeof prev);
+    scratch.assign(reinterpret_cast<const char*>(&ev.ts), sizeof ev.ts);
+    uint64_t d = ev.ts >= prev ? ev.ts - prev : 0;
+    return put_u64(out, Part == 0 ? d : Part == 1 ? d / kNsPerSec : d % kNsPerSec);
 }
 
 // The call.
@@ -219,11 +239,15 @@ void add_evt_fields(std::vector<FieldDef>& f) {
          evt_datetime},
         {"evt.datetime.s", FT::String, AK::None, "event date and local time", evt_datetime_s},
         {"evt.rawtime", FT::AbsTime, AK::None, "event time, ns since the epoch", evt_rawtime},
-        {"evt.rawtime.s", FT::Uint64, AK::None, "whole seconds of the event time", evt_rawtime_s},
-        {"evt.rawtime.ns", FT::Uint64, AK::None, "nanosecond part of the event time",
+        {"evt.rawtime.s", FT::AbsTime, AK::None, "whole seconds of the event time", evt_rawtime_s},
+        {"evt.rawtime.ns", FT::AbsTime, AK::None, "nanosecond part of the event time",
          evt_rawtime_ns},
-        deprecated({"evt.reltime", FT::RelTime, AK::None, "not tracked; always missing",
-                    evt_untracked_time}),
+        {"evt.reltime", FT::RelTime, AK::None, "ns since the capture's first event",
+         evt_reltime<0>},
+        {"evt.reltime.s", FT::RelTime, AK::None, "whole seconds since the capture's first event",
+         evt_reltime<1>},
+        {"evt.reltime.ns", FT::RelTime, AK::None,
+         "nanosecond part of the time since the capture's first event", evt_reltime<2>},
         // The probe traces syscall exits only (an enter program would double its cost), so
         // there is no enter time to measure from: Falco's deprecated latency fields load and
         // read as missing.
@@ -235,8 +259,13 @@ void add_evt_fields(std::vector<FieldDef>& f) {
                     evt_untracked_time}),
         deprecated({"evt.latency.human", FT::String, AK::None, "not tracked; always missing",
                     evt_untracked_time}),
-        deprecated({"evt.deltatime", FT::RelTime, AK::None, "not tracked; always missing",
-                    evt_untracked_time}),
+        {"evt.deltatime", FT::RelTime, AK::None,
+         "ns since the previous event this field was evaluated on (0 for the first)",
+         evt_deltatime<0>},
+        {"evt.deltatime.s", FT::RelTime, AK::None, "whole seconds of evt.deltatime",
+         evt_deltatime<1>},
+        {"evt.deltatime.ns", FT::RelTime, AK::None, "nanosecond part of evt.deltatime",
+         evt_deltatime<2>},
 
         // The call. evt.dir is deprecated in Falco since drivers stopped sending enter events;
         // still evaluated.

@@ -1,8 +1,11 @@
 // fd.* fields: the file descriptor the event acts on (files, sockets, pipes ...).
 #include <arpa/inet.h>
 
+#include <charconv>
+
 #include "extract_util.h"
 #include "field_tables.h"
+#include "sensor/state/fd_table.h"
 
 namespace sensor::fields::detail {
 
@@ -133,16 +136,16 @@ bool fd_name_changed(const Event& ev, const FieldArg&, uint32_t, Value& out, std
 }
 
 bool fd_dev(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    return ev.fd && put_u64(out, ev.fd->dev);
+    return ev.fd && put_i64(out, static_cast<int64_t>(ev.fd->dev));
 }
 
 // Kernel-internal dev_t layout: 12-bit major above a 20-bit minor.
 bool fd_dev_major(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    return ev.fd && put_u64(out, ev.fd->dev >> 20);
+    return ev.fd && put_i64(out, static_cast<int64_t>(ev.fd->dev >> 20));
 }
 
 bool fd_dev_minor(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    return ev.fd && put_u64(out, ev.fd->dev & 0xfffff);
+    return ev.fd && put_i64(out, static_cast<int64_t>(ev.fd->dev & 0xfffff));
 }
 
 bool fd_ino(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
@@ -237,6 +240,45 @@ bool fd_unresolved(const Event&, const FieldArg&, uint32_t, Value&, std::string&
     return false;
 }
 
+// fd.types[N]: the type of fd N of the process; fd.types: each type among the process's fds,
+// once (libs needs the event to have an fd, too). Value n is the nth distinct type.
+bool fd_types(const Event& ev, const FieldArg& arg, uint32_t n, Value& out, std::string&) {
+    if (!ev.proc || !ev.fd || !ev.fds) return false;
+    if (arg.present) {
+        const FdInfo* f = ev.fds->find(ev.proc->pid, arg.index);
+        return n == 0 && f && put_str(out, state::fd_type_name(f->type));
+    }
+    uint32_t seen_mask = 0;  // FdType values fit in 32 bits
+    uint32_t distinct = 0;
+    bool found = false;
+    ev.fds->for_each_fd(ev.proc->pid, [&](const FdInfo& f) {
+        uint32_t bit = 1u << static_cast<uint32_t>(f.type);
+        if (found || (seen_mask & bit)) return;
+        seen_mask |= bit;
+        if (distinct++ == n) {
+            found = true;
+            out.str = state::fd_type_name(f.type);
+        }
+    });
+    return found;
+}
+
+// libs: the thread id followed by the event's fd number, as digits with no separator.
+bool fd_uid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string& scratch) {
+    if (!ev.proc || !ev.fd) return false;
+    char buf[48];
+    auto r = std::to_chars(buf, buf + 24, ev.proc->tid);
+    r = std::to_chars(r.ptr, buf + sizeof buf, ev.fd->num);
+    scratch.assign(buf, r.ptr);
+    return put_scratch(out, scratch);
+}
+
+// The overlayfs layer of an opened file is known only to the kernel at open; the probe does
+// not report it for fds yet.
+bool fd_layer_unknown(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
+    return false;
+}
+
 }  // namespace
 
 void add_fd_fields(std::vector<FieldDef>& f) {
@@ -259,10 +301,19 @@ void add_fd_fields(std::vector<FieldDef>& f) {
          fd_containerdirectory},
         {"fd.name_changed", FT::Bool, AK::None, "true when this event changed the fd's name",
          fd_name_changed},
-        {"fd.dev", FT::Uint64, AK::None, "device number of the file", fd_dev},
-        {"fd.dev.major", FT::Uint64, AK::None, "major device number", fd_dev_major},
-        {"fd.dev.minor", FT::Uint64, AK::None, "minor device number", fd_dev_minor},
+        {"fd.dev", FT::Int64, AK::None, "device number of the file", fd_dev},
+        {"fd.dev.major", FT::Int64, AK::None, "major device number", fd_dev_major},
+        {"fd.dev.minor", FT::Int64, AK::None, "minor device number", fd_dev_minor},
         {"fd.ino", FT::Int64, AK::None, "inode number of the file", fd_ino},
+        list_of({"fd.types", FT::String, AK::IndexOpt,
+                 "types of the process's fds, each once; fd.types[N] the type of fd N", fd_types}),
+        {"fd.uid", FT::String, AK::None, "thread id followed by the fd number", fd_uid},
+        not_live({"fd.is_upper_layer", FT::Bool, AK::None,
+                  "file in an overlayfs upper layer; not reported by the probe for fds",
+                  fd_layer_unknown}),
+        not_live({"fd.is_lower_layer", FT::Bool, AK::None,
+                  "file in an overlayfs lower layer; not reported by the probe for fds",
+                  fd_layer_unknown}),
 
         // Sockets.
         {"fd.connected", FT::Bool, AK::None, "true for a connected socket", fd_connected},
@@ -301,7 +352,8 @@ void add_fd_fields(std::vector<FieldDef>& f) {
         {"fd.sproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
         {"fd.lproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
         {"fd.rproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
-        any_of({"fd.proto", FT::String, AK::None, "service name of either port; not resolved",
+        // Falco types fd.proto as a port, unlike its fd.cproto ... siblings.
+        any_of({"fd.proto", FT::Uint64, AK::None, "service name of either port; not resolved",
                 fd_unresolved}),
     };
     append_fields(f, table);

@@ -117,10 +117,6 @@ bool proc_exepath(const Event& ev, const FieldArg&, uint32_t, Value& out, std::s
     return ev.proc && put_str(out, ev.proc->exepath);
 }
 
-bool proc_args(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    return ev.proc && put_str(out, ev.proc->args);
-}
-
 bool proc_cmdline(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     return ev.proc && put_str(out, ev.proc->cmdline);
 }
@@ -383,7 +379,6 @@ void add_proc_fields(std::vector<FieldDef>& f) {
         {"proc.name", FT::String, AK::None, "process name (comm)", proc_name},
         {"proc.exe", FT::String, AK::None, "first command-line argument (argv[0])", proc_exe},
         {"proc.exepath", FT::String, AK::None, "full path of the executable", proc_exepath},
-        {"proc.args", FT::String, AK::None, "arguments after argv[0], space separated", proc_args},
         {"proc.cmdline", FT::String, AK::None, "process name followed by its arguments",
          proc_cmdline},
         {"proc.exeline", FT::String, AK::None, "argv[0] followed by the arguments", proc_exeline},

@@ -54,6 +54,15 @@ inline FieldDef deprecated(FieldDef d) {
     return d;
 }
 
+inline FieldDef list_of(FieldDef d) {
+    d.list_valued = true;
+    return d;
+}
+inline FieldDef not_live(FieldDef d) {
+    d.not_live = true;
+    return d;
+}
+
 // Appends a field class's table to the registry.
 template <size_t N>
 void append_fields(std::vector<FieldDef>& out, const FieldDef (&table)[N]) {

@@ -38,7 +38,9 @@ std::string written(std::string_view name, const std::string* arg) {
     return s;
 }
 
-constexpr std::string_view kDottedArgFields[] = {"evt.arg", "evt.rawarg"};
+// Fields whose argument may follow a dot: evt.arg.flags, evt.type.is.open, thread.cgroup.cpu.
+constexpr std::string_view kDottedArgFields[] = {"evt.arg", "evt.rawarg", "evt.type.is",
+                                                 "evt.abspath", "thread.cgroup"};
 
 // Whether the source has the field as written (evt.arg.NAME counts as evt.arg).
 bool has_field(const EventSource& src, std::string_view name) {
@@ -125,6 +127,10 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
             ref.def = src.find_field(base);
             ref.arg.present = true;
             ref.arg.key = std::string(key);
+            if (ref.def->check_arg && !ref.def->check_arg(ref.arg, error)) {
+                error = "field " + std::string(name) + ": " + error;
+                return std::nullopt;
+            }
             return ref;
         }
         error = nonexistent(src, name, arg);
@@ -188,6 +194,8 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
             ref.arg.index = std::stoll(*arg);
             break;
         case ArgKind::EvtArg:
+            // evt.abspath alone is evt.abspath.src, as in libs.
+            if (!arg && d.name == "evt.abspath") break;
             // evt.rawarg only has the dotted form; evt.arg also takes [N] or [NAME].
             if (!arg || arg->empty() || d.name == "evt.rawarg") {
                 error = "field " + written(name, arg) + " requires an argument, e.g. " +

@@ -75,6 +75,9 @@ struct FieldDef {
                                // if it holds for any of them; output shows the first
     bool json_string = false;  // numeric field whose output_fields value is a string
     bool deprecated = false;   // reported as LOAD_DEPRECATED_ITEM when used
+    // Rules load, but live capture never gives the value Falco would (the sensor does not
+    // observe what it needs); `sensor --list` and docs/fields.md mark it.
+    bool not_live = false;
     // Checks a present argument at load time beyond its kind (e.g. a JSON pointer's syntax);
     // false with the reason.
     bool (*check_arg)(const FieldArg& arg, std::string& error) = nullptr;

@@ -66,6 +66,13 @@ state::FdInfo* FdTable::find(int64_t pid, int64_t fd) {
     return it == p->second.end() ? nullptr : &it->second;
 }
 
+const state::FdInfo* FdTable::find(int64_t pid, int64_t fd) const {
+    auto p = procs_.find(pid);
+    if (p == procs_.end()) return nullptr;
+    auto it = p->second.find(fd);
+    return it == p->second.end() ? nullptr : &it->second;
+}
+
 state::FdInfo* FdTable::find_or_load(int64_t pid, int64_t fd) {
     if (fd < 0) return nullptr;
     if (auto* f = find(pid, fd)) return f;
@@ -193,6 +200,11 @@ size_t FdTable::fd_count() const {
     size_t n = 0;
     for (const auto& [pid, fds] : procs_) n += fds.size();
     return n;
+}
+
+size_t FdTable::fd_count(int64_t pid) const {
+    auto p = procs_.find(pid);
+    return p == procs_.end() ? 0 : p->second.size();
 }
 
 }  // namespace sensor::state

@@ -26,6 +26,16 @@ class FdTable {
 
     // The entry for fd, or nullptr.
     state::FdInfo* find(int64_t pid, int64_t fd);
+    const state::FdInfo* find(int64_t pid, int64_t fd) const;
+    // Calls fn(const FdInfo&) for each fd of pid the table has (unordered).
+    template <typename Fn>
+    void for_each_fd(int64_t pid, Fn&& fn) const {
+        auto it = procs_.find(pid);
+        if (it == procs_.end()) return;
+        for (const auto& [num, info] : it->second) fn(info);
+    }
+    // How many fds of pid the table has.
+    size_t fd_count(int64_t pid) const;
     // find(), falling back to /proc/<pid>/fd/<fd> (and caching what it says).
     state::FdInfo* find_or_load(int64_t pid, int64_t fd);
     // A fresh entry for fd (replacing any); nullptr past the per-process limit.

@@ -35,6 +35,11 @@ std::string rules_file() {
   condition: evt.type in (open, openat, openat2) and proc.name = e2e-fields and fd.filename = out.txt
   output: "open %fd.num %fd.name %fd.nameraw %fd.directory %fd.filename %fd.typechar %fd.type %fd.ino %fd.dev %evt.is_open_write %evt.is_open_read %evt.arg.flags %evt.arg.mode %evt.res %evt.rawres"
   priority: INFO
+- rule: e2e falco 0.44 fields
+  desc: fields added for Falco 0.44 parity, on the same open
+  condition: evt.type in (open, openat, openat2) and proc.name = e2e-fields and fd.filename = out.txt
+  output: "f44 %fs.path.name %fs.path.nameraw %evt.abspath %proc.pgid %proc.nthreads %proc.nchilds %evt.is_io %evt.count %evt.count.error.file %thread.cgroups %fd.uid %thread.tid %fd.num"
+  priority: INFO
 - rule: e2e connect fields
   desc: socket fields on a connect
   condition: evt.type = connect and proc.name = e2e-fields
@@ -132,6 +137,20 @@ TEST_F(LiveFields, ExecOpenAndConnectFieldsMatchTheTruth) {
         return field(j, "fd.name") == out && field(j, "evt.is_open_write") == "true";
     });
     ASSERT_EQ(stat(out.c_str(), &st), 0);
+    Json f = expect_alert("e2e falco 0.44 fields",
+                          [&](const Json& j) { return field(j, "fs.path.name") == out; });
+    EXPECT_EQ(field(f, "fs.path.nameraw"), "out.txt");
+    EXPECT_EQ(field(f, "proc.pgid"), std::to_string(getpgrp()));  // bash -c keeps our group
+    EXPECT_EQ(field(f, "proc.nthreads"), "1");
+    EXPECT_EQ(field(f, "proc.nchilds"), "0");
+    EXPECT_EQ(field(f, "evt.is_io"), "false");
+    EXPECT_EQ(field(f, "evt.count"), "1");
+    EXPECT_EQ(field(f, "evt.count.error.file"), "0");
+    EXPECT_EQ(field(f, "fd.uid"), field(f, "thread.tid") + field(f, "fd.num"));
+    if (field(f, "evt.abspath") != "<NA>") {  // openat (open has no dirfd)
+        EXPECT_EQ(field(f, "evt.abspath"), out);
+    }
+
     EXPECT_EQ(field(o, "fd.nameraw"), "out.txt");
     EXPECT_EQ(field(o, "fd.directory"), dir_);
     EXPECT_EQ(field(o, "fd.filename"), "out.txt");

@@ -69,24 +69,47 @@ TEST(SyscallTableTest, Categories) {
     const Names net = {"socket",     "connect",    "accept",   "accept4", "bind",     "listen",
                        "sendto",     "sendmsg",    "recvfrom", "recvmsg", "shutdown", "getsockopt",
                        "setsockopt", "socketpair", "sendmmsg", "recvmmsg"};
-    const Names file = {"open",     "openat",    "openat2",  "creat",     "close",  "read",
-                        "write",    "pread64",   "pwrite64", "readv",     "writev", "unlink",
-                        "unlinkat", "rename",    "renameat", "renameat2", "mkdir",  "mkdirat",
-                        "rmdir",    "chmod",     "fchmod",   "fchmodat",  "link",   "linkat",
-                        "symlink",  "symlinkat", "dup",      "dup2",      "preadv", "pwritev"};
+    const Names file = {"open",           "openat",    "openat2",  "creat",     "close",  "read",
+                        "write",          "pread64",   "pwrite64", "readv",     "writev", "unlink",
+                        "unlinkat",       "rename",    "renameat", "renameat2", "mkdir",  "mkdirat",
+                        "rmdir",          "chmod",     "fchmod",   "fchmodat",  "link",   "linkat",
+                        "symlink",        "symlinkat", "dup",      "dup2",      "preadv", "pwritev",
+                        "copy_file_range"};
+    // libs' EC_MEMORY calls.
+    const Names memory = {"brk",    "mmap",     "munmap",  "mprotect",  "mlock",
+                          "mlock2", "mlockall", "munlock", "munlockall"};
     ASSERT_EQ(process.size(), 20u);
     ASSERT_EQ(net.size(), 16u);
-    ASSERT_EQ(file.size(), 30u);
+    ASSERT_EQ(file.size(), 31u);
     for (size_t t = 0; t < event_type_count(); ++t) {
         auto id = static_cast<EventTypeId>(t);
         std::string_view name = event_type_name(id);
-        std::string_view want = process.count(name) ? "process"
-                                : net.count(name)   ? "net"
-                                : file.count(name)  ? "file"
-                                                    : "other";
+        std::string_view want = process.count(name)  ? "process"
+                                : net.count(name)    ? "net"
+                                : file.count(name)   ? "file"
+                                : memory.count(name) ? "memory"
+                                                     : "other";
         EXPECT_EQ(event_category(id), want) << name;
     }
     EXPECT_EQ(event_category(static_cast<EventTypeId>(event_type_count())), "other");
+}
+
+// evt.is_io*, evt.io_dir and evt.is_wait come from these flags (libs' EF_READS_FROM_FD,
+// EF_WRITES_TO_FD, EF_WAITS).
+TEST(SyscallTableTest, IoAndWaitFlags) {
+    auto flags = [](const char* n) { return event_flags(*event_type_id(n)); };
+    EXPECT_TRUE(flags("recvfrom") & sysflag::kReadsFd);
+    EXPECT_FALSE(flags("recvfrom") & sysflag::kWritesFd);
+    EXPECT_TRUE(flags("writev") & sysflag::kWritesFd);
+    EXPECT_TRUE(flags("nanosleep") & sysflag::kWaits);
+    EXPECT_EQ(io_direction(*event_type_id("copy_file_range")), "write");
+    EXPECT_EQ(io_direction(*event_type_id("pread64")), "read");
+    EXPECT_EQ(io_direction(*event_type_id("openat")), "");
+    const PathRoles* r = path_roles(*event_type_id("linkat"));
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->source.param, "newpath");  // libs' choice
+    EXPECT_EQ(r->abspath[1].dirfd, "newdir");
+    EXPECT_EQ(path_roles(*event_type_id("read")), nullptr);
 }
 
 // Every entry is a syscall of one of the two architectures, with its event type.
