@@ -44,6 +44,8 @@ std::string_view arg_form(fields::ArgKind k) {
             return "[KEY] optional";
         case fields::ArgKind::EvtArg:
             return ".NAME or [NAME] or [N]";
+        case fields::ArgKind::IndexOrKey:
+            return "[N] or [PATTERN]";
     }
     return "";
 }
@@ -103,13 +105,17 @@ int list_fields(ReportFormat fmt, const std::string& source) {
                                {"arg", std::string(arg_form(f.arg_kind))},
                                {"desc", std::string(f.desc)},
                                {"deprecated", f.deprecated}});
+                if (f.unavailable) arr.back()["always_empty"] = f.unavailable;
                 continue;
             }
             std::string head = std::string(f.name);
             auto a = arg_form(f.arg_kind);
             if (!a.empty()) head += " " + std::string(a);
             std::cout << head << "  (" << fields::field_type_name(f.type) << ")"
-                      << (f.deprecated ? " [deprecated]" : "") << "\n    " << f.desc << "\n";
+                      << (f.deprecated ? " [deprecated]" : "")
+                      << (f.unavailable ? " [always empty: " + std::string(f.unavailable) + "]"
+                                        : "")
+                      << "\n    " << f.desc << "\n";
         }
     }
     if (fmt == ReportFormat::Json) std::cout << arr.dump(2) << "\n";

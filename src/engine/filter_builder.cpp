@@ -314,6 +314,10 @@ void compile_evt_type(Check& k, const std::vector<std::string>& values, uint32_t
 
 }  // namespace
 
+std::string unavailable_field_warning(const fields::FieldDef& d) {
+    return "field '" + std::string(d.name) + "' is always empty: " + d.unavailable;
+}
+
 std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarning>& warnings,
                                      fields::SourceId source) {
     const fields::EventSource& src = fields::source(source);
@@ -325,6 +329,8 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
     }
     if (k->lhs->field.def && k->lhs->field.def->deprecated)
         warnings.push_back({"field '" + k->lhs->text + "' is deprecated", n.lhs.pos.offset, true});
+    if (const fields::FieldDef* d = k->lhs->field.def; d && d->unavailable)
+        warnings.push_back({unavailable_field_warning(*d), n.lhs.pos.offset, false, d});
     k->op = parse_op(n.op);
     k->mod = parse_modifier(n.modifier);
     k->type = k->lhs->type;

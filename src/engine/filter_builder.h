@@ -26,6 +26,8 @@ struct CompileWarning {
     std::string message;
     uint32_t offset = 0;
     bool deprecated = false;  // LOAD_DEPRECATED_ITEM rather than LOAD_COMPILE_CONDITION
+    // Set for a field that is always empty here: warned about once per field per load.
+    const fields::FieldDef* unavailable = nullptr;
 };
 
 // Owns every compiled node of a ruleset.
@@ -56,6 +58,9 @@ class FilterBuilder {
     MacroResolver resolver_;
     fields::SourceId source_;
 };
+
+// The load warning for a field that is always empty here (FieldDef::unavailable).
+std::string unavailable_field_warning(const fields::FieldDef& d);
 
 // Compiles one check (Unary or Binary node) with the fields of `source`; exposed for tests.
 std::unique_ptr<Check> compile_check(const condition::ast::Node& n,

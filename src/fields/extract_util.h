@@ -54,6 +54,12 @@ inline FieldDef deprecated(FieldDef d) {
     return d;
 }
 
+// A field that is always empty here, and why (FieldDef::unavailable).
+inline FieldDef unavailable(FieldDef d, const char* why) {
+    d.unavailable = why;
+    return d;
+}
+
 // Appends a field class's table to the registry.
 template <size_t N>
 void append_fields(std::vector<FieldDef>& out, const FieldDef (&table)[N]) {
