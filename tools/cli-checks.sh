@@ -39,6 +39,7 @@ check "list fields per source" 0 "Event source: syscall" "$bin" --list
 check "list one source's fields" 0 "Event source: syscall" "$bin" --list=syscall
 check "list one source's fields, separate word" 0 "proc.name  (string)" "$bin" --list syscall
 check "list an unknown source" 2 "sensor: unknown event source 'cloudtrail' (known: syscall, k8s_audit)" "$bin" --list=cloudtrail
+check "list marks always-empty fields" 0 "k8s.deployment.name  (string) [always empty: needs the API server]" "$bin" --list=syscall
 check "list the k8s_audit fields" 0 "Event source: k8s_audit" "$bin" --list=k8s_audit
 check "k8s audit rules validate" 0 "48 rules, 45 macros, 18 lists" "$bin" -r "$shared/rules/k8s_audit_rules.yaml"
 check "k8s audit rules beside the stable rules" 0 "73 rules, 132 macros, 67 lists" "$bin" -r "$shared/rules/falco_rules.yaml" -r "$shared/rules/k8s_audit_rules.yaml"
