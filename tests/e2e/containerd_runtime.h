@@ -25,20 +25,22 @@
 
 namespace sensor::testing {
 
+// How a pod is made: host namespaces (network is the only choice without CNI).
+struct CriPodOptions {
+    bool host_network = true;
+    bool host_pid = false;
+};
+// A bind mount of a container.
+struct CriBindMount {
+    std::string host_path, container_path;
+    bool readonly = false;
+};
+
 class Containerd {
   public:
     static constexpr const char* kImage = "docker.io/local/busybox:latest";
-
-    // How a pod is made: host namespaces (network is the only choice without CNI).
-    struct PodOptions {
-        bool host_network = true;
-        bool host_pid = false;
-    };
-    // A bind mount of a container.
-    struct BindMount {
-        std::string host_path, container_path;
-        bool readonly = false;
-    };
+    using PodOptions = CriPodOptions;
+    using BindMount = CriBindMount;
 
     ~Containerd() { stop(); }
 

@@ -28,12 +28,14 @@ std::string field(const Json& alert, const std::string& key) {
     return f[key].is_string() ? f[key].get<std::string>() : f[key].dump();
 }
 
-// The rules: a program named after the test's marker in a container, with the fields under
-// test in the condition and in the output.
+// The rules: cat run in a container (busybox runs its applets through /proc/self/exe, so it
+// is told by its argument), with the fields under test in the condition and in the
+// output.
 std::string rules_text() {
     return "- rule: Read-only data mount\n"
            "  desc: a program in a container whose hostdata mount is read-only\n"
-           "  condition: evt.type = execve and container.id != host and proc.name = cat and\n"
+           "  condition: evt.type = execve and container.id != host and proc.args contains passwd "
+           "and\n"
            "    container.mount.dest[hostdata$] = /mnt/ro and\n"
            "    container.mount.rdwr[hostdata$] = false and container.host_network = false and\n"
            "    container.ip exists\n"
@@ -44,11 +46,19 @@ std::string rules_text() {
            "  priority: WARNING\n"
            "- rule: Host namespaces\n"
            "  desc: a program in a container on the host's network and PID namespaces\n"
-           "  condition: evt.type = execve and container.id != host and proc.name = cat and\n"
+           "  condition: evt.type = execve and container.id != host and proc.args contains passwd "
+           "and\n"
            "    container.host_network = true and container.host_pid = true\n"
            "  output: host ns %container.host_network %container.host_pid %container.ip\n"
            "    %container.mounts %container.mount[0] %k8s.deployment.name\n"
-           "  priority: WARNING\n";
+           "  priority: WARNING\n"
+           // For failure messages: every program started in a container.
+           "- rule: Exec in container\n"
+           "  desc: diagnostics\n"
+           "  condition: evt.type = execve and container.id != host\n"
+           "  output: exec %proc.name %container.mounts ip=%container.ip\n"
+           "    net=%container.host_network pid=%container.host_pid\n"
+           "  priority: DEBUG\n";
 }
 
 class LiveContainerFields : public ::testing::Test {
@@ -76,7 +86,7 @@ class LiveContainerFields : public ::testing::Test {
     // runtime's answer, when the container fields are still missing).
     std::optional<Json> cat_alert(const std::string& cid, const std::string& rule) {
         for (int attempt = 0; attempt < 10; ++attempt) {
-            EXPECT_EQ(ctd_.exec(cid, "cat /etc/passwd >/dev/null", false), 0);
+            EXPECT_EQ(ctd_.exec(cid, "exec cat /etc/passwd >/dev/null", false), 0);
             auto a = sensor_.wait_alert(
                 [&](const Json& j) {
                     return j.value("rule", "") == rule &&
