@@ -39,6 +39,7 @@ check "list fields per source" 0 "Event source: syscall" "$bin" --list
 check "list one source's fields" 0 "Event source: syscall" "$bin" --list=syscall
 check "list one source's fields, separate word" 0 "proc.name  (string)" "$bin" --list syscall
 check "list an unknown source" 2 "sensor: unknown event source 'cloudtrail' (known: syscall, k8s_audit)" "$bin" --list=cloudtrail
+check "list marks fields not filled live" 0 "k8s.deployment.name  (string) [not filled live: needs the API server]" "$bin" --list=syscall
 check "list the k8s_audit fields" 0 "Event source: k8s_audit" "$bin" --list=k8s_audit
 check "list fields as Falco's markdown" 0 '`proc.pgid` | INT64 | process group id in the host pid namespace' "$bin" --list=syscall --format markdown
 check "markdown has Falco's class headings" 0 "## Field Class: fs.path" "$bin" --list syscall --format markdown

@@ -11,6 +11,7 @@
 #include "sensor/events/open_flags.h"
 #include "sensor/events/syscall_table.h"
 #include "sensor/fields/event.h"
+#include "sensor/state/container_mounts.h"
 #include "sensor/state/image_name.h"
 
 namespace sensor::capture::fixture {
@@ -170,11 +171,30 @@ uint32_t get_open_flags(const Json& j, const char* key, std::string_view where) 
 
 ContainerInfo parse_container(const Json& j) {
     const char* w = "container";
-    check_keys(
-        j, w,
-        {"id", "full_id", "name", "type", "image", "image_repository", "image_tag", "image_digest",
-         "image_id", "privileged", "start_ts", "labels", "mounts", "k8s_pod_name", "k8s_ns_name",
-         "k8s_pod_uid", "k8s_pod_sandbox_id", "k8s_pod_labels"});
+    check_keys(j, w,
+               {"id",
+                "full_id",
+                "name",
+                "type",
+                "image",
+                "image_repository",
+                "image_tag",
+                "image_digest",
+                "image_id",
+                "privileged",
+                "start_ts",
+                "labels",
+                "mounts",
+                "k8s_pod_name",
+                "k8s_ns_name",
+                "k8s_pod_uid",
+                "k8s_pod_sandbox_id",
+                "k8s_pod_labels",
+                "ip",
+                "cni_json",
+                "host_pid",
+                "host_network",
+                "host_ipc"});
     ContainerInfo c;
     c.full_id = get_str(j, "full_id", w);
     c.id = get_str(j, "id", w, c.full_id.substr(0, 12));
@@ -192,6 +212,12 @@ ContainerInfo parse_container(const Json& j) {
     c.start_ts = get_uint(j, "start_ts", w, 0);
     c.labels = get_str_map(j, "labels", w);
     c.mounts = get_str(j, "mounts", w);
+    c.mount_list = state::parse_mounts(c.mounts);
+    c.ip = get_str(j, "ip", w);
+    c.cni_json = get_str(j, "cni_json", w);
+    if (member(j, "host_pid")) c.host_pid = get_bool(j, "host_pid", w) ? 1 : 0;
+    if (member(j, "host_network")) c.host_network = get_bool(j, "host_network", w) ? 1 : 0;
+    if (member(j, "host_ipc")) c.host_ipc = get_bool(j, "host_ipc", w) ? 1 : 0;
     c.k8s_pod_name = get_str(j, "k8s_pod_name", w);
     c.k8s_ns_name = get_str(j, "k8s_ns_name", w);
     c.k8s_pod_uid = get_str(j, "k8s_pod_uid", w);

@@ -7,6 +7,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "sensor/state/records.h"
 
 namespace sensor::container {
 
@@ -19,9 +22,12 @@ struct ContainerMetadata {
     int privileged = -1;  // -1 unknown
     uint64_t start_ts = 0;
     std::map<std::string, std::string> labels;
-    std::string mounts;
+    std::vector<state::ContainerMount> mounts;
     std::string pod_name, pod_namespace, pod_uid, pod_sandbox_id;
     std::map<std::string, std::string> pod_labels;
+    // The pod's (PodSandboxStatus): primary IP, CNI result, host namespaces (-1 unknown).
+    std::string ip, cni_json;
+    int host_pid = -1, host_network = -1, host_ipc = -1;
 };
 
 enum class LookupResult { found, not_found, unavailable };

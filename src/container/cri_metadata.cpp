@@ -12,18 +12,46 @@ std::string short_image_id(std::string_view ref) {
     return std::string(ref.substr(0, 12));
 }
 
-std::string render_mounts(const std::vector<MountSpec>& mounts) {
-    std::string out;
-    for (const MountSpec& m : mounts) {
-        if (!out.empty()) out += ',';
-        out += m.host_path;
-        out += ':';
-        out += m.container_path;
-        out += "::";
-        out += m.readonly ? "false" : "true";
-        out += ':';
-        out += m.propagation == 2 ? "rshared" : m.propagation == 1 ? "rslave" : "private";
+const char* propagation_name(int propagation) {
+    switch (propagation) {
+        case 0:
+            return "private";
+        case 1:
+            return "rslave";
+        case 2:
+            return "rshared";
     }
+    return "unknown";
+}
+
+std::string cni_json_from_sandbox_info(std::string_view info_json) {
+    constexpr size_t kMaxCniJson = 4096;
+    auto j = nlohmann::json::parse(info_json, nullptr, false);
+    if (!j.is_object()) return "";
+    std::string out;
+    auto cni = j.find("cniResult");
+    if (cni != j.end() && cni->is_object() && cni->contains("Interfaces") &&
+        (*cni)["Interfaces"].is_object()) {
+        // Only what incident response needs: the pod's own interfaces and their addresses.
+        nlohmann::json ifaces = nlohmann::json::object();
+        for (const auto& [name, conf] : (*cni)["Interfaces"].items()) {
+            if (name == "lo" || name.starts_with("veth")) continue;
+            nlohmann::json c = conf;
+            if (c.is_object()) {
+                c.erase("Mac");
+                c.erase("Sandbox");
+            }
+            ifaces[name] = std::move(c);
+        }
+        out = ifaces.dump();
+    } else if (auto spec = j.find("runtimeSpec"); spec != j.end() && spec->is_object()) {
+        auto ann = spec->find("annotations");
+        if (ann != spec->end() && ann->is_object()) {
+            auto r = ann->find("io.kubernetes.cri-o.CNIResult");
+            if (r != ann->end() && r->is_string()) out = r->get<std::string>();
+        }
+    }
+    if (out.size() > kMaxCniJson) out.resize(kMaxCniJson);
     return out;
 }
 

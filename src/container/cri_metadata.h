@@ -2,7 +2,6 @@
 // Pure helpers that turn what a CRI runtime reports into Falco's container field values.
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "sensor/state/image_name.h"
 
@@ -17,17 +16,14 @@ using state::parse_image_name;
 // hex id); "" when ref is not an id.
 std::string short_image_id(std::string_view ref);
 
-struct MountSpec {
-    std::string host_path;
-    std::string container_path;
-    bool readonly = false;
-    int propagation = 0;  // CRI MountPropagation: 0 private, 1 host-to-container, 2 bidirectional
-};
+// A CRI MountPropagation as Falco shows it: "private", "rslave", "rshared", else "unknown".
+const char* propagation_name(int propagation);
 
-// container.mounts: "host:container:mode:rw:propagation" per mount, comma-separated, with
-// rw "true"/"false" and propagation "private", "rslave" or "rshared"; mode is empty (CRI has
-// none).
-std::string render_mounts(const std::vector<MountSpec>& mounts);
+// container.cni.json from PodSandboxStatus' verbose "info" JSON, as Falco's libs made it:
+// containerd's cniResult.Interfaces without "lo", the veth* host ends and each interface's Mac
+// and Sandbox keys; CRI-O's io.kubernetes.cri-o.CNIResult annotation of the runtime spec. At
+// most 4096 bytes; "" when neither is there or the JSON does not parse.
+std::string cni_json_from_sandbox_info(std::string_view info_json);
 
 // container.privileged from ContainerStatus' verbose "info" JSON: containerd nests the
 // container config (config.linux.security_context.privileged), CRI-O has "privileged" at the

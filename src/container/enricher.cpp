@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "sensor/events/event_types.h"
+#include "sensor/state/container_mounts.h"
 
 namespace sensor::container {
 
@@ -17,7 +18,14 @@ void apply_metadata(const ContainerMetadata& m, state::ContainerInfo& c) {
     c.privileged = m.privileged;
     c.start_ts = m.start_ts;
     c.labels = m.labels;
-    c.mounts = m.mounts;
+    c.mount_list = m.mounts;
+    c.mounts = state::render_mounts(c.mount_list);
+    c.mount_matches.clear();  // they index the old list
+    c.ip = m.ip;
+    c.cni_json = m.cni_json;
+    c.host_pid = static_cast<int8_t>(m.host_pid);
+    c.host_network = static_cast<int8_t>(m.host_network);
+    c.host_ipc = static_cast<int8_t>(m.host_ipc);
     c.k8s_pod_name = m.pod_name;
     c.k8s_ns_name = m.pod_namespace;
     c.k8s_pod_uid = m.pod_uid;

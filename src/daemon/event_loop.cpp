@@ -75,6 +75,15 @@ void EventLoop::evaluate_audit(const fields::Event& ev) {
     evaluate(ev);
 }
 
+void log_load_warnings(const rules::LoadResult& res) {
+    for (const auto& f : res.files)
+        for (const auto& d : f.diagnostics)
+            if (!d.error)
+                spdlog::warn("rules: {}:{}:{}: {} {}{}{}: {}", d.file.empty() ? f.path : d.file,
+                             d.line, d.col, d.code, d.item_kind, d.item_name.empty() ? "" : " ",
+                             d.item_name, d.message);
+}
+
 void EventLoop::apply_reload(rules::LoadResult& res) {
     if (!res.ok) {
         spdlog::error("rules reload failed; the running rules stay. Diagnostics:");
@@ -85,6 +94,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
                               d.message);
         return;
     }
+    log_load_warnings(res);
     const capture::ProbeConfig probe_config =
         policy::probe_config(*res.ruleset, p_.cfg.open_path_filter, p_.cfg.ops.base_syscalls);
     std::string err;

@@ -28,6 +28,9 @@
 
 namespace sensor::daemon {
 
+// Logs a successful load's warnings, one line each, as Falco logs them when it starts.
+void log_load_warnings(const rules::LoadResult& res);
+
 // What the loop works on; run() owns all of it and outlives the loop.
 struct LoopParts {
     const RunConfig& cfg;

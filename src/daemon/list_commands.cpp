@@ -50,6 +50,8 @@ std::string_view arg_form(fields::ArgKind k) {
             return "[KEY] optional";
         case fields::ArgKind::EvtArg:
             return ".NAME or [NAME] or [N]";
+        case fields::ArgKind::IndexOrKey:
+            return "[N] or [PATTERN]";
     }
     return "";
 }
@@ -178,7 +180,8 @@ void print_markdown(const std::vector<FieldClass>& classes) {
         for (const fields::FieldDef* f : c.fields) {
             if (f->deprecated) continue;  // Falco leaves deprecated fields out
             std::cout << "`" << f->name << "` | " << falco_type(*f) << " | " << f->desc
-                      << (f->not_live ? " (not filled live)" : "") << "\n";
+                      << (f->unavailable ? " (not filled live: " + std::string(f->unavailable) + ")" : "")
+                      << "\n";
         }
         std::cout << "\n";
     }
@@ -195,7 +198,7 @@ nlohmann::json classes_json(const std::vector<FieldClass>& classes) {
                             {"desc", std::string(f->desc)},
                             {"is_list", f->list_valued},
                             {"argument", falco_argument(f->arg_kind)},
-                            {"not_live", f->not_live}});
+                            {"not_live", f->unavailable != nullptr}});
         }
         arr.push_back({{"name", std::string(c.name)},
                        {"event_sources", {std::string(c.source->name())}},
@@ -326,8 +329,8 @@ int list_fields(ReportFormat fmt, const std::string& source) {
                                {"type", std::string(fields::field_type_name(f.type))},
                                {"arg", std::string(arg_form(f.arg_kind))},
                                {"desc", std::string(f.desc)},
-                               {"deprecated", f.deprecated},
-                               {"not_live", f.not_live}});
+                               {"deprecated", f.deprecated}});
+                if (f.unavailable) arr.back()["not_filled_live"] = f.unavailable;
                 continue;
             }
             std::string head = std::string(f.name);
@@ -335,7 +338,9 @@ int list_fields(ReportFormat fmt, const std::string& source) {
             if (!a.empty()) head += " " + std::string(a);
             std::cout << head << "  (" << fields::field_type_name(f.type) << ")"
                       << (f.deprecated ? " [deprecated]" : "")
-                      << (f.not_live ? " [not filled live]" : "") << "\n    " << f.desc << "\n";
+                      << (f.unavailable ? " [not filled live: " + std::string(f.unavailable) + "]"
+                                        : "")
+                      << "\n    " << f.desc << "\n";
         }
     }
     if (fmt == ReportFormat::Json) std::cout << arr.dump(2) << "\n";

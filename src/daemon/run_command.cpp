@@ -66,6 +66,7 @@ std::shared_ptr<engine::Ruleset> load_rules(const RunConfig& cfg) {
         print_load_report(loaded, ReportFormat::Text, false);
         return nullptr;
     }
+    log_load_warnings(loaded);
     auto matched = rules::apply_rule_selectors(*loaded.ruleset, cfg.rule_selection);
     for (size_t i = 0; i < matched.size(); ++i)
         if (matched[i] == 0)

@@ -312,6 +312,10 @@ void compile_evt_type(Check& k, const std::vector<std::string>& values, uint32_t
 
 }  // namespace
 
+std::string unavailable_field_warning(const fields::FieldDef& d) {
+    return "field '" + std::string(d.name) + "' is not filled live here: " + d.unavailable;
+}
+
 std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarning>& warnings,
                                      fields::SourceId source) {
     const fields::EventSource& src = fields::source(source);
@@ -321,6 +325,8 @@ std::unique_ptr<Check> compile_check(const ast::Node& n, std::vector<CompileWarn
     } catch (const std::runtime_error& e) {
         throw CompileError(e.what(), n.lhs.pos.offset);
     }
+    if (const fields::FieldDef* d = k->lhs->field.def; d && d->unavailable)
+        warnings.push_back({unavailable_field_warning(*d), n.lhs.pos.offset, d});
     k->op = parse_op(n.op);
     k->mod = parse_modifier(n.modifier);
     k->type = k->lhs->type;

@@ -25,6 +25,8 @@ class CompileError : public std::runtime_error {
 struct CompileWarning {
     std::string message;
     uint32_t offset = 0;
+    // Set for a field that is not filled live here: warned about once per field per load.
+    const fields::FieldDef* unavailable = nullptr;
 };
 
 // Owns every compiled node of a ruleset.
@@ -55,6 +57,9 @@ class FilterBuilder {
     MacroResolver resolver_;
     fields::SourceId source_;
 };
+
+// The load warning for a field that is not filled live here (FieldDef::unavailable).
+std::string unavailable_field_warning(const fields::FieldDef& d);
 
 // Compiles one check (Unary or Binary node) with the fields of `source`; exposed for tests.
 std::unique_ptr<Check> compile_check(const condition::ast::Node& n,

@@ -2,6 +2,7 @@
 // host, container.id and container.name are "host" and the other fields are missing.
 #include "extract_util.h"
 #include "field_tables.h"
+#include "sensor/state/container_mounts.h"
 
 namespace sensor::fields::detail {
 namespace {
@@ -148,6 +149,129 @@ bool container_duration(const Event& ev, const FieldArg&, uint32_t, Value& out, 
     return ci && ci->start_ts && ev.ts >= ci->start_ts && put_u64(out, ev.ts - ci->start_ts);
 }
 
+// Mounts: container.mount*[N] picks by index, container.mount*[PATTERN] the first mount whose
+// source (container.mount.source: destination) the pattern is found in, as the plugin does.
+
+const state::ContainerMount* mount_for(const Event& ev, const FieldArg& arg, bool by_dest) {
+    const ContainerInfo* ci = in_container(ev);
+    if (!ci) return nullptr;
+    if (arg.index >= 0)
+        return static_cast<size_t>(arg.index) < ci->mount_list.size()
+                   ? &ci->mount_list[static_cast<size_t>(arg.index)]
+                   : nullptr;
+    return state::find_mount(*ci, arg.key, by_dest);
+}
+
+bool container_mount(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
+    const state::ContainerMount* m = mount_for(ev, arg, false);
+    return m && put_str(out, m->text);
+}
+
+bool container_mount_source(const Event& ev, const FieldArg& arg, uint32_t, Value& out,
+                            std::string&) {
+    const state::ContainerMount* m = mount_for(ev, arg, true);
+    return m && put_str(out, m->source);
+}
+
+bool container_mount_dest(const Event& ev, const FieldArg& arg, uint32_t, Value& out,
+                          std::string&) {
+    const state::ContainerMount* m = mount_for(ev, arg, false);
+    return m && put_str(out, m->dest);
+}
+
+bool container_mount_mode(const Event& ev, const FieldArg& arg, uint32_t, Value& out,
+                          std::string&) {
+    const state::ContainerMount* m = mount_for(ev, arg, false);
+    return m && put_str(out, m->mode);
+}
+
+bool container_mount_rdwr(const Event& ev, const FieldArg& arg, uint32_t, Value& out,
+                          std::string&) {
+    const state::ContainerMount* m = mount_for(ev, arg, false);
+    return m && put_str(out, m->rdwr ? "true" : "false");
+}
+
+bool container_mount_propagation(const Event& ev, const FieldArg& arg, uint32_t, Value& out,
+                                 std::string&) {
+    const state::ContainerMount* m = mount_for(ev, arg, false);
+    return m && put_str(out, m->propagation);
+}
+
+bool check_mount_arg(const FieldArg& arg, std::string& error) {
+    return arg.index >= 0 || state::valid_mount_pattern(arg.key, error);
+}
+
+FieldDef mount_field(FieldDef d) {
+    d.check_arg = check_mount_arg;
+    return d;
+}
+
+// The pod's network and namespaces (PodSandboxStatus).
+
+bool container_ip(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::ip, out);
+}
+
+bool container_cni_json(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return metadata(ev, &ContainerInfo::cni_json, out);
+}
+
+bool flag(const Event& ev, int8_t ContainerInfo::*member, Value& out) {
+    const ContainerInfo* ci = in_container(ev);
+    return ci && ci->*member >= 0 && put_bool(out, ci->*member == 1);
+}
+
+bool container_host_pid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return flag(ev, &ContainerInfo::host_pid, out);
+}
+
+bool container_host_network(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return flag(ev, &ContainerInfo::host_network, out);
+}
+
+bool container_host_ipc(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return flag(ev, &ContainerInfo::host_ipc, out);
+}
+
+// Fields the plugin defines but leaves empty.
+bool always_empty(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
+    return false;
+}
+
+constexpr const char* kProbeFieldGone =
+    "deprecated by Falco's container plugin 0.7, which no longer fills it";
+constexpr const char* kNeedsApiServer = "needs the API server";
+
+// k8s.<kind>.name/id/label[KEY]/labels: the plugin's deprecated controller, service and
+// namespace fields, which only the Kubernetes API server could fill.
+void add_api_server_fields(std::vector<FieldDef>& f) {
+    static constexpr std::string_view kFields[][3] = {
+        {"k8s.rc.name", "", "replication controller name"},
+        {"k8s.rc.id", "", "replication controller uid"},
+        {"k8s.rc.label", "k", "one replication controller label"},
+        {"k8s.rc.labels", "", "replication controller labels"},
+        {"k8s.svc.name", "", "service name"},
+        {"k8s.svc.id", "", "service uid"},
+        {"k8s.svc.label", "k", "one service label"},
+        {"k8s.svc.labels", "", "service labels"},
+        {"k8s.ns.id", "", "namespace uid"},
+        {"k8s.ns.label", "k", "one namespace label"},
+        {"k8s.ns.labels", "", "namespace labels"},
+        {"k8s.rs.name", "", "replica set name"},
+        {"k8s.rs.id", "", "replica set uid"},
+        {"k8s.rs.label", "k", "one replica set label"},
+        {"k8s.rs.labels", "", "replica set labels"},
+        {"k8s.deployment.name", "", "deployment name"},
+        {"k8s.deployment.id", "", "deployment uid"},
+        {"k8s.deployment.label", "k", "one deployment label"},
+        {"k8s.deployment.labels", "", "deployment labels"},
+    };
+    for (const auto& [name, arg, desc] : kFields)
+        f.push_back(unavailable({name, FieldType::String,
+                                 arg.empty() ? ArgKind::None : ArgKind::Key, desc, always_empty},
+                                kNeedsApiServer));
+}
+
 }  // namespace
 
 void add_container_fields(std::vector<FieldDef>& f) {
@@ -198,8 +322,63 @@ void add_container_fields(std::vector<FieldDef>& f) {
          container_start_ts},
         {"container.duration", FT::RelTime, AK::None, "ns since the container started",
          container_duration},
+
+        // Mounts, by index or by a pattern (a regular expression found in the path).
+        mount_field({"container.mount", FT::String, AK::IndexOrKey,
+                     "one mount as source:dest:mode:rdwr:propagation: container.mount[N] or "
+                     "container.mount[SOURCE_PATTERN]",
+                     container_mount}),
+        mount_field({"container.mount.source", FT::String, AK::IndexOrKey,
+                     "a mount's source: [N] or [DEST_PATTERN]", container_mount_source}),
+        mount_field({"container.mount.dest", FT::String, AK::IndexOrKey,
+                     "a mount's destination: [N] or [SOURCE_PATTERN]", container_mount_dest}),
+        mount_field({"container.mount.mode", FT::String, AK::IndexOrKey,
+                     "a mount's mode (empty from CRI): [N] or [SOURCE_PATTERN]",
+                     container_mount_mode}),
+        mount_field({"container.mount.rdwr", FT::String, AK::IndexOrKey,
+                     "a mount's rdwr, true or false: [N] or [SOURCE_PATTERN]",
+                     container_mount_rdwr}),
+        mount_field({"container.mount.propagation", FT::String, AK::IndexOrKey,
+                     "a mount's propagation (private, rslave, rshared): [N] or [SOURCE_PATTERN]",
+                     container_mount_propagation}),
+
+        // The pod's network and host namespaces.
+        {"container.ip", FT::String, AK::None, "the pod's primary IP address", container_ip},
+        {"container.cni.json", FT::String, AK::None,
+         "the pod's CNI result (interfaces and their IPs) as JSON", container_cni_json},
+        {"container.host_pid", FT::Bool, AK::None, "true in the host PID namespace",
+         container_host_pid},
+        {"container.host_network", FT::Bool, AK::None, "true in the host network namespace",
+         container_host_network},
+        {"container.host_ipc", FT::Bool, AK::None, "true in the host IPC namespace",
+         container_host_ipc},
+        {"k8s.pod.ip", FT::String, AK::None, "the pod's primary IP address (as container.ip)",
+         container_ip},
+        {"k8s.pod.cni.json", FT::String, AK::None, "the pod's CNI result (as container.cni.json)",
+         container_cni_json},
+
+        // Probes: deprecated and empty in plugin 0.7.
+        unavailable(
+            {"container.healthcheck", FT::String, AK::None, "health check command", always_empty},
+            kProbeFieldGone),
+        unavailable({"container.liveness_probe", FT::String, AK::None, "liveness probe command",
+                     always_empty},
+                    kProbeFieldGone),
+        unavailable({"container.readiness_probe", FT::String, AK::None, "readiness probe command",
+                     always_empty},
+                    kProbeFieldGone),
+        unavailable({"proc.is_container_healthcheck", FT::Bool, AK::None,
+                     "true for the container's health check", always_empty},
+                    kProbeFieldGone),
+        unavailable({"proc.is_container_liveness_probe", FT::Bool, AK::None,
+                     "true for the container's liveness probe", always_empty},
+                    kProbeFieldGone),
+        unavailable({"proc.is_container_readiness_probe", FT::Bool, AK::None,
+                     "true for the container's readiness probe", always_empty},
+                    kProbeFieldGone),
     };
     append_fields(f, table);
+    add_api_server_fields(f);
 }
 
 }  // namespace sensor::fields::detail

@@ -308,12 +308,12 @@ void add_fd_fields(std::vector<FieldDef>& f) {
         list_of({"fd.types", FT::String, AK::IndexOpt,
                  "types of the process's fds, each once; fd.types[N] the type of fd N", fd_types}),
         {"fd.uid", FT::String, AK::None, "thread id followed by the fd number", fd_uid},
-        not_live({"fd.is_upper_layer", FT::Bool, AK::None,
+        unavailable({"fd.is_upper_layer", FT::Bool, AK::None,
                   "file in an overlayfs upper layer; not reported by the probe for fds",
-                  fd_layer_unknown}),
-        not_live({"fd.is_lower_layer", FT::Bool, AK::None,
+                  fd_layer_unknown}, "the probe does not report overlayfs layers"),
+        unavailable({"fd.is_lower_layer", FT::Bool, AK::None,
                   "file in an overlayfs lower layer; not reported by the probe for fds",
-                  fd_layer_unknown}),
+                  fd_layer_unknown}, "the probe does not report overlayfs layers"),
 
         // Sockets.
         {"fd.connected", FT::Bool, AK::None, "true for a connected socket", fd_connected},

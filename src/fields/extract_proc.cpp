@@ -335,11 +335,6 @@ bool proc_fdlimit(const Event& ev, const FieldArg&, uint32_t, Value& out, std::s
     return ev.proc && put_i64(out, static_cast<int64_t>(ev.proc->fdlimit));
 }
 
-// Container probes are not tracked by the sensor: never a health check.
-bool proc_is_container_probe(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    return ev.proc && put_bool(out, false);
-}
-
 // Capabilities, rendered as space-separated CAP_ names.
 
 bool thread_cap_effective(const Event& ev, const FieldArg&, uint32_t, Value& out,
@@ -458,12 +453,7 @@ void add_proc_fields(std::vector<FieldDef>& f) {
         {"proc.is_exe_from_memfd", FT::Bool, AK::None,
          "true when the executable is a memfd_create() file", proc_is_exe_from_memfd},
         {"proc.fdlimit", FT::Int64, AK::None, "maximum number of open fds", proc_fdlimit},
-        {"proc.is_container_healthcheck", FT::Bool, AK::None,
-         "container probe detection; always false", proc_is_container_probe},
-        {"proc.is_container_liveness_probe", FT::Bool, AK::None,
-         "container probe detection; always false", proc_is_container_probe},
-        {"proc.is_container_readiness_probe", FT::Bool, AK::None,
-         "container probe detection; always false", proc_is_container_probe},
+        // proc.is_container_* are the container plugin's: extract_container.cpp.
 
         // Capabilities.
         {"thread.cap_effective", FT::String, AK::None, "effective capability set",

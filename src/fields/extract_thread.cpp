@@ -285,12 +285,12 @@ void add_thread_fields(std::vector<FieldDef>& f) {
         {"thread.cgroups", FT::String, AK::None,
          "cgroups of the thread, subsys=path space separated (procfs)", thread_cgroups},
         cgroup,
-        not_live({"thread.exectime", FT::RelTime, AK::None,
+        unavailable({"thread.exectime", FT::RelTime, AK::None,
                   "CPU time of the last scheduled slice; 0 (needs scheduler switch events)",
-                  zero_exectime}),
-        not_live({"thread.totexectime", FT::RelTime, AK::None,
+                  zero_exectime}, "needs scheduler switch events; always 0"),
+        unavailable({"thread.totexectime", FT::RelTime, AK::None,
                   "total CPU time of the thread; 0 (needs scheduler switch events)",
-                  zero_exectime}),
+                  zero_exectime}, "needs scheduler switch events; always 0"),
     };
     append_fields(f, table);
 }

@@ -58,8 +58,9 @@ inline FieldDef list_of(FieldDef d) {
     d.list_valued = true;
     return d;
 }
-inline FieldDef not_live(FieldDef d) {
-    d.not_live = true;
+// A field that is not filled live here, and why (FieldDef::unavailable).
+inline FieldDef unavailable(FieldDef d, const char* why) {
+    d.unavailable = why;
     return d;
 }
 

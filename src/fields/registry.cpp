@@ -196,10 +196,12 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
         case ArgKind::EvtArg:
             // evt.abspath alone is evt.abspath.src, as in libs.
             if (!arg && d.name == "evt.abspath") break;
+        case ArgKind::IndexOrKey:
             // evt.rawarg only has the dotted form; evt.arg also takes [N] or [NAME].
             if (!arg || arg->empty() || d.name == "evt.rawarg") {
                 error = "field " + written(name, arg) + " requires an argument, e.g. " +
-                        std::string(d.name) + ".name";
+                        std::string(d.name) +
+                        (d.arg_kind == ArgKind::EvtArg ? ".name" : "[0] or [/path]");
                 return std::nullopt;
             }
             ref.arg.present = true;

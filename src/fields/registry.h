@@ -38,6 +38,7 @@ enum class ArgKind : uint8_t {
     KeyOpt,       // optional string key: `proc.env[HOME]` or `proc.env`
     EvtArg,       // `evt.arg.NAME`, `evt.arg[NAME]` or `evt.arg[N]`
     IndexOpt,     // optional element index (digits, no leading zero): `ka.sourceips[0]`
+    IndexOrKey,   // required index or key: `container.mount[0]`, `container.mount[/usr/local]`
 };
 
 // The argument a field reference carries, parsed at load time.
@@ -75,9 +76,9 @@ struct FieldDef {
                                // if it holds for any of them; output shows the first
     bool json_string = false;  // numeric field whose output_fields value is a string
     bool deprecated = false;   // reported as LOAD_DEPRECATED_ITEM when used
-    // Rules load, but live capture never gives the value Falco would (the sensor does not
-    // observe what it needs); `sensor --list` and docs/fields.md mark it.
-    bool not_live = false;
+    // Why the field is not filled live here (e.g. it needs the Kubernetes API server); nullptr
+    // when it is filled. Shown by --list and warned about once per field when rules load.
+    const char* unavailable = nullptr;
     // Checks a present argument at load time beyond its kind (e.g. a JSON pointer's syntax);
     // false with the reason.
     bool (*check_arg)(const FieldArg& arg, std::string& error) = nullptr;

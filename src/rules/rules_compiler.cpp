@@ -126,6 +126,7 @@ class RulesCompiler {
     Collector& col_;
     const LoadOptions& opts_;
     std::vector<Diagnostic>& warnings_;
+    std::set<const fields::FieldDef*> unavailable_warned_;  // always-empty fields warned about
     std::vector<std::vector<std::string>> expanded_;
     std::vector<ParsedMacro> parsed_;
     std::shared_ptr<engine::Ruleset> rs_;
@@ -278,9 +279,11 @@ class RulesCompiler {
     void add_compile_warnings(const std::vector<engine::CompileWarning>& ws,
                               const LocatedText& cond, const std::string& text,
                               const std::string& kind, const std::string& name) {
-        for (const auto& w : ws)
+        for (const auto& w : ws) {
+            if (w.unavailable && !unavailable_warned_.insert(w.unavailable).second) continue;
             warnings_.push_back(make_diag(false, "LOAD_COMPILE_CONDITION", w.message,
                                           locate_token(cond, text, w.offset), kind, name));
+        }
     }
 
     const engine::FilterNode* compile_macro(const std::string& name, const std::string& rule,
@@ -451,6 +454,13 @@ class RulesCompiler {
             }
             throw LoadError(make_diag(true, "LOAD_ERR_COMPILE_OUTPUT", msg, loc, "rule", r.name));
         }
+        for (const auto& tok : out.output.tokens)
+            if (tok.operand && tok.operand->is_field() && tok.operand->field.def->unavailable &&
+                unavailable_warned_.insert(tok.operand->field.def).second)
+                warnings_.push_back(make_diag(
+                    false, "LOAD_COMPILE_CONDITION",
+                    engine::unavailable_field_warning(*tok.operand->field.def) + " (in the output)",
+                    r.output.locate(0), "rule", r.name));
         if (out.output.used_container_info)
             warnings_.push_back(make_diag(
                 false, "LOAD_DEPRECATED_ITEM",

@@ -29,6 +29,24 @@ struct GroupInfo {
     std::string name;
 };
 
+// One mount of a container, as Falco's container.mount* fields show it.
+struct ContainerMount {
+    std::string source;       // host path
+    std::string dest;         // path in the container
+    std::string mode;         // empty from CRI (it has none)
+    std::string propagation;  // "private", "rslave", "rshared" or "unknown"
+    bool rdwr = false;
+    std::string text;  // "source:dest:mode:rdwr:propagation", kept for container.mount[...]
+};
+
+// A container.mount*[PATTERN] lookup already done for a container: the index of the first
+// mount whose source (or destination) matches, -1 for none.
+struct MountMatch {
+    std::string pattern;
+    bool by_dest = false;
+    int index = -1;
+};
+
 struct ContainerInfo {
     std::string id = "host";  // 12-char short id, or "host"
     std::string full_id = "host";
@@ -43,6 +61,12 @@ struct ContainerInfo {
     uint64_t start_ts = 0;  // ns since epoch, 0 unknown
     std::map<std::string, std::string> labels;
     std::string mounts;  // Falco's rendering: "src:dst:mode:rdwr:propagation,..."
+    std::vector<ContainerMount> mount_list;
+    std::string ip;        // the pod's primary IP (container.ip, k8s.pod.ip)
+    std::string cni_json;  // the pod's CNI result (container.cni.json, k8s.pod.cni.json)
+    int8_t host_pid = -1, host_network = -1, host_ipc = -1;  // -1 unknown
+    // Pattern lookups of container.mount*[PATTERN], cached on first use (container_mounts.h).
+    mutable std::vector<MountMatch> mount_matches;
     std::string k8s_pod_name;
     std::string k8s_ns_name;
     std::string k8s_pod_uid;

@@ -32,10 +32,56 @@ TEST(CriMetadata, ShortImageIdIsTwelveHexDigits) {
     EXPECT_EQ(short_image_id("sha256:12"), "");
 }
 
-TEST(CriMetadata, MountsRenderAsFalcoDoes) {
-    EXPECT_EQ(render_mounts({{"/var/log", "/logs", true, 0}, {"/data", "/data", false, 2}}),
-              "/var/log:/logs::false:private,/data:/data::true:rshared");
-    EXPECT_EQ(render_mounts({}), "");
+TEST(CriMetadata, PropagationAsFalcoNamesIt) {
+    EXPECT_STREQ(propagation_name(0), "private");
+    EXPECT_STREQ(propagation_name(1), "rslave");
+    EXPECT_STREQ(propagation_name(2), "rshared");
+    EXPECT_STREQ(propagation_name(7), "unknown");
+}
+
+// PodSandboxStatus(verbose) info as containerd 1.6 gives it for a pod on a CNI bridge
+// (shortened config and runtimeSpec; cniResult as the CRI plugin serializes gocni's Result).
+constexpr const char* kContainerdSandboxInfo = R"({
+  "pid": 4242, "processStatus": "running", "netNamespaceClosed": false,
+  "image": "docker.io/local/busybox:latest", "snapshotKey": "a1b2", "snapshotter": "overlayfs",
+  "runtimeHandler": "", "runtimeType": "io.containerd.runc.v2", "runtimeOptions": null,
+  "config": {"metadata": {"name": "web-pod", "uid": "u-1", "namespace": "shop"},
+             "linux": {"cgroup_parent": "/kubepods/besteffort/podu-1"}},
+  "runtimeSpec": {"ociVersion": "1.0.2-dev", "annotations": {"io.kubernetes.cri.sandbox-id": "a1b2"}},
+  "cniResult": {
+    "Interfaces": {
+      "eth0": {"IPConfigs": [{"IP": "10.89.0.5", "Gateway": "10.89.0.1"}],
+               "Mac": "3a:5e:9b:10:22:01", "Sandbox": "/var/run/netns/cni-1234"},
+      "lo": {"IPConfigs": [{"IP": "127.0.0.1", "Gateway": ""}], "Mac": "00:00:00:00:00:00",
+             "Sandbox": "/var/run/netns/cni-1234"},
+      "sensorbr0": {"IPConfigs": null, "Mac": "6e:10:22:33:44:55", "Sandbox": ""},
+      "veth9f3c2a1b": {"IPConfigs": null, "Mac": "ae:01:02:03:04:05", "Sandbox": ""}
+    },
+    "DNS": [{}, {}], "Routes": null
+  }
+})";
+
+TEST(CriMetadata, CniJsonFromContainerdSandboxInfoKeepsThePodsInterfaces) {
+    EXPECT_EQ(cni_json_from_sandbox_info(kContainerdSandboxInfo),
+              R"({"eth0":{"IPConfigs":[{"Gateway":"10.89.0.1","IP":"10.89.0.5"}]},)"
+              R"("sensorbr0":{"IPConfigs":null}})");
+}
+
+TEST(CriMetadata, CniJsonFromCrioAnnotationAndNothingOtherwise) {
+    // CRI-O keeps the CNI result as an annotation of the sandbox's runtime spec.
+    EXPECT_EQ(cni_json_from_sandbox_info(
+                  R"({"runtimeSpec":{"annotations":{"io.kubernetes.cri-o.CNIResult":)"
+                  R"("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.85.0.4/16\"}]}"}}})"),
+              R"({"cniVersion":"1.0.0","ips":[{"address":"10.85.0.4/16"}]})");
+    // Host-network pods have no CNI result (containerd writes null).
+    EXPECT_EQ(cni_json_from_sandbox_info(R"({"pid":1,"cniResult":null,"runtimeSpec":{}})"), "");
+    EXPECT_EQ(cni_json_from_sandbox_info("{not json"), "");
+    // Bounded as Falco bounds it.
+    std::string big = R"({"cniResult":{"Interfaces":{"eth0":{"IPConfigs":[)";
+    for (int i = 0; i < 300; ++i)
+        big += std::string(i ? "," : "") + R"({"IP":"10.0.0.1","Gateway":"10.0.0.254"})";
+    big += "]}}}}";
+    EXPECT_EQ(cni_json_from_sandbox_info(big).size(), 4096u);
 }
 
 TEST(CriMetadata, PrivilegedFromTheVerboseInfoOfEachRuntime) {

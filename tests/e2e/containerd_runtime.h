@@ -2,8 +2,10 @@
 // A real containerd (Debian's, with runc) for end-to-end tests: started with a private
 // config, root and socket under a temporary directory, an image built offline from
 // busybox-static with umoci and imported with ctr, pods and containers made through CRI as a
-// kubelet would (pod labels, cgroupfs-style cgroup parent, host network since there is no
-// CNI here), and commands run in containers with `ctr task exec` (optionally on a terminal).
+// kubelet would (pod labels, cgroupfs-style cgroup parent, host network by default), and
+// commands run in containers with `ctr task exec` (optionally on a terminal). With a CNI
+// network (Debian's bridge, host-local and loopback plugins), pods may have their own network
+// namespace and address; the bridge is removed again at stop().
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -23,16 +25,31 @@
 
 namespace sensor::testing {
 
+// How a pod is made: host namespaces (network is the only choice without CNI).
+struct CriPodOptions {
+    bool host_network = true;
+    bool host_pid = false;
+};
+// A bind mount of a container.
+struct CriBindMount {
+    std::string host_path, container_path;
+    bool readonly = false;
+};
+
 class Containerd {
   public:
     static constexpr const char* kImage = "docker.io/local/busybox:latest";
+    using PodOptions = CriPodOptions;
+    using BindMount = CriBindMount;
 
     ~Containerd() { stop(); }
 
-    bool start(const std::string& dir, std::string& error) {
+    // with_cni: a bridge network for pods that do not use the host's.
+    bool start(const std::string& dir, std::string& error, bool with_cni = false) {
         dir_ = dir;
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir + "/logs");
+        if (with_cni) write_cni_config();
         std::ofstream(dir + "/config.toml")
             << "version = 2\n"
             << "root = \"" << dir << "/root\"\n"
@@ -43,7 +60,10 @@ class Containerd {
             << "  restrict_oom_score_adj = true\n"
             << "  sandbox_image = \"" << kImage << "\"\n"
             << "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n"
-            << "  snapshotter = \"overlayfs\"\n";
+            << "  snapshotter = \"overlayfs\"\n"
+            << "[plugins.\"io.containerd.grpc.v1.cri\".cni]\n"
+            << "  bin_dir = \"/usr/lib/cni\"\n"
+            << "  conf_dir = \"" << dir << "/cni/net.d\"\n";
         pid_ = fork();
         if (pid_ == 0) {
             prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -99,13 +119,19 @@ class Containerd {
             std::error_code ec;
             std::filesystem::remove_all(dir_, ec);
         }
+        if (!bridge_.empty())
+            (void)!std::system(("ip link del " + bridge_ + " 2>/dev/null").c_str());
+        bridge_.clear();
     }
+
+    // The CNI network's subnet prefix ("10.89.N."), "" without CNI.
+    const std::string& cni_prefix() const { return cni_prefix_; }
 
     std::string socket() const { return dir_ + "/containerd.sock"; }
 
     // A pod sandbox as a kubelet makes it; returns its id ("" on failure, with error).
     std::string run_pod(const std::string& name, const std::string& ns, const std::string& uid,
-                        std::string& error) {
+                        std::string& error, PodOptions opts = {}) {
         sandbox_ = runtime::v1::PodSandboxConfig();
         auto* md = sandbox_.mutable_metadata();
         md->set_name(name);
@@ -119,8 +145,9 @@ class Containerd {
         (*sandbox_.mutable_labels())["io.kubernetes.pod.uid"] = uid;
         auto* linux = sandbox_.mutable_linux();
         linux->set_cgroup_parent("/kubepods/besteffort/pod" + uid);
-        linux->mutable_security_context()->mutable_namespace_options()->set_network(
-            runtime::v1::NODE);
+        pod_opts_ = opts;
+        set_namespaces(linux->mutable_security_context()->mutable_namespace_options());
+        if (!opts.host_network) sandbox_.set_hostname(name);
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
         runtime::v1::RunPodSandboxRequest req;
@@ -136,7 +163,8 @@ class Containerd {
     }
 
     // A started container running `sleep 3600` in the pod; returns its id.
-    std::string run_container(const std::string& pod, const std::string& name, std::string& error) {
+    std::string run_container(const std::string& pod, const std::string& name, std::string& error,
+                              const std::vector<BindMount>& mounts = {}) {
         runtime::v1::CreateContainerRequest req;
         req.set_pod_sandbox_id(pod);
         auto* c = req.mutable_config();
@@ -147,8 +175,13 @@ class Containerd {
         c->set_log_path(name + ".log");
         (*c->mutable_labels())["tier"] = "frontend";
         (*c->mutable_labels())["io.kubernetes.container.name"] = name;
-        c->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
-            runtime::v1::NODE);
+        set_namespaces(c->mutable_linux()->mutable_security_context()->mutable_namespace_options());
+        for (const BindMount& b : mounts) {
+            auto* m = c->add_mounts();
+            m->set_host_path(b.host_path);
+            m->set_container_path(b.container_path);
+            m->set_readonly(b.readonly);
+        }
         *req.mutable_sandbox_config() = sandbox_;
         runtime::v1::CreateContainerResponse resp;
         {
@@ -187,6 +220,27 @@ class Containerd {
     }
 
   private:
+    // The last pod's host namespaces, for it and its containers.
+    void set_namespaces(runtime::v1::NamespaceOption* ns) const {
+        ns->set_network(pod_opts_.host_network ? runtime::v1::NODE : runtime::v1::POD);
+        if (pod_opts_.host_pid) ns->set_pid(runtime::v1::NODE);
+    }
+
+    // A bridge network with host-local addresses, named and numbered after this process so
+    // that parallel runs do not meet.
+    void write_cni_config() {
+        int n = static_cast<int>(getpid() % 200) + 20;
+        bridge_ = "snsbr" + std::to_string(getpid() % 100000);
+        cni_prefix_ = "10.89." + std::to_string(n) + ".";
+        std::filesystem::create_directories(dir_ + "/cni/net.d");
+        std::ofstream(dir_ + "/cni/net.d/10-sensor-e2e.conflist")
+            << R"({"cniVersion": "0.4.0", "name": "sensor-e2e", "plugins": [)"
+            << R"({"type": "bridge", "bridge": ")" << bridge_
+            << R"(", "isGateway": true, "ipMasq": false, "ipam": {"type": "host-local", )"
+            << R"("dataDir": ")" << dir_ << R"(/cni/ipam", "ranges": [[{"subnet": ")" << cni_prefix_
+            << R"(0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]}}]})";
+    }
+
     // A process's arguments (empty when it is gone).
     static std::vector<std::string> cmdline_of(pid_t pid) {
         std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
@@ -272,6 +326,8 @@ class Containerd {
     std::shared_ptr<grpc::Channel> channel_;
     std::unique_ptr<runtime::v1::RuntimeService::Stub> stub_;
     runtime::v1::PodSandboxConfig sandbox_;
+    PodOptions pod_opts_;
+    std::string bridge_, cni_prefix_;
     std::vector<std::string> pods_;
     int execs_ = 0;
 };

@@ -74,7 +74,7 @@ TEST(FieldsFalco44, TypeIsInfoAndPluginFields) {
     EXPECT_FALSE(resolve("evt.type.is.nosuchcall", err));
     EXPECT_NE(err.find("unknown event type nosuchcall"), std::string::npos) << err;
     EXPECT_FALSE(resolve("evt.type.is", err));
-    EXPECT_TRUE(must_resolve("evt.around[1404996934793590564]").def->not_live);
+    EXPECT_TRUE(must_resolve("evt.around[1404996934793590564]").def->unavailable != nullptr);
 }
 
 TEST(FieldsFalco44, RelativeTimes) {
@@ -193,7 +193,7 @@ TEST(FieldsFalco44, ThreadsAndFdsFromTheStateTables) {
     EXPECT_EQ(types, (std::vector<std::string>{"file", "ipv4"}));
     EXPECT_EQ(values(w.ev, "fd.types[3]"), std::vector<std::string>{"ipv4"});
     EXPECT_EQ(val(w.ev, "fd.uid"), "3013");  // tid 301, fd 3
-    EXPECT_TRUE(must_resolve("fd.is_upper_layer").def->not_live);
+    EXPECT_TRUE(must_resolve("fd.is_upper_layer").def->unavailable != nullptr);
     EXPECT_EQ(val(w.ev, "fd.is_upper_layer"), "<NA>");
 }
 

@@ -252,3 +252,33 @@ TEST(Warnings, DeprecatedFieldInOutput) {
     ASSERT_TRUE(r.ok);
     EXPECT_TRUE(has_warning(r, "LOAD_DEPRECATED_ITEM", "R"));
 }
+
+TEST(Warnings, AlwaysEmptyFieldsAreWarnedOncePerFieldNamingTheRule) {
+    auto r = load(R"(
+- rule: R1
+  desc: d
+  condition: evt.type = execve and k8s.deployment.name = web and container.healthcheck exists
+  output: o %k8s.deployment.name
+  priority: WARNING
+- rule: R2
+  desc: d
+  condition: evt.type = execve and k8s.deployment.name = api
+  output: o %k8s.rs.name %container.mount.dest[0]
+  priority: WARNING
+)");
+    ASSERT_TRUE(r.ok);
+    std::vector<std::pair<std::string, std::string>> seen;  // (rule, message)
+    for (const auto& d : all_diags(r))
+        if (!d.error && d.message.find("is not filled live here") != std::string::npos)
+            seen.emplace_back(d.item_name, d.message);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen[0], std::make_pair(std::string("R1"),
+                                      std::string("field 'k8s.deployment.name' is not filled live here: "
+                                                  "needs the API server")));
+    EXPECT_EQ(seen[1].first, "R1");
+    EXPECT_NE(seen[1].second.find("'container.healthcheck' is not filled live here: deprecated"),
+              std::string::npos);
+    EXPECT_EQ(seen[2].first, "R2");
+    EXPECT_NE(seen[2].second.find("'k8s.rs.name' is not filled live here"), std::string::npos);
+    EXPECT_NE(seen[2].second.find("(in the output)"), std::string::npos);
+}

@@ -2,6 +2,7 @@
 
 #include "cri_wire.pb.h"
 #include "sensor/container/cri_metadata.h"
+#include "sensor/state/container_mounts.h"
 
 namespace sensor::container {
 
@@ -47,13 +48,25 @@ bool CriV1Client::connect(std::string& error) {
 bool CriV1Client::pod_of(const std::string& sandbox_id, ContainerMetadata& out) {
     wire::PodSandboxStatusRequest req;
     req.set_pod_sandbox_id(sandbox_id);
+    req.set_verbose(true);  // for the CNI result in info
     wire::PodSandboxStatusResponse resp;
     if (!unary("PodSandboxStatus", req, resp).ok()) return false;
-    const auto& md = resp.status().metadata();
+    const auto& st = resp.status();
+    const auto& md = st.metadata();
     out.pod_name = md.name();
     out.pod_namespace = md.namespace_();
     out.pod_uid = md.uid();
-    for (const auto& [k, v] : resp.status().labels()) out.pod_labels[k] = v;
+    for (const auto& [k, v] : st.labels()) out.pod_labels[k] = v;
+    out.ip = st.network().ip();
+    if (auto it = resp.info().find("info"); it != resp.info().end())
+        out.cni_json = cni_json_from_sandbox_info(it->second);
+    // Falco's host_* are the pod's namespace modes: NODE is the host's.
+    if (st.has_linux() && st.linux().has_namespaces()) {
+        const auto& ns = st.linux().namespaces().options();
+        out.host_pid = ns.pid() == wire::NODE;
+        out.host_network = ns.network() == wire::NODE;
+        out.host_ipc = ns.ipc() == wire::NODE;
+    }
     return true;
 }
 
@@ -100,11 +113,10 @@ LookupResult CriV1Client::container(const std::string& full_id, ContainerMetadat
     if (out.image_id.empty()) out.image_id = short_image_id(st.image().image());
     out.start_ts = static_cast<uint64_t>(st.started_at() > 0 ? st.started_at() : st.created_at());
     for (const auto& [k, v] : st.labels()) out.labels[k] = v;
-    std::vector<MountSpec> mounts;
     for (const auto& m : st.mounts())
-        mounts.push_back(
-            {m.host_path(), m.container_path(), m.readonly(), static_cast<int>(m.propagation())});
-    out.mounts = render_mounts(mounts);
+        out.mounts.push_back(
+            state::make_container_mount(m.host_path(), m.container_path(), "", !m.readonly(),
+                                        propagation_name(static_cast<int>(m.propagation()))));
     if (auto it = status.info().find("info"); it != status.info().end())
         out.privileged = privileged_from_info(it->second);
 
