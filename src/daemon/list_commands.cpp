@@ -145,7 +145,7 @@ std::string falco_type(const fields::FieldDef& f) {
 nlohmann::json falco_argument(fields::ArgKind k) {
     using AK = fields::ArgKind;
     if (k == AK::None) return nullptr;
-    bool required = k == AK::Index || k == AK::Key || k == AK::EvtArg;
+    bool required = k == AK::Index || k == AK::Key || k == AK::EvtArg || k == AK::IndexOrKey;
     nlohmann::json types = nlohmann::json::array();
     if (k != AK::Key && k != AK::KeyOpt) types.push_back("INDEX");
     if (k != AK::Index && k != AK::IndexOpt && k != AK::AncestorOpt) types.push_back("KEY");

@@ -164,7 +164,7 @@ bool append_operand_text(const engine::Operand& op, const fields::Event& ev, std
     fields::Value v;
     auto append_one = [&](const fields::Value& val) {
         if (op.type == fields::FieldType::Bytes) {
-            append_bytes_text(val.str, bytes_base64, out);
+            append_bytes_text(val.str, bytes_base64 || fields::buffer_format_base64(), out);
         } else if (op.field.def) {
             fields::append_value_text(*op.field.def, val, out);
         } else if (fields::is_stringy(op.type) || op.type == fields::FieldType::Bytes) {

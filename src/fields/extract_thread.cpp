@@ -75,32 +75,6 @@ bool proc_aargs(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std:
     return !scratch.empty() && put_scratch(out, scratch);
 }
 
-std::string_view env_of(const ProcessInfo& p, std::string_view key) {
-    for (const std::string& e : p.env) {
-        std::string_view s = e;
-        if (s.size() > key.size() && s.substr(0, key.size()) == key && s[key.size()] == '=')
-            return s.substr(key.size() + 1);
-    }
-    return {};
-}
-
-// proc.aenv: without an argument (or [0]) the process's env; [N] ancestor N's env; [NAME] the
-// nearest ancestor's (not the process's own) non-empty value of NAME, as libs does.
-bool proc_aenv(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
-    if (!ev.proc) return false;
-    int64_t level = 0;
-    bool numeric = arg.present && !arg.key.empty() &&
-                   arg.key.find_first_not_of("0123456789") == std::string::npos;
-    if (numeric) std::from_chars(arg.key.data(), arg.key.data() + arg.key.size(), level);
-    if (!arg.present || numeric) {
-        const ProcessInfo* a = ancestor(ev.proc, level);
-        return a && put_str(out, a->env_joined);
-    }
-    uint32_t depth = 0;
-    for (const ProcessInfo* a = ev.proc->parent; a && depth < 20; a = a->parent, ++depth)
-        if (std::string_view v = env_of(*a, arg.key); !v.empty()) return put_str(out, v);
-    return put_str(out, "");
-}
 
 bool proc_pgid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     int64_t id = 0;
@@ -238,10 +212,6 @@ void add_thread_fields(std::vector<FieldDef>& f) {
         {"proc.aargs", FT::String, AK::IndexOpt,
          "arguments of ancestor N (proc.aargs[N], 0 = self); without N every ancestor's",
          proc_aargs},
-        {"proc.aenv", FT::String, AK::KeyOpt,
-         "environment of ancestor N (proc.aenv[N]), or the nearest ancestor's value of a "
-         "variable (proc.aenv[NAME]); without an argument the process's own",
-         proc_aenv},
         {"proc.pgid", FT::Int64, AK::None, "process group id in the host pid namespace", proc_pgid},
         {"proc.pgid.name", FT::String, AK::None, "name of the process group leader",
          proc_pgid_name},

@@ -196,6 +196,7 @@ std::optional<FieldRef> resolve_field(std::string_view name, const std::string* 
         case ArgKind::EvtArg:
             // evt.abspath alone is evt.abspath.src, as in libs.
             if (!arg && d.name == "evt.abspath") break;
+            [[fallthrough]];
         case ArgKind::IndexOrKey:
             // evt.rawarg only has the dotted form; evt.arg also takes [N] or [NAME].
             if (!arg || arg->empty() || d.name == "evt.rawarg") {

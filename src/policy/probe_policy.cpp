@@ -59,7 +59,10 @@ void repair(Wanted& w) {
         return e.has(events::sysflag::kChangesProcess | events::sysflag::kChangesCreds);
     });
     if (net) add_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Socket); });
-    if (server) add_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Connect); });
+    if (server)
+        add_where(w, [](const SyscallEntry& e) {
+            return handled_by(e, Handler::Connect) || handled_by(e, Handler::Bind);
+        });
     if (fds) add_where(w, [](const SyscallEntry& e) { return handled_by(e, Handler::Close); });
 }
 

@@ -157,12 +157,6 @@ TEST(FieldsFalco44, ProcessGroupArgsAndEnvironment) {
     // empty: "" then "-D" then " ").
     EXPECT_EQ(val(w.ev, "proc.aargs"), "-D ");
     EXPECT_EQ(val(w.ev, "proc.loginshellid"), "200");  // bash
-    w.bash.env = {"TERM=xterm"};
-    w.bash.refresh_derived();
-    EXPECT_EQ(val(w.ev, "proc.aenv[TERM]"), "xterm");
-    EXPECT_EQ(val(w.ev, "proc.aenv[HOME]"), "");  // only ancestors are searched
-    EXPECT_EQ(val(w.ev, "proc.aenv[1]"), "TERM=xterm");
-    EXPECT_EQ(val(w.ev, "proc.aenv"), val(w.ev, "proc.env"));
 }
 
 TEST(FieldsFalco44, ThreadsAndFdsFromTheStateTables) {
