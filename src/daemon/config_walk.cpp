@@ -72,14 +72,11 @@ bool read_rules(RunConfig& c, const ConfigNode& v, std::string& error) {
 bool read_plugins(RunConfig& c, const ConfigNode& v, std::string& error) {
     if (v.is_null()) return true;
     if (!v.is_sequence()) return fail(v, "config key 'plugins' expects a list", error);
-    for (const auto& item : v.items) {
-        auto seq = std::make_shared<rules::YNode>();
-        seq->kind = rules::YNode::Kind::Sequence;
-        seq->items.push_back(item->to_ynode());
-        if (!read_plugin_entries(*seq, item->file ? *item->file : "-o", c.plugins, error))
-            return false;
-    }
-    return true;
+    // One list, read at once: read_plugin_entries replaces what it is given.
+    auto seq = std::make_shared<rules::YNode>();
+    seq->kind = rules::YNode::Kind::Sequence;
+    for (const auto& item : v.items) seq->items.push_back(item->to_ynode());
+    return read_plugin_entries(*seq, v.file ? *v.file : "-o", c.plugins, error);
 }
 
 // Whether format compiles for the source named (any registered source when none is).
