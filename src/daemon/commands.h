@@ -51,9 +51,9 @@ struct RunOptions {
     std::vector<std::string> rules_files;
     std::vector<std::string> overrides;                        // key=value
     std::vector<std::string> enable_sources, disable_sources;  // Falco's --enable/--disable-source
-    uint64_t duration_s = 0;  // Falco's -M: stop after this many seconds (0: until signalled)
-    bool dry_run = false;     // Falco's --dry-run: check config, rules and outputs, then exit
-    bool unbuffered = false;  // Falco's -U: buffered_outputs false, whatever the config says
+    uint64_t duration_s = 0;   // Falco's -M: stop after this many seconds (0: until signalled)
+    bool dry_run = false;      // Falco's --dry-run: check config, rules and outputs, then exit
+    bool unbuffered = false;   // Falco's -U: buffered_outputs false, whatever the config says
     std::string capture_path;  // --capture FILE: every record into FILE
     uint64_t capture_duration_ms = 0;  // --capture-duration: then stop writing (0: at exit)
 };

@@ -180,7 +180,8 @@ void print_markdown(const std::vector<FieldClass>& classes) {
         for (const fields::FieldDef* f : c.fields) {
             if (f->deprecated) continue;  // Falco leaves deprecated fields out
             std::cout << "`" << f->name << "` | " << falco_type(*f) << " | " << f->desc
-                      << (f->unavailable ? " (not filled live: " + std::string(f->unavailable) + ")" : "")
+                      << (f->unavailable ? " (not filled live: " + std::string(f->unavailable) + ")"
+                                         : "")
                       << "\n";
         }
         std::cout << "\n";

@@ -6,8 +6,8 @@
 #include "audit_replay.h"
 #include "commands.h"
 #include "output_settings.h"
-#include "sensor/fields/registry.h"
 #include "sensor/capture/fixture_events.h"
+#include "sensor/fields/registry.h"
 #include "sensor/output/alert_format.h"
 
 namespace sensor::daemon {

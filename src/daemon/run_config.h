@@ -58,7 +58,7 @@ struct RunConfig {
     uint32_t engine_buf_size_preset = 0;    // Falco's engine.modern_ebpf.buf_size_preset (0: none)
     uint32_t cpus_for_each_buffer = 2;      // Falco's: the preset's buffer is shared by this many
     uint32_t snaplen = 80;  // falco_libs.snaplen: bytes of I/O buffers captured (Falco's 80)
-    CaptureFileConfig capture_file;         // capture files (capture_keys.h)
+    CaptureFileConfig capture_file;  // capture files (capture_keys.h)
     // state
     std::string host_root = "/";  // where the host's /etc is (a DaemonSet mounts it at /host)
     std::string proc_root = "/proc";

@@ -67,21 +67,23 @@ void add_file_io(Builder& b) {
     const ParamSpec res{"res", S::Ret, F::Res}, data{"data", S::Data, F::Path},
         fd{"fd", S::Arg0, F::Fd}, size{"size", S::Arg2, F::Uint}, pos{"pos", S::Arg3, F::Uint};
     const A io{.fd = 0, .data = 1};
-    b.add("read", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
-        BUF;
-    b.add("write", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
-        BUF | W;
+    b.add("read", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size})
+        .data_kind = BUF;
+    b.add("write", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size})
+        .data_kind = BUF | W;
     b.add("pread64", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
         .data_kind = BUF;
-    b.add("pwrite64", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
+    b.add("pwrite64", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io,
+          {res, data, fd, size, pos})
         .data_kind = BUF | W;
-    b.add("readv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind = IOV;
+    b.add("readv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
+        IOV;
     b.add("writev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
         IOV | W;
-    b.add("preadv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
-        IOV;
-    b.add("pwritev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
-        IOV | W;
+    b.add("preadv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos})
+        .data_kind = IOV;
+    b.add("pwritev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos})
+        .data_kind = IOV | W;
 }
 
 void add_files(Builder& b) {
@@ -253,8 +255,7 @@ void add_network(Builder& b) {
         SENSOR_DATA_MSG | W;
     b.add("recvmsg", C, kReadsFd, H::None, P, {N, N}, io, {res, data, tuple, fd}).data_kind =
         SENSOR_DATA_MSG;
-    for (std::string_view name :
-         {"shutdown", "getsockopt", "setsockopt", "socketpair"})
+    for (std::string_view name : {"shutdown", "getsockopt", "setsockopt", "socketpair"})
         b.raw(name, C);
     b.raw("sendmmsg", C, kWritesFd);
     b.raw("recvmmsg", C, kReadsFd);

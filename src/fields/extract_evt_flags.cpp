@@ -171,9 +171,10 @@ void add_evt_flag_fields(std::vector<FieldDef>& f) {
          evt_count_error_other},
         {"evt.count.exit", FT::Uint64, AK::None, "1 for exit events", evt_count_exit},
         unavailable({"evt.around", FT::Uint64, AK::Index,
-                  "evt.around[T] = D: events within D ms of time T; not evaluated (captures "
-                  "only in Falco)",
-                  evt_around}, "Falco evaluates it on capture files only"),
+                     "evt.around[T] = D: events within D ms of time T; not evaluated (captures "
+                     "only in Falco)",
+                     evt_around},
+                    "Falco evaluates it on capture files only"),
         {"evt.asynctype", FT::String, AK::None, "type of an asynchronous event; empty here",
          evt_no_plugin},
         {"evt.pluginname", FT::String, AK::None, "plugin of a plugin event; empty here",

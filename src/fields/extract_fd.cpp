@@ -309,11 +309,13 @@ void add_fd_fields(std::vector<FieldDef>& f) {
                  "types of the process's fds, each once; fd.types[N] the type of fd N", fd_types}),
         {"fd.uid", FT::String, AK::None, "thread id followed by the fd number", fd_uid},
         unavailable({"fd.is_upper_layer", FT::Bool, AK::None,
-                  "file in an overlayfs upper layer; not reported by the probe for fds",
-                  fd_layer_unknown}, "the probe does not report overlayfs layers"),
+                     "file in an overlayfs upper layer; not reported by the probe for fds",
+                     fd_layer_unknown},
+                    "the probe does not report overlayfs layers"),
         unavailable({"fd.is_lower_layer", FT::Bool, AK::None,
-                  "file in an overlayfs lower layer; not reported by the probe for fds",
-                  fd_layer_unknown}, "the probe does not report overlayfs layers"),
+                     "file in an overlayfs lower layer; not reported by the probe for fds",
+                     fd_layer_unknown},
+                    "the probe does not report overlayfs layers"),
 
         // Sockets.
         {"fd.connected", FT::Bool, AK::None, "true for a connected socket", fd_connected},

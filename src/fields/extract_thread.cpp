@@ -75,7 +75,6 @@ bool proc_aargs(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std:
     return !scratch.empty() && put_scratch(out, scratch);
 }
 
-
 bool proc_pgid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     int64_t id = 0;
     return host_pgid(ev.proc, id) && put_i64(out, id);
@@ -256,11 +255,13 @@ void add_thread_fields(std::vector<FieldDef>& f) {
          "cgroups of the thread, subsys=path space separated (procfs)", thread_cgroups},
         cgroup,
         unavailable({"thread.exectime", FT::RelTime, AK::None,
-                  "CPU time of the last scheduled slice; 0 (needs scheduler switch events)",
-                  zero_exectime}, "needs scheduler switch events; always 0"),
-        unavailable({"thread.totexectime", FT::RelTime, AK::None,
-                  "total CPU time of the thread; 0 (needs scheduler switch events)",
-                  zero_exectime}, "needs scheduler switch events; always 0"),
+                     "CPU time of the last scheduled slice; 0 (needs scheduler switch events)",
+                     zero_exectime},
+                    "needs scheduler switch events; always 0"),
+        unavailable(
+            {"thread.totexectime", FT::RelTime, AK::None,
+             "total CPU time of the thread; 0 (needs scheduler switch events)", zero_exectime},
+            "needs scheduler switch events; always 0"),
     };
     append_fields(f, table);
 }

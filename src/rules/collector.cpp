@@ -139,10 +139,9 @@ void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDe
         for (auto& have : r.exceptions)
             if (have.name == e.name) same = &have;
         if (e.values.empty())
-            warnings.push_back(
-                make_diag(false, "LOAD_APPEND_NO_VALUES",
-                          "Overriding/appending exception with no values", e.loc,
-                          "rule", d.name));
+            warnings.push_back(make_diag(false, "LOAD_APPEND_NO_VALUES",
+                                         "Overriding/appending exception with no values", e.loc,
+                                         "rule", d.name));
         if (!same) {
             r.exceptions.push_back(std::move(e));
             continue;
@@ -153,10 +152,9 @@ void append_exceptions(RuleDef& r, std::vector<ExceptionDef>& more, const RuleDe
                      "', only values",
                  e.loc, "rule", d.name);
         if (e.values.empty())
-            warnings.push_back(
-                make_diag(false, "LOAD_APPEND_NO_VALUES",
-                          "Overriding/appending exception with no values", e.loc,
-                          "rule", d.name));
+            warnings.push_back(make_diag(false, "LOAD_APPEND_NO_VALUES",
+                                         "Overriding/appending exception with no values", e.loc,
+                                         "rule", d.name));
         for (auto& row : e.values) same->values.push_back(std::move(row));
     }
 }

@@ -110,7 +110,7 @@ struct ExecRec {
     std::optional<std::string> cwd = "/home/u";
     std::optional<std::string> exepath = "/usr/bin/myprog";
     std::optional<std::string> env = std::nullopt;  // NUL-separated
-    uint16_t cut_flags = 0;          // SENSOR_EXEC_*_CUT
+    uint16_t cut_flags = 0;                         // SENSOR_EXEC_*_CUT
     uint64_t ts = 5000;
 };
 

@@ -272,9 +272,10 @@ TEST(Warnings, AlwaysEmptyFieldsAreWarnedOncePerFieldNamingTheRule) {
         if (!d.error && d.message.find("is not filled live here") != std::string::npos)
             seen.emplace_back(d.item_name, d.message);
     ASSERT_EQ(seen.size(), 3u);
-    EXPECT_EQ(seen[0], std::make_pair(std::string("R1"),
-                                      std::string("field 'k8s.deployment.name' is not filled live here: "
-                                                  "needs the API server")));
+    EXPECT_EQ(seen[0],
+              std::make_pair(std::string("R1"),
+                             std::string("field 'k8s.deployment.name' is not filled live here: "
+                                         "needs the API server")));
     EXPECT_EQ(seen[1].first, "R1");
     EXPECT_NE(seen[1].second.find("'container.healthcheck' is not filled live here: deprecated"),
               std::string::npos);
