@@ -397,7 +397,13 @@ fields::Event Replay::snapshot(const fields::Event& ev, const LineSpec& line,
     for (uint16_t i = 0; i < out.param_count; ++i) {
         out.params[i].name = keep(ev.params[i].name);
         out.params[i].text = keep(ev.params[i].text);
+        if (!ev.params[i].resolved.empty()) out.params[i].resolved = keep(ev.params[i].resolved);
     }
+    if (ev.has_buffer) out.buffer = keep(ev.buffer);
+    // The replay's tables die with it: stored events read no table (as a hand-built event).
+    out.fds = nullptr;
+    out.threads = nullptr;
+    out.proc_root = nullptr;
     // A line with no thread describes an event of no known process.
     copied_.clear();
     out.proc = line.tid == 0 ? nullptr : copy_process(ev.proc, 0);

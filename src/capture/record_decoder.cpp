@@ -16,6 +16,7 @@
 #include "sensor/state/fd_table.h"
 #include "sensor/state/proc_scan.h"
 #include "sensor/state/process_table.h"
+#include "sensor/state/user_table.h"
 
 namespace sensor::capture {
 namespace {
@@ -136,6 +137,7 @@ std::string& RecordDecoder::add_param(std::string_view name) {
     p.name = name;
     p.raw = 0;
     p.has_raw = false;
+    p.resolved = {};
     text_[i].clear();
     return text_[i];
 }
@@ -211,8 +213,39 @@ void RecordDecoder::add_params(const SyscallView& v, const events::SyscallEntry&
                 break;
             }
         }
+        resolve_param(spec.fmt, p, text, fd);
         p.text = text;
     }
+}
+
+// Falco's "raw(resolved)" forms: an fd's type and name, a user or group name; then the part in
+// parentheses becomes the resolved text evt.arg.NAME gives (errno names, AT_FDCWD too).
+void RecordDecoder::resolve_param(Fmt fmt, fields::EventParam& p, std::string& text,
+                                  const FdInfo* fd) {
+    p.resolved = {};
+    if (!p.has_raw) return;
+    if (fmt == Fmt::Fd && p.raw >= 0 && ev_.proc) {
+        const FdInfo* f = fd && fd->num == p.raw ? fd : fds_.find(ev_.proc->pid, p.raw);
+        if (f && !f->name.empty()) {
+            text += "(<";
+            text += state::fd_type_char(f->type);
+            text += '>';
+            text += f->name;
+            text += ')';
+        }
+    } else if ((fmt == Fmt::Uid || fmt == Fmt::Gid) && procs_.users()) {
+        const auto id = static_cast<uint32_t>(p.raw);
+        const std::string* name = nullptr;
+        if (fmt == Fmt::Uid) {
+            if (const state::UserInfo* u = procs_.users()->user(id)) name = &u->name;
+        } else if (const state::GroupInfo* g = procs_.users()->group(id)) {
+            name = &g->name;
+        }
+        if (name) (text += '(').append(*name) += ')';
+    }
+    const size_t open = text.find('(');
+    if (open != std::string::npos && open > 0 && text.back() == ')')
+        p.resolved = std::string_view(text).substr(open + 1, text.size() - open - 2);
 }
 
 const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t size) {

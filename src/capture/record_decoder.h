@@ -104,6 +104,8 @@ class RecordDecoder {
     void add_num_param(std::string_view name, int64_t v);
     void add_raw_args(const SyscallView& v);
     void add_params(const SyscallView& v, const events::SyscallEntry& e, const state::FdInfo* fd);
+    void resolve_param(events::Fmt fmt, fields::EventParam& p, std::string& text,
+                       const state::FdInfo* fd);
 
     // State handlers (syscall_handlers.cpp), one per events::Handler.
     state::FdInfo* on_event_fd(const SyscallCall& c);

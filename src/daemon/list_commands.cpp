@@ -137,6 +137,9 @@ std::string falco_type(const fields::FieldDef& f) {
         case FT::Bytes:
             t = "BYTEBUF";
             break;
+        case FT::Double:
+            t = "DOUBLE";
+            break;
     }
     return f.list_valued ? "LIST(" + t + ")" : t;
 }

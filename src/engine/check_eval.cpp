@@ -138,6 +138,8 @@ bool match_const(const Check& k, CmpOp op, const Value& v, size_t i, std::string
         case FieldType::AbsTime:
         case FieldType::RelTime:
             return cmp_num(op, v.u64, k.u64s[i]);
+        case FieldType::Double:
+            return cmp_num(op, v.f64, k.f64s[i]);
         case FieldType::Bool:
             return cmp_num(op, v.b, static_cast<bool>(k.bools[i]));
         case FieldType::Ip:
@@ -162,6 +164,8 @@ size_t const_count(const Check& k) {
         case FieldType::AbsTime:
         case FieldType::RelTime:
             return k.u64s.size();
+        case FieldType::Double:
+            return k.f64s.size();
         case FieldType::Bool:
             return k.bools.size();
         case FieldType::Ip:
@@ -199,6 +203,8 @@ bool match_dynamic(const Check& k, const Value& v, const Value& r, std::string& 
         case FieldType::AbsTime:
         case FieldType::RelTime:
             return cmp_num(k.op, v.u64, r.u64);
+        case FieldType::Double:
+            return cmp_num(k.op, v.f64, r.f64);
         case FieldType::Bool:
             return cmp_num(k.op, v.b, r.b);
         case FieldType::Ip:

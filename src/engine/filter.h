@@ -66,6 +66,7 @@ struct Check {
     std::vector<std::string> lowered;  // lower-cased strs for icontains/iglob
     std::vector<int64_t> i64s;
     std::vector<uint64_t> u64s;
+    std::vector<double> f64s;
     std::vector<bool> bools;
     std::vector<fields::IpAddr> ips;
     std::vector<fields::IpNet> nets;

@@ -57,6 +57,7 @@ bool op_allowed(FieldType t, CmpOp op, bool list_valued) {
         case FieldType::Uint64:
         case FieldType::AbsTime:
         case FieldType::RelTime:
+        case FieldType::Double:
             return op == CmpOp::Eq || op == CmpOp::Ne || op == CmpOp::Lt || op == CmpOp::Le ||
                    op == CmpOp::Gt || op == CmpOp::Ge || op == CmpOp::In || op == CmpOp::Intersects;
         case FieldType::Bool:
@@ -74,7 +75,7 @@ bool op_allowed(FieldType t, CmpOp op, bool list_valued) {
     return false;
 }
 
-enum class Family { Text, Signed, Unsigned, Bool, Addr };
+enum class Family { Text, Signed, Unsigned, Float, Bool, Addr };
 Family family(FieldType t) {
     switch (t) {
         case FieldType::String:
@@ -87,6 +88,8 @@ Family family(FieldType t) {
         case FieldType::AbsTime:
         case FieldType::RelTime:
             return Family::Unsigned;
+        case FieldType::Double:
+            return Family::Float;
         case FieldType::Bool:
             return Family::Bool;
         case FieldType::Ip:
@@ -229,6 +232,14 @@ void set_constants(Check& k, const std::vector<std::string>& values, const ast::
                 uint64_t x;
                 if (!parse_uint(v, x)) bad(v, "unsigned numeric");
                 k.u64s.push_back(x);
+            }
+            break;
+        case FieldType::Double:
+            for (const auto& v : values) {
+                double x = 0;
+                auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+                if (ec != std::errc() || end != v.data() + v.size()) bad(v, "numeric");
+                k.f64s.push_back(x);
             }
             break;
         case FieldType::Bool:

@@ -298,6 +298,9 @@ void OutputTemplate::append_fields_json(const fields::Event& ev, std::string_vie
             case FieldType::Bool:
                 out += v.b ? "true" : "false";
                 break;
+            case FieldType::Double:
+                fields::append_value_text(def, v, out);  // a JSON number too
+                break;
             default:
                 append_json_uint(out, v.u64);
                 break;

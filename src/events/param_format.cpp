@@ -308,6 +308,8 @@ void append_param(Fmt fmt, int64_t v, std::string& out) {
             append_int(v, out);
             return;
         case Fmt::Uint:
+        case Fmt::Uid:
+        case Fmt::Gid:
             append_int(static_cast<uint64_t>(v), out);
             return;
         case Fmt::Hex:
@@ -387,6 +389,10 @@ std::string_view param_type_name(Fmt fmt) {
             return "uint64";
         case Fmt::UpperHex:
             return "uint64";
+        case Fmt::Uid:
+            return "uid";
+        case Fmt::Gid:
+            return "gid";
         case Fmt::Oct:
         case Fmt::Mode:
             return "mode";

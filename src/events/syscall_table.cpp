@@ -283,23 +283,23 @@ void add_processes(Builder& b) {
            {"pid", S::Arg1, F::Int}});
     // The category lists these came from leave setreuid and setregid out of "process".
     b.add("setuid", C, kChangesCreds, H::SetUid, P, {N, N}, A{.id = 0},
-          {{"res", S::Ret, F::Res}, {"uid", S::Arg0, F::Uint}});
+          {{"res", S::Ret, F::Res}, {"uid", S::Arg0, F::Uid}});
     b.add("setgid", C, kChangesCreds, H::SetGid, P, {N, N}, A{.id = 0},
-          {{"res", S::Ret, F::Res}, {"gid", S::Arg0, F::Uint}});
+          {{"res", S::Ret, F::Res}, {"gid", S::Arg0, F::Gid}});
     b.add("setreuid", O, kChangesCreds, H::SetUid, P, {N, N}, A{.id = 1},
-          {{"res", S::Ret, F::Res}, {"ruid", S::Arg0, F::Uint}, {"euid", S::Arg1, F::Uint}});
+          {{"res", S::Ret, F::Res}, {"ruid", S::Arg0, F::Uid}, {"euid", S::Arg1, F::Uid}});
     b.add("setresuid", C, kChangesCreds, H::SetUid, P, {N, N}, A{.id = 1},
           {{"res", S::Ret, F::Res},
-           {"ruid", S::Arg0, F::Uint},
-           {"euid", S::Arg1, F::Uint},
-           {"suid", S::Arg2, F::Uint}});
+           {"ruid", S::Arg0, F::Uid},
+           {"euid", S::Arg1, F::Uid},
+           {"suid", S::Arg2, F::Uid}});
     b.add("setregid", O, kChangesCreds, H::SetGid, P, {N, N}, A{.id = 1},
-          {{"res", S::Ret, F::Res}, {"rgid", S::Arg0, F::Uint}, {"egid", S::Arg1, F::Uint}});
+          {{"res", S::Ret, F::Res}, {"rgid", S::Arg0, F::Gid}, {"egid", S::Arg1, F::Gid}});
     b.add("setresgid", C, kChangesCreds, H::SetGid, P, {N, N}, A{.id = 1},
           {{"res", S::Ret, F::Res},
-           {"rgid", S::Arg0, F::Uint},
-           {"egid", S::Arg1, F::Uint},
-           {"sgid", S::Arg2, F::Uint}});
+           {"rgid", S::Arg0, F::Gid},
+           {"egid", S::Arg1, F::Gid},
+           {"sgid", S::Arg2, F::Gid}});
     b.add("setns", O, kChangesNamespace, H::None, SENSOR_PAY_FD_FILE, {N, N}, A{.fd = 0},
           {{"res", S::Ret, F::Res}, {"fd", S::Arg0, F::Fd}, {"nstype", S::Arg1, F::Ns}});
     b.add("unshare", O, kChangesNamespace, H::None, P, {N, N}, A{.flags = 0},

@@ -39,6 +39,8 @@ enum class Fmt : uint8_t {
     Dirfd,       // "-100(AT_FDCWD)" for AT_FDCWD
     Int,         // signed decimal
     Uint,        // unsigned decimal
+    Uid,         // a user id: decimal, resolved to the user name (evt.arg.uid)
+    Gid,         // a group id: decimal, resolved to the group name
     Hex,         // 0x...
     Oct,         // 0644
     OpenFlags,   // O_RDONLY|O_CLOEXEC

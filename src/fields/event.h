@@ -47,6 +47,9 @@ inline constexpr SourceId kSyscallSource = 0;  // syscalls and the sensor's own 
 struct EventParam {
     std::string_view name;
     std::string_view text;
+    // Falco's resolved form, what evt.arg.NAME gives: "ENOENT" of "-2(ENOENT)", "<f>/etc/passwd"
+    // of "3(<f>/etc/passwd)", "nobody" of "65534(nobody)". Empty: the text itself.
+    std::string_view resolved;
     int64_t raw = 0;
     bool has_raw = false;
 };

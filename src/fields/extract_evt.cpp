@@ -147,7 +147,7 @@ bool evt_args(const Event& ev, const FieldArg&, uint32_t, Value& out, std::strin
 
 bool evt_arg(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {
     const EventParam* p = arg_param(ev, arg);
-    return p && put_str(out, p->text);
+    return p && put_str(out, p->resolved.empty() ? p->text : p->resolved);
 }
 
 bool evt_rawarg(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std::string&) {

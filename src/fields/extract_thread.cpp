@@ -128,6 +128,22 @@ bool proc_fdopencount(const Event& ev, const FieldArg&, uint32_t, Value& out, st
     return n >= 0 && put_u64(out, static_cast<uint64_t>(n));
 }
 
+// libs' fd usage: open fds as a percentage of the fd limit (100 at most; 0 without a limit).
+bool proc_fdusage(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    if (!ev.proc || !ev.proc_root) return false;
+    int64_t n = state::count_open_fds(ev.proc_root, ev.proc->pid);
+    if (n < 0) return false;
+    const uint64_t limit = ev.proc->fdlimit;
+    if (limit == 0) return put_f64(out, 0);
+    const auto open = static_cast<uint64_t>(n);
+    return put_f64(
+        out, open <= limit ? static_cast<double>(open) * 100 / static_cast<double>(limit) : 100.0);
+}
+
+bool no_cpu_sample(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
+    return false;
+}
+
 // proc.stdin/stdout/stderr: fd 0, 1 or 2 from the fd table, else its /proc link.
 const FdInfo* std_fd(const Event& ev, int64_t num, std::string& scratch) {
     if (!ev.proc) return nullptr;
@@ -229,6 +245,18 @@ void add_thread_fields(std::vector<FieldDef>& f) {
          proc_nchilds},
         {"proc.fdopencount", FT::Uint64, AK::None, "open fds of the process (procfs)",
          proc_fdopencount},
+        {"proc.fdusage", FT::Double, AK::None, "open fds as a percentage of the fd limit (procfs)",
+         proc_fdusage},
+        // libs computes these from procinfo events only, which live capture does not have.
+        unavailable({"thread.cpu", FT::Double, AK::None,
+                     "CPU consumed by the thread in the last second", no_cpu_sample},
+                    "needs per-thread CPU samples (Falco's procinfo events)"),
+        unavailable({"thread.cpu.user", FT::Double, AK::None,
+                     "user CPU consumed by the thread in the last second", no_cpu_sample},
+                    "needs per-thread CPU samples (Falco's procinfo events)"),
+        unavailable({"thread.cpu.system", FT::Double, AK::None,
+                     "system CPU consumed by the thread in the last second", no_cpu_sample},
+                    "needs per-thread CPU samples (Falco's procinfo events)"),
         {"proc.stdin.name", FT::String, AK::None, "name of the process's fd 0", std_name<0>},
         {"proc.stdin.type", FT::String, AK::None, "type of the process's fd 0", std_type<0>},
         {"proc.stdout.name", FT::String, AK::None, "name of the process's fd 1", std_name<1>},

@@ -27,6 +27,10 @@ inline bool put_i64(Value& out, int64_t v) {
     out.i64 = v;
     return true;
 }
+inline bool put_f64(Value& out, double v) {
+    out.f64 = v;
+    return true;
+}
 inline bool put_u64(Value& out, uint64_t v) {
     out.u64 = v;
     return true;

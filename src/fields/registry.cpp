@@ -86,13 +86,15 @@ std::string_view field_type_name(FieldType t) {
             return "ipnet";
         case FieldType::Bytes:
             return "bytebuf";
+        case FieldType::Double:
+            return "double";
     }
     return "unknown";
 }
 
 bool is_numeric(FieldType t) {
     return t == FieldType::Int64 || t == FieldType::Uint64 || t == FieldType::AbsTime ||
-           t == FieldType::RelTime;
+           t == FieldType::RelTime || t == FieldType::Double;
 }
 
 bool is_stringy(FieldType t) {
@@ -313,6 +315,12 @@ void append_value_text(const FieldDef& def, const Value& v, std::string& out) {
         case FieldType::Net:
             out += v.net.to_string();
             break;
+        case FieldType::Double: {
+            // One decimal, as libs prints a DOUBLE.
+            int n = std::snprintf(buf, sizeof buf, "%.1f", v.f64);
+            if (n > 0) out.append(buf, std::min(static_cast<size_t>(n), sizeof buf - 1));
+            break;
+        }
     }
 }
 

@@ -25,6 +25,7 @@ enum class FieldType : uint8_t {
     Ip,       // IPv4/IPv6 address
     Net,      // IP network (CIDR)
     Bytes,    // byte buffer
+    Double,   // floating point (Falco's DOUBLE: percentages)
 };
 std::string_view field_type_name(FieldType t);
 bool is_numeric(FieldType t);
@@ -54,6 +55,7 @@ struct Value {
     std::string_view str;
     int64_t i64 = 0;
     uint64_t u64 = 0;
+    double f64 = 0;
     bool b = false;
     IpAddr ip;
     IpNet net;

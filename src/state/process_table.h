@@ -51,6 +51,7 @@ class ProcessTable {
     // users may be null (user/group pointers then stay null). max_entries bounds the table;
     // beyond it the least recently active entries are evicted.
     ProcessTable(ContainerTable& containers, const UserTable* users, size_t max_entries = 262144);
+    const UserTable* users() const { return users_; }
     ~ProcessTable();
     ProcessTable(const ProcessTable&) = delete;
     ProcessTable& operator=(const ProcessTable&) = delete;

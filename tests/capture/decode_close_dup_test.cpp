@@ -26,7 +26,7 @@ TEST_F(DecodeCloseDupTest, CloseSeesFdUntilFinish) {
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd->name, "/etc/passwd");  // rules on close still see what was closed
     EXPECT_EQ(text(ev, "res"), "0");
-    EXPECT_EQ(text(ev, "fd"), "5");
+    EXPECT_EQ(text(ev, "fd"), "5(<f>/etc/passwd)");
     EXPECT_NE(fds_.find(kPid, 5), nullptr);
     dec_.finish();
     EXPECT_EQ(fds_.find(kPid, 5), nullptr);
@@ -79,9 +79,9 @@ TEST_F(DecodeCloseDupTest, Dup2CopiesEntry) {
     EXPECT_EQ(n->type, FdType::File);
     EXPECT_EQ(n->open_flags & oflags::kCloExec, 0u);  // dup2 never copies close-on-exec
     EXPECT_NE(fds_.find(kPid, 5), nullptr);
-    EXPECT_EQ(text(ev, "res"), "9");
-    EXPECT_EQ(text(ev, "oldfd"), "5");
-    EXPECT_EQ(text(ev, "newfd"), "9");
+    EXPECT_EQ(text(ev, "res"), "9(<f>/etc/passwd)");
+    EXPECT_EQ(text(ev, "oldfd"), "5(<f>/etc/passwd)");
+    EXPECT_EQ(text(ev, "newfd"), "9(<f>/etc/passwd)");
 }
 
 TEST_F(DecodeCloseDupTest, DupAndDup3CopyEntry) {
@@ -96,8 +96,8 @@ TEST_F(DecodeCloseDupTest, DupAndDup3CopyEntry) {
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd, fds_.find(kPid, 6));
     EXPECT_EQ(ev->fd->name, "/etc/group");
-    EXPECT_EQ(text(ev, "res"), "6");
-    EXPECT_EQ(text(ev, "oldfd"), "5");
+    EXPECT_EQ(text(ev, "res"), "6(<f>/etc/group)");
+    EXPECT_EQ(text(ev, "oldfd"), "5(<f>/etc/group)");
 
     d.name = "dup3";
     d.ret = 8;

@@ -1,4 +1,6 @@
 // The credential handlers: the set*uid and set*gid families change the effective id.
+#include <fstream>
+
 #include "capture/record_builder.h"
 
 namespace sensor::testing {
@@ -32,6 +34,31 @@ TEST_F(DecodeCredentialsTest, SetuidAndSetgid) {
     EXPECT_EQ(text(ev, "gid"), "50");
     EXPECT_EQ(gid(), 50u);
     EXPECT_EQ(uid(), 0u);
+}
+
+// As in Falco, ids print as "65534(nobody)" in evt.args and evt.arg.uid is the name; an id
+// the passwd file lacks stays a number. Errno results resolve to their names.
+TEST_F(DecodeCredentialsTest, UidsAndGidsResolveToNames) {
+    std::ofstream(root_ + "/passwd") << "root:x:0:0:root:/root:/bin/bash\n"
+                                        "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+    std::ofstream(root_ + "/group") << "root:x:0:\nnogroup:x:65534:\n";
+    users_.reload();
+    start_process();
+    const fields::Event* ev = call("setuid", 0, {65534});
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(text(ev, "uid"), "65534(nobody)");
+    EXPECT_EQ(arg_value(ev, "uid"), "nobody");
+    EXPECT_EQ(arg_value(ev, "res"), "0");
+    ev = call("setgid", -1, {65534});
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(text(ev, "gid"), "65534(nogroup)");
+    EXPECT_EQ(arg_value(ev, "gid"), "nogroup");
+    EXPECT_EQ(text(ev, "res"), "-1(EPERM)");
+    EXPECT_EQ(arg_value(ev, "res"), "EPERM");
+    ev = call("setresuid", 0, {0, 4242, 0});
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(arg_value(ev, "ruid"), "root");
+    EXPECT_EQ(arg_value(ev, "euid"), "4242");  // not in the file
 }
 
 // set{re,res}[ug]id: the effective id is the second argument.

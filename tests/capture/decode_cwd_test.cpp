@@ -63,7 +63,7 @@ TEST_F(DecodeCwdTest, FchdirTakesTheKernelsPathOfTheFd) {
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd->name, "/var/lib/app");
     EXPECT_EQ(ev->fd->type, state::FdType::Directory);
-    EXPECT_EQ(text(ev, "fd"), "6");
+    EXPECT_EQ(text(ev, "fd"), "6(<d>/var/lib/app)");
     EXPECT_EQ(procs_.find(kPid)->cwd, "/var/lib/app/");
 
     // Failed, or no kernel path: the cwd stays.

@@ -43,7 +43,7 @@ TEST_F(DecodeFdArgTest, ListenShowsItsFd) {
     ASSERT_NE(ev, nullptr);
     ASSERT_NE(ev->fd, nullptr);
     EXPECT_EQ(ev->fd, fds_.find(kPid, 4));
-    EXPECT_EQ(text(ev, "fd"), "4");
+    EXPECT_EQ(text(ev, "fd"), "4(<f>/srv/sock)");
     EXPECT_EQ(text(ev, "backlog"), "128");
 }
 
@@ -58,7 +58,7 @@ TEST_F(DecodeFdArgTest, CallsWithoutAnFdHaveNone) {
     const fields::Event* ev = decode(build(r));
     ASSERT_NE(ev, nullptr);
     EXPECT_EQ(ev->fd, nullptr);
-    EXPECT_EQ(text(ev, "res_or_fd"), "5");
+    EXPECT_EQ(text(ev, "res_or_fd"), "5(<f>/etc/passwd)");
     r.name = "pipe2";
     r.ret = 0;
     r.args = {0x7ffd0000, oflags::kCloExec};

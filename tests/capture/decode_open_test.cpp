@@ -36,7 +36,7 @@ TEST_F(DecodeOpenTest, OpenatWithKernelPath) {
     EXPECT_EQ(ev->fd->open_flags, oflags::kRdOnly | oflags::kCloExec);
     EXPECT_EQ(ev->fd->dev, 0x803u);
     EXPECT_EQ(ev->fd->ino, 4242u);
-    EXPECT_EQ(text(ev, "fd"), "5");
+    EXPECT_EQ(text(ev, "fd"), "5(<f>/etc/passwd)");
     EXPECT_EQ(text(ev, "dirfd"), "-100(AT_FDCWD)");
     EXPECT_EQ(ev->param("dirfd")->raw, -100);
     EXPECT_EQ(text(ev, "name"), "../../etc/passwd");

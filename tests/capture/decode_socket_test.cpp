@@ -70,7 +70,7 @@ TEST_F(DecodeSocketTest, SocketThenConnectGivesTuple) {
     EXPECT_EQ(ev->fd->sockfamily, "ip");
     EXPECT_EQ(text(ev, "tuple"), "10.0.0.1:40000->10.0.0.2:80");
     EXPECT_EQ(text(ev, "res"), "0");
-    EXPECT_EQ(text(ev, "fd"), "3");
+    EXPECT_EQ(text(ev, "fd"), "3(<4>10.0.0.1:40000->10.0.0.2:80)");
 }
 
 TEST_F(DecodeSocketTest, SocketDomainsAndTypes) {
@@ -126,7 +126,7 @@ TEST_F(DecodeSocketTest, AcceptGivesAServerSocket) {
         EXPECT_EQ(ev->fd->sport, 8080);
         EXPECT_EQ(ev->fd->name, "10.0.0.2:51000->10.0.0.1:8080");
         EXPECT_EQ(text(ev, "tuple"), "10.0.0.2:51000->10.0.0.1:8080");
-        EXPECT_EQ(text(ev, "fd"), "7");
+        EXPECT_EQ(text(ev, "fd"), "7(<4>10.0.0.2:51000->10.0.0.1:8080)");
     }
     SyscallRec a;
     a.name = "accept";
@@ -162,7 +162,7 @@ TEST_F(DecodeSocketTest, BindMakesAServerSocketAtTheBoundAddress) {
     EXPECT_EQ(ev->fd->cport, 0);
     EXPECT_EQ(ev->fd->l4proto, L4Proto::Udp);
     EXPECT_EQ(text(ev, "addr"), "10.0.0.1:5353");
-    EXPECT_EQ(text(ev, "fd"), "3");
+    EXPECT_EQ(text(ev, "fd"), "3(<4>10.0.0.1:5353)");
 
     SyscallRec l;
     l.name = "listen";

@@ -61,7 +61,8 @@ TEST(FixtureEvents, HappyPath) {
     EXPECT_TRUE(ev.is_open_event);
     EXPECT_EQ(ev.open_flags, events::oflags::kCloExec);
     EXPECT_EQ(field(ev, "evt.args"),
-              "fd=3 dirfd=-100(AT_FDCWD) name=/etc/shadow flags=O_RDONLY|O_CLOEXEC mode=0");
+              "fd=3(<f>/etc/shadow) dirfd=-100(AT_FDCWD) name=/etc/shadow flags=O_RDONLY|O_CLOEXEC "
+              "mode=0");
     EXPECT_EQ(field(ev, "evt.rawarg.dirfd"), "-100");
     EXPECT_EQ(field(ev, "evt.is_open_read"), "true");
     // The opened file's fd is made from the "name" argument.

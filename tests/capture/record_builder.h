@@ -22,6 +22,7 @@
 #include "sensor/state/container_table.h"
 #include "sensor/state/fd_table.h"
 #include "sensor/state/process_table.h"
+#include "sensor/state/user_table.h"
 
 namespace sensor::testing {
 
@@ -174,6 +175,13 @@ inline std::string text(const fields::Event* ev, std::string_view name) {
     return p ? std::string(p->text) : "<missing " + std::string(name) + ">";
 }
 
+// What evt.arg.NAME gives: Falco's resolved form when the parameter has one, else the text.
+inline std::string arg_value(const fields::Event* ev, std::string_view name) {
+    const auto* p = ev ? ev->param(name) : nullptr;
+    if (!p) return "<missing " + std::string(name) + ">";
+    return std::string(p->resolved.empty() ? p->text : p->resolved);
+}
+
 inline std::string make_temp_dir() {
     std::string tmpl = ::testing::TempDir() + "decoder-proc-XXXXXX";
     if (!mkdtemp(tmpl.data())) ADD_FAILURE() << "mkdtemp failed";
@@ -223,7 +231,9 @@ class RecordDecoderTest : public ::testing::Test {
 
     std::string root_ = make_temp_dir();
     state::ContainerTable containers_;
-    state::ProcessTable procs_{containers_, nullptr};
+    // Users and groups from root_'s passwd and group files (none unless a test writes them).
+    state::UserTable users_{root_ + "/passwd", root_ + "/group"};
+    state::ProcessTable procs_{containers_, &users_};
     state::FdTable fds_{root_};
     capture::RecordDecoder dec_{procs_, fds_, root_};
 };

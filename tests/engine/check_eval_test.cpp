@@ -1,6 +1,7 @@
 // Operator semantics on every field type (SPEC 1.7), modifiers, missing-field semantics, type
 // compatibility errors and compile warnings.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "support/condition_harness.h"
 
@@ -552,4 +553,22 @@ TEST(OperatorsWarnings, DeprecatedFieldsAreNotCompileWarnings) {
     auto c = cond_test::compile("evt.latency > 0 and evt.dir = < and proc.name = cat");
     ASSERT_TRUE(c);
     EXPECT_TRUE(c->warnings.empty());
+}
+
+// Falco's DOUBLE fields (proc.fdusage) compare numerically, with decimals on either side.
+TEST(OperatorsDouble, ComparesNumerically) {
+    World w;
+    w.cat.pid = w.cat.tid = getpid();  // proc.fdusage reads this process's /proc/PID/fd
+    w.ev.proc_root = "/proc";
+    w.cat.fdlimit = 1000000000;  // a few open fds of a huge limit: a tiny percentage
+    EXPECT_MATCH("proc.fdusage < 0.5", w.ev);
+    EXPECT_MATCH("proc.fdusage >= 0", w.ev);
+    EXPECT_NO_MATCH("proc.fdusage > 1.5", w.ev);
+    w.cat.fdlimit = 1;  // more open than the limit: libs caps it at 100
+    EXPECT_MATCH("proc.fdusage = 100", w.ev);
+    EXPECT_MATCH("proc.fdusage in (50, 100.0)", w.ev);
+    EXPECT_NO_MATCH("proc.fdusage != 100", w.ev);
+    EXPECT_TRUE(error_contains("proc.fdusage = abc", "numeric"));
+    w.ev.proc_root = nullptr;  // nothing to read: missing, so no comparison holds
+    EXPECT_NO_MATCH("proc.fdusage >= 0", w.ev);
 }

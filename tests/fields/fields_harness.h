@@ -143,10 +143,10 @@ struct World {
         add_param("flags", "O_RDONLY|O_CLOEXEC", ev.open_flags);
     }
     void add_param(std::string_view name, std::string_view text) {
-        ev.params[ev.param_count++] = EventParam{name, text, 0, false};
+        ev.params[ev.param_count++] = EventParam{name, text, {}, 0, false};
     }
     void add_param(std::string_view name, std::string_view text, int64_t raw) {
-        ev.params[ev.param_count++] = EventParam{name, text, raw, true};
+        ev.params[ev.param_count++] = EventParam{name, text, {}, raw, true};
     }
 };
 
