@@ -196,15 +196,9 @@ void WebhookInput::accept_loop() {
 void WebhookInput::start_session(int fd) {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    SSL* ssl = nullptr;
-    if (tls_) {
-        ssl = SSL_new(tls_.get());
-        if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
-            SSL_free(ssl);
-            close(fd);
-            return;
-        }
-    }
+    bool failed = false;
+    SSL* ssl = ops::new_tls_session(tls_.get(), fd, failed);
+    if (failed) return;
     auto stream = std::make_unique<Stream>(fd, ssl, sh_.stop_fd);
     auto done = std::make_shared<std::atomic<bool>>(false);
     std::thread t([this, done, s = std::move(stream)]() mutable {

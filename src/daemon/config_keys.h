@@ -7,6 +7,7 @@
 // to kKeyHandlers; keys accepted without effect go to config_not_applicable.cpp instead.
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "sink_keys.h"
 
@@ -14,6 +15,9 @@ namespace sensor::daemon {
 
 struct RunConfig;
 struct ConfigNode;
+
+// A comma list's items (a YAML list of scalars arrives as one); empty items dropped.
+std::vector<std::string> split_list(const std::string& v);
 
 // One key=value being applied: its error message when the value does not fit.
 struct Setting {

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "config_keys.h"
 #include "sensor/rules/yaml_tree.h"
 
 namespace sensor::daemon {
@@ -39,15 +40,6 @@ constexpr std::initializer_list<const char*> kLogLevels = {
     "emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"};
 constexpr std::initializer_list<const char*> kLibsSeverities = {
     "fatal", "critical", "error", "warning", "notice", "info", "debug", "trace"};
-
-std::vector<std::string> split_names(const std::string& v) {
-    std::vector<std::string> out;
-    std::stringstream ss(v);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
 
 KeyResult set_log_key(LogConfig& c, const OpsSetting& s) {
     if (s.key == "log_stderr") return s.flag(c.to_stderr);
@@ -121,7 +113,7 @@ KeyResult set_web_key(WebserverExtras& c, const OpsSetting& s) {
 
 KeyResult set_base_syscalls_key(policy::BaseSyscalls& c, const OpsSetting& s) {
     if (s.key == "base_syscalls.custom_set") {
-        std::vector<std::string> names = split_names(s.value);
+        std::vector<std::string> names = split_list(s.value);
         auto unknown = policy::unknown_syscall_names(names);
         if (!unknown.empty())
             return s.bad("a list of syscall names ('!name' removes one); '" + unknown[0] +

@@ -33,6 +33,8 @@ bool parse_double(const std::string& v, double& out) {
     }
 }
 
+}  // namespace
+
 std::vector<std::string> split_list(const std::string& v) {
     std::vector<std::string> out;
     std::stringstream ss(v);
@@ -41,8 +43,6 @@ std::vector<std::string> split_list(const std::string& v) {
         if (!item.empty()) out.push_back(item);
     return out;
 }
-
-}  // namespace
 
 KeyResult Setting::flag(bool& out) const {
     return rules::parse_yaml_bool(value, out) ? KeyResult::ok : bad("true or false");

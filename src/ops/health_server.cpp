@@ -114,15 +114,9 @@ void HealthServer::run() {
 
 // One request on fd (which the stream owns and closes): a TLS handshake first when on.
 void HealthServer::serve(int fd) {
-    SSL* ssl = nullptr;
-    if (tls_) {
-        ssl = SSL_new(tls_.get());
-        if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
-            SSL_free(ssl);
-            close(fd);
-            return;
-        }
-    }
+    bool failed = false;
+    SSL* ssl = new_tls_session(tls_.get(), fd, failed);
+    if (failed) return;
     Stream stream(fd, ssl, -1);
     const auto deadline = Stream::Clock::now() + kRequestTimeout;
     if (stream.handshake(deadline) != Stream::Io::Ok) return;

@@ -1,6 +1,7 @@
 #include "sensor/ops/tls_context.h"
 
 #include <openssl/err.h>
+#include <unistd.h>
 
 namespace sensor::ops {
 namespace {
@@ -54,6 +55,19 @@ SslCtxPtr make_tls_server_context(const std::string& cert_and_key_pem,
     if (!client_ca_pem.empty() && !require_client_certificates(ctx.get(), client_ca_pem, error))
         return nullptr;
     return ctx;
+}
+
+SSL* new_tls_session(SSL_CTX* ctx, int fd, bool& failed) {
+    failed = false;
+    if (ctx == nullptr) return nullptr;
+    SSL* ssl = SSL_new(ctx);
+    if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
+        SSL_free(ssl);
+        close(fd);
+        failed = true;
+        return nullptr;
+    }
+    return ssl;
 }
 
 }  // namespace sensor::ops

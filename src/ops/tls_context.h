@@ -20,4 +20,8 @@ SslCtxPtr make_tls_server_context(const std::string& cert_and_key_pem,
                                   const std::string& client_ca_pem, std::string& error,
                                   const std::string& cert_key = "sslCertificate");
 
+// A server-side TLS session on an accepted fd, or null (fd then closed) when none can be made.
+// With ctx null: null, fd left open (a plain connection).
+SSL* new_tls_session(SSL_CTX* ctx, int fd, bool& failed);
+
 }  // namespace sensor::ops
