@@ -68,6 +68,7 @@ std::vector<fields::FieldRef> resolve_all(fields::SourceId id) {
                 break;
             case fields::ArgKind::Key:
             case fields::ArgKind::EvtArg:
+            case fields::ArgKind::IndexOrKey:
                 for (const auto& k : kKeys) add(def, &k);
                 for (const auto& i : kIndexes) add(def, &i);
                 break;
