@@ -233,11 +233,6 @@ bool container_host_ipc(const Event& ev, const FieldArg&, uint32_t, Value& out, 
     return flag(ev, &ContainerInfo::host_ipc, out);
 }
 
-// Fields the plugin defines but leaves empty.
-bool always_empty(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
 constexpr const char* kProbeFieldGone =
     "deprecated by Falco's container plugin 0.7, which no longer fills it";
 constexpr const char* kNeedsApiServer = "needs the API server";
@@ -268,7 +263,7 @@ void add_api_server_fields(std::vector<FieldDef>& f) {
     };
     for (const auto& [name, arg, desc] : kFields)
         f.push_back(unavailable({name, FieldType::String,
-                                 arg.empty() ? ArgKind::None : ArgKind::Key, desc, always_empty},
+                                 arg.empty() ? ArgKind::None : ArgKind::Key, desc, never_filled},
                                 kNeedsApiServer));
 }
 
@@ -359,22 +354,22 @@ void add_container_fields(std::vector<FieldDef>& f) {
 
         // Probes: deprecated and empty in plugin 0.7.
         unavailable(
-            {"container.healthcheck", FT::String, AK::None, "health check command", always_empty},
+            {"container.healthcheck", FT::String, AK::None, "health check command", never_filled},
             kProbeFieldGone),
         unavailable({"container.liveness_probe", FT::String, AK::None, "liveness probe command",
-                     always_empty},
+                     never_filled},
                     kProbeFieldGone),
         unavailable({"container.readiness_probe", FT::String, AK::None, "readiness probe command",
-                     always_empty},
+                     never_filled},
                     kProbeFieldGone),
         unavailable({"proc.is_container_healthcheck", FT::Bool, AK::None,
-                     "true for the container's health check", always_empty},
+                     "true for the container's health check", never_filled},
                     kProbeFieldGone),
         unavailable({"proc.is_container_liveness_probe", FT::Bool, AK::None,
-                     "true for the container's liveness probe", always_empty},
+                     "true for the container's liveness probe", never_filled},
                     kProbeFieldGone),
         unavailable({"proc.is_container_readiness_probe", FT::Bool, AK::None,
-                     "true for the container's readiness probe", always_empty},
+                     "true for the container's readiness probe", never_filled},
                     kProbeFieldGone),
     };
     append_fields(f, table);

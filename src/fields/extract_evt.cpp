@@ -91,11 +91,6 @@ bool evt_rawtime_ns(const Event& ev, const FieldArg&, uint32_t, Value& out, std:
     return put_u64(out, ev.ts % kNsPerSec);
 }
 
-// Latency needs enter/exit pairing that the sensor does not do.
-bool evt_untracked_time(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
 // Time since the capture's first event (whole, seconds, or the ns part).
 template <int Part>
 bool evt_reltime(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
@@ -251,14 +246,14 @@ void add_evt_fields(std::vector<FieldDef>& f) {
         // The probe traces syscall exits only (an enter program would double its cost), so
         // there is no enter time to measure from: Falco's deprecated latency fields load and
         // read as missing.
-        deprecated({"evt.latency", FT::RelTime, AK::None, "not tracked; always missing",
-                    evt_untracked_time}),
-        deprecated({"evt.latency.s", FT::RelTime, AK::None, "not tracked; always missing",
-                    evt_untracked_time}),
-        deprecated({"evt.latency.ns", FT::RelTime, AK::None, "not tracked; always missing",
-                    evt_untracked_time}),
+        deprecated(
+            {"evt.latency", FT::RelTime, AK::None, "not tracked; always missing", never_filled}),
+        deprecated(
+            {"evt.latency.s", FT::RelTime, AK::None, "not tracked; always missing", never_filled}),
+        deprecated(
+            {"evt.latency.ns", FT::RelTime, AK::None, "not tracked; always missing", never_filled}),
         deprecated({"evt.latency.human", FT::String, AK::None, "not tracked; always missing",
-                    evt_untracked_time}),
+                    never_filled}),
         {"evt.deltatime", FT::RelTime, AK::None,
          "ns since the previous event this field was evaluated on (0 for the first)",
          evt_deltatime<0>},

@@ -126,17 +126,6 @@ bool evt_count_exit(const Event& ev, const FieldArg&, uint32_t, Value& out, std:
     return ev.dir == EventDir::Exit && put_u64(out, 1);
 }
 
-// Syscall events come from no plugin and are not asynchronous: Falco leaves these empty.
-bool evt_no_plugin(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
-// evt.around[T] = D accepts events within D ms of T; the comparison needs the right-hand side,
-// which an extractor does not see, so the sensor does not evaluate it (libs: captures only).
-bool evt_around(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
 }  // namespace
 
 void add_evt_flag_fields(std::vector<FieldDef>& f) {
@@ -173,14 +162,15 @@ void add_evt_flag_fields(std::vector<FieldDef>& f) {
         unavailable({"evt.around", FT::Uint64, AK::Index,
                      "evt.around[T] = D: events within D ms of time T; not evaluated (captures "
                      "only in Falco)",
-                     evt_around},
+                     never_filled},
                     "Falco evaluates it on capture files only"),
+        // Syscall events come from no plugin and are not asynchronous: Falco leaves these empty.
         {"evt.asynctype", FT::String, AK::None, "type of an asynchronous event; empty here",
-         evt_no_plugin},
+         never_filled},
         {"evt.pluginname", FT::String, AK::None, "plugin of a plugin event; empty here",
-         evt_no_plugin},
+         never_filled},
         {"evt.plugininfo", FT::String, AK::None, "plugin's summary of a plugin event; empty here",
-         evt_no_plugin},
+         never_filled},
     };
     append_fields(f, table);
 }

@@ -234,12 +234,6 @@ bool fd_net(const Event& ev, const FieldArg&, uint32_t n, Value& out, std::strin
     return nth_end(ev, n, out, net_of);
 }
 
-// Names resolved from addresses and ports would need a DNS cache and a services table, which
-// the sensor does not keep: fd.*ip.name and fd.*proto are always missing.
-bool fd_unresolved(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
 // fd.types[N]: the type of fd N of the process; fd.types: each type among the process's fds,
 // once (libs needs the event to have an fd, too). Value n is the nth distinct type.
 bool fd_types(const Event& ev, const FieldArg& arg, uint32_t n, Value& out, std::string&) {
@@ -273,12 +267,6 @@ bool fd_uid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&
     return put_scratch(out, scratch);
 }
 
-// The overlayfs layer of an opened file is known only to the kernel at open; the probe does
-// not report it for fds yet.
-bool fd_layer_unknown(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
 }  // namespace
 
 void add_fd_fields(std::vector<FieldDef>& f) {
@@ -308,14 +296,14 @@ void add_fd_fields(std::vector<FieldDef>& f) {
         list_of({"fd.types", FT::String, AK::IndexOpt,
                  "types of the process's fds, each once; fd.types[N] the type of fd N", fd_types}),
         {"fd.uid", FT::String, AK::None, "thread id followed by the fd number", fd_uid},
-        unavailable({"fd.is_upper_layer", FT::Bool, AK::None,
-                     "file in an overlayfs upper layer; not reported by the probe for fds",
-                     fd_layer_unknown},
-                    "the probe does not report overlayfs layers"),
-        unavailable({"fd.is_lower_layer", FT::Bool, AK::None,
-                     "file in an overlayfs lower layer; not reported by the probe for fds",
-                     fd_layer_unknown},
-                    "the probe does not report overlayfs layers"),
+        unavailable(
+            {"fd.is_upper_layer", FT::Bool, AK::None,
+             "file in an overlayfs upper layer; not reported by the probe for fds", never_filled},
+            "the probe does not report overlayfs layers"),
+        unavailable(
+            {"fd.is_lower_layer", FT::Bool, AK::None,
+             "file in an overlayfs lower layer; not reported by the probe for fds", never_filled},
+            "the probe does not report overlayfs layers"),
 
         // Sockets.
         {"fd.connected", FT::Bool, AK::None, "true for a connected socket", fd_connected},
@@ -339,24 +327,25 @@ void add_fd_fields(std::vector<FieldDef>& f) {
         any_of({"fd.net", FT::Net, AK::None, "client or server address, matched against a network",
                 fd_net}),
 
-        // Names of addresses and ports: not resolved.
+        // Names of addresses and ports: not resolved (that needs a DNS cache and a services
+        // table, which the sensor does not keep).
         {"fd.cip.name", FT::String, AK::None, "domain name of an address; not resolved",
-         fd_unresolved},
+         never_filled},
         {"fd.sip.name", FT::String, AK::None, "domain name of an address; not resolved",
-         fd_unresolved},
+         never_filled},
         {"fd.lip.name", FT::String, AK::None, "domain name of an address; not resolved",
-         fd_unresolved},
+         never_filled},
         {"fd.rip.name", FT::String, AK::None, "domain name of an address; not resolved",
-         fd_unresolved},
+         never_filled},
         any_of({"fd.ip.name", FT::String, AK::None, "domain name of either address; not resolved",
-                fd_unresolved}),
-        {"fd.cproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
-        {"fd.sproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
-        {"fd.lproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
-        {"fd.rproto", FT::String, AK::None, "service name of a port; not resolved", fd_unresolved},
+                never_filled}),
+        {"fd.cproto", FT::String, AK::None, "service name of a port; not resolved", never_filled},
+        {"fd.sproto", FT::String, AK::None, "service name of a port; not resolved", never_filled},
+        {"fd.lproto", FT::String, AK::None, "service name of a port; not resolved", never_filled},
+        {"fd.rproto", FT::String, AK::None, "service name of a port; not resolved", never_filled},
         // Falco types fd.proto as a port, unlike its fd.cproto ... siblings.
         any_of({"fd.proto", FT::Uint64, AK::None, "service name of either port; not resolved",
-                fd_unresolved}),
+                never_filled}),
     };
     append_fields(f, table);
 }

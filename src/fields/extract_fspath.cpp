@@ -105,11 +105,6 @@ bool abspath_arg(const FieldArg& arg, std::string& error) {
     return false;
 }
 
-// poll's fd array is in user memory and not recorded by the probe.
-bool fdlist_unrecorded(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
-}
-
 }  // namespace
 
 void add_fspath_fields(std::vector<FieldDef>& f) {
@@ -144,29 +139,25 @@ void add_fdlist_fields(std::vector<FieldDef>& f) {
     using FT = FieldType;
     using AK = ArgKind;
     const FieldDef table[] = {
-        unavailable(
-            {"fdlist.nums", FT::String, AK::None,
-             "poll: comma-separated fd numbers (not recorded by the probe)", fdlist_unrecorded},
-            "the probe does not record poll's fd array"),
-        unavailable(
-            {"fdlist.names", FT::String, AK::None,
-             "poll: comma-separated fd names (not recorded by the probe)", fdlist_unrecorded},
-            "the probe does not record poll's fd array"),
-        unavailable(
-            {"fdlist.cips", FT::String, AK::None,
-             "poll: comma-separated client IPs (not recorded by the probe)", fdlist_unrecorded},
-            "the probe does not record poll's fd array"),
-        unavailable(
-            {"fdlist.sips", FT::String, AK::None,
-             "poll: comma-separated server IPs (not recorded by the probe)", fdlist_unrecorded},
-            "the probe does not record poll's fd array"),
+        unavailable({"fdlist.nums", FT::String, AK::None,
+                     "poll: comma-separated fd numbers (not recorded by the probe)", never_filled},
+                    "the probe does not record poll's fd array"),
+        unavailable({"fdlist.names", FT::String, AK::None,
+                     "poll: comma-separated fd names (not recorded by the probe)", never_filled},
+                    "the probe does not record poll's fd array"),
+        unavailable({"fdlist.cips", FT::String, AK::None,
+                     "poll: comma-separated client IPs (not recorded by the probe)", never_filled},
+                    "the probe does not record poll's fd array"),
+        unavailable({"fdlist.sips", FT::String, AK::None,
+                     "poll: comma-separated server IPs (not recorded by the probe)", never_filled},
+                    "the probe does not record poll's fd array"),
         unavailable(
             {"fdlist.cports", FT::String, AK::None,
-             "poll: comma-separated client ports (not recorded by the probe)", fdlist_unrecorded},
+             "poll: comma-separated client ports (not recorded by the probe)", never_filled},
             "the probe does not record poll's fd array"),
         unavailable(
             {"fdlist.sports", FT::String, AK::None,
-             "poll: comma-separated server ports (not recorded by the probe)", fdlist_unrecorded},
+             "poll: comma-separated server ports (not recorded by the probe)", never_filled},
             "the probe does not record poll's fd array"),
     };
     append_fields(f, table);

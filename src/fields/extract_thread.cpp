@@ -122,26 +122,28 @@ bool proc_nchilds(const Event& ev, const FieldArg&, uint32_t, Value& out, std::s
     return put_u64(out, n > 0 ? n - 1 : 0);
 }
 
-bool proc_fdopencount(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+// Open fds of the event's process, from procfs; false when there is none to read.
+bool open_fd_count(const Event& ev, uint64_t& n) {
     if (!ev.proc || !ev.proc_root) return false;
-    int64_t n = state::count_open_fds(ev.proc_root, ev.proc->pid);
-    return n >= 0 && put_u64(out, static_cast<uint64_t>(n));
+    int64_t c = state::count_open_fds(ev.proc_root, ev.proc->pid);
+    if (c < 0) return false;
+    n = static_cast<uint64_t>(c);
+    return true;
+}
+
+bool proc_fdopencount(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    uint64_t n = 0;
+    return open_fd_count(ev, n) && put_u64(out, n);
 }
 
 // libs' fd usage: open fds as a percentage of the fd limit (100 at most; 0 without a limit).
 bool proc_fdusage(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    if (!ev.proc || !ev.proc_root) return false;
-    int64_t n = state::count_open_fds(ev.proc_root, ev.proc->pid);
-    if (n < 0) return false;
+    uint64_t open = 0;
+    if (!open_fd_count(ev, open)) return false;
     const uint64_t limit = ev.proc->fdlimit;
     if (limit == 0) return put_f64(out, 0);
-    const auto open = static_cast<uint64_t>(n);
     return put_f64(
         out, open <= limit ? static_cast<double>(open) * 100 / static_cast<double>(limit) : 100.0);
-}
-
-bool no_cpu_sample(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
-    return false;
 }
 
 // proc.stdin/stdout/stderr: fd 0, 1 or 2 from the fd table, else its /proc link.
@@ -249,13 +251,13 @@ void add_thread_fields(std::vector<FieldDef>& f) {
          proc_fdusage},
         // libs computes these from procinfo events only, which live capture does not have.
         unavailable({"thread.cpu", FT::Double, AK::None,
-                     "CPU consumed by the thread in the last second", no_cpu_sample},
+                     "CPU consumed by the thread in the last second", never_filled},
                     "needs per-thread CPU samples (Falco's procinfo events)"),
         unavailable({"thread.cpu.user", FT::Double, AK::None,
-                     "user CPU consumed by the thread in the last second", no_cpu_sample},
+                     "user CPU consumed by the thread in the last second", never_filled},
                     "needs per-thread CPU samples (Falco's procinfo events)"),
         unavailable({"thread.cpu.system", FT::Double, AK::None,
-                     "system CPU consumed by the thread in the last second", no_cpu_sample},
+                     "system CPU consumed by the thread in the last second", never_filled},
                     "needs per-thread CPU samples (Falco's procinfo events)"),
         {"proc.stdin.name", FT::String, AK::None, "name of the process's fd 0", std_name<0>},
         {"proc.stdin.type", FT::String, AK::None, "type of the process's fd 0", std_type<0>},

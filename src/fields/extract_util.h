@@ -62,6 +62,11 @@ inline FieldDef list_of(FieldDef d) {
     d.list_valued = true;
     return d;
 }
+// The extractor of a field no event fills (not observed, or deprecated): always missing.
+inline bool never_filled(const Event&, const FieldArg&, uint32_t, Value&, std::string&) {
+    return false;
+}
+
 // A field that is not filled live here, and why (FieldDef::unavailable).
 inline FieldDef unavailable(FieldDef d, const char* why) {
     d.unavailable = why;
