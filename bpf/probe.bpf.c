@@ -459,11 +459,10 @@ static __always_inline __u16 describe_any_file(struct scratch* s, char* rec, __u
 
 // The open path filter (sensor_open_filter in record.h).
 
-// The kernel path of the file behind fd, built in s->path; returns where it starts, or
+// The kernel path of file f (an open's), built in s->path; returns where it starts, or
 // SENSOR_STR_MAX when there is none to judge by: no file, a type the record gives no kernel
 // path (not a regular file or directory, or a memfd), or a path too deep to resolve.
-static __always_inline __u32 open_path(struct scratch* s, struct task_struct* task, long fd) {
-    struct file* f = fd_file(task, fd);
+static __always_inline __u32 open_file_path(struct scratch* s, struct file* f) {
     if (!f) return SENSOR_STR_MAX;
     __u32 cut = 0, pos;
     if (have_rdonly_cast) {
@@ -603,17 +602,22 @@ static __noinline int raw_may_match(struct scratch* s, const void* user_path,
     return needles_in(s, SENSOR_STR_MAX, (__u32)n - 1, &f->raw);
 }
 
-// Whether some loaded rule may match the open that returned fd (see sensor_open_filter).
-static __always_inline int open_may_match(struct task_struct* task, long fd,
-                                          const void* user_path) {
+// Whether some loaded rule may match the open of file (see sensor_open_filter).
+static __always_inline int open_file_may_match(struct file* file, const void* user_path) {
     struct scratch* s = get_scratch();
     if (!s) return 1;
     __u32 zero = 0;
     const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
     if (!f) return 1;
-    __u32 pos = open_path(s, task, fd);
+    __u32 pos = open_file_path(s, file);
     if (pos >= SENSOR_STR_MAX - 1) return 1;
     return path_may_match(s, pos, f) || name_may_match(s, pos, f) || raw_may_match(s, user_path, f);
+}
+
+// Whether some loaded rule may match the open that returned fd.
+static __always_inline int open_may_match(struct task_struct* task, long fd,
+                                          const void* user_path) {
+    return open_file_may_match(fd_file(task, fd), user_path);
 }
 
 static __always_inline void count_filtered(__u32 what) {
@@ -1076,5 +1080,401 @@ int BPF_PROG(sensor_proc_exit, struct task_struct* p) {
     struct sensor_proc_event* r = proc_event(rec, ring, SENSOR_REC_PROC_EXIT);
     r->exit_code = (__u32)BPF_CORE_READ(p, exit_code);
     publish(ring, rec, sizeof(*r));
+    return 0;
+}
+
+// ---- io_uring: requests become the events of the syscalls they stand for ----
+//
+// A request is seen twice: when it is submitted (io_uring_submit_req, after the op's prep, so
+// the kernel's own copies of its paths exist) and when it completes (io_uring_complete: the
+// result, the new fd or fixed slot). What only submission knows (the submitting thread, the
+// sqe's fd, the paths, which the op frees before it completes) is kept by the request's
+// address until then, and only for requests whose syscall is traced; the record is written at
+// completion, as the syscall's exit would be.
+
+#define SENSOR_PF_IO_WORKER 0x10            // an io_uring kernel thread (SQPOLL, io-wq)
+#define SENSOR_IORING_CQE_F_MORE (1U << 1)  // a multishot request completes again
+#define SENSOR_IORING_FILE_INDEX_ALLOC (~0U)
+#define SENSOR_FFS_MASK (~3UL)  // a fixed file slot's pointer without its flag bits
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SENSOR_URING_OPS);
+    __type(key, __u32);
+    __type(value, __u16);
+} uring_ops SEC(".maps");
+
+struct uring_req {
+    __u32 tid;  // the submitter
+    __u32 pid;
+    __s32 fd;  // the sqe's fd (a fixed slot with REQ_F_FIXED_FILE)
+    __u16 nr;  // the syscall it stands for
+    __u8 has_paths;
+    __u8 reserved;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, SENSOR_URING_INFLIGHT);
+    __type(key, __u64);
+    __type(value, struct uring_req);
+} uring_reqs SEC(".maps");
+
+struct uring_paths_value {
+    char path[2][SENSOR_STR_MAX];
+};
+
+// Only requests with paths take an entry here, allocated when they are submitted.
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __uint(max_entries, SENSOR_URING_PATHS);
+    __type(key, __u64);
+    __type(value, struct uring_paths_value);
+} uring_paths SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, SENSOR_URING_COUNTS);
+    __type(key, __u32);
+    __type(value, __u64);
+} uring_counts SEC(".maps");
+
+static __always_inline void count_uring(__u32 what) {
+    __u64* n = bpf_map_lookup_elem(&uring_counts, &what);
+    if (n) *n += 1;
+}
+
+// The thread that submitted: the caller of io_uring_enter, or for an SQPOLL ring (whose kernel
+// thread submits) the thread that created the ring.
+static __always_inline void uring_submitter(struct io_kiocb* req, struct uring_req* r) {
+    struct task_struct* t = bpf_get_current_task_btf();
+    r->tid = t->pid;
+    r->pid = t->tgid;
+    if (!(t->flags & SENSOR_PF_IO_WORKER)) return;
+    struct io_sq_data* sqd = BPF_CORE_READ(req, ctx, sq_data);
+    if (!sqd || !bpf_core_field_exists(sqd->task_pid)) return;
+    r->tid = BPF_CORE_READ(sqd, task_pid);
+    r->pid = BPF_CORE_READ(sqd, task_tgid);
+}
+
+// The kernel's copies of a path op's paths (struct filename), or 0 for other ops.
+static __always_inline int uring_filenames(struct io_kiocb* req, __u32 op, struct filename** f0,
+                                           struct filename** f1) {
+    switch (op) {
+        case IORING_OP_OPENAT:
+        case IORING_OP_OPENAT2:
+            *f0 = BPF_CORE_READ((struct io_open*)req, filename);
+            return 1;
+        case IORING_OP_UNLINKAT:
+            *f0 = BPF_CORE_READ((struct io_unlink*)req, filename);
+            return 1;
+        case IORING_OP_MKDIRAT:
+            *f0 = BPF_CORE_READ((struct io_mkdir*)req, filename);
+            return 1;
+        case IORING_OP_RENAMEAT:
+            *f0 = BPF_CORE_READ((struct io_rename*)req, oldpath);
+            *f1 = BPF_CORE_READ((struct io_rename*)req, newpath);
+            return 1;
+        case IORING_OP_LINKAT:
+        case IORING_OP_SYMLINKAT:
+            *f0 = BPF_CORE_READ((struct io_link*)req, oldpath);
+            *f1 = BPF_CORE_READ((struct io_link*)req, newpath);
+            return 1;
+    }
+    return 0;
+}
+
+// Keeps a path op's paths until it completes; false when the table is full (counted).
+static __always_inline int uring_keep_paths(struct io_kiocb* req, __u32 op, __u64 key) {
+    struct filename *f0 = 0, *f1 = 0;
+    if (!uring_filenames(req, op, &f0, &f1)) return 0;
+    struct scratch* s = get_scratch();
+    if (!s) return 0;
+    struct uring_paths_value* v = (void*)s->path;
+    v->path[0][0] = v->path[1][0] = 0;
+    if (f0) bpf_probe_read_kernel_str(v->path[0], SENSOR_STR_MAX, BPF_CORE_READ(f0, name));
+    if (f1) bpf_probe_read_kernel_str(v->path[1], SENSOR_STR_MAX, BPF_CORE_READ(f1, name));
+    if (bpf_map_update_elem(&uring_paths, &key, v, BPF_ANY) == 0) return 1;
+    count_uring(SENSOR_URING_PATHS_LOST);
+    return 0;
+}
+
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(sensor_uring_submit, struct io_kiocb* req) {
+    __u32 op = req->opcode;
+    __u16* nr = bpf_map_lookup_elem(&uring_ops, &op);
+    if (!nr || *nr >= SENSOR_MAX_SYSCALLS) return 0;
+    __u32 sc = *nr;
+    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &sc);
+    if (!conf || !conf->traced) return 0;
+    struct uring_req r = {};
+    uring_submitter(req, &r);
+    if (r.pid == self_tgid) return 0;
+    r.nr = (__u16)sc;
+    r.fd = req->cqe.fd;  // set from the sqe for ops on a file; completion overwrites it
+    __u64 key = (__u64)req;
+    r.has_paths = uring_keep_paths(req, op, key);
+    if (bpf_map_update_elem(&uring_reqs, &key, &r, BPF_ANY) != 0) {
+        count_uring(SENSOR_URING_UNTRACKED);
+        if (r.has_paths) bpf_map_delete_elem(&uring_paths, &key);
+    }
+    return 0;
+}
+
+// What a completed request amounts to as its syscall's exit.
+struct uring_call {
+    __u64 args[6];
+    __s64 ret;
+    struct file* file;  // described (NEW_FILE, FD_FILE), or its socket (SOCK_*)
+    __u8 payload;
+    __u8 fixed;  // the fd (argument or result) is a fixed slot
+    __u8 reserved[6];
+};
+
+static __always_inline struct file* uring_fd_file(struct io_kiocb* req, long fd) {
+    if (fd < 0) return 0;
+    struct task_struct* task = 0;
+    if (bpf_core_field_exists(req->tctx)) task = BPF_CORE_READ(req, tctx, task);
+    if (!task) task = (void*)bpf_get_current_task_btf();
+    struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
+    if (!fdt || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds)) return 0;
+    struct file** fds = BPF_CORE_READ(fdt, fd);
+    struct file* f = 0;
+    bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+    return f;
+}
+
+// The file in a slot of the ring's fixed file table (6.13+ layout; 0 elsewhere).
+static __always_inline struct file* uring_fixed_file(struct io_ring_ctx* ctx, long slot) {
+    if (slot < 0 || !bpf_core_field_exists(ctx->file_table.data)) return 0;
+    if ((unsigned long)slot >= BPF_CORE_READ(ctx, file_table.data.nr)) return 0;
+    struct io_rsrc_node** nodes = BPF_CORE_READ(ctx, file_table.data.nodes);
+    struct io_rsrc_node* node = 0;
+    bpf_probe_read_kernel(&node, sizeof(node), &nodes[slot]);
+    if (!node) return 0;
+    return (struct file*)(BPF_CORE_READ(node, file_ptr) & SENSOR_FFS_MASK);
+}
+
+// A result that is a fixed slot when the sqe asked for one (file_slot: slot + 1, or
+// "allocate", which returns the slot): the slot becomes the result.
+static __always_inline void uring_slot_result(__u32 file_slot, struct uring_call* c) {
+    c->fixed = file_slot != 0;
+    if (c->ret >= 0 && file_slot && file_slot != SENSOR_IORING_FILE_INDEX_ALLOC)
+        c->ret = file_slot - 1;
+}
+
+// A new fd (fd table) or fixed slot, and its file.
+static __always_inline void uring_new_fd(struct io_ring_ctx* ctx, struct io_kiocb* req,
+                                         __u32 file_slot, struct uring_call* c) {
+    uring_slot_result(file_slot, c);
+    if (c->ret < 0) return;
+    c->file = file_slot ? uring_fixed_file(ctx, c->ret) : uring_fd_file(req, c->ret);
+}
+
+static __always_inline void uring_open_call(struct io_ring_ctx* ctx, struct io_kiocb* req,
+                                            struct uring_call* c) {
+    struct io_open* o = (void*)req;
+    c->args[0] = (__u64)(long)BPF_CORE_READ(o, dfd);
+    c->args[2] = BPF_CORE_READ(o, how.flags);
+    c->args[3] = BPF_CORE_READ(o, how.mode);
+    c->payload = SENSOR_PAY_NEW_FILE;
+    uring_new_fd(ctx, req, BPF_CORE_READ(o, file_slot), c);
+}
+
+// Ops on the sqe's file (c->args[0]): reads and writes, socket calls.
+static __always_inline void uring_fd_call(struct io_kiocb* req, __u32 op, struct uring_call* c) {
+    c->fixed = (BPF_CORE_READ(req, flags) & REQ_F_FIXED_FILE) != 0;
+    c->file = BPF_CORE_READ(req, file);
+    c->payload = SENSOR_PAY_SOCK_ARG0;
+    switch (op) {
+        case IORING_OP_SEND:
+        case IORING_OP_RECV:
+        case IORING_OP_SENDMSG:
+        case IORING_OP_RECVMSG:
+        case IORING_OP_SEND_ZC:
+        case IORING_OP_SENDMSG_ZC:
+            c->args[1] = (__u64)BPF_CORE_READ((struct io_sr_msg*)req, buf);
+            c->args[2] = BPF_CORE_READ((struct io_sr_msg*)req, len);
+            return;
+        case IORING_OP_CONNECT:
+        case IORING_OP_BIND:
+            return;
+        case IORING_OP_LISTEN:
+            c->args[1] = BPF_CORE_READ((struct io_listen*)req, backlog);
+            c->payload = SENSOR_PAY_ARGS;
+            return;
+    }
+    c->args[1] = BPF_CORE_READ((struct io_rw*)req, addr);
+    c->args[2] = BPF_CORE_READ((struct io_rw*)req, len);
+    c->payload = SENSOR_PAY_FD_FILE;
+}
+
+// Path ops: their dirfds, flags and mode in the syscall's argument order.
+static __always_inline void uring_path_call(struct io_kiocb* req, __u32 op, struct uring_call* c) {
+    c->payload = SENSOR_PAY_STRINGS;
+    switch (op) {
+        case IORING_OP_UNLINKAT:
+            c->args[0] = (__u64)(long)BPF_CORE_READ((struct io_unlink*)req, dfd);
+            c->args[2] = BPF_CORE_READ((struct io_unlink*)req, flags);
+            return;
+        case IORING_OP_MKDIRAT:
+            c->args[0] = (__u64)(long)BPF_CORE_READ((struct io_mkdir*)req, dfd);
+            c->args[2] = BPF_CORE_READ((struct io_mkdir*)req, mode);
+            return;
+        case IORING_OP_RENAMEAT:
+            c->args[0] = (__u64)(long)BPF_CORE_READ((struct io_rename*)req, old_dfd);
+            c->args[2] = (__u64)(long)BPF_CORE_READ((struct io_rename*)req, new_dfd);
+            c->args[4] = BPF_CORE_READ((struct io_rename*)req, flags);
+            return;
+        case IORING_OP_LINKAT:
+            c->args[0] = (__u64)(long)BPF_CORE_READ((struct io_link*)req, old_dfd);
+            c->args[2] = (__u64)(long)BPF_CORE_READ((struct io_link*)req, new_dfd);
+            c->args[4] = BPF_CORE_READ((struct io_link*)req, flags);
+            return;
+        case IORING_OP_SYMLINKAT:  // symlinkat(target, newdirfd, linkpath)
+            c->args[1] = (__u64)(long)BPF_CORE_READ((struct io_link*)req, new_dfd);
+            return;
+    }
+}
+
+// Fills c for the ops the probe knows (c->ret holds the result and c->args[0] the sqe's fd
+// on entry); 0 for others. Global, so verified on its own: the op switch does not multiply the
+// paths of the record's code.
+__noinline int sensor_uring_call(__u64 req_addr, struct uring_call* c) {
+    if (!c) return 0;
+    struct io_kiocb* req = (void*)req_addr;
+    struct io_ring_ctx* ctx = BPF_CORE_READ(req, ctx);
+    __u32 op = BPF_CORE_READ(req, opcode);
+    switch (op) {
+        case IORING_OP_OPENAT:
+        case IORING_OP_OPENAT2:
+            uring_open_call(ctx, req, c);
+            return 1;
+        case IORING_OP_ACCEPT:
+            c->args[3] = BPF_CORE_READ((struct io_accept*)req, flags);
+            c->payload = SENSOR_PAY_SOCK_RET;
+            uring_new_fd(ctx, req, BPF_CORE_READ((struct io_accept*)req, file_slot), c);
+            return 1;
+        case IORING_OP_SOCKET:
+            c->args[0] = BPF_CORE_READ((struct io_socket*)req, domain);
+            c->args[1] = BPF_CORE_READ((struct io_socket*)req, type);
+            c->args[2] = BPF_CORE_READ((struct io_socket*)req, protocol);
+            uring_slot_result(BPF_CORE_READ((struct io_socket*)req, file_slot), c);
+            return 1;
+        case IORING_OP_CLOSE: {
+            __u32 slot = BPF_CORE_READ((struct io_close*)req, file_slot);
+            c->fixed = slot != 0;
+            c->args[0] = slot ? slot - 1 : (__u64)(long)BPF_CORE_READ((struct io_close*)req, fd);
+            return 1;
+        }
+        case IORING_OP_UNLINKAT:
+        case IORING_OP_MKDIRAT:
+        case IORING_OP_RENAMEAT:
+        case IORING_OP_LINKAT:
+        case IORING_OP_SYMLINKAT:
+            uring_path_call(req, op, c);
+            return 1;
+        case IORING_OP_READ:
+        case IORING_OP_READV:
+        case IORING_OP_READ_FIXED:
+        case IORING_OP_WRITE:
+        case IORING_OP_WRITEV:
+        case IORING_OP_WRITE_FIXED:
+        case IORING_OP_SEND:
+        case IORING_OP_RECV:
+        case IORING_OP_SENDMSG:
+        case IORING_OP_RECVMSG:
+        case IORING_OP_SEND_ZC:
+        case IORING_OP_SENDMSG_ZC:
+        case IORING_OP_CONNECT:
+        case IORING_OP_BIND:
+        case IORING_OP_LISTEN:
+            uring_fd_call(req, op, c);
+            return 1;
+    }
+    return 0;
+}
+
+// Appends kept path i (a kernel string in the uring_paths entry) at *off.
+static __always_inline __u16 uring_append_path(char* rec, __u32* off, struct uring_paths_value* v,
+                                               int i) {
+    if (!v) return 0;
+    return append_kernel_str(rec, off, v->path[i & 1]);
+}
+
+// The record's sections and strings after its arguments; returns its size.
+static __always_inline __u32 uring_fill(char* rec, __u32 off, const struct uring_call* c,
+                                        const struct sensor_syscall_conf* conf,
+                                        struct uring_paths_value* paths) {
+    struct sensor_syscall_exit* r = (void*)rec;
+    __u8 payload = c->payload;
+    if (payload == SENSOR_PAY_NEW_FILE || payload == SENSOR_PAY_FD_FILE) {
+        struct scratch* s = get_scratch();
+        if (!s) return 0;
+        struct sensor_file_section* fs = (void*)(rec + off);
+        __builtin_memset(fs, 0, sizeof(*fs));
+        off += sizeof(*fs);
+        r->str_len[0] = uring_append_path(rec, &off, paths, 0);
+        r->str_len[1] = describe_any_file(s, rec, &off, fs, c->file);
+    } else if (payload == SENSOR_PAY_SOCK_ARG0 || payload == SENSOR_PAY_SOCK_RET) {
+        struct sensor_sock_section* ss = (void*)(rec + off);
+        __builtin_memset(ss, 0, sizeof(*ss));
+        off += sizeof(*ss);
+        describe_socket(ss, c->file);
+    } else if (payload == SENSOR_PAY_STRINGS) {
+        r->str_len[0] = uring_append_path(rec, &off, paths, 0);
+        r->str_len[1] = uring_append_path(rec, &off, paths, 1);
+    }
+    if (payload != SENSOR_PAY_NEW_FILE) off = with_data(r, off, conf, c->args, c->ret);
+    return off;
+}
+
+// Writes the request's record, as its syscall's exit would be written (global, like
+// sensor_uring_call).
+__noinline int sensor_uring_emit(struct uring_call* c, __u32 tid, __u32 pid, __u32 nr, __u64 key) {
+    if (!c) return 0;
+    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
+    if (!conf || !conf->traced) return 0;  // no longer traced (rules reloaded)
+    if (conf->path_filter && c->ret >= 0 && c->file && !open_file_may_match(c->file, 0)) {
+        count_filtered(SENSOR_FILTERED_OPEN);
+        return 0;
+    }
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
+    struct sensor_syscall_exit* r = (void*)rec;
+    fill_header(&r->h, ring, c->fixed ? SENSOR_REC_URING_FIXED : SENSOR_REC_URING, (__u16)nr);
+    r->h.tid = tid;
+    r->h.pid = pid;
+    r->ret = c->ret;
+    __u8 nargs = conf->nargs > 6 ? 6 : conf->nargs;
+    r->nargs = nargs;
+    r->payload = c->payload;
+    r->str_len[0] = r->str_len[1] = 0;
+    r->data_len = 0;
+    __u64* out_args = (void*)(rec + sizeof(*r));
+    for (int i = 0; i < 6; i++)
+        if (i < nargs) out_args[i] = c->args[i];
+    struct uring_paths_value* paths = bpf_map_lookup_elem(&uring_paths, &key);
+    __u32 off = uring_fill(rec, sizeof(*r) + nargs * sizeof(__u64), c, conf, paths);
+    if (off) publish(ring, rec, off);
+    return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(sensor_uring_complete, struct io_ring_ctx* ring_ctx, void* req_ptr) {
+    __u64 key = (__u64)req_ptr;
+    struct uring_req* found = key ? bpf_map_lookup_elem(&uring_reqs, &key) : 0;
+    if (!found) return 0;
+    struct uring_req q = *found;
+    struct io_kiocb* req = req_ptr;
+    struct uring_call c = {};
+    c.ret = BPF_CORE_READ(req, cqe.res);
+    c.args[0] = (__u64)(long)q.fd;
+    if (sensor_uring_call(key, &c)) sensor_uring_emit(&c, q.tid, q.pid, q.nr, key);
+    if (BPF_CORE_READ(req, cqe.flags) & SENSOR_IORING_CQE_F_MORE) return 0;
+    bpf_map_delete_elem(&uring_reqs, &key);
+    if (q.has_paths) bpf_map_delete_elem(&uring_paths, &key);
     return 0;
 }

@@ -62,6 +62,11 @@ enum sensor_record_kind {
     SENSOR_REC_PROC_EXEC = 2,    /* a program was executed (sensor_exec) */
     SENSOR_REC_PROC_FORK = 3,    /* a task was created (sensor_proc_event) */
     SENSOR_REC_PROC_EXIT = 4,    /* a task exited (sensor_proc_event) */
+    /* An io_uring request completed: a sensor_syscall_exit of the syscall it stands for
+     * (header.nr), blamed on the submitting thread. URING_FIXED: its fd (the fd argument, or
+     * the new fd it returns) is a slot of the ring's fixed file table, not an fd. */
+    SENSOR_REC_URING = 5,
+    SENSOR_REC_URING_FIXED = 6,
 };
 
 /* What the sys_exit program adds to a syscall's record beyond its raw arguments. User space
@@ -288,6 +293,21 @@ struct sensor_proc_event {
     sensor_u32 reserved;
     sensor_u64 cgroup_id;
     char comm[16];
+};
+
+/* io_uring (see SENSOR_REC_URING): the uring_ops map, indexed by IORING_OP_*, holds the
+ * syscall number each opcode stands for (SENSOR_URING_NO_SYSCALL: none); the probe records a
+ * request when that syscall is traced. Requests in flight are kept by the request's address,
+ * at most SENSOR_URING_INFLIGHT (the paths of path ops: SENSOR_URING_PATHS). */
+#define SENSOR_URING_OPS 64
+#define SENSOR_URING_NO_SYSCALL 0xffff
+#define SENSOR_URING_INFLIGHT 4096
+#define SENSOR_URING_PATHS 1024
+/* Per-CPU counters of io_uring requests that could not be recorded (losses). */
+enum sensor_uring_count {
+    SENSOR_URING_UNTRACKED = 0,  /* the in-flight table was full at submission */
+    SENSOR_URING_PATHS_LOST = 1, /* its paths did not fit the path table (sent without) */
+    SENSOR_URING_COUNTS = 2,
 };
 
 #endif

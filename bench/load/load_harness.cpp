@@ -14,9 +14,11 @@
 //
 // Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,7 +41,7 @@ using Clock = std::chrono::steady_clock;
 struct Args {
     std::string sensor = "build/sensor";
     std::vector<std::string> rules;
-    std::string workload = "openclose";  // openclose | exec | io
+    std::string workload = "openclose";  // openclose | exec | io | uring-read
     int threads = 1;
     double seconds = 10;
     int rounds = 1;
@@ -59,6 +61,47 @@ __attribute__((noinline)) void exec_true() {
     waitpid(pid, &st, 0);
 }
 
+// uring-read: 64-byte IORING_OP_READs of the file at offset 0 through a one-entry ring, each
+// submitted and waited for with one io_uring_enter (the cost of the io_uring hooks per request).
+template <typename Done>
+uint64_t uring_reads(const std::string& file, Done done) {
+    io_uring_params p{};
+    int ring = static_cast<int>(syscall(SYS_io_uring_setup, 1, &p));
+    int fd = open(file.c_str(), O_RDONLY);
+    if (ring < 0 || fd < 0) return 0;
+    size_t sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+    size_t cq_len = p.cq_off.cqes + p.cq_entries * sizeof(io_uring_cqe);
+    auto map = [&](size_t len, off_t off) {
+        return static_cast<char*>(
+            mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, off));
+    };
+    char* sq = map(sq_len, IORING_OFF_SQ_RING);
+    char* cq = map(cq_len, IORING_OFF_CQ_RING);
+    auto* sqe = reinterpret_cast<io_uring_sqe*>(map(sizeof(io_uring_sqe), IORING_OFF_SQES));
+    auto* sq_tail = reinterpret_cast<unsigned*>(sq + p.sq_off.tail);
+    auto* cq_head = reinterpret_cast<unsigned*>(cq + p.cq_off.head);
+    reinterpret_cast<unsigned*>(sq + p.sq_off.array)[0] = 0;
+    char buf[64];
+    uint64_t n = 0;
+    while (!done(n)) {
+        *sqe = io_uring_sqe{};
+        sqe->opcode = IORING_OP_READ;
+        sqe->fd = fd;
+        sqe->addr = reinterpret_cast<uint64_t>(buf);
+        sqe->len = sizeof buf;
+        __atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+        if (syscall(SYS_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, nullptr, 0) < 0) break;
+        __atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+        ++n;
+    }
+    munmap(sq, sq_len);
+    munmap(cq, cq_len);
+    munmap(sqe, sizeof(io_uring_sqe));
+    close(fd);
+    close(ring);
+    return n;
+}
+
 // One worker's loop until `done` says stop; returns its iterations.
 template <typename Done>
 uint64_t work(const Args& a, const std::string& file, Done done) {
@@ -68,6 +111,8 @@ uint64_t work(const Args& a, const std::string& file, Done done) {
             exec_true();
             ++n;
         }
+    } else if (a.workload == "uring-read") {
+        n = uring_reads(file, done);
     } else if (a.workload == "io") {
         // 64 bytes written to and read back from one file: 2 I/O events per iteration.
         int fd = open(file.c_str(), O_RDWR);
@@ -264,16 +309,17 @@ int main(int argc, char** argv) {
         else if (k == "-o")
             a.options.push_back(next());
         else {
-            std::fprintf(
-                stderr,
-                "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
-                "openclose|exec|io] [--threads N] [--processes] [--seconds S] [--rounds N] "
-                "[--hook-baseline] "
-                "[-o key=value]...\n");
+            std::fprintf(stderr,
+                         "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
+                         "openclose|exec|io|uring-read] [--threads N] [--processes] [--seconds S] "
+                         "[--rounds N] "
+                         "[--hook-baseline] "
+                         "[-o key=value]...\n");
             return 2;
         }
     }
-    if (a.workload != "openclose" && a.workload != "exec" && a.workload != "io") {
+    if (a.workload != "openclose" && a.workload != "exec" && a.workload != "io" &&
+        a.workload != "uring-read") {
         std::fprintf(stderr, "unknown workload %s\n", a.workload.c_str());
         return 2;
     }

@@ -48,6 +48,19 @@ bool kernel_has_rdonly_cast() {
     return found;
 }
 
+// The io_uring programs attach to these tracepoints (5.19+ names; struct io_kiocb's layout is
+// read with CO-RE): without them the probe loads without io_uring.
+bool kernel_has_uring_tracepoints() {
+    struct btf* vmlinux = btf__load_vmlinux_btf();
+    if (!vmlinux) return false;
+    bool found =
+        btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_submit_req", BTF_KIND_TYPEDEF) >= 0 &&
+        btf__find_by_name_kind(vmlinux, "btf_trace_io_uring_complete", BTF_KIND_TYPEDEF) >= 0 &&
+        btf__find_by_name_kind(vmlinux, "io_kiocb", BTF_KIND_STRUCT) >= 0;
+    btf__free(vmlinux);
+    return found;
+}
+
 // The running kernel's release and its major.minor (known false when uname cannot say).
 struct KernelVersion {
     std::string release;
@@ -100,6 +113,7 @@ std::string probe_prerequisites_problem() {
 struct BpfProbe::Impl {
     sensor_probe_handle* skel = nullptr;
     bool fast_file_access = false;
+    bool io_uring = false;  // the io_uring programs are loaded
     // The per-CPU rings, mapped from the cpu_rings array (see bpf/probe.bpf.c).
     char* rings = nullptr;
     size_t rings_len = 0;
@@ -239,6 +253,8 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
         error = "cannot size the probe's rings: " + errno_text(err);
         return false;
     }
+    impl_->io_uring = kernel_has_uring_tracepoints();
+    sensor_probe_set_uring(impl_->skel, impl_->io_uring);
     if (int err = sensor_probe_load(impl_->skel)) {
         // As root, EACCES is the verifier rejecting the program, not a privilege problem.
         if (err == -EPERM || (err == -EACCES && geteuid() != 0))
@@ -400,6 +416,22 @@ void set_data_confs(const std::vector<uint32_t>& numbers, uint32_t snaplen,
     }
 }
 
+// Each io_uring opcode's syscall (events::io_uring_ops()); the probe records a request when
+// that syscall is traced.
+bool write_uring_ops(int fd, std::string& error) {
+    for (uint32_t op = 0; op < SENSOR_URING_OPS; ++op) {
+        uint16_t nr = SENSOR_URING_NO_SYSCALL;
+        for (const events::IoUringOp& u : events::io_uring_ops())
+            if (u.opcode == op)
+                nr = static_cast<uint16_t>(events::syscall_number(u.syscall).value_or(nr));
+        if (bpf_map_update_elem(fd, &op, &nr, BPF_ANY) != 0) {
+            error = "cannot update the io_uring op table: " + errno_text(errno);
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
@@ -426,6 +458,8 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
         }
     }
     set_data_confs(config.data_syscalls, impl_->snaplen, conf);
+    if (!write_uring_ops(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_URING_OPS), error))
+        return false;
     // Filter off while its maps change, so an open is never judged by half of them.
     if (!write_confs(fd, conf, error)) return false;
     if (open_filter->pass_all) return true;
@@ -495,6 +529,16 @@ uint64_t BpfProbe::dropped() const {
     if (!impl_->skel) return 0;
     return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_DROPS),
                          SENSOR_DROP_RINGBUF_FULL);
+}
+
+bool BpfProbe::io_uring() const {
+    return impl_->io_uring;
+}
+
+uint64_t BpfProbe::uring_untracked() const {
+    if (!impl_->skel) return 0;
+    int fd = sensor_probe_map_fd(impl_->skel, SENSOR_MAP_URING_COUNTS);
+    return per_cpu_total(fd, SENSOR_URING_UNTRACKED) + per_cpu_total(fd, SENSOR_URING_PATHS_LOST);
 }
 
 uint64_t BpfProbe::filtered_opens() const {

@@ -55,6 +55,12 @@ class BpfProbe {
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
 
+    // Whether io_uring requests are recorded (the kernel has the tracepoints).
+    bool io_uring() const;
+    // io_uring requests of traced ops the probe could not record (its in-flight tables were
+    // full), summed over CPUs.
+    uint64_t uring_untracked() const;
+
     // Opens the path filter kept in the kernel (no rule could match them), summed over CPUs.
     uint64_t filtered_opens() const;
     // Closes left in the kernel with their filtered open (quiet_close in bpf/record.h),

@@ -38,6 +38,11 @@ void sensor_probe_set_timing(struct sensor_probe_handle* h, int order_by_seq,
     h->skel->rodata->stamp_every = stamp_every;
 }
 
+void sensor_probe_set_uring(struct sensor_probe_handle* h, int enabled) {
+    bpf_program__set_autoload(h->skel->progs.sensor_uring_submit, enabled != 0);
+    bpf_program__set_autoload(h->skel->progs.sensor_uring_complete, enabled != 0);
+}
+
 int sensor_probe_load(struct sensor_probe_handle* h) {
     return sensor_probe__load(h->skel);
 }
@@ -62,6 +67,10 @@ int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map
             return bpf_map__fd(h->skel->maps.open_suffixes);
         case SENSOR_MAP_OPEN_FILTER:
             return bpf_map__fd(h->skel->maps.open_filter);
+        case SENSOR_MAP_URING_OPS:
+            return bpf_map__fd(h->skel->maps.uring_ops);
+        case SENSOR_MAP_URING_COUNTS:
+            return bpf_map__fd(h->skel->maps.uring_counts);
     }
     return -EINVAL;
 }

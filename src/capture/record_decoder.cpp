@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "sensor/capture/record_values.h"
 #include "sensor/capture/record_view.h"
 #include "sensor/events/event_types.h"
 #include "sensor/events/param_format.h"
@@ -90,6 +91,10 @@ const fields::Event* RecordDecoder::decode(const void* record, size_t size) {
         case SENSOR_REC_PROC_EXIT:
             ev = decode_exit(record, size);
             break;
+        case SENSOR_REC_URING:
+        case SENSOR_REC_URING_FIXED:
+            ev = decode_uring(record, size, h->kind == SENSOR_REC_URING_FIXED);
+            break;
         default:
             ++stats_.malformed;
             return nullptr;
@@ -129,6 +134,7 @@ void RecordDecoder::start_event(events::EventTypeId type, uint64_t ts_boot, Proc
     ev_.proc = proc;
     ev_.fd = nullptr;
     ev_.container = nullptr;
+    ev_.is_io_uring = false;
 }
 
 std::string& RecordDecoder::add_param(std::string_view name) {
@@ -273,12 +279,56 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         add_raw_args(v);
         return &ev_;
     }
-    if (e->payload == SENSOR_PAY_FD_FILE)  // the probe describes the fd argument's file
+    // The probe describes the fd argument's file (a fixed slot's is fixed_fd_ already).
+    if (r.payload == SENSOR_PAY_FD_FILE && !fixed_slot_)
         take_kernel_file(pid, v.arg(e->args.fd), *v.file, v.kernel_path);
     const SyscallCall call{v, *e, proc, tid, pid, r.ret};
     ev_.fd = (this->*kHandlers[static_cast<size_t>(e->handler)])(call);
     add_params(v, *e, ev_.fd);
     return &ev_;
+}
+
+// The record has its syscall's layout; only the thread (the submitter's) and, for a fixed
+// slot, the fd differ.
+const fields::Event* RecordDecoder::decode_uring(const void* record, size_t size, bool fixed_slot) {
+    fixed_slot_ = fixed_slot;
+    if (fixed_slot) {
+        SyscallView v;
+        if (parse_syscall(record, size, v) && v.r->h.nr < by_nr_.size()) {
+            const events::SyscallEntry* e = by_nr_[v.r->h.nr].entry;
+            bool result = !e || e->has(events::sysflag::kFdResult) || e->args.fd >= 6;
+            set_fixed_fd(result ? v.r->ret : static_cast<int32_t>(v.arg(e->args.fd)), v);
+        }
+    }
+    const fields::Event* ev = decode_syscall(record, size);
+    fixed_slot_ = false;
+    if (!ev) return nullptr;
+    ev_.is_io_uring = true;
+    ++stats_.io_uring;
+    return ev;
+}
+
+void RecordDecoder::set_fixed_fd(int64_t num, const SyscallView& v) {
+    FdInfo& f = fixed_fd_;
+    f.num = num;
+    f.type = v.file->i_mode != 0 ? fd_type_of_mode(v.file->i_mode) : state::FdType::Unknown;
+    f.name.assign(v.kernel_path);
+    f.nameraw.clear();
+    f.open_flags = v.file->f_flags;
+    f.dev = v.file->dev;
+    f.ino = v.file->ino;
+    f.l4proto = state::L4Proto::Unknown;
+    f.cip = f.sip = {};
+    f.cport = f.sport = 0;
+    f.is_server = f.connected = false;
+    f.sockfamily.clear();
+    f.refresh_derived();
+}
+
+FdInfo* RecordDecoder::put_fd(int64_t pid, int64_t num) {
+    if (!fixed_slot_) return fds_.put(pid, num);
+    fixed_fd_.num = num;
+    return &fixed_fd_;
 }
 
 const fields::Event* RecordDecoder::decode_fork(const void* record, size_t size) {

@@ -43,6 +43,7 @@ struct DecoderStats {
     uint64_t threads_from_proc = 0;  // threads first seen in a syscall, read from /proc
     uint64_t argv_cut = 0;           // execs whose argv was longer than a record carries
     uint64_t env_cut = 0;            // execs whose environment was (its last variable dropped)
+    uint64_t io_uring = 0;           // events of io_uring requests
 };
 
 class RecordDecoder {
@@ -86,6 +87,12 @@ class RecordDecoder {
     static const std::array<HandlerFn, events::kHandlerCount> kHandlers;
 
     const fields::Event* decode_syscall(const void* record, size_t size);
+    // An io_uring request's record (SENSOR_REC_URING*): its syscall's event, evt.is_io_uring.
+    const fields::Event* decode_uring(const void* record, size_t size, bool fixed_slot);
+    // The fixed file slot an io_uring record names, as the record describes it.
+    void set_fixed_fd(int64_t num, const SyscallView& v);
+    // A new fd of the process, or the record's fixed slot (not in the fd table: no fd).
+    state::FdInfo* put_fd(int64_t pid, int64_t num);
     const fields::Event* decode_exec(const void* record, size_t size);
     const fields::Event* decode_fork(const void* record, size_t size);
     const fields::Event* decode_exit(const void* record, size_t size);
@@ -153,7 +160,10 @@ class RecordDecoder {
     fields::Event ev_;
     std::array<std::string, fields::kMaxEventParams> text_;
     bool fd_arg_was_open_ = true;  // the current record's syscall did not fail with EBADF
-    state::FdInfo scratch_fd_;     // the fd of a failed open (fd.num = -1), or one not tracked
+    // The current record is an io_uring request's on a fixed file slot: its fd is fixed_fd_.
+    bool fixed_slot_ = false;
+    state::FdInfo fixed_fd_;
+    state::FdInfo scratch_fd_;  // the fd of a failed open (fd.num = -1), or one not tracked
     std::string path_buf_, tmp_;
     std::string data_;  // the event's I/O data (evt.buffer), copied out of the ring
     std::unordered_map<uint64_t, const state::ContainerInfo*> containers_by_cgroup_;

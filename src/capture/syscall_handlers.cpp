@@ -136,7 +136,7 @@ FdInfo* RecordDecoder::on_event_fd(const SyscallCall& c) {
 }
 
 FdInfo* RecordDecoder::new_file_fd(const SyscallCall& c) {
-    FdInfo* fd = c.ret >= 0 ? fds_.put(c.pid, c.ret) : nullptr;
+    FdInfo* fd = c.ret >= 0 ? put_fd(c.pid, c.ret) : nullptr;
     if (!fd) {  // failed (fd.num -1, as Falco reports it) or not tracked
         fd = &scratch_fd_;
         fd->num = c.ret >= 0 ? c.ret : -1;
@@ -180,6 +180,7 @@ FdInfo* RecordDecoder::on_memfd(const SyscallCall& c) {
 
 // The event still sees the closed fd: it leaves the table in finish().
 FdInfo* RecordDecoder::on_close(const SyscallCall& c) {
+    if (fixed_slot_) return &fixed_fd_;  // a fixed slot is no fd of the table
     FdInfo* fd = fds_.find(c.pid, c.fd());
     if (c.ret == 0) pending_ = {Pending::Close, c.pid, c.fd()};
     return fd;
@@ -202,7 +203,7 @@ FdInfo* RecordDecoder::on_fcntl_dup(const SyscallCall& c) {
 }
 
 FdInfo* RecordDecoder::on_socket(const SyscallCall& c) {
-    FdInfo* fd = c.ret >= 0 ? fds_.put(c.pid, c.ret) : nullptr;
+    FdInfo* fd = c.ret >= 0 ? put_fd(c.pid, c.ret) : nullptr;
     if (!fd) return nullptr;
     int64_t domain = c.arg(c.e.args.domain), type = c.arg(c.e.args.flags);
     fd->type = fd_type_of_family(domain);
@@ -221,7 +222,7 @@ FdInfo* RecordDecoder::on_connect(const SyscallCall& c) {
 }
 
 FdInfo* RecordDecoder::on_accept(const SyscallCall& c) {
-    FdInfo* fd = c.ret >= 0 ? fds_.put(c.pid, c.ret) : nullptr;
+    FdInfo* fd = c.ret >= 0 ? put_fd(c.pid, c.ret) : nullptr;
     if (fd) set_socket(*fd, *c.v.sock, true);
     return fd;
 }
@@ -316,6 +317,7 @@ void RecordDecoder::take_kernel_file(int64_t pid, int64_t fd_num, const sensor_f
 }
 
 FdInfo* RecordDecoder::fd_arg(int64_t pid, int64_t fd) {
+    if (fixed_slot_) return &fixed_fd_;
     return fd_arg_was_open_ ? fds_.find_or_load(pid, fd) : fds_.find(pid, fd);
 }
 

@@ -350,6 +350,9 @@ int run(const RunOptions& opts) {
         "processes tracked; peak RSS {} kB",
         st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(),
         probe.quiet_closes(), st.malformed, st.argv_cut, st.env_cut, procs.size(), peak_rss_kb());
+    if (uint64_t lost = probe.uring_untracked())
+        spdlog::warn("{} io_uring requests not recorded: the probe's in-flight table was full",
+                     lost);
     if (audit) spdlog::info("{}", audit->summary());
     alerts.log_stop_report();
     loop.log_stop_report();

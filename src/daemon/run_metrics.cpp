@@ -175,6 +175,10 @@ std::string render_metrics(const MetricsSample& m) {
              "Closes the probe kept in the kernel with their filtered open (user space never "
              "learned the fd).",
              static_cast<double>(m.quiet_closes));
+    t.single("sensor_kernel_uring_untracked_total", "counter",
+             "io_uring requests of traced ops the probe could not record (its in-flight table "
+             "was full).",
+             static_cast<double>(m.uring_untracked));
     t.family("sensor_ring_buffer_fill_ratio", "gauge", "How full each CPU ring is (0 to 1).");
     for (size_t i = 0; i < m.ring_fill.size(); ++i)
         t.value("sensor_ring_buffer_fill_ratio", "cpu", std::to_string(i), m.ring_fill[i]);

@@ -5,6 +5,8 @@
 // the six raw arguments.
 #include "sensor/events/syscall_table.h"
 
+#include <linux/io_uring.h>
+
 #include <algorithm>
 #include <array>
 
@@ -347,7 +349,42 @@ const ByType& by_type() {
     return t;
 }
 
+// Opcodes are ABI; those newer than the build's <linux/io_uring.h> (6.11's bind and listen) are
+// numbers. Reads and writes at an offset are read and write: rules on reads name read and
+// readv, and io_uring has no separate positional ops.
+constexpr IoUringOp kIoUringOps[] = {
+    {IORING_OP_READV, "readv"},
+    {IORING_OP_WRITEV, "writev"},
+    {IORING_OP_READ_FIXED, "read"},
+    {IORING_OP_WRITE_FIXED, "write"},
+    {IORING_OP_SENDMSG, "sendmsg"},
+    {IORING_OP_RECVMSG, "recvmsg"},
+    {IORING_OP_ACCEPT, "accept4"},
+    {IORING_OP_CONNECT, "connect"},
+    {IORING_OP_OPENAT, "openat"},
+    {IORING_OP_CLOSE, "close"},
+    {IORING_OP_READ, "read"},
+    {IORING_OP_WRITE, "write"},
+    {IORING_OP_SEND, "sendto"},
+    {IORING_OP_RECV, "recvfrom"},
+    {IORING_OP_OPENAT2, "openat2"},
+    {IORING_OP_RENAMEAT, "renameat2"},
+    {IORING_OP_UNLINKAT, "unlinkat"},
+    {IORING_OP_MKDIRAT, "mkdirat"},
+    {IORING_OP_SYMLINKAT, "symlinkat"},
+    {IORING_OP_LINKAT, "linkat"},
+    {IORING_OP_SOCKET, "socket"},
+    {IORING_OP_SEND_ZC, "sendto"},
+    {IORING_OP_SENDMSG_ZC, "sendmsg"},
+    {56 /* IORING_OP_BIND */, "bind"},
+    {57 /* IORING_OP_LISTEN */, "listen"},
+};
+
 }  // namespace
+
+std::span<const IoUringOp> io_uring_ops() {
+    return kIoUringOps;
+}
 
 std::string_view category_name(Category c) {
     switch (c) {

@@ -7,6 +7,7 @@
 // open path filter's syscalls, `evt.category` and "is an open" all derive from it, so none can
 // disagree with another; no syscall name is matched anywhere else.
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -214,6 +215,16 @@ struct PathRoles {
 };
 // nullptr for calls without path roles.
 const PathRoles* path_roles(EventTypeId type);
+
+// io_uring requests that become the events of syscalls: an IORING_OP_* request is reported as
+// the event of `syscall` (same type, parameters and fd), traced when that syscall is. How to
+// read each op's request is the probe's (bpf/probe.bpf.c, "io_uring"); BpfProbe::apply()
+// writes this table into the probe's uring_ops map.
+struct IoUringOp {
+    uint8_t opcode;  // IORING_OP_*
+    std::string_view syscall;
+};
+std::span<const IoUringOp> io_uring_ops();
 
 // The sysflag:: bits of an event type (0 for those without an entry).
 uint32_t event_flags(EventTypeId type);

@@ -66,6 +66,7 @@ struct Event {
     bool has_res = true;
     uint32_t open_flags = 0;  // O_* flags for open-like events (evt.is_open_read...)
     bool is_open_event = false;
+    bool is_io_uring = false;  // an io_uring request, decoded as its syscall (evt.is_io_uring)
     uint16_t param_count = 0;
     std::array<EventParam, kMaxEventParams> params{};
     int64_t cpu = 0;

@@ -53,6 +53,10 @@ bool evt_io_dir(const Event& ev, const FieldArg&, uint32_t, Value& out, std::str
     return put_nonempty(out, events::io_direction(ev.type));
 }
 
+bool evt_is_io_uring(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    return put_bool(out, ev.is_io_uring);
+}
+
 bool evt_is_wait(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     return put_bool(out, flags_of(ev) & sf::kWaits);
 }
@@ -148,6 +152,10 @@ void add_evt_flag_fields(std::vector<FieldDef>& f) {
         {"evt.is_wait", FT::Bool, AK::None, "true for calls that wait (poll, select, nanosleep)",
          evt_is_wait},
         {"evt.is_syslog", FT::Bool, AK::None, "true for writes to /dev/log", evt_is_syslog},
+        {"evt.is_io_uring", FT::Bool, AK::None,
+         "true for an io_uring request, reported as the event of the syscall it stands for "
+         "(sensor addition)",
+         evt_is_io_uring},
         {"evt.count", FT::Uint64, AK::None, "always 1", evt_count},
         {"evt.count.error", FT::Uint64, AK::None, "1 for a failed call, else 0", evt_count_error},
         {"evt.count.error.file", FT::Uint64, AK::None, "evt.count.error for file calls",

@@ -71,6 +71,7 @@ struct SyscallRec {
     std::optional<std::string> str0, str1;
     std::string data;  // I/O data after the strings (evt.buffer)
     uint64_t ts = 1000;
+    uint8_t kind = SENSOR_REC_SYSCALL_EXIT;  // or an io_uring request's (SENSOR_REC_URING*)
 };
 
 inline Bytes build(const SyscallRec& s) {
@@ -82,7 +83,7 @@ inline Bytes build(const SyscallRec& s) {
     r.h.ts_ns = s.ts;
     r.h.tid = s.tid;
     r.h.pid = s.pid;
-    r.h.kind = SENSOR_REC_SYSCALL_EXIT;
+    r.h.kind = s.kind;
     r.h.nr = nr_of(s.name);
     r.ret = s.ret;
     r.nargs = static_cast<uint8_t>(args.size());
