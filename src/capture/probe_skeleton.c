@@ -38,6 +38,10 @@ void sensor_probe_set_timing(struct sensor_probe_handle* h, int order_by_seq,
     h->skel->rodata->stamp_every = stamp_every;
 }
 
+void sensor_probe_set_bpf_loop(struct sensor_probe_handle* h, int have_bpf_loop) {
+    h->skel->rodata->have_bpf_loop = have_bpf_loop != 0;
+}
+
 int sensor_probe_load(struct sensor_probe_handle* h) {
     return sensor_probe__load(h->skel);
 }
@@ -62,6 +66,10 @@ int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map
             return bpf_map__fd(h->skel->maps.open_suffixes);
         case SENSOR_MAP_OPEN_FILTER:
             return bpf_map__fd(h->skel->maps.open_filter);
+        case SENSOR_MAP_IDENTITY_FILTER:
+            return bpf_map__fd(h->skel->maps.identity_filter);
+        case SENSOR_MAP_IDENTITY_INODES:
+            return bpf_map__fd(h->skel->maps.identity_inodes);
     }
     return -EINVAL;
 }

@@ -15,7 +15,9 @@ enum sensor_probe_map {
     SENSOR_MAP_FILTERED = 3,
     SENSOR_MAP_OPEN_PREFIXES = 4,
     SENSOR_MAP_OPEN_SUFFIXES = 5,
-    SENSOR_MAP_OPEN_FILTER = 6
+    SENSOR_MAP_OPEN_FILTER = 6,
+    SENSOR_MAP_IDENTITY_FILTER = 7,
+    SENSOR_MAP_IDENTITY_INODES = 8
 };
 
 struct sensor_probe_handle;
@@ -29,6 +31,8 @@ int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, ui
 // Before load: merge order by a global counter (else by time) and how often to read the clock
 // (see sensor_record_header in bpf/record.h).
 void sensor_probe_set_timing(struct sensor_probe_handle* h, int order_by_seq, uint32_t stamp_every);
+// Before load: whether the kernel has the bpf_loop helper (path walks past 32 components).
+void sensor_probe_set_bpf_loop(struct sensor_probe_handle* h, int have_bpf_loop);
 int sensor_probe_load(struct sensor_probe_handle* h);
 int sensor_probe_attach(struct sensor_probe_handle* h);
 int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map);
