@@ -95,6 +95,21 @@ struct {
     __type(value, struct sensor_open_filter);
 } open_filter SEC(".maps");
 
+// File identity (sensor_identity_filter in record.h), written by user space.
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct sensor_identity_filter);
+} identity_filter SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, SENSOR_IDENTITY_MAX);
+    __type(key, struct sensor_identity_key);
+    __type(value, __u8);
+} identity_inodes SEC(".maps");
+
 // path: where paths are assembled backwards (the first half), and where the open filter reads
 // the given path (the second); the 16 bytes past them let the needle scan load whole words.
 struct scratch {
@@ -114,6 +129,9 @@ struct {
 // is false the verifier prunes the fast path and the helper-based one runs.
 extern void* bpf_rdonly_cast(const void* obj, __u32 btf_id) __ksym __weak;
 const volatile bool have_rdonly_cast = false;
+// bpf_loop (5.17+) lets a path walk go on past PATH_DEPTH components, up to the path buffer;
+// set by user space after probing for the helper, as have_rdonly_cast is.
+const volatile bool have_bpf_loop = false;
 
 // Kernel layouts that changed over time (CO-RE picks the one that exists).
 struct inode___v611 {  // 6.11+: split seconds and nanoseconds
@@ -271,50 +289,228 @@ static __always_inline __u32 copy_built_path(struct scratch* s, char* rec, __u32
     return n;
 }
 
-// Resolves a path the way d_path does, up to the task's root, into s->path (backwards);
-// returns where it starts. Sets *cut when deeper than PATH_DEPTH.
-static __noinline __u32 build_path(struct scratch* s, const struct path* p, __u32* cut) {
+// What a path walk found besides the path: whether it was cut, and where in s->path the path
+// from the file's filesystem root (fd.fspath) starts: at the first mount top the walk reached
+// (a mount it crossed, or the task's root) when that is the top of its filesystem, so the
+// path built so far is the whole path within it; else FS_POS_OTHER (a bind mount of a
+// directory, a chroot below a filesystem's root: the fs-root path is no suffix).
+#define FS_POS_UNSET 0xffffffffu
+#define FS_POS_OTHER 0xfffffffeu
+struct path_info {
+    __u32 cut;
+    __u32 fs_pos;
+};
+
+static __always_inline void note_mount_top(__u32* fs_pos, __u32 pos, int fs_root) {
+    if (*fs_pos == FS_POS_UNSET) *fs_pos = fs_root ? pos : FS_POS_OTHER;
+}
+
+// The state of a path walk, so that a bpf_loop can take it on where the bounded loop stopped.
+// Pointers are plain numbers read through helpers (deep paths are rare; the common case runs
+// the loop of walk_fast).
+struct walk_state {
+    __u64 d, mnt, root_dentry, root_mnt;  // mnt: the struct mount of d
+    __u32 pos, fs_pos;
+    __u32 done;     // reached the top (else the path was cut)
+    __u32 fs_only;  // follow d_parent to the filesystem's root, ignoring mounts and chroot
+};
+
+// One step up: a component prepended, or a mount crossed. Returns 1 when the walk stops.
+static __always_inline long walk_one(struct scratch* s, struct walk_state* w) {
+    struct dentry* d = (void*)w->d;
+    struct mount* mnt = (void*)w->mnt;
+    struct vfsmount* vfsmnt = (void*)(w->mnt + bpf_core_field_offset(struct mount, mnt));
+    struct dentry* parent = BPF_CORE_READ(d, d_parent);
+    if (w->fs_only) {
+        if (d == parent) {
+            w->done = 1;
+            return 1;
+        }
+    } else if (w->d == w->root_dentry && (__u64)vfsmnt == w->root_mnt) {
+        note_mount_top(&w->fs_pos, w->pos, d == parent);
+        w->done = 1;
+        return 1;
+    } else {
+        struct dentry* mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+        if (d == mnt_root || d == parent) {
+            note_mount_top(&w->fs_pos, w->pos, d == parent);
+            struct mount* mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+            if (d != mnt_root || mnt == mnt_parent) {  // a filesystem's or the namespace's root
+                w->done = 1;
+                return 1;
+            }
+            w->d = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+            w->mnt = (__u64)mnt_parent;
+            return 0;
+        }
+    }
+    struct qstr name = BPF_CORE_READ(d, d_name);
+    if (!prepend_component(s, &w->pos, name.name, name.len)) return 1;
+    w->d = (__u64)parent;
+    return 0;
+}
+
+static long walk_loop_step(__u32 i, void* ctx) {
+    struct scratch* s = get_scratch();
+    return s ? walk_one(s, ctx) : 1;
+}
+
+// Runs the walk to its end: PATH_DEPTH steps, then (kernels with bpf_loop, 5.17+) as many as
+// the path buffer can hold, each step prepending at least two bytes or crossing a mount.
+static __always_inline void walk_to_top(struct scratch* s, struct walk_state* w) {
+    for (int i = 0; i < PATH_DEPTH; i++) {
+        if (walk_one(s, w)) return;
+    }
+    if (have_bpf_loop && !w->done) bpf_loop(SENSOR_STR_MAX, walk_loop_step, w, 0);
+}
+
+// Where the walk of a path starts: its dentry and mount, the task's root.
+static __always_inline void walk_begin(struct walk_state* w, struct scratch* s, __u64 dentry,
+                                       __u64 vfsmnt) {
     struct task_struct* task = (void*)bpf_get_current_task_btf();
-    struct dentry* root_dentry = BPF_CORE_READ(task, fs, root.dentry);
-    struct vfsmount* root_mnt = BPF_CORE_READ(task, fs, root.mnt);
-    struct dentry* d = BPF_CORE_READ(p, dentry);
-    struct vfsmount* vfsmnt = BPF_CORE_READ(p, mnt);
-    struct mount* mnt = container_of(vfsmnt, struct mount, mnt);
-    __u32 pos = SENSOR_STR_MAX - 1;  // s->path[pos..] holds the path built so far
+    w->root_dentry = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+    w->root_mnt = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+    w->d = dentry;
+    w->mnt = vfsmnt - bpf_core_field_offset(struct mount, mnt);
+    w->pos = SENSOR_STR_MAX - 1;  // s->path[pos..] holds the path built so far
+    w->fs_pos = FS_POS_UNSET;
+    w->done = 0;
+    w->fs_only = 0;
+    s->path[SENSOR_STR_MAX - 1] = 0;
+}
+
+// The walk through helpers, for kernels without bpf_rdonly_cast.
+static __always_inline __u32 walk_slow(struct scratch* s, __u64 dentry, __u64 vfsmnt,
+                                       struct path_info* info) {
+    struct walk_state w;
+    walk_begin(&w, s, dentry, vfsmnt);
+    walk_to_top(s, &w);
+    if (!w.done) info->cut = 1;
+    info->fs_pos = w.fs_pos;
+    return w.pos;
+}
+
+#define TMPFS_MAGIC 0x01021994
+
+// The walk for BTF pointers (see have_rdonly_cast): plain loads; a path deeper than
+// PATH_DEPTH goes on in a bpf_loop.
+static __always_inline __u32 walk_fast(struct scratch* s, struct dentry* d, struct vfsmount* vfsmnt,
+                                       struct path_info* info) {
+    struct task_struct* task = bpf_get_current_task_btf();
+    struct dentry* root_dentry = task->fs->root.dentry;
+    struct vfsmount* root_mnt = task->fs->root.mnt;
+    struct mount* mnt =
+        bpf_rdonly_cast((void*)((__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt)),
+                        bpf_core_type_id_kernel(struct mount));
+    __u32 pos = SENSOR_STR_MAX - 1;
+    __u32 fs_pos = FS_POS_UNSET;
     s->path[SENSOR_STR_MAX - 1] = 0;
     int done = 0;
     for (int i = 0; i < PATH_DEPTH; i++) {
         if (d == root_dentry && vfsmnt == root_mnt) {
+            note_mount_top(&fs_pos, pos, d == d->d_parent);
             done = 1;
             break;
         }
-        struct dentry* parent = BPF_CORE_READ(d, d_parent);
-        struct dentry* mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+        struct dentry* parent = d->d_parent;
+        struct dentry* mnt_root = vfsmnt->mnt_root;
         if (d == mnt_root || d == parent) {
-            struct mount* mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-            if (d != mnt_root || mnt == mnt_parent) {  // a filesystem's or the namespace's root
+            note_mount_top(&fs_pos, pos, d == parent);
+            struct mount* mnt_parent = mnt->mnt_parent;
+            if (d != mnt_root || mnt == mnt_parent) {
                 done = 1;
                 break;
             }
-            d = BPF_CORE_READ(mnt, mnt_mountpoint);
+            d = mnt->mnt_mountpoint;
             mnt = mnt_parent;
             vfsmnt = &mnt->mnt;
             continue;
         }
-        struct qstr name = BPF_CORE_READ(d, d_name);
-        if (!prepend_component(s, &pos, name.name, name.len)) break;
+        if (!prepend_component(s, &pos, d->d_name.name, d->d_name.len)) break;
         d = parent;
     }
-    if (!done) *cut = 1;
+    if (!done && have_bpf_loop) {
+        struct walk_state w = {.d = (__u64)d,
+                               .mnt = (__u64)mnt,
+                               .root_dentry = (__u64)root_dentry,
+                               .root_mnt = (__u64)root_mnt,
+                               .pos = pos,
+                               .fs_pos = fs_pos};
+        bpf_loop(SENSOR_STR_MAX, walk_loop_step, &w, 0);
+        done = w.done;
+        pos = w.pos;
+        fs_pos = w.fs_pos;
+    }
+    if (!done) info->cut = 1;
+    info->fs_pos = fs_pos;
     return pos;
 }
 
-// build_path, then the path appended at off; returns its length.
-static __always_inline __u32 append_path(struct scratch* s, char* rec, __u32 off,
-                                         const struct path* p, __u32* cut) {
-    return copy_built_path(s, rec, off, build_path(s, p, cut));
+// What sensor_walk resolves: a struct file's path, or a struct fs_struct's cwd.
+#define WALK_FILE 0
+#define WALK_CWD 1
+#define WALK_CUT (1ULL << 32)
+
+// Resolves the path of obj (a struct file or fs_struct, as `what` says) the way d_path does,
+// up to the task's root, into the scratch path (backwards). Returns where it starts (bits
+// 0-15), fs_pos (bits 16-31; 0xffff: FS_POS_OTHER) and WALK_CUT. A global function: the
+// verifier checks it once instead of at each of its call sites, whose states its loops would
+// multiply.
+__noinline __u64 sensor_walk(__u64 obj, __u32 what) {
+    struct scratch* s = get_scratch();
+    if (!s || !obj) return WALK_CUT;
+    struct path_info info = {};
+    __u32 pos;
+    if (have_rdonly_cast) {
+        const struct path* p;
+        if (what == WALK_CWD)
+            p = &((struct fs_struct*)bpf_rdonly_cast((void*)obj,
+                                                     bpf_core_type_id_kernel(struct fs_struct)))
+                     ->pwd;
+        else
+            p = &((struct file*)bpf_rdonly_cast((void*)obj, bpf_core_type_id_kernel(struct file)))
+                     ->f_path;
+        pos = walk_fast(s, p->dentry, p->mnt, &info);
+    } else {
+        struct path p = what == WALK_CWD ? BPF_CORE_READ((struct fs_struct*)obj, pwd)
+                                         : BPF_CORE_READ((struct file*)obj, f_path);
+        pos = walk_slow(s, (__u64)p.dentry, (__u64)p.mnt, &info);
+    }
+    __u64 fs = info.fs_pos < SENSOR_STR_MAX ? info.fs_pos : 0xffff;
+    return (pos & 0xffff) | (fs << 16) | (info.cut ? WALK_CUT : 0);
 }
 
+// sensor_walk, unpacked.
+static __always_inline __u32 walk_path(__u64 obj, __u32 what, struct path_info* info) {
+    __u64 r = sensor_walk(obj, what);
+    __u32 fs = (r >> 16) & 0xffff;
+    info->cut = (r & WALK_CUT) != 0;
+    info->fs_pos = fs == 0xffff ? FS_POS_OTHER : fs;
+    return r & 0xffff;
+}
+
+// The path of a file from its filesystem's root, built in the scratch path (for fd.fspath
+// when it is no suffix of the kernel path); returns where it starts, SENSOR_STR_MAX when cut.
+// Global, as sensor_walk.
+__noinline __u32 sensor_walk_fs_root(__u64 file) {
+    struct scratch* s = get_scratch();
+    if (!s || !file) return SENSOR_STR_MAX;
+    struct walk_state w = {.d = (__u64)BPF_CORE_READ((struct file*)file, f_path.dentry),
+                           .pos = SENSOR_STR_MAX - 1,
+                           .fs_only = 1};
+    s->path[SENSOR_STR_MAX - 1] = 0;
+    walk_to_top(s, &w);
+    return w.done ? w.pos : SENSOR_STR_MAX;
+}
+
+// The kernel path of obj (sensor_walk) appended at off; returns its length.
+static __always_inline __u32 append_path(struct scratch* s, char* rec, __u32 off, __u64 obj,
+                                         __u32 what, __u32* cut) {
+    struct path_info info = {};
+    __u32 n = copy_built_path(s, rec, off, walk_path(obj, what, &info));
+    *cut = info.cut;
+    return n;
+}
 static __always_inline struct file* fd_file(struct task_struct* task, long fd) {
     if (fd < 0) return 0;
     struct fdtable* fdt = task->files->fdt;
@@ -363,7 +559,57 @@ static __always_inline __u16 path_appended(struct sensor_file_section* r, __u32*
     return (__u16)n;
 }
 
+// File identity (sensor_identity_filter in record.h).
+static __always_inline const struct sensor_identity_filter* identity_conf(void) {
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&identity_filter, &zero);
+}
+
+// Whether (dev, ino) is a file a rule names: the bloom bit first, a few loads for most files.
+static __always_inline int inode_named(const struct sensor_identity_filter* f, __u64 dev,
+                                       __u64 ino) {
+    if (!f->inodes) return 0;
+    __u32 bit = SENSOR_IDENTITY_BIT(ino);
+    if (!(f->bloom[(bit >> 6) & (SENSOR_IDENTITY_BLOOM_WORDS - 1)] & (1ULL << (bit & 63))))
+        return 0;
+    struct sensor_identity_key k = {.dev = dev, .ino = ino};
+    return bpf_map_lookup_elem(&identity_inodes, &k) != 0;
+}
+
+static __always_inline __u32 identity_flag(__u64 dev, __u64 ino) {
+    const struct sensor_identity_filter* f = identity_conf();
+    return f && inode_named(f, dev, ino) ? SENSOR_FILE_IDENTITY : 0;
+}
+
+// fd.fspath of a file whose kernel path, built at pos, was just appended: its offset in that
+// path, or, when it is no suffix of it, a third string after it.
+static __always_inline void add_fs_path(struct scratch* s, char* rec, __u32* off,
+                                        struct sensor_file_section* r, __u32 pos, __u32 fs_pos,
+                                        __u64 file) {
+    if (fs_pos < SENSOR_STR_MAX) {
+        r->fspath_off = fs_pos > pos ? (__u16)(fs_pos - pos) : 0;
+        return;
+    }
+    if (fs_pos != FS_POS_OTHER) return;
+    __u32 start = sensor_walk_fs_root(file);
+    if (start >= SENSOR_STR_MAX) return;
+    __u32 n = copy_built_path(s, rec, *off, start);
+    r->fspath_len = (__u16)n;
+    *off += n;
+}
+
 // File status of f into r, and its kernel path appended at *off (regular files and dirs).
+// The kernel path of a regular file or directory appended at *off, and its fd.fspath.
+static __always_inline __u16 append_file(struct scratch* s, char* rec, __u32* off,
+                                         struct sensor_file_section* r, __u64 file) {
+    struct path_info info = {};
+    __u32 pos = walk_path(file, WALK_FILE, &info);
+    __u32 n = copy_built_path(s, rec, *off, pos);
+    __u16 len = path_appended(r, off, n, info.cut);
+    if (n && !info.cut) add_fs_path(s, rec, off, r, pos, info.fs_pos, file);
+    return len;
+}
+
 static __always_inline __u16 describe_file(struct scratch* s, char* rec, __u32* off,
                                            struct sensor_file_section* r, struct file* f) {
     if (!f) return 0;
@@ -372,56 +618,15 @@ static __always_inline __u16 describe_file(struct scratch* s, char* rec, __u32* 
     r->i_mode = BPF_CORE_READ(inode, i_mode);
     r->ino = BPF_CORE_READ(inode, i_ino);
     r->dev = encode_dev(BPF_CORE_READ(inode, i_sb, s_dev));
-    r->file_flags = layer_flags(inode) | memfd_flag(f);
+    r->file_flags = layer_flags(inode) | memfd_flag(f) | identity_flag(r->dev, r->ino);
     if (!wants_path(r)) return 0;
-    __u32 cut = 0;
-    __u32 n = append_path(s, rec, *off, &f->f_path, &cut);
-    return path_appended(r, off, n, cut);
-}
-
-#define TMPFS_MAGIC 0x01021994
-
-// build_path for BTF pointers (see have_rdonly_cast): same walk, plain loads.
-static __noinline __u32 build_path_fast(struct scratch* s, const struct path* p, __u32* cut) {
-    struct dentry* d = p->dentry;
-    struct vfsmount* vfsmnt = p->mnt;
-    struct task_struct* task = bpf_get_current_task_btf();
-    struct dentry* root_dentry = task->fs->root.dentry;
-    struct vfsmount* root_mnt = task->fs->root.mnt;
-    struct mount* mnt =
-        bpf_rdonly_cast((void*)((__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt)),
-                        bpf_core_type_id_kernel(struct mount));
-    __u32 pos = SENSOR_STR_MAX - 1;
-    s->path[SENSOR_STR_MAX - 1] = 0;
-    int done = 0;
-    for (int i = 0; i < PATH_DEPTH; i++) {
-        if (d == root_dentry && vfsmnt == root_mnt) {
-            done = 1;
-            break;
-        }
-        struct dentry* parent = d->d_parent;
-        struct dentry* mnt_root = vfsmnt->mnt_root;
-        if (d == mnt_root || d == parent) {
-            struct mount* mnt_parent = mnt->mnt_parent;
-            if (d != mnt_root || mnt == mnt_parent) {
-                done = 1;
-                break;
-            }
-            d = mnt->mnt_mountpoint;
-            mnt = mnt_parent;
-            vfsmnt = &mnt->mnt;
-            continue;
-        }
-        if (!prepend_component(s, &pos, d->d_name.name, d->d_name.len)) break;
-        d = parent;
-    }
-    if (!done) *cut = 1;
-    return pos;
+    return append_file(s, rec, off, r, (__u64)f);
 }
 
 // describe_file for a BTF pointer.
 static __always_inline __u16 describe_file_fast(struct scratch* s, char* rec, __u32* off,
-                                                struct sensor_file_section* r, struct file* f) {
+                                                struct sensor_file_section* r, struct file* f,
+                                                __u64 file) {
     struct inode* inode = f->f_inode;
     struct super_block* sb = inode->i_sb;
     r->f_flags = f->f_flags;
@@ -431,54 +636,65 @@ static __always_inline __u16 describe_file_fast(struct scratch* s, char* rec, __
     unsigned long magic = sb->s_magic;
     if (magic == OVERLAYFS_SUPER_MAGIC) r->file_flags = layer_flags(inode);
     if (magic == TMPFS_MAGIC) r->file_flags |= memfd_flag(f);
+    r->file_flags |= identity_flag(r->dev, r->ino);
     if (!wants_path(r)) return 0;
-    __u32 cut = 0;
-    __u32 n = copy_built_path(s, rec, *off, build_path_fast(s, &f->f_path, &cut));
-    return path_appended(r, off, n, cut);
+    return append_file(s, rec, off, r, file);
 }
 
 // The kernel path of f appended at off (its length; 0 for none), without its status.
 static __always_inline __u32 append_file_path(struct scratch* s, char* rec, __u32 off,
                                               struct file* f, __u32* cut) {
     if (!f) return 0;
-    if (have_rdonly_cast) {
-        struct file* bf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
-        return copy_built_path(s, rec, off, build_path_fast(s, &bf->f_path, cut));
-    }
-    return append_path(s, rec, off, &f->f_path, cut);
+    return append_path(s, rec, off, (__u64)f, WALK_FILE, cut);
 }
 
 static __always_inline __u16 describe_any_file(struct scratch* s, char* rec, __u32* off,
                                                struct sensor_file_section* r, struct file* f) {
     if (!f) return 0;
     if (have_rdonly_cast)
-        return describe_file_fast(s, rec, off, r,
-                                  bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)));
+        return describe_file_fast(
+            s, rec, off, r, bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)), (__u64)f);
     return describe_file(s, rec, off, r, f);
 }
 
 // The open path filter (sensor_open_filter in record.h).
 
+// What the open filter knows of the file besides its kernel path: where its fs-root path
+// starts in s->path (see path_info), its device and inode.
+struct open_seen {
+    __u32 fs_pos;
+    __u64 dev, ino;
+};
+
 // The kernel path of file f (an open's), built in s->path; returns where it starts, or
 // SENSOR_STR_MAX when there is none to judge by: no file, a type the record gives no kernel
 // path (not a regular file or directory, or a memfd), or a path too deep to resolve.
-static __always_inline __u32 open_file_path(struct scratch* s, struct file* f) {
+static __always_inline __u32 open_file_path(struct scratch* s, struct file* f,
+                                            struct open_seen* seen) {
     if (!f) return SENSOR_STR_MAX;
-    __u32 cut = 0, pos;
+    struct path_info info = {};
+    __u32 pos;
     if (have_rdonly_cast) {
         struct file* bf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
         struct inode* inode = bf->f_inode;
         __u32 ft = inode->i_mode & S_IFMT;
         if (ft != S_IFREG && ft != S_IFDIR) return SENSOR_STR_MAX;
-        if (inode->i_sb->s_magic == TMPFS_MAGIC && memfd_flag(bf)) return SENSOR_STR_MAX;
-        pos = build_path_fast(s, &bf->f_path, &cut);
+        struct super_block* sb = inode->i_sb;
+        if (sb->s_magic == TMPFS_MAGIC && memfd_flag(bf)) return SENSOR_STR_MAX;
+        seen->ino = inode->i_ino;
+        seen->dev = encode_dev(sb->s_dev);
+        pos = walk_path((__u64)f, WALK_FILE, &info);
     } else {
-        __u32 ft = BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT;
+        struct inode* inode = BPF_CORE_READ(f, f_inode);
+        __u32 ft = BPF_CORE_READ(inode, i_mode) & S_IFMT;
         if (ft != S_IFREG && ft != S_IFDIR) return SENSOR_STR_MAX;
         if (memfd_flag(f)) return SENSOR_STR_MAX;
-        pos = build_path(s, &f->f_path, &cut);
+        seen->ino = BPF_CORE_READ(inode, i_ino);
+        seen->dev = encode_dev(BPF_CORE_READ(inode, i_sb, s_dev));
+        pos = walk_path((__u64)f, WALK_FILE, &info);
     }
-    if (cut) return SENSOR_STR_MAX;
+    if (info.cut) return SENSOR_STR_MAX;
+    seen->fs_pos = info.fs_pos;
     if (pos == SENSOR_STR_MAX - 1) {  // the root itself, as copy_built_path writes it
         pos = SENSOR_STR_MAX - 2;
         s->path[pos] = '/';
@@ -602,6 +818,31 @@ static __noinline int raw_may_match(struct scratch* s, const void* user_path,
     return needles_in(s, SENSOR_STR_MAX, (__u32)n - 1, &f->raw);
 }
 
+// path_may_match for the fs-root path at pos in the scratch path. A global function, checked
+// once by the verifier: a second static call would double the exit program's states.
+__noinline int sensor_fs_path_may_match(__u32 pos) {
+    struct scratch* s = get_scratch();
+    __u32 zero = 0;
+    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
+    if (!s || !f || pos >= SENSOR_STR_MAX - 1) return 1;
+    // Bound the register itself: the compiler passes the unchecked 64-bit value on.
+    asm volatile("%[p] &= 0xfff" : [p] "+r"(pos));
+    return path_may_match(s, pos, f);
+}
+
+// Whether a rule may match the open by its file's identity (sensor_identity_filter): its
+// fs-root path (when rules ask for fd.fspath; one that is no suffix of the kernel path is not
+// judged here) or its inode. Asked only of opens the path filter would leave in the kernel.
+static __always_inline int identity_may_match(__u32 pos, const struct open_seen* seen) {
+    const struct sensor_identity_filter* id = identity_conf();
+    if (!id) return 1;
+    if (id->fspath) {
+        if (seen->fs_pos >= SENSOR_STR_MAX - 1) return 1;
+        if (seen->fs_pos != pos && sensor_fs_path_may_match(seen->fs_pos)) return 1;
+    }
+    return inode_named(id, seen->dev, seen->ino);
+}
+
 // Whether some loaded rule may match the open of file (see sensor_open_filter).
 static __always_inline int open_file_may_match(struct file* file, const void* user_path) {
     struct scratch* s = get_scratch();
@@ -609,9 +850,11 @@ static __always_inline int open_file_may_match(struct file* file, const void* us
     __u32 zero = 0;
     const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
     if (!f) return 1;
-    __u32 pos = open_file_path(s, file);
+    struct open_seen seen = {};
+    __u32 pos = open_file_path(s, file, &seen);
     if (pos >= SENSOR_STR_MAX - 1) return 1;
-    return path_may_match(s, pos, f) || name_may_match(s, pos, f) || raw_may_match(s, user_path, f);
+    return path_may_match(s, pos, f) || name_may_match(s, pos, f) ||
+           raw_may_match(s, user_path, f) || identity_may_match(pos, &seen);
 }
 
 // Whether some loaded rule may match the open that returned fd.
@@ -1019,8 +1262,7 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
                           &r->cut_flags, SENSOR_EXEC_ARGV_CUT);
 
     __u32 cut = 0;
-    struct path pwd = BPF_CORE_READ(task, fs, pwd);
-    __u32 n = append_path(s, rec, off, &pwd, &cut);
+    __u32 n = append_path(s, rec, off, (__u64)BPF_CORE_READ(task, fs), WALK_CWD, &cut);
     r->cwd_len = n;
     off += n;
 
@@ -1036,7 +1278,7 @@ int BPF_PROG(sensor_proc_exec, struct task_struct* p, pid_t old_pid, struct linu
             r->exepath_len =
                 append_kernel_str(rec, &off, BPF_CORE_READ(exe, f_path.dentry, d_name.name));
         } else {
-            n = append_path(s, rec, off, &exe->f_path, &cut);
+            n = append_path(s, rec, off, (__u64)exe, WALK_FILE, &cut);
             r->exepath_len = n;
             off += n;
         }

@@ -192,8 +192,32 @@ enum sensor_drop_reason {
 #define SENSOR_FILE_LOWER_LAYER 2u /* on overlayfs, only in a lower layer */
 #define SENSOR_FILE_MEMFD 4u       /* a memfd_create file */
 #define SENSOR_FILE_WRITABLE 8u    /* the task's credentials allow writing the file */
-#define SENSOR_FILE_PATH_CUT 16u   /* the kernel path was too deep and is incomplete */
+#define SENSOR_FILE_PATH_CUT                                                                   \
+    16u                            /* the kernel path is incomplete: over SENSOR_STR_MAX bytes \
+                                      (or 32 components without bpf_loop) */
 #define SENSOR_FILE_DIRFD_PATH 32u /* an open's path is its dirfd's (see dirfd_arg) */
+#define SENSOR_FILE_IDENTITY 64u   /* its (dev, ino) is in identity_inodes: a file a rule names */
+
+/* File identity: the (dev, ino) of files the loaded rules name by absolute path, resolved by
+ * user space at load and reload (identity_inodes, a hash map). The open filter sends opens
+ * of these inodes whatever their path (hardlinks), and records of them carry
+ * SENSOR_FILE_IDENTITY. A bloom filter on the inode number spares the hash lookup for most
+ * files. */
+#define SENSOR_IDENTITY_MAX 1024
+#define SENSOR_IDENTITY_BLOOM_WORDS 64
+#define SENSOR_IDENTITY_BIT(ino) \
+    ((sensor_u32)(((sensor_u64)(ino)*0x9E3779B97F4A7C15ULL) >> 52)) /* 0..4095 */
+struct sensor_identity_key {
+    sensor_u64 dev; /* st_dev, as in sensor_file_section */
+    sensor_u64 ino;
+};
+struct sensor_identity_filter {
+    sensor_u32 inodes; /* entries in identity_inodes; 0: no lookups */
+    /* rules compare fd.fspath: the open filter also judges the filesystem-root path, and
+     * sends an open whose one is not a suffix of its kernel path */
+    sensor_u32 fspath;
+    sensor_u64 bloom[SENSOR_IDENTITY_BLOOM_WORDS];
+};
 
 /* Order and time. Records from different CPUs are merged by `seq`, a global counter the probe
  * takes per record (an atomic add: exact, and on VMs far cheaper than a clock read). With
@@ -233,6 +257,12 @@ struct sensor_file_section {
     sensor_u32 reserved;
     sensor_u64 dev; /* st_dev, encoded as user space sees it */
     sensor_u64 ino;
+    /* The path from the file's filesystem root (fd.fspath; what bind mounts and chroots do
+     * not change): usually a suffix of the kernel path (string 1), starting fspath_off bytes
+     * into it; when it is not, fspath_len > 0 and it is a third string after string 1. */
+    sensor_u16 fspath_off;
+    sensor_u16 fspath_len;
+    sensor_u32 reserved2;
 };
 
 /* Local (s) and remote (d) ends; ports in host order; family 0 when the fd is no socket. */

@@ -13,7 +13,7 @@ namespace sensor::capfile {
 // A change to any of these is a new record layout: bump kRecordLayout (older files then fail
 // to load with a clear message instead of decoding garbage).
 static_assert(sizeof(sensor_record_header) == 24 && sizeof(sensor_syscall_exit) == 40 &&
-                  sizeof(sensor_file_section) == 32 && sizeof(sensor_sock_section) == 44 &&
+                  sizeof(sensor_file_section) == 40 && sizeof(sensor_sock_section) == 44 &&
                   sizeof(sensor_exec) == 168 && sizeof(sensor_proc_event) == 64,
               "bpf/record.h changed: bump capfile::kRecordLayout");
 

@@ -11,7 +11,7 @@ namespace sensor::capfile {
 inline constexpr char kMagic[8] = {'S', 'N', 'S', 'R', 'C', 'A', 'P', '\0'};
 inline constexpr uint32_t kFormatVersion = 1;
 // Bumped whenever bpf/record.h changes a struct (format.cpp checks their sizes).
-inline constexpr uint32_t kRecordLayout = 1;
+inline constexpr uint32_t kRecordLayout = 2;
 
 enum class BlockKind : uint32_t { State = 1, Record = 2, End = 3, Cgroups = 4 };
 inline constexpr size_t kBlockHeaderBytes = 8;  // u32 kind, u32 payload length

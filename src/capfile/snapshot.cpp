@@ -105,6 +105,7 @@ Json fd_json(int64_t pid, const FdInfo& f) {
             {"type", state::fd_type_name(f.type)},
             {"name", f.name},
             {"nameraw", f.nameraw},
+            {"fspath", f.fspath},
             {"open_flags", f.open_flags},
             {"dev", f.dev},
             {"ino", f.ino},
@@ -130,6 +131,7 @@ std::pair<int64_t, FdInfo> fd_of(const Json& j) {
     f.l4proto = *proto;
     j.at("name").get_to(f.name);
     j.at("nameraw").get_to(f.nameraw);
+    f.fspath = j.value("fspath", std::string());
     j.at("open_flags").get_to(f.open_flags);
     j.at("dev").get_to(f.dev);
     j.at("ino").get_to(f.ino);

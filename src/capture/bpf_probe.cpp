@@ -79,6 +79,11 @@ struct KernelVersion {
 };
 
 // BPF atomics that return the old value (the probe's record counter) came in 5.12.
+// bpf_loop (5.17+) is a base helper: a socket filter that calls it loads where it exists.
+bool kernel_has_bpf_loop() {
+    return libbpf_probe_bpf_helper(BPF_PROG_TYPE_SOCKET_FILTER, BPF_FUNC_loop, nullptr) == 1;
+}
+
 bool kernel_has_atomic_fetch() {
     KernelVersion k;
     return k.known && !k.below(5, 12);
@@ -248,6 +253,7 @@ bool BpfProbe::load(const ProbeOptions& opts, std::string& error) {
     impl_->batched_timestamps = impl_->order_by_seq && !opts.exact_timestamps;
     sensor_probe_set_timing(impl_->skel, impl_->order_by_seq,
                             impl_->batched_timestamps ? kBatchedStampEvery : 1);
+    sensor_probe_set_bpf_loop(impl_->skel, opts.full_path_walk && kernel_has_bpf_loop());
     if (int err = sensor_probe_configure(impl_->skel, static_cast<uint32_t>(getpid()), impl_->cpus,
                                          opts.ring_bytes, impl_->fast_file_access)) {
         error = "cannot size the probe's rings: " + errno_text(err);
@@ -403,6 +409,39 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
     return true;
 }
 
+// The identity maps (sensor_identity_filter in bpf/record.h): lookups off while the inode map
+// is rewritten, so no open is judged by half of it.
+bool write_identity(int filter_fd, int inodes_fd, const IdentitySet& set, std::string& error) {
+    sensor_identity_filter f{};
+    uint32_t zero = 0;
+    if (bpf_map_update_elem(filter_fd, &zero, &f, BPF_ANY) != 0) {
+        error = "cannot update the file identity filter: " + errno_text(errno);
+        return false;
+    }
+    sensor_identity_key key{}, next{};
+    while (bpf_map_get_next_key(inodes_fd, nullptr, &next) == 0) {
+        key = next;
+        if (bpf_map_delete_elem(inodes_fd, &key) != 0) break;
+    }
+    uint8_t one = 1;
+    for (const FileIdentity& file : set.files) {
+        key = {file.dev, file.ino};
+        if (bpf_map_update_elem(inodes_fd, &key, &one, BPF_ANY) != 0) {
+            error = "cannot add " + file.path + " to the file identity map: " + errno_text(errno);
+            return false;
+        }
+        uint32_t bit = SENSOR_IDENTITY_BIT(file.ino);
+        f.bloom[bit / 64] |= uint64_t{1} << (bit % 64);
+    }
+    f.inodes = static_cast<uint32_t>(set.files.size());
+    f.fspath = set.fspath ? 1 : 0;
+    if (bpf_map_update_elem(filter_fd, &zero, &f, BPF_ANY) != 0) {
+        error = "cannot update the file identity filter: " + errno_text(errno);
+        return false;
+    }
+    return true;
+}
+
 // I/O data for the traced calls that need it (see data_arg in bpf/record.h).
 void set_data_confs(const std::vector<uint32_t>& numbers, uint32_t snaplen,
                     std::vector<sensor_syscall_conf>& conf) {
@@ -462,6 +501,10 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
         return false;
     // Filter off while its maps change, so an open is never judged by half of them.
     if (!write_confs(fd, conf, error)) return false;
+    if (!write_identity(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_IDENTITY_FILTER),
+                        sensor_probe_map_fd(impl_->skel, SENSOR_MAP_IDENTITY_INODES),
+                        config.identity, error))
+        return false;
     if (open_filter->pass_all) return true;
     if (!write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_PREFIXES),
                     open_filter->prefixes, false, error) ||

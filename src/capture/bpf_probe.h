@@ -15,6 +15,9 @@ struct ProbeOptions {
     // Resolve file paths with plain loads through bpf_rdonly_cast when the kernel has it
     // (6.2+); false forces the helper-based walk every kernel supports.
     bool fast_file_access = true;
+    // Walk paths past 32 components with bpf_loop when the kernel has it (5.17+); false keeps
+    // the bounded walk older kernels get (deeper paths are then cut and resolved in user space).
+    bool full_path_walk = true;
     // Read the clock for every record (the default: every event's time is exact). False lets
     // a task's burst of syscalls within one jiffy share a reading, at most 16 records apart:
     // times are then up to one tick early for records after the first of a burst, for a few

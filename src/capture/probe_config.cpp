@@ -33,4 +33,12 @@ std::string describe(const OpenPathFilter& f) {
            std::to_string(f.raw_contains.size()) + " strings";
 }
 
+std::string describe(const IdentitySet& s) {
+    return "file identity: " + std::to_string(s.files.size()) +
+           " files named by the rules are known by inode (" + std::to_string(s.not_found) +
+           " named paths have no file, " + std::to_string(s.over_limit) + " over the limit of " +
+           std::to_string(SENSOR_IDENTITY_MAX) + "); fd.fspath is " + (s.fspath ? "" : "not ") +
+           "judged by the open filter";
+}
+
 }  // namespace sensor::capture

@@ -23,12 +23,29 @@ struct OpenPathFilter {
     bool may_match(std::string_view name, std::string_view nameraw) const;
 };
 
+// A file the rules name by an absolute path, with the identity that path had at load or
+// reload (stat on the sensor's host): a hardlink or any other path to the same inode is the
+// same file (fd.fspath shows `path` for it).
+struct FileIdentity {
+    std::string path;
+    uint64_t dev = 0, ino = 0;
+};
+
+// File identity as the probe applies it (sensor_identity_filter in bpf/record.h).
+struct IdentitySet {
+    bool fspath = false;              // rules compare fd.fspath: the open filter judges it too
+    std::vector<FileIdentity> files;  // at most SENSOR_IDENTITY_MAX, distinct (dev, ino)
+    size_t not_found = 0;             // named paths with no file at load (resolved on reload)
+    size_t over_limit = 0;            // named files beyond SENSOR_IDENTITY_MAX: not resolved
+};
+
 struct ProbeConfig {
     std::vector<uint32_t> syscalls;  // sorted syscall numbers of this architecture
     OpenPathFilter open_filter;      // pass_all when the filter is off
     // Traced calls whose records carry their I/O data (up to ProbeOptions::snaplen bytes):
     // those a loaded rule reads evt.buffer (or the data parameter) of. Sorted numbers.
     std::vector<uint32_t> data_syscalls;
+    IdentitySet identity;
 };
 
 // The bytes of a prefix (its first) or suffix (its last) the probe compares first, in a
@@ -37,5 +54,7 @@ std::string_view compared_bytes(std::string_view pattern, bool suffix);
 
 // One line for the log: what the filter keeps, or why it keeps everything.
 std::string describe(const OpenPathFilter& f);
+// One line for the log: how many named files the probe knows by inode, and what it missed.
+std::string describe(const IdentitySet& s);
 
 }  // namespace sensor::capture

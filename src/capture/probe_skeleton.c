@@ -43,6 +43,10 @@ void sensor_probe_set_uring(struct sensor_probe_handle* h, int enabled) {
     bpf_program__set_autoload(h->skel->progs.sensor_uring_complete, enabled != 0);
 }
 
+void sensor_probe_set_bpf_loop(struct sensor_probe_handle* h, int have_bpf_loop) {
+    h->skel->rodata->have_bpf_loop = have_bpf_loop != 0;
+}
+
 int sensor_probe_load(struct sensor_probe_handle* h) {
     return sensor_probe__load(h->skel);
 }
@@ -71,6 +75,10 @@ int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map
             return bpf_map__fd(h->skel->maps.uring_ops);
         case SENSOR_MAP_URING_COUNTS:
             return bpf_map__fd(h->skel->maps.uring_counts);
+        case SENSOR_MAP_IDENTITY_FILTER:
+            return bpf_map__fd(h->skel->maps.identity_filter);
+        case SENSOR_MAP_IDENTITY_INODES:
+            return bpf_map__fd(h->skel->maps.identity_inodes);
     }
     return -EINVAL;
 }

@@ -17,7 +17,9 @@ enum sensor_probe_map {
     SENSOR_MAP_OPEN_SUFFIXES = 5,
     SENSOR_MAP_OPEN_FILTER = 6,
     SENSOR_MAP_URING_OPS = 7,
-    SENSOR_MAP_URING_COUNTS = 8
+    SENSOR_MAP_URING_COUNTS = 8,
+    SENSOR_MAP_IDENTITY_FILTER = 9,
+    SENSOR_MAP_IDENTITY_INODES = 10
 };
 
 struct sensor_probe_handle;
@@ -33,6 +35,8 @@ int sensor_probe_configure(struct sensor_probe_handle* h, uint32_t self_tgid, ui
 void sensor_probe_set_timing(struct sensor_probe_handle* h, int order_by_seq, uint32_t stamp_every);
 // Before load: whether the io_uring programs load (the kernel has their tracepoints).
 void sensor_probe_set_uring(struct sensor_probe_handle* h, int enabled);
+// Before load: whether the kernel has the bpf_loop helper (path walks past 32 components).
+void sensor_probe_set_bpf_loop(struct sensor_probe_handle* h, int have_bpf_loop);
 int sensor_probe_load(struct sensor_probe_handle* h);
 int sensor_probe_attach(struct sensor_probe_handle* h);
 int sensor_probe_map_fd(struct sensor_probe_handle* h, enum sensor_probe_map map);

@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "record.h"
+#include "sensor/capture/probe_config.h"
 #include "sensor/events/syscall_table.h"
 #include "sensor/fields/event.h"
 
@@ -70,6 +71,9 @@ class RecordDecoder {
     void seed_cgroup(uint64_t cgroup_id, const state::ContainerInfo* c) {
         containers_by_cgroup_[cgroup_id] = c;
     }
+    // The files the rules name by path, by identity (ProbeConfig::identity): a record the
+    // probe marks SENSOR_FILE_IDENTITY gets the named path as fd.fspath. Set at load and reload.
+    void set_file_identities(std::vector<FileIdentity> files);
 
   private:
     struct Pending {
@@ -163,6 +167,10 @@ class RecordDecoder {
     // The current record is an io_uring request's on a fixed file slot: its fd is fixed_fd_.
     bool fixed_slot_ = false;
     state::FdInfo fixed_fd_;
+    // fd.fspath of a file from its record: the named path of its inode, else its path from its
+    // filesystem's root where that differs from its name (empty when it does not).
+    void set_fs_path(state::FdInfo& fd, const SyscallView& v) const;
+    std::vector<FileIdentity> identities_;  // sorted by (dev, ino)
     state::FdInfo scratch_fd_;  // the fd of a failed open (fd.num = -1), or one not tracked
     std::string path_buf_, tmp_;
     std::string data_;  // the event's I/O data (evt.buffer), copied out of the ring

@@ -17,6 +17,20 @@ bool take_section(const char* base, size_t size, size_t& off, const T*& out) {
     return true;
 }
 
+// fd.fspath from the file section: a suffix of the kernel path, or the string at off.
+bool fs_path_of(const char* base, size_t size, size_t off, const sensor_file_section& file,
+                std::string_view kernel_path, std::string_view& out) {
+    out = {};
+    if (file.fspath_len > 0) {
+        if (off + file.fspath_len > size) return false;
+        out = std::string_view(base + off, file.fspath_len - 1);  // without its NUL
+    } else if (!kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT)) {
+        // At or past the end: the file is its filesystem's root.
+        out = file.fspath_off < kernel_path.size() ? kernel_path.substr(file.fspath_off) : "/";
+    }
+    return true;
+}
+
 }  // namespace
 
 RecordStrings split_strings(const void* record, size_t size, size_t fixed, const uint16_t* lens,
@@ -64,7 +78,9 @@ bool parse_syscall(const void* record, size_t size, SyscallView& v) {
             break;
     }
     v.str = split_strings(record, size, off, v.r->str_len, 2);
-    size_t data_off = off + v.r->str_len[0] + v.r->str_len[1];
+    size_t strings_end = off + v.r->str_len[0] + v.r->str_len[1];
+    if (!fs_path_of(base, size, strings_end, *v.file, v.str.s[1], v.fs_path)) return false;
+    size_t data_off = strings_end + v.file->fspath_len;
     if (data_off + v.r->data_len > size) return false;
     v.data = std::string_view(base + data_off, v.r->data_len);
     v.user_path = v.str.s[0];
@@ -73,6 +89,7 @@ bool parse_syscall(const void* record, size_t size, SyscallView& v) {
     if (v.file->file_flags & SENSOR_FILE_DIRFD_PATH) {  // the open's file got no kernel path
         v.dirfd_path = v.kernel_path;
         v.kernel_path = {};
+        v.fs_path = {};
     }
     return v.str.ok;
 }

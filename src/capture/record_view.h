@@ -33,6 +33,9 @@ struct SyscallView {
     // argument (string 1), unless the record carries the dirfd's path there instead
     // (SENSOR_FILE_DIRFD_PATH: an open whose file got no kernel path).
     std::string_view user_path, kernel_path, dirfd_path;
+    // The file's path from its filesystem's root (fd.fspath): a suffix of kernel_path, or the
+    // record's third string; empty when the probe gave none.
+    std::string_view fs_path;
     std::string_view data;  // the I/O data after the strings (data_len bytes; may hold NULs)
 
     int64_t arg(int i) const { return static_cast<int64_t>(args[i]); }

@@ -2,6 +2,7 @@
 // short function per events::Handler, called through kHandlers. Each returns the fd the event
 // is about (fd.*), or nullptr. Every syscall fact they use (which argument is the fd, the
 // flags, the dirfd...) comes from the call's table entry; every ABI value from linux_abi.h.
+#include <algorithm>
 #include <cstring>
 
 #include "sensor/capture/record_decoder.h"
@@ -163,6 +164,7 @@ FdInfo* RecordDecoder::on_open(const SyscallCall& c) {
         fd->name.assign(c.v.user_path);
     fd->nameraw.assign(c.v.user_path);
     set_file_status(*fd, ev_.open_flags, file);
+    set_fs_path(*fd, c.v);
     return fd;
 }
 
@@ -299,6 +301,31 @@ void RecordDecoder::resolve_path(const ProcessInfo& proc, int64_t pid, int64_t d
 // finit_module) names it as the kernel saw it during the syscall: that becomes the table's
 // entry, with no /proc lookup, which can no longer find the fd once the process has closed
 // it or exited. Files with no kernel path (memfds, nsfs) are left to the table and /proc.
+void RecordDecoder::set_file_identities(std::vector<FileIdentity> files) {
+    auto key = [](const FileIdentity& f) { return std::pair(f.dev, f.ino); };
+    std::sort(files.begin(), files.end(),
+              [&](const FileIdentity& a, const FileIdentity& b) { return key(a) < key(b); });
+    identities_ = std::move(files);
+}
+
+void RecordDecoder::set_fs_path(FdInfo& fd, const SyscallView& v) const {
+    const sensor_file_section& file = *v.file;
+    if (file.file_flags & SENSOR_FILE_IDENTITY) {
+        auto it = std::lower_bound(identities_.begin(), identities_.end(), file,
+                                   [](const FileIdentity& f, const sensor_file_section& s) {
+                                       return std::pair(f.dev, f.ino) < std::pair(s.dev, s.ino);
+                                   });
+        if (it != identities_.end() && it->dev == file.dev && it->ino == file.ino) {
+            fd.fspath.assign(it->path);
+            return;
+        }
+    }
+    if (v.fs_path.empty() || v.fs_path.data() == v.kernel_path.data() || v.fs_path == fd.name)
+        fd.fspath.clear();
+    else
+        fd.fspath.assign(v.fs_path);
+}
+
 void RecordDecoder::take_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
                                      std::string_view kernel_path) {
     if (kernel_path.empty() || (file.file_flags & SENSOR_FILE_PATH_CUT)) return;

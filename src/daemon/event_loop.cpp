@@ -102,6 +102,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
         spdlog::error("rules reload failed; the running rules stay: {}", err);
         return;
     }
+    p_.decoder.set_file_identities(probe_config.identity.files);
     p_.alerts.set_rules(res.ruleset.get());
     matcher_.set_rules(res.ruleset);
     rules_owner_ = res.ruleset;
@@ -116,6 +117,7 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
                  probe_config.syscalls.size());
     if (p_.syscall_enabled && p_.cfg.open_path_filter)
         spdlog::info("{}", capture::describe(probe_config.open_filter));
+    if (p_.syscall_enabled) spdlog::info("{}", capture::describe(probe_config.identity));
 }
 
 // syscall_event_drops: checked once a second, as Falco does.

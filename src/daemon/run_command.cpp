@@ -256,6 +256,8 @@ int run(const RunOptions& opts) {
         policy::probe_config(*rules, cfg.open_path_filter, cfg.ops.base_syscalls);
     if (sources.syscall && cfg.open_path_filter)
         spdlog::info("{}", capture::describe(probe_config.open_filter));
+    if (sources.syscall) spdlog::info("{}", capture::describe(probe_config.identity));
+    decoder.set_file_identities(probe_config.identity.files);
     // Loaded before the outputs are made: libbpf holds two copies of the kernel's BTF (about
     // 11 MB here) while it relocates the probe, and the HTTP module's libraries would
     // otherwise add to that peak (docs/performance.md, RSS).

@@ -112,6 +112,13 @@ bool fd_nameraw(const Event& ev, const FieldArg&, uint32_t, Value& out, std::str
     return ev.fd && put_str(out, ev.fd->nameraw);
 }
 
+// Files and directories only: the path from the file's filesystem root, or the path a rule
+// names its inode by; the name where the probe gave neither.
+bool fd_fspath(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    if (!ev.fd || (ev.fd->type != FdType::File && ev.fd->type != FdType::Directory)) return false;
+    return put_nonempty(out, ev.fd->fspath.empty() ? ev.fd->name : ev.fd->fspath);
+}
+
 bool fd_directory(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     return ev.fd && put_nonempty(out, ev.fd->directory);
 }
@@ -282,6 +289,10 @@ void add_fd_fields(std::vector<FieldDef>& f) {
         {"fd.name", FT::Path, AK::None, "full path for files, connection tuple for sockets",
          fd_name},
         {"fd.nameraw", FT::Path, AK::None, "name as the syscall passed it", fd_nameraw},
+        {"fd.fspath", FT::Path, AK::None,
+         "file's path from its filesystem's root, the same through bind mounts, chroots and "
+         "/proc/PID/root; for a file a rule names by path, that path (hardlinks too)",
+         fd_fspath},
         {"fd.directory", FT::Path, AK::None, "directory holding the file", fd_directory},
         {"fd.filename", FT::String, AK::None, "file name without its directory", fd_filename},
         {"fd.containername", FT::String, AK::None, "container id, ':', fd.name", fd_containername},

@@ -83,10 +83,12 @@ PathSet path_check(const Check& k) {
     auto same = [](const std::string& s) { return s; };
     auto needle = [](const std::string& s) { return s.substr(0, 4); };  // its start is one too
     // The file name and the directory are parts of the name: what they contain, it does.
-    if (k.op == CmpOp::Contains &&
-        (field == "fd.name" || field == "fd.filename" || field == "fd.directory"))
+    // fd.fspath is judged like fd.name: the probe compares the file's fs-root path too when a
+    // rule names it (a suffix of the kernel path; an open whose one is not is sent).
+    if (k.op == CmpOp::Contains && (field == "fd.name" || field == "fd.fspath" ||
+                                    field == "fd.filename" || field == "fd.directory"))
         return each(out.name, needle);
-    bool name = field == "fd.name";
+    bool name = field == "fd.name" || field == "fd.fspath";
     if (name || field == "fd.directory") {  // the directory is the start of the name
         switch (k.op) {
             case CmpOp::Eq:

@@ -5,6 +5,7 @@
 #include "sensor/events/event_types.h"
 #include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
+#include "sensor/policy/file_identity_policy.h"
 #include "sensor/policy/open_path_policy.h"
 
 namespace sensor::policy {
@@ -168,6 +169,7 @@ capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_open
     capture::ProbeConfig c;
     c.syscalls = traced_syscalls(rules, base);
     c.data_syscalls = data_syscalls(rules);
+    c.identity = file_identity(rules);
     if (filter_opens)
         c.open_filter = open_path_filter(rules);
     else

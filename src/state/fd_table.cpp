@@ -109,6 +109,7 @@ state::FdInfo* FdTable::insert(Fds& fds, int64_t fd) {
         f.type = state::FdType::Unknown;
         f.name.clear();
         f.nameraw.clear();
+        f.fspath.clear();
         f.directory.clear();
         f.filename.clear();
         f.open_flags = 0;

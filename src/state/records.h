@@ -166,6 +166,9 @@ struct FdInfo {
     bool name_changed = false;
     uint64_t dev = 0;
     uint64_t ino = 0;
+    // fd.fspath where it differs from name: the path from the file's filesystem root, or the
+    // path a rule names the file's inode by (empty: fd.fspath is name)
+    std::string fspath;
     // sockets
     L4Proto l4proto = L4Proto::Unknown;
     IpAddr cip, sip;  // client/server (connect: local is client)
