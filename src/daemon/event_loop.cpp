@@ -179,6 +179,8 @@ void EventLoop::fill_sample(MetricsSample& m) {
     m.quiet_closes = p_.probe.quiet_closes();
     m.alerts = p_.alerts.alerts();
     m.processes = p_.procs.size();
+    m.kept_exited = p_.procs.kept_size();
+    m.kept_evictions = p_.procs.stats().kept_evictions;
     m.containers = p_.containers.container_count();
     m.dedup_suppressed = p_.alerts.dedup_suppressed();
     m.drop_actions = drop_monitor_.actions_taken();
