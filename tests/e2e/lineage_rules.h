@@ -13,13 +13,20 @@ namespace sensor::testing {
 struct StableAndDefaultRules {
     static const char* name() { return "stable-default"; }
     static std::vector<std::string> args() {
-        std::string config = "/tmp/sensor-e2e-" + std::to_string(getpid()) + "-append.yaml";
+        // In the suite's own directory (LiveSuite makes it before, and removes it after).
+        std::string config =
+            "/tmp/sensor-e2e-" + std::to_string(getpid()) + "-" + name() + "/append.yaml";
         std::ofstream(config) << "json_output: true\n"
                                  "append_output:\n"
                                  "  - match:\n"
                                  "      source: syscall\n"
-                                 "    extra_fields: [proc.pid, fd.num, proc.vpgid.name, "
-                                 "proc.sid.exe, proc.aname[2], proc.pexepath]\n";
+                                 "    extra_fields:\n"
+                                 "      - proc.pid\n"
+                                 "      - fd.num\n"
+                                 "      - proc.vpgid.name\n"
+                                 "      - proc.sid.exe\n"
+                                 "      - \"proc.aname[2]\"\n"
+                                 "      - proc.pexepath\n";
         return {"-c", config,
                 "-r", std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml",
                 "-r", std::string(SENSOR_SOURCE_DIR) + "/rules",
