@@ -133,6 +133,8 @@ class RecordDecoder {
     state::FdInfo* on_fchdir(const SyscallCall& c);
     state::FdInfo* on_setuid(const SyscallCall& c);
     state::FdInfo* on_setgid(const SyscallCall& c);
+    state::FdInfo* on_setsid(const SyscallCall& c);
+    state::FdInfo* on_setpgid(const SyscallCall& c);
     state::FdInfo* on_failed_exec(const SyscallCall& c);
     // The new fd of an open or memfd_create: the table's entry, or scratch_fd_ (failed or not
     // tracked).

@@ -122,6 +122,8 @@ const std::array<RecordDecoder::HandlerFn, events::kHandlerCount> RecordDecoder:
     set(events::Handler::SetUid, &RecordDecoder::on_setuid);
     set(events::Handler::SetGid, &RecordDecoder::on_setgid);
     set(events::Handler::Exec, &RecordDecoder::on_failed_exec);
+    set(events::Handler::SetSid, &RecordDecoder::on_setsid);
+    set(events::Handler::SetPgid, &RecordDecoder::on_setpgid);
     return t;
 }();
 
@@ -268,6 +270,17 @@ FdInfo* RecordDecoder::on_setuid(const SyscallCall& c) {
 
 FdInfo* RecordDecoder::on_setgid(const SyscallCall& c) {
     set_effective_id(c, false);
+    return nullptr;
+}
+
+FdInfo* RecordDecoder::on_setsid(const SyscallCall& c) {
+    if (c.ret > 0) procs_.on_setsid(c.tid);
+    return nullptr;
+}
+
+FdInfo* RecordDecoder::on_setpgid(const SyscallCall& c) {
+    if (c.ret == 0)
+        procs_.on_setpgid(c.tid, static_cast<int32_t>(c.arg(0)), static_cast<int32_t>(c.arg(1)));
     return nullptr;
 }
 

@@ -182,6 +182,8 @@ void EventLoop::fill_sample(MetricsSample& m) {
     m.uring_untracked = p_.probe.uring_untracked();
     m.alerts = p_.alerts.alerts();
     m.processes = p_.procs.size();
+    m.kept_exited = p_.procs.kept_size();
+    m.kept_evictions = p_.procs.stats().kept_evictions;
     m.containers = p_.containers.container_count();
     m.dedup_suppressed = p_.alerts.dedup_suppressed();
     m.drop_actions = drop_monitor_.actions_taken();

@@ -241,7 +241,7 @@ int run(const RunOptions& opts) {
 
     state::UserTable users = state::UserTable::under_root(cfg.host_root);
     state::ContainerTable containers;
-    state::ProcessTable procs(containers, &users, cfg.max_processes);
+    state::ProcessTable procs(containers, &users, cfg.max_processes, cfg.max_exited_processes);
     state::FdTable fds(cfg.proc_root, cfg.max_fds_per_process);
     capture::RecordDecoder decoder(procs, fds, cfg.proc_root);
 

@@ -182,6 +182,10 @@ KeyResult set_runtime_key(RunConfig& c, const Setting& s) {
         return s.uint_in(c.max_processes, decltype(c.max_processes){1},
                          std::numeric_limits<decltype(c.max_processes)>::max(),
                          "a positive number");
+    if (s.key == "state.max_exited_processes")
+        return s.uint_in(c.max_exited_processes, decltype(c.max_exited_processes){0},
+                         std::numeric_limits<decltype(c.max_exited_processes)>::max(),
+                         "a number (0: exited ancestors are not kept)");
     if (s.key == "state.max_fds_per_process")
         return s.uint_in(c.max_fds_per_process, decltype(c.max_fds_per_process){1},
                          std::numeric_limits<decltype(c.max_fds_per_process)>::max(),

@@ -17,6 +17,7 @@
 #include "sensor/container/metadata_service.h"
 #include "sensor/ops/drop_monitor.h"
 #include "sensor/rules/rule_selection.h"
+#include "sensor/state/process_table.h"
 #include "sink_keys.h"
 
 namespace sensor::daemon {
@@ -64,6 +65,8 @@ struct RunConfig {
     std::string proc_root = "/proc";
     uint32_t max_processes = 262144;
     uint32_t max_fds_per_process = 4096;
+    // exited processes kept while descendants run, for lineage fields (0: none)
+    uint32_t max_exited_processes = static_cast<uint32_t>(state::kDefaultMaxKeptExited);
     // sources: Falco's plugin keys (the built-in k8s_audit source) and enabled sources
     std::vector<std::string> load_plugins;
     std::vector<PluginEntry> plugins;

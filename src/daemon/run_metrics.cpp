@@ -227,6 +227,12 @@ std::string render_metrics(const MetricsSample& m) {
     }
     t.single("sensor_processes", "gauge", "Threads in the process table.",
              static_cast<double>(m.processes));
+    t.single("sensor_processes_exited_kept", "gauge",
+             "Exited processes kept because descendants still run (lineage).",
+             static_cast<double>(m.kept_exited));
+    t.single("sensor_processes_exited_evicted_total", "counter",
+             "Kept exited processes dropped past state.max_exited_processes.",
+             static_cast<double>(m.kept_evictions));
     t.single("sensor_containers", "gauge", "Containers known, the host included.",
              static_cast<double>(m.containers));
     t.single("sensor_alert_dedup_suppressed_total", "counter", "Alerts held back by alert_dedup.",

@@ -75,6 +75,7 @@ struct MetricsSample {
     uint64_t quiet_closes = 0;
     uint64_t uring_untracked = 0;
     uint64_t processes = 0, containers = 0;
+    uint64_t kept_exited = 0, kept_evictions = 0;  // exited processes kept for descendants
     uint64_t dedup_suppressed = 0, drop_actions = 0;
     uint64_t metadata_lookups = 0, metadata_failures = 0;
     uint64_t rule_reloads = 0;

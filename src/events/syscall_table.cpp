@@ -266,9 +266,12 @@ void add_network(Builder& b) {
 void add_processes(Builder& b) {
     constexpr Category C = Category::Process, O = Category::Other;
     constexpr uint8_t P = SENSOR_PAY_ARGS;
-    // A task's exit arrives as the probe's exit record; kill and setsid are not followed.
-    for (std::string_view name : {"exit", "exit_group", "kill", "tkill", "tgkill", "setsid"})
-        b.raw(name, C);
+    // A task's exit arrives as the probe's exit record; kill is not followed.
+    for (std::string_view name : {"exit", "exit_group", "kill", "tkill", "tgkill"}) b.raw(name, C);
+    // Session and group changes keep proc.sid and proc.vpgid (and their leaders) current.
+    b.add("setsid", C, kChangesProcess, H::SetSid, P, {N, N}, A{}, {{"res", S::Ret, F::Res}});
+    b.add("setpgid", O, kChangesProcess, H::SetPgid, P, {N, N}, A{},
+          {{"res", S::Ret, F::Res}, {"pid", S::Arg0, F::Int}, {"pgid", S::Arg1, F::Int}});
     b.add("execve", C, kChangesProcess, H::Exec, SENSOR_PAY_STRINGS, {0, N}, A{},
           {{"res", S::Ret, F::Res}, {"filename", S::Str0, F::Path}});
     b.add("execveat", C, kChangesProcess, H::Exec, SENSOR_PAY_STRINGS, {1, N}, A{.dirfd = 0},

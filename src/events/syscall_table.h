@@ -128,8 +128,10 @@ enum class Handler : uint8_t {
     SetUid,    // the effective uid becomes the id argument
     SetGid,    // the effective gid becomes the id argument
     Exec,      // a failed exec (a successful one arrives as an exec record)
+    SetSid,    // the process leads a new session and process group
+    SetPgid,   // the pid argument's process joins the pgid argument's group
 };
-inline constexpr size_t kHandlerCount = static_cast<size_t>(Handler::Exec) + 1;
+inline constexpr size_t kHandlerCount = static_cast<size_t>(Handler::SetPgid) + 1;
 
 // Argument indexes; SENSOR_NO_ARG when the call has none.
 struct SyscallArgs {

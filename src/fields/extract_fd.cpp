@@ -6,6 +6,7 @@
 #include "extract_util.h"
 #include "field_tables.h"
 #include "sensor/state/fd_table.h"
+#include "sensor/state/paths.h"
 
 namespace sensor::fields::detail {
 
@@ -117,6 +118,29 @@ bool fd_nameraw(const Event& ev, const FieldArg&, uint32_t, Value& out, std::str
 bool fd_fspath(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     if (!ev.fd || (ev.fd->type != FdType::File && ev.fd->type != FdType::Directory)) return false;
     return put_nonempty(out, ev.fd->fspath.empty() ? ev.fd->name : ev.fd->fspath);
+}
+
+// The directory a relative open path starts from: the dirfd's path, or the cwd ("" unknown).
+std::string_view open_base(const Event& ev) {
+    constexpr int32_t kAtFdCwd = -100;
+    const EventParam* dirfd = ev.param("dirfd");
+    if (!dirfd || static_cast<int32_t>(dirfd->raw) == kAtFdCwd) {
+        return ev.proc ? std::string_view(ev.proc->cwd) : std::string_view{};
+    }
+    const FdInfo* d = ev.fds && ev.proc ? ev.fds->find(ev.proc->pid, dirfd->raw) : nullptr;
+    return d ? std::string_view(d->name) : std::string_view{};
+}
+
+// On a successful open: true when the path read from the caller's memory at exit does not
+// lead lexically to the file the kernel opened (the path changed during the call, or a
+// symlink was followed). Computed only when a rule asks, so opens pay nothing for it.
+bool fd_nameraw_mismatch(const Event& ev, const FieldArg&, uint32_t, Value& out,
+                         std::string& scratch) {
+    if (!ev.is_open_event || !ev.fd) return false;
+    if (ev.res < 0 || ev.fd->type == FdType::Memfd) return put_bool(out, false);
+    std::string_view raw = ev.fd->nameraw;
+    std::string_view base = raw.empty() || raw[0] == '/' ? std::string_view{} : open_base(ev);
+    return put_bool(out, !state::raw_path_leads_to(raw, base, ev.fd->name, scratch));
 }
 
 bool fd_directory(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
@@ -293,6 +317,10 @@ void add_fd_fields(std::vector<FieldDef>& f) {
          "file's path from its filesystem's root, the same through bind mounts, chroots and "
          "/proc/PID/root; for a file a rule names by path, that path (hardlinks too)",
          fd_fspath},
+        {"fd.nameraw_mismatch", FT::Bool, AK::None,
+         "on an open: fd.nameraw does not lead to the file opened (path changed during the "
+         "call, or a symlink)",
+         fd_nameraw_mismatch},
         {"fd.directory", FT::Path, AK::None, "directory holding the file", fd_directory},
         {"fd.filename", FT::String, AK::None, "file name without its directory", fd_filename},
         {"fd.containername", FT::String, AK::None, "container id, ':', fd.name", fd_containername},

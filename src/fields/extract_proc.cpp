@@ -2,6 +2,7 @@
 #include "extract_util.h"
 #include "field_tables.h"
 #include "sensor/events/capabilities.h"
+#include "sensor/state/process_table.h"
 
 namespace sensor::fields::detail {
 namespace {
@@ -38,16 +39,23 @@ const ProcessInfo* leader(const ProcessInfo* p, IdOf id_of, PidOf pid_of) {
     return eldest;
 }
 
-const ProcessInfo* session_leader(const ProcessInfo* p) {
+}  // namespace
+
+const ProcessInfo* session_leader_of(const Event& ev) {
+    if (ev.proc && ev.threads) return ev.threads->session_leader(*ev.proc);
     return leader(
-        p, [](const ProcessInfo& q) { return q.sid; }, [](const ProcessInfo& q) { return q.pid; });
+        ev.proc, [](const ProcessInfo& q) { return q.sid; },
+        [](const ProcessInfo& q) { return q.pid; });
 }
 
-const ProcessInfo* group_leader(const ProcessInfo* p) {
+const ProcessInfo* group_leader_of(const Event& ev) {
+    if (ev.proc && ev.threads) return ev.threads->group_leader(*ev.proc);
     return leader(
-        p, [](const ProcessInfo& q) { return q.vpgid; },
+        ev.proc, [](const ProcessInfo& q) { return q.vpgid; },
         [](const ProcessInfo& q) { return q.vpid; });
 }
+
+namespace {
 
 // proc.env[NAME]: the value of NAME in the environment, missing when unset.
 bool env_value(const ProcessInfo& p, std::string_view key, Value& out) {
@@ -223,32 +231,32 @@ bool proc_acmdline(const Event& ev, const FieldArg& arg, uint32_t n, Value& out,
 // Session and process group leaders.
 
 bool proc_sname(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = session_leader(ev.proc);
+    const ProcessInfo* l = session_leader_of(ev);
     return l && put_str(out, l->name);
 }
 
 bool proc_sid_exe(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = session_leader(ev.proc);
+    const ProcessInfo* l = session_leader_of(ev);
     return l && put_str(out, l->exe);
 }
 
 bool proc_sid_exepath(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = session_leader(ev.proc);
+    const ProcessInfo* l = session_leader_of(ev);
     return l && put_str(out, l->exepath);
 }
 
 bool proc_vpgid_name(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = group_leader(ev.proc);
+    const ProcessInfo* l = group_leader_of(ev);
     return l && put_str(out, l->name);
 }
 
 bool proc_vpgid_exe(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = group_leader(ev.proc);
+    const ProcessInfo* l = group_leader_of(ev);
     return l && put_str(out, l->exe);
 }
 
 bool proc_vpgid_exepath(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = group_leader(ev.proc);
+    const ProcessInfo* l = group_leader_of(ev);
     return l && put_str(out, l->exepath);
 }
 

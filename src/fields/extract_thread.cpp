@@ -20,29 +20,16 @@ const ProcessInfo* ancestor(const ProcessInfo* p, int64_t level) {
     return p;
 }
 
-// The process group leader: the ancestor (or self) whose vpid is the vpgid, else the eldest
-// ancestor still in the group.
-const ProcessInfo* pgid_leader(const ProcessInfo* p) {
-    if (!p) return nullptr;
-    const ProcessInfo* eldest = p;
-    uint32_t depth = 0;
-    for (const ProcessInfo* q = p; q && depth < kMaxDepth; q = q->parent, ++depth) {
-        if (q->vpgid != p->vpgid) break;
-        if (q->vpid == p->vpgid) return q;
-        eldest = q;
-    }
-    return eldest;
-}
-
 // The process group id in the host pid namespace: the vpgid for a host process, else the host
 // pid of the leader that has it as its vpid.
-bool host_pgid(const ProcessInfo* p, int64_t& out) {
+bool host_pgid(const Event& ev, int64_t& out) {
+    const ProcessInfo* p = ev.proc;
     if (!p) return false;
     if (p->pid == p->vpid) {
         out = p->vpgid;
         return true;
     }
-    const ProcessInfo* l = pgid_leader(p);
+    const ProcessInfo* l = group_leader_of(ev);
     if (!l || l->vpid != p->vpgid) return false;
     out = l->pid;
     return true;
@@ -77,27 +64,27 @@ bool proc_aargs(const Event& ev, const FieldArg& arg, uint32_t, Value& out, std:
 
 bool proc_pgid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     int64_t id = 0;
-    return host_pgid(ev.proc, id) && put_i64(out, id);
+    return host_pgid(ev, id) && put_i64(out, id);
 }
 
 bool proc_pgid_name(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = pgid_leader(ev.proc);
+    const ProcessInfo* l = group_leader_of(ev);
     return l && put_str(out, l->name);
 }
 
 bool proc_pgid_exe(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = pgid_leader(ev.proc);
+    const ProcessInfo* l = group_leader_of(ev);
     return l && put_str(out, l->exe);
 }
 
 bool proc_pgid_exepath(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
-    const ProcessInfo* l = pgid_leader(ev.proc);
+    const ProcessInfo* l = group_leader_of(ev);
     return l && put_str(out, l->exepath);
 }
 
 bool proc_is_pgid_leader(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
     int64_t id = 0;
-    return host_pgid(ev.proc, id) && put_bool(out, ev.proc->pid == id);
+    return host_pgid(ev, id) && put_bool(out, ev.proc->pid == id);
 }
 
 // The pid of the eldest ancestor (or self) whose name ends in "sh", as libs does.

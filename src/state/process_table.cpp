@@ -36,11 +36,16 @@ void assign_nul_list(std::string_view list, std::vector<std::string>& out) {
 
 }  // namespace
 
-ProcessTable::ProcessTable(ContainerTable& containers, const UserTable* users, size_t max_entries)
-    : containers_(containers), users_(users), max_entries_(std::max<size_t>(max_entries, 1)) {
+ProcessTable::ProcessTable(ContainerTable& containers, const UserTable* users, size_t max_entries,
+                           size_t max_kept)
+    : containers_(containers),
+      users_(users),
+      max_entries_(std::max<size_t>(max_entries, 1)),
+      max_kept_(max_kept) {
     // Reserving up front means inserts never rehash, and the table never exceeds
     // max_entries + 1 before eviction runs.
     map_.reserve(std::min<size_t>(max_entries_ + 1, 1 << 20));
+    kept_.reserve(std::min<size_t>(max_kept_ + 1, 1 << 20));
     spare_.reserve(kMaxSpareNodes);
 }
 
@@ -112,27 +117,113 @@ ProcessTable::Entry* ProcessTable::new_entry(int64_t tid, const state::ProcessIn
     e.parent = e.first_child = e.next_sibling = e.prev_sibling = nullptr;
     e.live_threads = 0;
     e.exited = false;
+    e.kept = false;
     lru_push_back(e);
     ++stats_.inserts;
     return &e;
 }
 
-void ProcessTable::detach_from_parent(Entry& e) {
-    if (!e.parent) return;
-    (e.prev_sibling ? e.prev_sibling->next_sibling : e.parent->first_child) = e.next_sibling;
+// Takes e out of its parent's child list; returns the former parent.
+ProcessTable::Entry* ProcessTable::unlink_from_parent(Entry& e) {
+    Entry* old = e.parent;
+    if (!old) return nullptr;
+    (e.prev_sibling ? e.prev_sibling->next_sibling : old->first_child) = e.next_sibling;
     if (e.next_sibling) e.next_sibling->prev_sibling = e.prev_sibling;
     e.parent = e.prev_sibling = e.next_sibling = nullptr;
     e.info.parent = nullptr;
+    return old;
+}
+
+void ProcessTable::detach_from_parent(Entry& e) {
+    release_unused_kept(unlink_from_parent(e));
 }
 
 void ProcessTable::set_parent(Entry& e, Entry* parent) {
-    detach_from_parent(e);
-    if (!parent) return;
-    e.parent = parent;
-    e.info.parent = &parent->info;
-    e.next_sibling = parent->first_child;
-    if (parent->first_child) parent->first_child->prev_sibling = &e;
-    parent->first_child = &e;
+    if (e.parent == parent) return;
+    Entry* old = unlink_from_parent(e);
+    if (parent) {
+        e.parent = parent;
+        e.info.parent = &parent->info;
+        e.next_sibling = parent->first_child;
+        if (parent->first_child) parent->first_child->prev_sibling = &e;
+        parent->first_child = &e;
+    }
+    // Only now: the new parent may be an ancestor kept for this very child.
+    release_unused_kept(old);
+}
+
+bool ProcessTable::is_kept(const state::ProcessInfo* p) const {
+    if (!p) return false;
+    auto [lo, hi] = kept_.equal_range(p->pid);
+    for (auto it = lo; it != hi; ++it)
+        if (&it->second.info == p) return true;
+    return false;
+}
+
+ProcessTable::Map::node_type ProcessTable::extract_kept(Entry& e) {
+    auto [lo, hi] = kept_.equal_range(e.info.pid);
+    for (auto it = lo; it != hi; ++it)
+        if (&it->second == &e) return kept_.extract(it);
+    return {};
+}
+
+void ProcessTable::recycle(Map::node_type node) {
+    if (node && spare_.size() < kMaxSpareNodes) spare_.push_back(std::move(node));
+}
+
+void ProcessTable::kept_unlink(Entry& e) {
+    (e.lru_prev ? e.lru_prev->lru_next : kept_head_) = e.lru_next;
+    (e.lru_next ? e.lru_next->lru_prev : kept_tail_) = e.lru_prev;
+    e.lru_prev = e.lru_next = nullptr;
+}
+
+// An exited process with children stays, out of the live table, for its descendants. Its
+// container and user pointers are dropped: those tables may free entries no live process uses.
+void ProcessTable::keep(Entry& e) {
+    lru_unlink(e);
+    Map::node_type node = map_.extract(e.info.tid);
+    node.key() = e.info.pid;
+    kept_.insert(std::move(node));
+    e.kept = true;
+    e.exited = true;
+    e.live_threads = 0;
+    e.info.container = nullptr;
+    e.info.user = e.info.loginuser = nullptr;
+    e.info.group = nullptr;
+    e.lru_prev = kept_tail_;
+    e.lru_next = nullptr;
+    (kept_tail_ ? kept_tail_->lru_next : kept_head_) = &e;
+    kept_tail_ = &e;
+    ++stats_.kept_exited;
+    while (kept_.size() > max_kept_ && kept_head_) evict_kept();
+}
+
+// Kept processes whose last child went are released, up the chain.
+void ProcessTable::release_unused_kept(Entry* e) {
+    for (int i = 0; e && e->kept && !e->first_child && i < kMaxWalk; ++i) {
+        Entry* up = unlink_from_parent(*e);
+        kept_unlink(*e);
+        recycle(extract_kept(*e));
+        e = up;
+    }
+}
+
+// Past max_kept the oldest kept process goes; its children take its parent, so the chain
+// above it stays. Moving its last child releases it.
+void ProcessTable::evict_kept() {
+    Entry& e = *kept_head_;
+    ++stats_.kept_evictions;
+    if (!e.first_child) {
+        release_unused_kept(&e);
+        return;
+    }
+    Entry* up = e.parent;
+    for (Entry* child = e.first_child; child;) {
+        Entry* next = child->next_sibling;  // read first: the last move frees e
+        child->info.ppid = up ? up->info.pid : 0;
+        set_parent(*child, up);
+        child = next;
+    }
 }
 
 namespace {
@@ -176,15 +267,22 @@ void ProcessTable::remove(Entry& e, int64_t reaper_tid) {
     lru_unlink(e);
     int64_t tid = e.info.tid;
     int64_t pid = e.info.pid;
-    Map::node_type node = map_.extract(tid);
-    if (spare_.size() < kMaxSpareNodes) spare_.push_back(std::move(node));
+    recycle(map_.extract(tid));
 
     // A thread leaving its group; a leader that already exited goes with its last thread.
     if (tid != pid) {
         Entry* leader = find_entry(pid);
         if (leader && leader->live_threads > 0) --leader->live_threads;
-        if (leader && leader->exited && leader->live_threads == 0) remove(*leader, reaper_tid);
+        if (leader && leader->exited && leader->live_threads == 0) retire(*leader, reaper_tid);
     }
+}
+
+// An exit: a process with children is kept for them (when keeping is on); anything else goes.
+void ProcessTable::retire(Entry& e, int64_t reaper_tid) {
+    if (e.first_child && max_kept_ > 0 && e.info.tid == e.info.pid)
+        keep(e);
+    else
+        remove(e, reaper_tid);
 }
 
 void ProcessTable::enforce_bound() {
@@ -218,6 +316,67 @@ void ProcessTable::set_credentials(int64_t tid, uint32_t uid, uint32_t gid) {
     e->info.uid = uid;
     e->info.gid = gid;
     resolve_identity(e->info);
+}
+
+// The process whose pid is id and who leads by it (own: &ProcessInfo::sid or ::vpgid equal
+// to its own id): the live one, else a kept exited one. Live first: a session or group id is
+// not reused while the session or group has members.
+const ProcessTable::Entry* ProcessTable::find_leader(int64_t id, int64_t ProcessInfo::*own) const {
+    if (id <= 0) return nullptr;
+    const Entry* live = find_entry(id);
+    if (live && live->info.tid == live->info.pid) return live;
+    const Entry* best = nullptr;
+    auto [lo, hi] = kept_.equal_range(id);
+    for (auto it = lo; it != hi; ++it) {
+        const Entry& k = it->second;
+        bool leads = k.info.*own == id;
+        bool best_leads = best && best->info.*own == id;
+        if (!best || (leads != best_leads ? leads : k.info.start_ts > best->info.start_ts))
+            best = &k;
+    }
+    return best;
+}
+
+const state::ProcessInfo* ProcessTable::session_leader(const state::ProcessInfo& p) const {
+    const Entry* e = find_leader(p.sid, &ProcessInfo::sid);
+    return e ? &e->info : nullptr;
+}
+
+const state::ProcessInfo* ProcessTable::group_leader(const state::ProcessInfo& p) const {
+    if (p.pid == p.vpid) {  // the host pid namespace: vpgid is the pid of the leader
+        const Entry* e = find_leader(p.vpgid, &ProcessInfo::vpgid);
+        return e ? &e->info : nullptr;
+    }
+    // Another namespace: its ids are not the table's keys; the leader is an ancestor there.
+    int depth = 0;
+    for (const ProcessInfo* q = &p; q && depth < kMaxWalk; q = q->parent, ++depth)
+        if (q->vpid == p.vpgid) return q;
+    return nullptr;
+}
+
+void ProcessTable::on_setsid(int64_t tid) {
+    Entry* e = find_entry(tid);
+    if (!e) return;
+    for (Entry* x : {e, find_entry(e->info.pid)}) {
+        if (!x) continue;
+        x->info.sid = x->info.pid;
+        x->info.vpgid = x->info.vpid;
+    }
+}
+
+void ProcessTable::on_setpgid(int64_t tid, int64_t target, int64_t vpgid) {
+    Entry* caller = find_entry(tid);
+    if (!caller) return;
+    Entry* t = caller;
+    if (target != 0 && target != caller->info.vpid) {
+        // Another process: found by id only from the host pid namespace.
+        if (caller->info.pid != caller->info.vpid) return;
+        t = find_entry(target);
+        if (!t) return;
+    }
+    int64_t group = vpgid != 0 ? vpgid : t->info.vpid;
+    for (Entry* x : {t, find_entry(t->info.pid)})
+        if (x) x->info.vpgid = group;
 }
 
 state::ProcessInfo* ProcessTable::on_clone(int64_t parent_tid, int64_t child_tid, int64_t child_pid,
@@ -298,7 +457,10 @@ state::ProcessInfo* ProcessTable::on_exec(int64_t tid, const ExecInfo& info) {
         // The kernel's parent at exec wins over what clone and exit bookkeeping inferred:
         // CLONE_PARENT (runc's init) and child subreapers (containerd-shim) reparent in ways
         // the exit records do not tell.
-        if (info.ptid > 0 && info.ptid != e->info.ppid) {
+        // A kept (exited) parent is the lineage the process was created with: the kernel's
+        // parent is then only the reaper.
+        bool parent_exited = e->parent && e->parent->kept;
+        if (info.ptid > 0 && info.ptid != e->info.ppid && !parent_exited) {
             Entry* parent = find_entry(info.ptid);
             if (parent && parent->info.tid != parent->info.pid) {
                 if (Entry* leader = find_entry(parent->info.pid)) parent = leader;
@@ -350,7 +512,7 @@ bool ProcessTable::on_exit(int64_t tid, int64_t reaper_tid) {
             return true;
         }
     }
-    remove(*e, reaper_tid);
+    retire(*e, reaper_tid);
     return true;
 }
 
@@ -359,7 +521,14 @@ state::ProcessInfo* ProcessTable::insert(int64_t tid) {
     return &new_entry(tid, nullptr)->info;
 }
 
+void ProcessTable::drop_kept() {
+    for (auto& [pid, e] : kept_) e.first_child = nullptr;
+    while (!kept_.empty()) recycle(kept_.extract(kept_.begin()));
+    kept_head_ = kept_tail_ = nullptr;
+}
+
 void ProcessTable::link_parents() {
+    drop_kept();  // every link is rebuilt from ppids, which name live processes only
     for (auto& [tid, e] : map_) {
         e.parent = e.first_child = e.next_sibling = e.prev_sibling = nullptr;
         e.info.parent = nullptr;
@@ -380,6 +549,7 @@ void ProcessTable::link_parents() {
 }
 
 void ProcessTable::clear() {
+    drop_kept();
     map_.clear();
     lru_head_ = lru_tail_ = nullptr;
 }

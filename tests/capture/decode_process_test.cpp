@@ -278,6 +278,36 @@ TEST_F(DecodeProcessTest, ForkThenExit) {
     EXPECT_EQ(dec_.stats().exits, 1u);
 }
 
+// setsid and setpgid keep the session and group ids current, for the child forked after too.
+TEST_F(DecodeProcessTest, SetsidAndSetpgidUpdateIds) {
+    start_process();
+    procs_.find_mut(kPid)->vpid = kPid;  // a host process (the record builder leaves 0)
+    procs_.find_mut(kPid)->vtid = kPid;
+    SyscallRec pg;
+    pg.name = "setpgid";
+    pg.args = {0, 0};  // the caller leads a group of its own
+    const fields::Event* ev = decode(build(pg));
+    ASSERT_NE(ev, nullptr);
+    EXPECT_EQ(ev->type, type_of("setpgid"));
+    EXPECT_EQ(procs_.find(kPid)->vpgid, kPid);
+    EXPECT_EQ(decode(proc_event(SENSOR_REC_PROC_FORK, kPid, kPid, 200, 200)), nullptr);
+    EXPECT_EQ(procs_.find(200)->vpgid, kPid);  // inherited
+    SyscallRec sid;
+    sid.name = "setsid";
+    sid.tid = sid.pid = 200;
+    sid.ret = 200;
+    ASSERT_NE(decode(build(sid)), nullptr);
+    EXPECT_EQ(procs_.find(200)->sid, 200);
+    EXPECT_EQ(procs_.find(200)->vpgid, 200);
+    EXPECT_EQ(procs_.session_leader(*procs_.find(200)), procs_.find(200));
+    // A failed call changes nothing.
+    sid.tid = sid.pid = kPid;
+    sid.ret = -1;
+    int64_t before = procs_.find(kPid)->sid;
+    decode(build(sid));
+    EXPECT_EQ(procs_.find(kPid)->sid, before);
+}
+
 // The exit of a task the decoder never saw is no event, but still counted.
 TEST_F(DecodeProcessTest, ExitOfUnknownTaskIsNoEvent) {
     EXPECT_EQ(decode(proc_event(SENSOR_REC_PROC_EXIT, 555, 555)), nullptr);

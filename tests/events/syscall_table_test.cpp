@@ -31,7 +31,7 @@ TEST(SyscallTableTest, StateSetIsTheOneTracedForState) {
     const Names expected = {// process lifecycle and identity
                             "clone", "clone3", "fork", "vfork", "execve", "execveat", "setuid",
                             "setgid", "setreuid", "setregid", "setresuid", "setresgid", "capset",
-                            "prctl", "chdir", "fchdir", "unshare", "setns",
+                            "prctl", "chdir", "fchdir", "unshare", "setns", "setsid", "setpgid",
                             // file descriptors
                             "open", "openat", "openat2", "creat", "close", "dup", "dup2", "dup3",
                             "fcntl", "pipe", "pipe2", "memfd_create", "socket", "connect", "accept",
@@ -212,6 +212,13 @@ TEST(SyscallTableTest, HandlersHaveTheirArguments) {
             case Handler::SetUid:
             case Handler::SetGid:
                 EXPECT_NE(e.args.id, SENSOR_NO_ARG);
+                break;
+            case Handler::SetSid:
+                EXPECT_TRUE(e.has(sysflag::kChangesProcess));
+                break;
+            case Handler::SetPgid:  // reads the pid and pgid arguments
+                EXPECT_TRUE(e.has(sysflag::kChangesProcess));
+                EXPECT_GE(args_needed(e), 2);
                 break;
             case Handler::Exec:
             case Handler::None:

@@ -69,3 +69,30 @@ TEST(FieldsFd, SocketEnds) {
     EXPECT_TRUE(IpNet::parse("93.184.0.0/16")->contains(v.net.addr));
     EXPECT_EQ(v.net.prefix, 32);
 }
+
+// fd.nameraw_mismatch: the raw path, taken lexically, against the file the kernel opened.
+TEST(FieldsFd, NamerawMismatch) {
+    World w;  // cat, cwd /root/, opened /etc/shadow as "shadow"
+    // A relative path the cwd does not explain still ends the opened path (a stale cwd).
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "false");
+    w.file.nameraw = "/tmp/../etc/./shadow";
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "false");
+    w.file.nameraw = "../etc/shadow";  // from /root/
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "false");
+    // The buffer was rewritten during the call.
+    w.file.nameraw = "/tmp/xxxxxxxxxxxxxxx";
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "true");
+    // ".." from another directory leads elsewhere.
+    w.file.nameraw = "../etc/shadow";
+    w.cat.cwd = "/home/bob/";
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "true");
+    // Reached through a symlink.
+    w.file.nameraw = "/proc/self/root/etc/shadow";
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "true");
+    // A failed open opened nothing; other events have no such path.
+    w.ev.res = -2;
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "false");
+    w.ev.res = 3;
+    w.ev.is_open_event = false;
+    EXPECT_EQ(val(w.ev, "fd.nameraw_mismatch"), "<NA>");
+}

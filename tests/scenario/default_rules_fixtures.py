@@ -376,6 +376,13 @@ openat(155, P("java", "/usr/lib/jvm/java-17-openjdk-amd64/bin/java",
        "/opt/shop/static/../../../../etc/shadow", "O_RDONLY", res=41, resolved="/etc/shadow",
        comment="fires (and Credential file read): traversal to /etc/shadow from a Java service")
 
+# 15b Sensitive file opened through a path that does not lead to it
+openat(157, PHP_FPM, "/tmp/xxxxxxxxxxxxxxxxxxxx", "O_RDONLY", res=8, resolved="/etc/passwd",
+       comment="fires: a second thread rewrote the traversal path while the open ran")
+openat(158, PHP_FPM, "/etc/localtime",
+       "O_RDONLY|O_CLOEXEC", res=3, resolved="/usr/share/zoneinfo/Etc/UTC",
+       comment="near miss: a symlink to an ordinary file")
+
 # 16 Log file truncated
 openat(161, ROOT_SHELL, "/var/log/auth.log", "O_WRONLY|O_CREAT|O_TRUNC",
        comment="fires: > /var/log/auth.log in a root shell")

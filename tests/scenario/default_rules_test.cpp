@@ -58,6 +58,7 @@ const std::vector<std::pair<std::string, std::string>>& default_rules() {
         {"Namespace change by unexpected program", "Warning"},
         {"Credential file read by untrusted program", "Warning"},
         {"Path traversal read of sensitive file", "Warning"},
+        {"Sensitive file opened through a path that does not lead to it", "Warning"},
         {"Log file truncated", "Warning"},
         {"Symlink to sensitive path created", "Warning"},
         {"Hardlink to sensitive file created", "Warning"},
@@ -100,6 +101,7 @@ const char* const kMemfd = "Fileless program run from memfd";
 const char* const kNs = "Namespace change by unexpected program";
 const char* const kCredRead = "Credential file read by untrusted program";
 const char* const kTraversal = "Path traversal read of sensitive file";
+const char* const kRawMismatch = "Sensitive file opened through a path that does not lead to it";
 const char* const kLogTrunc = "Log file truncated";
 const char* const kSymlink = "Symlink to sensitive path created";
 const char* const kHardlink = "Hardlink to sensitive file created";
@@ -244,6 +246,12 @@ const std::vector<Case>& cases() {
         {153, kTraversal, true, {}, {{"fd.name", "/root/.ssh/id_rsa"}, {"evt.res", "ENOENT"}}},
         {154, kTraversal, false},
         {155, kTraversal, true, {kCredRead}, {{"fd.name", "/etc/shadow"}}},
+        {157,
+         kRawMismatch,
+         true,
+         {},
+         {{"fd.name", "/etc/passwd"}, {"fd.nameraw", "/tmp/xxxxxxxxxxxxxxxxxxxx"}}},
+        {158, kRawMismatch, false},
 
         {161,
          kLogTrunc,
