@@ -21,6 +21,7 @@
 #include "run_signals.h"
 #include "sd_notify.h"
 #include "sensor/capture/bpf_probe.h"
+#include "sensor/capture/hook_support.h"
 #include "sensor/capture/record_decoder.h"
 #include "sensor/container/enricher.h"
 #include "sensor/container/metadata_service.h"
@@ -265,6 +266,9 @@ int run(const RunOptions& opts) {
         spdlog::error("{}", err);
         return 1;
     }
+    // What the node offers beyond the tracepoints the probe uses (docs/architecture.md, Hooks).
+    if (sources.syscall)
+        spdlog::info("{}", capture::describe(capture::probe_hook_support(), probe.io_uring()));
     // Outputs: an unwritable file or a bad syslog address is a start-up error, before
     // anything is attached.
     std::vector<std::unique_ptr<output::Sink>> sinks;

@@ -287,3 +287,18 @@ TEST_F(LiveIoUring, PathAndSocketOpsAreTheirSyscalls) {
     EXPECT_EQ(field(c, "evt.is_io_uring"), "true");
     EXPECT_TRUE(std::filesystem::is_directory(dir));
 }
+
+// At start the sensor says which hooks it uses: tracepoints, with the io_uring ones on this
+// kernel, and what became of its BPF LSM and fentry test programs (this machine refuses both;
+// elsewhere the line says "available, unused").
+TEST_F(LiveIoUring, StartLogNamesTheHooks) {
+    std::string text = sensor_->stderr_text();
+    size_t at = text.find("info: hooks: tracepoints with io_uring (BPF LSM: ");
+    ASSERT_NE(at, std::string::npos) << text;
+    std::string line = text.substr(at, text.find('\n', at) - at);
+    EXPECT_NE(line.find("; fentry: "), std::string::npos) << line;
+    bool lsm_known = line.find("BPF LSM: available, unused") != std::string::npos ||
+                     line.find("BPF LSM: load refused (") != std::string::npos ||
+                     line.find("BPF LSM: attach refused (") != std::string::npos;
+    EXPECT_TRUE(lsm_known) << line;
+}

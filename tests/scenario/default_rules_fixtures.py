@@ -646,6 +646,21 @@ container_event(314, ctr("ca11c0ca11c00718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b
                 "near miss: an allow-listed node agent")
 
 
+# 32 io_uring set up by unexpected program (rules/70-io-uring.yaml)
+def io_uring_setup(num, proc, res=3, container=None, comment=None):
+    emit(num, "io_uring_setup", proc, {"arg0": 8, "arg1": 140737488347136}, res=res,
+         container=container, comment=comment)
+
+
+io_uring_setup(321, child(ROOT_SHELL, "x", "/tmp/.x/x", []),
+               comment="fires: a dropped binary sets up a ring")
+io_uring_setup(322, P("postgres", "/usr/lib/postgresql/18/bin/postgres",
+                      ["-D", "/var/lib/postgresql/18/main"], 104, "postgres", SYSTEMD),
+               comment="near miss: a known io_uring user")
+io_uring_setup(324, child(ROOT_SHELL, "x", "/tmp/.x/x", []), res=-1,
+               comment="near miss: the setup failed")
+
+
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures",
                        "default_rules.jsonl")

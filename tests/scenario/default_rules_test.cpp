@@ -75,6 +75,7 @@ const std::vector<std::pair<std::string, std::string>>& default_rules() {
         {"Filesystem debugger in privileged container", "Warning"},
         {"Cgroup release_agent written in container", "Critical"},
         {"Privileged container started", "Notice"},
+        {"io_uring set up by unexpected program", "Notice"},
     };
     return r;
 }
@@ -118,6 +119,7 @@ const char* const kUpper = "Binary outside image executed in container";
 const char* const kDebugfs = "Filesystem debugger in privileged container";
 const char* const kReleaseAgent = "Cgroup release_agent written in container";
 const char* const kPrivCtr = "Privileged container started";
+const char* const kUring = "io_uring set up by unexpected program";
 
 using Fields = std::vector<std::pair<std::string, json>>;
 
@@ -383,6 +385,14 @@ const std::vector<Case>& cases() {
           {"container.id", "9b1c2d3e4f5a"}}},
         {312, kPrivCtr, false},
         {314, kPrivCtr, false},
+
+        {321,
+         kUring,
+         true,
+         {},
+         {{"evt.type", "io_uring_setup"}, {"proc.exepath", "/tmp/.x/x"}, {"evt.rawres", 3}}},
+        {322, kUring, false},
+        {324, kUring, false},
     };
     return c;
 }
