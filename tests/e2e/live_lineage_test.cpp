@@ -37,7 +37,7 @@ std::string double_fork_script(const std::string& tag, bool setsid) {
         "if ($c1 == 0) {";
     if (setsid) s += " POSIX::setsid() > 0 or POSIX::_exit(3);";
     s += "  my $c2 = fork(); POSIX::_exit(4) unless defined $c2;"
-         "  if ($c2 == 0) { close($w); my $b; sysread($r, $b, 1);"
+         "  if ($c2 == 0) { close($w); my $x; sysread($r, $x, 1);"
          "    exec { '/bin/sh' } 'sh', '-c', ': " +
          tag +
          "'; POSIX::_exit(5); }"

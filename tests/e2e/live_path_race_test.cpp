@@ -9,13 +9,16 @@
 // On main before fd.nameraw_mismatch this failed: the opens whose fd.nameraw read back as the
 // benign path raised no alert at all (about half of them).
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <set>
@@ -50,6 +53,27 @@ bool same_file(int fd, const struct stat& target) {
     return fstat(fd, &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino;
 }
 
+// Best effort: the two threads on different CPUs, so the flips happen during the opens
+// (where they share one, the race depends on preemption).
+void pin_to_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu % std::max(1, get_nprocs()), &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+
+// Byte stores through volatile, so the compiler keeps every copy.
+void put(volatile char* buf, const char* text) {
+    for (size_t i = 0; i < sizeof kTraversal; ++i) buf[i] = text[i];
+}
+
+// Each path stays whole for about the length of an open, so some opens take each and some
+// see a flip between the kernel's copy at entry and the probe's read at exit.
+void hold() {
+    static std::atomic<int> sink{0};
+    for (int i = 0; i < 100; ++i) sink.store(i, std::memory_order_relaxed);
+}
+
 // In a child (so proc.pname is this test, not a shell): one thread flips the buffer, the main
 // thread opens it kAttempts times, keeping every fd that is /etc/passwd open (so each open
 // has its own fd.num) and writing those fd numbers to out_fd.
@@ -63,20 +87,27 @@ bool same_file(int fd, const struct stat& target) {
     static char buf[sizeof kTraversal];
     std::memcpy(buf, kTraversal, sizeof buf);
     std::atomic<bool> stop{false};
+    std::atomic<uint64_t> rounds{0};
     std::thread flipper([&] {
+        pin_to_cpu(1);
         while (!stop.load(std::memory_order_relaxed)) {
-            std::memcpy(buf, kBenign, sizeof buf);
-            std::memcpy(buf, kTraversal, sizeof buf);
+            put(buf, kBenign);
+            hold();
+            put(buf, kTraversal);
+            hold();
+            rounds.fetch_add(1, std::memory_order_relaxed);
         }
     });
+    pin_to_cpu(0);
+    while (rounds.load() < 100) std::this_thread::yield();
     for (int i = 0; i < kAttempts; ++i) {
         int fd = openat(AT_FDCWD, buf, O_RDONLY);
-        if (fd < 0) continue;
-        if (same_file(fd, passwd)) {
+        if (fd >= 0 && same_file(fd, passwd)) {
             if (write(out_fd, &fd, sizeof fd) != sizeof fd) _exit(3);
-        } else {
+        } else if (fd >= 0) {
             close(fd);
         }
+        sched_yield();  // lets the flipper run where the two threads share a CPU
     }
     stop = true;
     flipper.join();

@@ -92,11 +92,12 @@ TEST_F(LineageTest, ExitWithoutChildrenKeepsNothing) {
     EXPECT_EQ(t.stats().kept_exited, 0u);
 }
 
-TEST_F(LineageTest, KeptReleasedWhenChildMovesAway) {
+TEST_F(LineageTest, KernelParentAtExecDoesNotReplaceAKeptParent) {
     double_fork(t);
-    // A living parent the kernel names at exec wins only when ours is alive; ours is kept, so
-    // the lineage stays. Moving the child away (eviction) releases the kept parent.
+    // The kernel names the reaper (bash, as a subreaper) at exec; the kept creator stays.
+    exec(t, 32, "sh", 20);
     ProcessInfo* child = t.find_mut(32);
+    EXPECT_EQ(child->ppid, 31);
     ASSERT_TRUE(t.is_kept(child->parent));
     t.on_exit(32);
     EXPECT_EQ(t.kept_size(), 0u);

@@ -63,4 +63,34 @@ TEST(StateAllocation, CloneExecExitChurnAllocatesNothing) {
     EXPECT_EQ(t.stats().exits, 2u * 2050);
 }
 
+// Double forks: the middle process exits first and is kept for the grandchild, then both
+// go. Keeping moves the node between tables; nothing is allocated once warm.
+TEST(StateAllocation, DoubleForkChurnWithKeptParentsAllocatesNothing) {
+    ContainerTable containers;
+    ProcessTable t(containers, nullptr, 4096, 64);
+    auto* init = t.insert(1);
+    init->pid = 1;
+    init->vpid = init->vtid = 1;
+    init->name = "systemd";
+    t.link_parents();
+    ExecInfo ex;
+    ex.name = "sh";
+    ex.exe = "/bin/sh-with-a-long-enough-argv0";
+    ex.exepath = "/usr/bin/dash-with-a-long-enough-path";
+    ex.ptid = 1;
+    auto cycle = [&](int64_t tid) {
+        t.on_clone(1, tid, tid, false, 1);
+        t.on_clone(tid, tid + 1, tid + 1, false, 2);
+        t.on_exit(tid);  // kept: its child lives
+        t.on_exec(tid + 1, ex);
+        t.on_exit(tid + 1);  // releases the kept parent
+    };
+    for (int64_t i = 0; i < 50; ++i) cycle(1000 + 2 * i);
+    uint64_t before = allocation_count();
+    for (int64_t i = 0; i < 2000; ++i) cycle(5000 + 2 * i);
+    EXPECT_EQ(allocation_count() - before, 0u);
+    EXPECT_EQ(t.kept_size(), 0u);
+    EXPECT_EQ(t.stats().kept_exited, 2050u);
+}
+
 }  // namespace
