@@ -57,6 +57,10 @@ class BpfProbe {
 
     // Opens the path filter kept in the kernel (no rule could match them), summed over CPUs.
     uint64_t filtered_opens() const;
+    // Calls an argument predicate left in the kernel (fcntl commands no rule or state table
+    // needs; ProbeConfig::arg_predicates), summed over CPUs.
+    uint64_t filtered_calls() const;
+
     // Closes left in the kernel with their filtered open (quiet_close in bpf/record.h),
     // summed over CPUs.
     uint64_t quiet_closes() const;

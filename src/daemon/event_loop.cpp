@@ -177,6 +177,7 @@ void EventLoop::fill_sample(MetricsSample& m) {
     m.kernel_drops = p_.probe.dropped();
     m.filtered_opens = p_.probe.filtered_opens();
     m.quiet_closes = p_.probe.quiet_closes();
+    m.filtered_calls = p_.probe.filtered_calls();
     m.alerts = p_.alerts.alerts();
     m.processes = p_.procs.size();
     m.containers = p_.containers.container_count();

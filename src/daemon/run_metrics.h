@@ -73,6 +73,7 @@ struct MetricsSample {
     uint64_t records = 0, malformed = 0, kernel_drops = 0, alerts = 0;
     uint64_t filtered_opens = 0;
     uint64_t quiet_closes = 0;
+    uint64_t filtered_calls = 0;  // left in the kernel by an argument predicate (fcntl)
     uint64_t processes = 0, containers = 0;
     uint64_t dedup_suppressed = 0, drop_actions = 0;
     uint64_t metadata_lookups = 0, metadata_failures = 0;
