@@ -555,6 +555,14 @@ uint64_t BpfProbe::dropped() const {
                          SENSOR_DROP_RINGBUF_FULL);
 }
 
+std::vector<uint64_t> BpfProbe::dropped_by_reason() const {
+    std::vector<uint64_t> out(SENSOR_DROP_REASONS, 0);
+    if (!impl_->skel) return out;
+    for (uint32_t r = 0; r < SENSOR_DROP_REASONS; ++r)
+        out[r] = per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_DROPS), r);
+    return out;
+}
+
 uint64_t BpfProbe::filtered_opens() const {
     if (!impl_->skel) return 0;
     return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED),

@@ -54,6 +54,8 @@ class BpfProbe {
     bool batched_timestamps() const;
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
+    // The same per reason (enum sensor_drop_reason in bpf/record.h).
+    std::vector<uint64_t> dropped_by_reason() const;
 
     // Opens the path filter kept in the kernel (no rule could match them), summed over CPUs.
     uint64_t filtered_opens() const;

@@ -49,12 +49,17 @@ std::optional<int64_t> command_value(const std::string& text, const events::Para
 
 // A positive check: the values it pins the command to, or any.
 ValueSet command_check(const Check& k, const events::ParamSpec& param) {
-    if (!k.lhs->is_field() || k.rhs || k.lhs->multi || k.strs.empty()) return ValueSet::any();
+    if (!k.lhs->is_field() || k.rhs || k.lhs->multi) return ValueSet::any();
     std::string_view field = k.lhs->field.def->name;
     const bool raw = field == "evt.rawarg";
     if ((field != "evt.arg" && !raw) || k.lhs->field.arg.key != param.name) return ValueSet::any();
     if (k.op != CmpOp::Eq && k.op != CmpOp::In) return ValueSet::any();
     ValueSet out;
+    if (raw && !k.i64s.empty()) {  // compared as numbers
+        out.values = k.i64s;
+        return out;
+    }
+    if (k.strs.empty()) return ValueSet::any();
     for (const auto& s : k.strs) {
         std::optional<int64_t> v = command_value(s, param, raw);
         if (!v) return ValueSet::any();

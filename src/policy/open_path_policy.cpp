@@ -175,11 +175,12 @@ using Types = std::vector<uint8_t>;  // by event type
 // gave O_CREAT or O_TMPFILE) being true, or evt.arg.flags containing a write, create or
 // truncate flag.
 bool flags_check_writes(const Check& k) {
-    if (!k.lhs->is_field() || k.rhs || k.lhs->multi || k.strs.empty()) return false;
+    if (!k.lhs->is_field() || k.rhs || k.lhs->multi) return false;
     std::string_view field = k.lhs->field.def->name;
     if (field == "evt.is_open_write" || field == "evt.is_open_create")
         return k.op == CmpOp::Eq && k.bools.size() == 1 && k.bools[0];
-    if (field != "evt.arg" || k.lhs->field.arg.key != "flags" || k.op != CmpOp::Contains)
+    if (field != "evt.arg" || k.lhs->field.arg.key != "flags" || k.op != CmpOp::Contains ||
+        k.strs.empty())
         return false;
     return std::all_of(k.strs.begin(), k.strs.end(), [](const std::string& v) {
         return v == "O_WRONLY" || v == "O_RDWR" || v == "O_CREAT" || v == "O_TRUNC" ||
