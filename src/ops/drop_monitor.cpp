@@ -96,9 +96,13 @@ bool DropMonitor::check(uint64_t now_ns, uint64_t records_total,
     if (!started_) {
         started_ = true;
         last_ns_ = now_ns;
-        last_records_ = records_total;
-        last_drops_ = drops_by_reason;
-        return false;
+        // Drops before the first check (the kernel counts from load) belong to an episode.
+        if (sum(drops_by_reason) == 0) {
+            last_records_ = records_total;
+            last_drops_ = drops_by_reason;
+            return false;
+        }
+        last_drops_.assign(drops_by_reason.size(), 0);
     }
     double elapsed = static_cast<double>(now_ns - last_ns_) / 1e9;
     tokens_ = std::min(policy_.max_burst, tokens_ + elapsed * policy_.rate);

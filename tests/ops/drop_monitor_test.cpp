@@ -114,6 +114,19 @@ TEST(DropMonitor, FinishReportsTheOpenAndHeldEpisodes) {
     EXPECT_FALSE(m.finish(r));
 }
 
+// Drops the kernel counted before the first check (a flood at start) are an episode too.
+TEST(DropMonitor, DropsBeforeTheFirstCheckAreReported) {
+    DropPolicy p;
+    p.threshold_percent = 0;
+    p.rate = 1;
+    DropMonitor m(p);
+    DropReport r;
+    EXPECT_FALSE(m.check(kSec, 500, Totals{40}, r));
+    ASSERT_TRUE(m.check(2 * kSec, 600, Totals{40}, r));
+    EXPECT_EQ(r.drops, 40u);
+    EXPECT_EQ(r.records, 500u);
+}
+
 // Each reason's drops are kept apart.
 TEST(DropMonitor, DropsPerReason) {
     DropPolicy p;
