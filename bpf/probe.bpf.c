@@ -36,6 +36,8 @@ __u64 fd_table_epochs[FD_TABLE_EPOCHS];
 #define S_IFMT 00170000
 #define S_IFREG 0100000
 #define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFBLK 0060000
 #define CAP_DAC_OVERRIDE 1
 
 // One ring per CPU (element i of this mmap-able array), written only by programs running on
@@ -90,7 +92,7 @@ struct path_trie open_suffixes SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, 1);
+    __uint(max_entries, SENSOR_OPEN_FILTERS);  // SENSOR_OPEN_FILTER_READ, _WRITE
     __type(key, __u32);
     __type(value, struct sensor_open_filter);
 } open_filter SEC(".maps");
@@ -668,7 +670,12 @@ struct open_seen {
 
 // The kernel path of file f (an open's), built in s->path; returns where it starts, or
 // SENSOR_STR_MAX when there is none to judge by: no file, a type the record gives no kernel
-// path (not a regular file or directory, or a memfd), or a path too deep to resolve.
+// path (not a regular file or directory, or a memfd), or a path too deep to resolve;
+// OPEN_PATH_GIVEN for a device (see given_path).
+#define OPEN_PATH_GIVEN (SENSOR_STR_MAX + 1)
+static __always_inline int is_device(__u32 ft) {
+    return ft == S_IFCHR || ft == S_IFBLK;
+}
 static __always_inline __u32 open_file_path(struct scratch* s, struct file* f,
                                             struct open_seen* seen) {
     if (!f) return SENSOR_STR_MAX;
@@ -678,6 +685,7 @@ static __always_inline __u32 open_file_path(struct scratch* s, struct file* f,
         struct file* bf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
         struct inode* inode = bf->f_inode;
         __u32 ft = inode->i_mode & S_IFMT;
+        if (is_device(ft)) return OPEN_PATH_GIVEN;
         if (ft != S_IFREG && ft != S_IFDIR) return SENSOR_STR_MAX;
         struct super_block* sb = inode->i_sb;
         if (sb->s_magic == TMPFS_MAGIC && memfd_flag(bf)) return SENSOR_STR_MAX;
@@ -687,6 +695,7 @@ static __always_inline __u32 open_file_path(struct scratch* s, struct file* f,
     } else {
         struct inode* inode = BPF_CORE_READ(f, f_inode);
         __u32 ft = BPF_CORE_READ(inode, i_mode) & S_IFMT;
+        if (is_device(ft)) return OPEN_PATH_GIVEN;
         if (ft != S_IFREG && ft != S_IFDIR) return SENSOR_STR_MAX;
         if (memfd_flag(f)) return SENSOR_STR_MAX;
         seen->ino = BPF_CORE_READ(inode, i_ino);
@@ -820,10 +829,9 @@ static __noinline int raw_may_match(struct scratch* s, const void* user_path,
 
 // path_may_match for the fs-root path at pos in the scratch path. A global function, checked
 // once by the verifier: a second static call would double the exit program's states.
-__noinline int sensor_fs_path_may_match(__u32 pos) {
+__noinline int sensor_fs_path_may_match(__u32 pos, __u32 which) {
     struct scratch* s = get_scratch();
-    __u32 zero = 0;
-    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
+    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &which);
     if (!s || !f || pos >= SENSOR_STR_MAX - 1) return 1;
     // Bound the register itself: the compiler passes the unchecked 64-bit value on.
     asm volatile("%[p] &= 0xfff" : [p] "+r"(pos));
@@ -833,34 +841,86 @@ __noinline int sensor_fs_path_may_match(__u32 pos) {
 // Whether a rule may match the open by its file's identity (sensor_identity_filter): its
 // fs-root path (when rules ask for fd.fspath; one that is no suffix of the kernel path is not
 // judged here) or its inode. Asked only of opens the path filter would leave in the kernel.
-static __always_inline int identity_may_match(__u32 pos, const struct open_seen* seen) {
+static __always_inline int identity_may_match(__u32 pos, const struct open_seen* seen,
+                                              __u32 which) {
     const struct sensor_identity_filter* id = identity_conf();
     if (!id) return 1;
     if (id->fspath) {
         if (seen->fs_pos >= SENSOR_STR_MAX - 1) return 1;
-        if (seen->fs_pos != pos && sensor_fs_path_may_match(seen->fs_pos)) return 1;
+        if (seen->fs_pos != pos && sensor_fs_path_may_match(seen->fs_pos, which)) return 1;
     }
     return inode_named(id, seen->dev, seen->ino);
 }
 
-// Whether some loaded rule may match the open of file (see sensor_open_filter).
-static __always_inline int open_file_may_match(struct file* file, const void* user_path) {
+#define BYTES_2E 0x2e2e2e2e2e2e2e2eULL  // '.'
+#define BYTES_2F 0x2f2f2f2f2f2f2f2fULL  // '/'
+
+// Whether the given path read at s->path[SENSOR_STR_MAX] (len bytes) has "//" or "/." (a
+// form the decoder's normalization would change), 8 positions at a time as needles_in
+// scans (a false hit only sends the open).
+static __always_inline int not_normal(struct scratch* s, __u32 len) {
+    for (int w = 0; w < SENSOR_RAW_SCAN / 8; w++) {
+        __u32 o = w * 8;
+        if (o >= len) break;
+        __u64 w0 = *(__u64*)&s->path[SENSOR_STR_MAX + o];
+        __u64 w1 = *(__u64*)&s->path[SENSOR_STR_MAX + o + 1];
+        __u64 in_path = len - o >= 8 ? ~0ULL : (1ULL << (8 * (len - o))) - 1;
+        __u64 next = zero_bytes(w1 ^ BYTES_2F) | zero_bytes(w1 ^ BYTES_2E);
+        if (zero_bytes(w0 ^ BYTES_2F) & next & in_path) return 1;
+    }
+    return 0;
+}
+
+// A device (/dev/null, a tty) gets no kernel path: its fd.name is the path the process gave,
+// normalized. When that path is already in normal form (absolute, no "//" and no component
+// starting with '.'), it is fd.name and the filter judges it, placed in s->path as open_path
+// places a kernel path; otherwise SENSOR_STR_MAX (the open is sent).
+static __always_inline __u32 given_path(struct scratch* s, const void* user_path) {
+    if (!user_path) return SENSOR_STR_MAX;
+    long n = bpf_probe_read_user_str(&s->path[SENSOR_STR_MAX], SENSOR_RAW_SCAN + 1, user_path);
+    if (n <= 1 || n > SENSOR_RAW_SCAN) return SENSOR_STR_MAX;
+    if (s->path[SENSOR_STR_MAX] != '/' || not_normal(s, (__u32)n - 1)) return SENSOR_STR_MAX;
+    __u32 len = (__u32)n & 0x1ff;  // with its NUL, which lands at SENSOR_STR_MAX - 1
+    __u32 pos = (SENSOR_STR_MAX - len) & (SENSOR_STR_MAX - 1);
+    bpf_probe_read_kernel(&s->path[pos], len, &s->path[SENSOR_STR_MAX]);
+    return pos;
+}
+
+// The filter's verdict on the path at s->path[pos..] (see open_path). A global function: the
+// verifier checks it, and its loops, once on its own instead of once per path through the exit
+// program that reaches it.
+__noinline int sensor_open_verdict(__u32 pos, __u64 user_path, __u32 which) {
     struct scratch* s = get_scratch();
     if (!s) return 1;
-    __u32 zero = 0;
-    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &zero);
-    if (!f) return 1;
+    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &which);
+    if (!f || pos >= SENSOR_STR_MAX - 1) return 1;
+    return path_may_match(s, pos, f) || name_may_match(s, pos, f) ||
+           raw_may_match(s, (const void*)user_path, f);
+}
+
+// Whether some loaded rule may match the open of file (see sensor_open_filter); which: the
+// filter that judges it (open_filter_of).
+static __always_inline int open_file_may_match(struct file* file, const void* user_path,
+                                               __u32 which) {
+    struct scratch* s = get_scratch();
+    if (!s) return 1;
+    const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &which);
+    if (!f || f->pass_all) return 1;
     struct open_seen seen = {};
     __u32 pos = open_file_path(s, file, &seen);
+    if (pos == OPEN_PATH_GIVEN) {  // a device: no inode identity, its given path only
+        pos = given_path(s, user_path);
+        seen.fs_pos = pos;
+    }
     if (pos >= SENSOR_STR_MAX - 1) return 1;
-    return path_may_match(s, pos, f) || name_may_match(s, pos, f) ||
-           raw_may_match(s, user_path, f) || identity_may_match(pos, &seen);
+    return sensor_open_verdict(pos, (__u64)user_path, which) ||
+           identity_may_match(pos, &seen, which);
 }
 
 // Whether some loaded rule may match the open that returned fd.
-static __always_inline int open_may_match(struct task_struct* task, long fd,
-                                          const void* user_path) {
-    return open_file_may_match(fd_file(task, fd), user_path);
+static __always_inline int open_may_match(struct task_struct* task, long fd, const void* user_path,
+                                          __u32 which) {
+    return open_file_may_match(fd_file(task, fd), user_path, which);
 }
 
 static __always_inline void count_filtered(__u32 what) {
@@ -1044,6 +1104,24 @@ static __always_inline __u32 with_data(struct sensor_syscall_exit* r, __u32 off,
     return off + r->data_len;
 }
 
+// Which of the two open filters judges this open: the write filter when its flags write,
+// create or truncate, or when the call has no flags argument (openat2, creat).
+static __always_inline __u32 open_filter_of(const struct sensor_syscall_conf* conf,
+                                            const __u64* args) {
+    if (conf->flags_arg >= 6) return SENSOR_OPEN_FILTER_WRITE;
+    return (arg_at(args, conf->flags_arg) & SENSOR_OPEN_WRITE_FLAGS) ? SENSOR_OPEN_FILTER_WRITE
+                                                                     : SENSOR_OPEN_FILTER_READ;
+}
+
+// The argument predicate (pred_arg in sensor_syscall_conf): whether the call is sent.
+static __always_inline int arg_allowed(const struct sensor_syscall_conf* conf, const __u64* args) {
+    __u64 v = arg_at(args, conf->pred_arg);
+    if (v < 64) return (conf->pred_low >> v) & 1;
+    __u64 base = conf->pred_base;
+    if (v >= base && v - base < 64) return (conf->pred_high >> (v - base)) & 1;
+    return conf->pred_other;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     long nr = syscall_nr(regs);
@@ -1056,8 +1134,12 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     __u64 args[6];
     SYSCALL_ARGS(regs, args);
     struct task_struct* task = (void*)bpf_get_current_task_btf();
+    if (conf->pred_arg < 6 && !arg_allowed(conf, args)) {
+        count_filtered(SENSOR_FILTERED_ARG);
+        return 0;
+    }
     if (conf->path_filter && ret >= 0 &&
-        !open_may_match(task, ret, str_arg(args, conf->str_arg[0]))) {
+        !open_may_match(task, ret, str_arg(args, conf->str_arg[0]), open_filter_of(conf, args))) {
         count_filtered(SENSOR_FILTERED_OPEN);
         remember_quiet_open(task, (__u32)pid_tgid, ret);
         return 0;
@@ -1678,7 +1760,7 @@ __noinline int sensor_uring_emit(struct uring_call* c, __u32 tid, __u32 pid, __u
     if (!c) return 0;
     struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
     if (!conf || !conf->traced) return 0;  // no longer traced (rules reloaded)
-    if (conf->path_filter && c->ret >= 0 && c->file && !open_file_may_match(c->file, 0)) {
+    if (conf->path_filter && c->ret >= 0 && c->file && !open_file_may_match(c->file, 0, open_filter_of(conf, c->args))) {
         count_filtered(SENSOR_FILTERED_OPEN);
         return 0;
     }

@@ -107,6 +107,22 @@ struct sensor_syscall_conf {
     sensor_u8 data_arg;
     sensor_u8 data_kind;
     sensor_u16 data_max;
+    /* An argument predicate (fcntl's command): the call is sent only when the value v of
+     * argument pred_arg is allowed: v < 64 with bit v of pred_low set, pred_base <= v <
+     * pred_base + 64 with bit v - pred_base of pred_high set, any other v when pred_other.
+     * SENSOR_NO_ARG: every call is sent. Calls left in the kernel are counted
+     * (SENSOR_FILTERED_ARG). User space allows what the state tables and the loaded rules
+     * need. */
+    sensor_u8 pred_arg;
+    sensor_u8 pred_other;
+    sensor_u16 pred_base;
+    /* An open judged by the path filter: the argument holding its open flags, which choose
+     * the filter (SENSOR_OPEN_FILTER_WRITE when they write, create or truncate; see
+     * sensor_open_filter); SENSOR_NO_ARG: always the write filter. */
+    sensor_u8 flags_arg;
+    sensor_u8 reserved_pred[3];
+    sensor_u64 pred_low;
+    sensor_u64 pred_high;
 };
 
 /* How the probe finds a call's I/O data. Reads copy what the call returned (nothing when it
@@ -173,12 +189,22 @@ struct sensor_open_filter {
     sensor_u32 suffix_bucket[SENSOR_PATTERN_BUCKETS];
     struct sensor_path_pattern prefix[SENSOR_PATH_PATTERNS];
     struct sensor_path_pattern suffix[SENSOR_PATH_PATTERNS];
+    sensor_u32 pass_all; /* every open judged by this filter is sent */
+    sensor_u32 reserved_filter;
 };
+/* The open_filter map holds two filters: one for opens that only read, one for opens whose
+ * flags write, create or truncate (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC), which also has the
+ * paths of the rules that match only such opens (see flags_arg in sensor_syscall_conf). */
+#define SENSOR_OPEN_FILTER_READ 0
+#define SENSOR_OPEN_FILTER_WRITE 1
+#define SENSOR_OPEN_FILTERS 2
+#define SENSOR_OPEN_WRITE_FLAGS 01103 /* O_WRONLY | O_RDWR | O_CREAT | O_TRUNC (x86, arm64) */
 
 /* Per-CPU counters of records the probe chose not to send (not losses: no rule needed them). */
 enum sensor_filter_count {
     SENSOR_FILTERED_OPEN = 0,
-    SENSOR_FILTER_COUNTS = 1,
+    SENSOR_FILTERED_ARG = 1, /* calls an argument predicate left (pred_arg) */
+    SENSOR_FILTER_COUNTS = 2,
 };
 
 /* Why the probe could not deliver a record; indexes the per-CPU drop counters. */

@@ -12,6 +12,12 @@
 // With --processes the N workers are single-threaded processes (as stress tools fork them)
 // instead of threads of the harness.
 //
+// Flood workloads: `fcntl` (F_GETFL on one fd: no rule or state table needs it, so the probe
+// should leave it in the kernel), `alertburst` (the same calls, each raising an alert through
+// a rule the harness adds: reading must keep up while every event matches). --path opens
+// another file in `openclose` (e.g. /dev/null); --exec-beside runs a fork+exec loop beside
+// the storm, bare and with the sensor, as a node's process churn would.
+//
 // Needs root (the sensor loads its probe). Prints one JSON object per run on stdout.
 #include <fcntl.h>
 #include <linux/io_uring.h>
@@ -41,7 +47,9 @@ using Clock = std::chrono::steady_clock;
 struct Args {
     std::string sensor = "build/sensor";
     std::vector<std::string> rules;
-    std::string workload = "openclose";  // openclose | exec | io | uring-read
+    std::string workload = "openclose";  // openclose | exec | io | uring-read | fcntl | alertburst
+    std::string path;                    // openclose: the file opened (default: a temp file)
+    bool exec_beside = false;            // a fork+exec loop beside the storm
     int threads = 1;
     double seconds = 10;
     int rounds = 1;
@@ -113,6 +121,13 @@ uint64_t work(const Args& a, const std::string& file, Done done) {
         }
     } else if (a.workload == "uring-read") {
         n = uring_reads(file, done);
+    } else if (a.workload == "fcntl" || a.workload == "alertburst") {
+        int fd = open(file.c_str(), O_RDONLY);
+        while (!done(n)) {
+            if (fcntl(fd, F_GETFL) < 0) break;
+            ++n;
+        }
+        close(fd);
     } else if (a.workload == "io") {
         // 64 bytes written to and read back from one file: 2 I/O events per iteration.
         int fd = open(file.c_str(), O_RDWR);
@@ -124,8 +139,9 @@ uint64_t work(const Args& a, const std::string& file, Done done) {
         }
         close(fd);
     } else {
+        const std::string& target = a.path.empty() ? file : a.path;
         while (!done(n)) {
-            int fd = open(file.c_str(), O_RDONLY);
+            int fd = open(target.c_str(), O_RDONLY);
             close(fd);
             ++n;
         }
@@ -133,9 +149,9 @@ uint64_t work(const Args& a, const std::string& file, Done done) {
     return n;
 }
 
-// Runs the workload for `seconds` on `threads` threads (or processes); returns iterations per
+// Runs the storm for `seconds` on `threads` threads (or processes); returns iterations per
 // second.
-double run_workload(const Args& a) {
+double run_storm(const Args& a) {
     std::string file = "/tmp/sensor-load-" + std::to_string(getpid());
     close(open(file.c_str(), O_CREAT | O_WRONLY, 0644));
     auto start = Clock::now();
@@ -180,6 +196,41 @@ double run_workload(const Args& a) {
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
     unlink(file.c_str());
     return static_cast<double>(total) / secs;
+}
+
+// Execs per second of the loop beside the storm (--exec-beside) in the last run.
+double g_exec_rate = 0;
+
+// The storm, with the exec loop beside it when asked.
+double run_workload(const Args& a) {
+    std::atomic<bool> stop{false};
+    uint64_t execs = 0;
+    auto start = Clock::now();
+    std::thread beside;
+    if (a.exec_beside)
+        beside = std::thread([&] {
+            while (!stop.load(std::memory_order_relaxed)) {
+                exec_true();
+                ++execs;
+            }
+        });
+    double rate = run_storm(a);
+    if (beside.joinable()) {
+        stop = true;
+        beside.join();
+        g_exec_rate = static_cast<double>(execs) /
+                      std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    return rate;
+}
+
+// alertburst: a rule that raises an alert for every F_GETFL of this process.
+std::string write_burst_rule() {
+    std::string path = "/tmp/sensor-load-burst-" + std::to_string(getpid()) + ".yaml";
+    std::ofstream(path) << "- rule: load harness burst\n  desc: every F_GETFL of the harness\n"
+                           "  condition: evt.type = fcntl and evt.arg.cmd = F_GETFL and proc.pid = "
+                        << getpid() << "\n  output: \"getfl fd=%fd.num\"\n  priority: INFO\n";
+    return path;
 }
 
 struct ProcUsage {
@@ -302,6 +353,10 @@ int main(int argc, char** argv) {
             a.seconds = std::stod(next());
         else if (k == "--rounds")
             a.rounds = std::max(1, std::stoi(next()));
+        else if (k == "--path")
+            a.path = next();
+        else if (k == "--exec-beside")
+            a.exec_beside = true;
         else if (k == "--hook-baseline")
             a.hook_baseline = true;
         else if (k == "--processes")
@@ -309,23 +364,27 @@ int main(int argc, char** argv) {
         else if (k == "-o")
             a.options.push_back(next());
         else {
-            std::fprintf(stderr,
-                         "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
-                         "openclose|exec|io|uring-read] [--threads N] [--processes] [--seconds S] "
-                         "[--rounds N] "
-                         "[--hook-baseline] "
-                         "[-o key=value]...\n");
+            std::fprintf(
+                stderr,
+                "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
+                "openclose|exec|io|uring-read|fcntl|alertburst] [--path FILE] [--exec-beside] [--threads N] "
+                "[--processes] [--seconds S] [--rounds N] [--hook-baseline] "
+                "[-o key=value]...\n");
             return 2;
         }
     }
-    if (a.workload != "openclose" && a.workload != "exec" && a.workload != "io" &&
-        a.workload != "uring-read") {
+    const std::vector<std::string> workloads = {"openclose", "exec", "io", "uring-read",
+                                                "fcntl", "alertburst"};
+    if (std::find(workloads.begin(), workloads.end(), a.workload) == workloads.end()) {
         std::fprintf(stderr, "unknown workload %s\n", a.workload.c_str());
         return 2;
     }
+    std::string burst_rule;
+    if (a.workload == "alertburst") a.rules.push_back(burst_rule = write_burst_rule());
     struct Round {
         double bare, hook, with, cpu_s;
-        uint64_t events, filtered, quiet, drops, hwm_kb;
+        uint64_t events, filtered, quiet, drops, hwm_kb, alerts, filtered_calls;
+        double exec_rate;
     };
     std::vector<Round> rounds;
     for (int r = 0; r < a.rounds; ++r) {
@@ -351,10 +410,11 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         ProcUsage after = usage_of(s.pid);
         s.stop();
-        rounds.push_back({bare, hook, with, after.cpu_s - before.cpu_s, s.stat_before(" events"),
-                          s.stat_before(" opens no rule could match"),
-                          s.stat_before(" of their closes"),
-                          s.stat_after("dropped in the kernel: "), after.hwm_kb});
+        rounds.push_back(
+            {bare, hook, with, after.cpu_s - before.cpu_s, s.stat_before(" events"),
+             s.stat_before(" opens no rule could match"), s.stat_before(" of their closes"),
+             s.stat_after("dropped in the kernel: "), after.hwm_kb, s.stat_before(" alerts;"),
+             s.stat_before(" calls with arguments no rule or state needs"), g_exec_rate});
     }
     auto median = [&](auto get) {
         std::vector<double> v;
@@ -366,7 +426,8 @@ int main(int argc, char** argv) {
     double bare = median([](const Round& r) { return r.bare; });
     double with = median([](const Round& r) { return r.with; });
     double cpu = 0;
-    uint64_t events = 0, filtered = 0, quiet = 0, drops = 0, hwm = 0;
+    uint64_t events = 0, filtered = 0, quiet = 0, drops = 0, hwm = 0, alerts = 0,
+             filtered_calls = 0;
     std::string ratios, round_rates;
     for (const Round& r : rounds) {
         cpu += r.cpu_s;
@@ -374,6 +435,8 @@ int main(int argc, char** argv) {
         filtered += r.filtered;
         quiet += r.quiet;
         drops += r.drops;
+        alerts += r.alerts;
+        filtered_calls += r.filtered_calls;
         hwm = std::max(hwm, r.hwm_kb);
         char buf[32];
         std::snprintf(buf, sizeof buf, "%s%.3f", ratios.empty() ? "" : ",", r.with / r.bare);
@@ -406,7 +469,8 @@ int main(int argc, char** argv) {
         "\"round_ratios\":[%s],"
         "\"round_rates\":[%s],%s"
         "\"sensor_events\":%llu,\"kernel_filtered_opens\":%llu,\"kernel_quiet_closes\":%llu,"
-        "\"kernel_drops\":%llu,"
+        "\"kernel_drops\":%llu,\"kernel_filtered_calls\":%llu,\"sensor_alerts\":%llu,"
+        "\"exec_beside_rate\":%.0f,"
         "\"sensor_cpu_s\":%.2f,\"sensor_cpu_pct\":%.1f,\"cpu_s_per_million_events\":%.3f,"
         "\"sensor_peak_rss_kb\":%llu}\n",
         a.workload.c_str(), a.processes ? "processes" : "threads", a.threads, a.seconds,
@@ -414,8 +478,10 @@ int main(int argc, char** argv) {
         median([](const Round& r) { return r.with / r.bare; }), ratios.c_str(), round_rates.c_str(),
         hook_fields.c_str(), static_cast<unsigned long long>(events),
         static_cast<unsigned long long>(filtered), static_cast<unsigned long long>(quiet),
-        static_cast<unsigned long long>(drops), cpu, 100.0 * cpu / window,
-        traced ? cpu / (static_cast<double>(traced) / 1e6) : 0.0,
+        static_cast<unsigned long long>(drops), static_cast<unsigned long long>(filtered_calls),
+        static_cast<unsigned long long>(alerts), median([](const Round& r) { return r.exec_rate; }),
+        cpu, 100.0 * cpu / window, traced ? cpu / (static_cast<double>(traced) / 1e6) : 0.0,
         static_cast<unsigned long long>(hwm));
+    if (!burst_rule.empty()) unlink(burst_rule.c_str());
     return 0;
 }

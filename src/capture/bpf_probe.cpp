@@ -357,8 +357,33 @@ bool fill_needles(const std::vector<std::string>& needles, sensor_needles& out,
     return true;
 }
 
-bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
+// One filter's path atoms (see OpenPathFilter; the write filter's are both sets).
+struct FilterAtoms {
+    std::vector<std::string> prefixes, suffixes, name_contains, raw_contains;
+    bool pass_all = false;
+};
+
+FilterAtoms read_atoms(const OpenPathFilter& f) {
+    return {f.prefixes, f.suffixes, f.name_contains, f.raw_contains, false};
+}
+
+FilterAtoms write_atoms(const OpenPathFilter& f) {
+    FilterAtoms a = read_atoms(f);
+    auto more = [](std::vector<std::string>& into, const std::vector<std::string>& from) {
+        for (const auto& s : from)
+            if (std::find(into.begin(), into.end(), s) == into.end()) into.push_back(s);
+    };
+    more(a.prefixes, f.write_prefixes);
+    more(a.suffixes, f.write_suffixes);
+    more(a.name_contains, f.write_name_contains);
+    more(a.raw_contains, f.write_raw_contains);
+    a.pass_all = f.write_pass_all;
+    return a;
+}
+
+bool write_patterns(int fd, uint32_t index, const FilterAtoms& filter, std::string& error) {
     sensor_open_filter f{};
+    f.pass_all = filter.pass_all ? 1 : 0;
     if (!fill_needles(filter.name_contains, f.name, "fd.name", error) ||
         !fill_needles(filter.raw_contains, f.raw, "fd.nameraw", error))
         return false;
@@ -401,8 +426,7 @@ bool write_patterns(int fd, const OpenPathFilter& filter, std::string& error) {
         !fill(filter.suffixes, true, f.suffix, f.suffix_count, f.suffix_cut, f.suffix_short,
               f.suffix_bucket))
         return false;
-    uint32_t zero = 0;
-    if (bpf_map_update_elem(fd, &zero, &f, BPF_ANY) != 0) {
+    if (bpf_map_update_elem(fd, &index, &f, BPF_ANY) != 0) {
         error = "cannot update the open path filter: " + errno_text(errno);
         return false;
     }
@@ -471,6 +495,40 @@ bool write_uring_ops(int fd, std::string& error) {
     return true;
 }
 
+// Argument predicates (pred_arg in bpf/record.h) as the probe holds them.
+void set_predicates(const std::vector<ArgPredicate>& preds,
+                    std::vector<sensor_syscall_conf>& conf) {
+    constexpr int64_t kHighBase = 1024;  // fcntl's Linux-specific commands start here
+    for (const ArgPredicate& p : preds) {
+        if (p.syscall >= conf.size() || !conf[p.syscall].traced) continue;
+        sensor_syscall_conf& c = conf[p.syscall];
+        c.pred_arg = p.arg;
+        c.pred_base = kHighBase;
+        for (int64_t v : p.allowed) {
+            if (v >= 0 && v < 64)
+                c.pred_low |= uint64_t{1} << v;
+            else if (v >= kHighBase && v < kHighBase + 64)
+                c.pred_high |= uint64_t{1} << (v - kHighBase);
+            else
+                c.pred_other = 1;  // outside both windows: send every such value
+        }
+    }
+}
+
+// The two open filters and their tries (which hold both sets: a hit confirmed by a pattern of
+// the other filter only sends an open).
+struct FilterMaps {
+    int prefixes, suffixes, filter;
+};
+
+bool write_open_filters(const FilterMaps& maps, const OpenPathFilter& filter, std::string& error) {
+    const FilterAtoms writes = write_atoms(filter);
+    return write_trie(maps.prefixes, writes.prefixes, false, error) &&
+           write_trie(maps.suffixes, writes.suffixes, true, error) &&
+           write_patterns(maps.filter, SENSOR_OPEN_FILTER_READ, read_atoms(filter), error) &&
+           write_patterns(maps.filter, SENSOR_OPEN_FILTER_WRITE, writes, error);
+}
+
 }  // namespace
 
 bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
@@ -487,6 +545,7 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
         c.traced = 1;
         c.payload = SENSOR_PAY_ARGS;
         c.str_arg[0] = c.str_arg[1] = c.dirfd_arg = SENSOR_NO_ARG;
+        c.pred_arg = c.flags_arg = SENSOR_NO_ARG;
         c.nargs = 6;
         if (const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n))) {
             c.payload = s->payload;
@@ -494,11 +553,13 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
             c.str_arg[1] = s->str_arg[1];
             c.nargs = events::args_needed(*s);
             if (s->payload == SENSOR_PAY_NEW_FILE) c.dirfd_arg = s->args.dirfd;
+            if (events::path_filtered(*s)) c.flags_arg = s->args.flags;
         }
     }
     set_data_confs(config.data_syscalls, impl_->snaplen, conf);
     if (!write_uring_ops(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_URING_OPS), error))
         return false;
+    set_predicates(config.arg_predicates, conf);
     // Filter off while its maps change, so an open is never judged by half of them.
     if (!write_confs(fd, conf, error)) return false;
     if (!write_identity(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_IDENTITY_FILTER),
@@ -506,13 +567,10 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
                         config.identity, error))
         return false;
     if (open_filter->pass_all) return true;
-    if (!write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_PREFIXES),
-                    open_filter->prefixes, false, error) ||
-        !write_trie(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_SUFFIXES),
-                    open_filter->suffixes, true, error) ||
-        !write_patterns(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_FILTER), *open_filter,
-                        error))
-        return false;
+    const FilterMaps maps{sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_PREFIXES),
+                          sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_SUFFIXES),
+                          sensor_probe_map_fd(impl_->skel, SENSOR_MAP_OPEN_FILTER)};
+    if (!write_open_filters(maps, *open_filter, error)) return false;
     for (uint32_t n : numbers) {
         const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n));
         if (!s) continue;
@@ -584,10 +642,24 @@ uint64_t BpfProbe::uring_untracked() const {
     return per_cpu_total(fd, SENSOR_URING_UNTRACKED) + per_cpu_total(fd, SENSOR_URING_PATHS_LOST);
 }
 
+std::vector<uint64_t> BpfProbe::dropped_by_reason() const {
+    std::vector<uint64_t> out(SENSOR_DROP_REASONS, 0);
+    if (!impl_->skel) return out;
+    for (uint32_t r = 0; r < SENSOR_DROP_REASONS; ++r)
+        out[r] = per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_DROPS), r);
+    return out;
+}
+
 uint64_t BpfProbe::filtered_opens() const {
     if (!impl_->skel) return 0;
     return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED),
                          SENSOR_FILTERED_OPEN);
+}
+
+uint64_t BpfProbe::filtered_calls() const {
+    if (!impl_->skel) return 0;
+    return per_cpu_total(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_FILTERED),
+                         SENSOR_FILTERED_ARG);
 }
 
 uint64_t BpfProbe::quiet_closes() const {

@@ -57,6 +57,8 @@ class BpfProbe {
     bool batched_timestamps() const;
     // Records the kernel could not deliver (ring buffer full), summed over CPUs.
     uint64_t dropped() const;
+    // The same per reason (enum sensor_drop_reason in bpf/record.h).
+    std::vector<uint64_t> dropped_by_reason() const;
 
     // Whether io_uring requests are recorded (the kernel has the tracepoints).
     bool io_uring() const;
@@ -66,6 +68,10 @@ class BpfProbe {
 
     // Opens the path filter kept in the kernel (no rule could match them), summed over CPUs.
     uint64_t filtered_opens() const;
+    // Calls an argument predicate left in the kernel (fcntl commands no rule or state table
+    // needs; ProbeConfig::arg_predicates), summed over CPUs.
+    uint64_t filtered_calls() const;
+
     // Closes left in the kernel with their filtered open (quiet_close in bpf/record.h),
     // summed over CPUs.
     uint64_t quiet_closes() const;

@@ -11,8 +11,12 @@ std::string_view compared_bytes(std::string_view pattern, bool suffix) {
     return suffix ? pattern.substr(pattern.size() - n) : pattern.substr(0, n);
 }
 
-bool OpenPathFilter::may_match(std::string_view name, std::string_view nameraw) const {
-    if (pass_all) return true;
+namespace {
+
+bool atoms_match(std::string_view name, std::string_view nameraw,
+                 const std::vector<std::string>& prefixes, const std::vector<std::string>& suffixes,
+                 const std::vector<std::string>& name_contains,
+                 const std::vector<std::string>& raw_contains) {
     for (const auto& p : prefixes)
         if (name.starts_with(p)) return true;
     for (const auto& s : suffixes)
@@ -24,13 +28,38 @@ bool OpenPathFilter::may_match(std::string_view name, std::string_view nameraw) 
     return false;
 }
 
+}  // namespace
+
+bool OpenPathFilter::may_match(std::string_view name, std::string_view nameraw, bool writes) const {
+    if (pass_all) return true;
+    if (atoms_match(name, nameraw, prefixes, suffixes, name_contains, raw_contains)) return true;
+    if (!writes) return false;
+    return write_pass_all || atoms_match(name, nameraw, write_prefixes, write_suffixes,
+                                         write_name_contains, write_raw_contains);
+}
+
+namespace {
+
+// The write filter's part of describe().
+std::string describe_writes(const OpenPathFilter& f) {
+    if (f.write_pass_all)
+        return "; opens that write, create or truncate are all sent (" + f.write_reason + ")";
+    size_t more = f.write_prefixes.size() + f.write_suffixes.size() + f.write_name_contains.size() +
+                  f.write_raw_contains.size();
+    if (more == 0) return "";
+    return "; opens that write, create or truncate also by " + std::to_string(more) +
+           " more path patterns";
+}
+
+}  // namespace
+
 std::string describe(const OpenPathFilter& f) {
     if (f.pass_all) return "open path filter off: " + f.reason;
     return "open path filter: opens are sent when the path starts with one of " +
            std::to_string(f.prefixes.size()) + " prefixes, ends with one of " +
            std::to_string(f.suffixes.size()) + " suffixes, contains one of " +
            std::to_string(f.name_contains.size()) + " strings, or was given containing one of " +
-           std::to_string(f.raw_contains.size()) + " strings";
+           std::to_string(f.raw_contains.size()) + " strings" + describe_writes(f);
 }
 
 std::string describe(const IdentitySet& s) {

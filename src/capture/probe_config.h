@@ -18,9 +18,25 @@ struct OpenPathFilter {
     std::vector<std::string> suffixes;       // fd.name ends with one of these
     std::vector<std::string> name_contains;  // fd.name contains one of these (<= 4 bytes)
     std::vector<std::string> raw_contains;   // fd.nameraw contains one of these (<= 4 bytes)
+    // Opens whose flags write, create or truncate (the probe's write filter) are also sent
+    // when they match these: the paths of rules that can match only such opens (a rule about
+    // creating or truncating files). write_pass_all: every such open is sent.
+    bool write_pass_all = false;
+    std::string write_reason;  // why, when write_pass_all
+    std::vector<std::string> write_prefixes, write_suffixes, write_name_contains,
+        write_raw_contains;
 
     // What the probe decides for an open with this fd.name and fd.nameraw: true = send it.
-    bool may_match(std::string_view name, std::string_view nameraw) const;
+    // `writes`: its flags write, create or truncate.
+    bool may_match(std::string_view name, std::string_view nameraw, bool writes = false) const;
+};
+
+// An argument predicate (pred_arg in bpf/record.h): the call (by number) is sent only when
+// its argument `arg` holds one of `allowed`.
+struct ArgPredicate {
+    uint32_t syscall = 0;
+    uint8_t arg = 0;
+    std::vector<int64_t> allowed;  // sorted
 };
 
 // A file the rules name by an absolute path, with the identity that path had at load or
@@ -46,6 +62,9 @@ struct ProbeConfig {
     // those a loaded rule reads evt.buffer (or the data parameter) of. Sorted numbers.
     std::vector<uint32_t> data_syscalls;
     IdentitySet identity;
+    // Traced calls sent only for some values of an argument (fcntl: the commands the state
+    // tables and the loaded rules need).
+    std::vector<ArgPredicate> arg_predicates;
 };
 
 // The bytes of a prefix (its first) or suffix (its last) the probe compares first, in a

@@ -86,9 +86,9 @@ void AlertPipeline::forward(const std::string& json, engine::Priority priority, 
     push(priority, ts);
 }
 
-void AlertPipeline::drop_alert(uint64_t drops, uint64_t total) {
+void AlertPipeline::drop_alert(const ops::DropReport& report) {
     uint64_t wall = realtime_ns();
-    output::format_drop_alert_into(drops, total, wall, format_, line_);
+    output::format_drop_alert_into(report, wall, format_, line_);
     push(engine::Priority::Critical, wall);
 }
 

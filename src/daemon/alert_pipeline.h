@@ -33,8 +33,8 @@ class AlertPipeline {
     void on_correlation(const correlate::Match& m);
     // An alert received from another sensor, written as it came.
     void forward(const std::string& json, engine::Priority priority, uint64_t ts);
-    // Falco's "syscall event drop" internal alert.
-    void drop_alert(uint64_t drops, uint64_t total);
+    // Falco's "syscall event drop" internal alert, for a drop episode.
+    void drop_alert(const ops::DropReport& report);
     // Falco's other internal alerts (source "internal"): metrics snapshots, timeouts.
     void internal_alert(std::string_view rule, engine::Priority priority, std::string_view message,
                         std::string_view output_fields_json);

@@ -120,19 +120,23 @@ void EventLoop::apply_reload(rules::LoadResult& res) {
     if (p_.syscall_enabled) spdlog::info("{}", capture::describe(probe_config.identity));
 }
 
-// syscall_event_drops: checked once a second, as Falco does.
-void EventLoop::check_drops(uint64_t now) {
+// syscall_event_drops: checked once a second, as Falco does; acted on per drop episode. At
+// stop (final) the open episode and any held back are reported.
+void EventLoop::check_drops(uint64_t now, bool final) {
     ops::DropReport r;
     const ops::DropPolicy& policy = drop_monitor_.policy();
-    if (policy.simulate) spdlog::info("Simulating syscall event drop");
-    if (!drop_monitor_.check(now, p_.decoder.stats().records, p_.probe.dropped(), r)) return;
+    if (policy.simulate && !final) spdlog::info("Simulating syscall event drop");
+    bool due =
+        drop_monitor_.check(now, p_.decoder.stats().records, p_.probe.dropped_by_reason(), r);
+    if (!due && final) due = drop_monitor_.finish(r);
+    if (!due) return;
     if (policy.log)
         spdlog::critical(
-            "Falco internal: syscall event drop. {} system calls dropped in last second "
-            "({:.2f}% of {} records)",
-            r.drops, r.percent, r.drops + r.records);
-    if (policy.alert) p_.alerts.drop_alert(r.drops, r.records + r.drops);
-    if (policy.exit) {
+            "Falco internal: syscall event drop. {} system calls dropped in {} ms ({:.2f}% of {} "
+            "records; {} drop episode(s))",
+            r.drops, (r.end_ns - r.start_ns) / 1000000, r.percent, r.drops + r.records, r.episodes);
+    if (policy.alert) p_.alerts.drop_alert(r);
+    if (policy.exit && !final) {
         spdlog::critical("exiting: syscall_event_drops.actions has exit");
         exit_code_ = 1;
         request_stop();
@@ -180,6 +184,7 @@ void EventLoop::fill_sample(MetricsSample& m) {
     m.filtered_opens = p_.probe.filtered_opens();
     m.quiet_closes = p_.probe.quiet_closes();
     m.uring_untracked = p_.probe.uring_untracked();
+    m.filtered_calls = p_.probe.filtered_calls();
     m.alerts = p_.alerts.alerts();
     m.processes = p_.procs.size();
     m.kept_exited = p_.procs.kept_size();
@@ -322,6 +327,7 @@ int EventLoop::run() {
     // Drain what the kernel already wrote (bounded).
     for (int i = 0; p_.syscall_enabled && i < 64 && p_.probe.poll(0, handler_) > 0; ++i) {
     }
+    if (p_.syscall_enabled && !p_.cfg.ops.simulate_drops) check_drops(monotonic_ns(), true);
     if (p_.capture) p_.capture->stop();  // after the drain: its records belong in the file
     // Audit payloads already answered 200 are evaluated before the sensor stops.
     if (p_.audit)
@@ -341,9 +347,12 @@ void EventLoop::log_stop_report() const {
                                     p_.intake->received(), p_.intake->malformed())
                       : std::string());
     }
-    if (drop_monitor_.actions_taken() + drop_monitor_.actions_suppressed() > 0)
-        spdlog::info("syscall_event_drops: {} actions taken, {} rate-limited",
-                     drop_monitor_.actions_taken(), drop_monitor_.actions_suppressed());
+    if (drop_monitor_.episodes() > 0)
+        spdlog::info(
+            "syscall_event_drops: {} drop episodes ({} at or below the threshold); {} reports, "
+            "{} episodes reported late by the rate limit",
+            drop_monitor_.episodes(), drop_monitor_.below_threshold(),
+            drop_monitor_.actions_taken(), drop_monitor_.actions_suppressed());
 }
 
 }  // namespace sensor::daemon

@@ -73,7 +73,7 @@ class EventLoop {
     void evaluate(const fields::Event& ev);
     void evaluate_audit(const fields::Event& ev);  // evaluate(), counted as an audit event
     void apply_reload(rules::LoadResult& res);
-    void check_drops(uint64_t now);
+    void check_drops(uint64_t now, bool final = false);
     void on_poll(int records);
     void fill_sample(MetricsSample& m);
     void publish_metrics();

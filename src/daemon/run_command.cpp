@@ -352,10 +352,12 @@ int run(const RunOptions& opts) {
     spdlog::info(
         "stopped: {} records, {} events, {} alerts; dropped in the kernel: {} (ring buffer "
         "full: {}); {} opens no rule could match left in the kernel, and {} of their closes; {} "
+        "calls with arguments no rule or state needs left in the kernel; {} "
         "malformed records; execs with argv cut: {}, with the environment cut: {}; {} "
         "processes tracked; peak RSS {} kB",
         st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(),
-        probe.quiet_closes(), st.malformed, st.argv_cut, st.env_cut, procs.size(), peak_rss_kb());
+        probe.quiet_closes(), probe.filtered_calls(), st.malformed, st.argv_cut, st.env_cut,
+        procs.size(), peak_rss_kb());
     if (uint64_t lost = probe.uring_untracked())
         spdlog::warn("{} io_uring requests not recorded: the probe's in-flight table was full",
                      lost);

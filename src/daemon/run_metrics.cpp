@@ -171,6 +171,10 @@ std::string render_metrics(const MetricsSample& m) {
     t.single("sensor_kernel_filtered_opens_total", "counter",
              "Opens the probe kept in the kernel because no loaded rule could match their path.",
              static_cast<double>(m.filtered_opens));
+    t.single("sensor_kernel_filtered_calls_total", "counter",
+             "Calls the probe kept in the kernel because no loaded rule or state table needs "
+             "their argument's value (fcntl commands).",
+             static_cast<double>(m.filtered_calls));
     t.single("sensor_kernel_quiet_closes_total", "counter",
              "Closes the probe kept in the kernel with their filtered open (user space never "
              "learned the fd).",

@@ -74,6 +74,7 @@ struct MetricsSample {
     uint64_t filtered_opens = 0;
     uint64_t quiet_closes = 0;
     uint64_t uring_untracked = 0;
+    uint64_t filtered_calls = 0;  // left in the kernel by an argument predicate (fcntl)
     uint64_t processes = 0, containers = 0;
     uint64_t kept_exited = 0, kept_evictions = 0;  // exited processes kept for descendants
     uint64_t dedup_suppressed = 0, drop_actions = 0;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 
+#include "sensor/events/linux_abi.h"
 #include "sensor/events/open_flags.h"
 
 namespace sensor::events {
@@ -448,6 +449,19 @@ bool has_io_data(const SyscallEntry& s) {
 
 bool uses_fd_table(const SyscallEntry& s) {
     return s.has(sysflag::kClosesFd | sysflag::kCopiesFd);
+}
+
+std::vector<int64_t> state_commands(const SyscallEntry& s) {
+    if (s.handler == Handler::FcntlDup) return {abi::kFDupFd, abi::kFDupFdCloExec};
+    return {};
+}
+
+const ParamSpec* command_param(const SyscallEntry& s) {
+    if (s.args.cmd == SENSOR_NO_ARG) return nullptr;
+    const Src src = static_cast<Src>(static_cast<uint8_t>(Src::Arg0) + s.args.cmd);
+    for (const ParamSpec& p : s.params)
+        if (p.src == src) return &p;
+    return nullptr;
 }
 
 std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntry&)) {

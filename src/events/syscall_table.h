@@ -186,6 +186,12 @@ bool has_io_data(const SyscallEntry& s);
 // Calls whose fd fields come only from the fd table's entry, learnt at the open (a close, a
 // copy): rules on them are judged as rules on the open by the open path filter.
 bool uses_fd_table(const SyscallEntry& s);
+// The values of a call's command argument (args.cmd) the state tables act on (fcntl:
+// F_DUPFD, F_DUPFD_CLOEXEC, see Handler::FcntlDup): the probe must send those whatever the
+// rules say. Empty for calls without one.
+std::vector<int64_t> state_commands(const SyscallEntry& s);
+// The parameter that shows the command argument (fcntl's "cmd"), or nullptr.
+const ParamSpec* command_param(const SyscallEntry& s);
 // Names of the entries a predicate holds for, in the table's order.
 std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntry&));
 

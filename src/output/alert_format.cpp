@@ -265,8 +265,8 @@ void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppre
         out);
 }
 
-void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
-                            const AlertFormat& fmt, std::string& out) {
+void format_drop_alert_into(const ops::DropReport& report, uint64_t ts_ns, const AlertFormat& fmt,
+                            std::string& out) {
     static const engine::CompiledRule internal = [] {
         engine::CompiledRule r;
         r.name = "Falco internal: syscall event drop";
@@ -275,12 +275,24 @@ void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
     }();
     thread_local std::string message;
     message.clear();
-    append_json_uint(message, n_drops);
-    message += " system calls dropped in last second.";
+    // An episode of one interval lasted up to a second: at least 1 ms is shown.
+    const uint64_t ms = std::max<uint64_t>(1, (report.end_ns - report.start_ns) / 1000000);
+    append_json_uint(message, report.drops);
+    message += " system calls dropped in ";
+    append_json_uint(message, ms);
+    message += " ms (";
+    append_json_uint(message, report.episodes);
+    message += report.episodes == 1 ? " drop episode)." : " drop episodes).";
+    const uint64_t buffer = report.by_reason.empty() ? report.drops : report.by_reason[0];
     write_alert(
         head_of(internal), ts_ns, fmt, message,
         [&](std::string_view time_key) {
-            append_counter_fields(out, time_key, ts_ns, {{"n_drops", n_drops}, {"n_evts", n_evts}});
+            append_counter_fields(out, time_key, ts_ns,
+                                  {{"n_drops", report.drops},
+                                   {"n_evts", report.records + report.drops},
+                                   {"n_drops_buffer_total", buffer},
+                                   {"sensor.drops.episodes", report.episodes},
+                                   {"sensor.drops.duration_ms", ms}});
         },
         out);
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sensor/engine/ruleset.h"
+#include "sensor/ops/drop_monitor.h"
 
 namespace sensor::output {
 
@@ -38,11 +39,14 @@ void format_alert_into(const engine::CompiledRule& rule, const fields::Event& ev
 void format_dedup_summary_into(const engine::CompiledRule& rule, uint64_t suppressed,
                                uint64_t window_s, uint64_t ts_ns, const AlertFormat& fmt,
                                std::string& out);
-// Falco's internal drop alert (syscall_event_drops action "alert"): rule "Falco internal:
-// syscall event drop", priority Critical, output "N system calls dropped in last second.",
-// output_fields n_drops and n_evts.
-void format_drop_alert_into(uint64_t n_drops, uint64_t n_evts, uint64_t ts_ns,
-                            const AlertFormat& fmt, std::string& out);
+// Falco's internal drop alert (syscall_event_drops action "alert"), one per drop episode (or
+// per group of episodes the rate limit held back; ops/drop_monitor.h): rule "Falco internal:
+// syscall event drop", priority Critical, output "N system calls dropped in D ms (K drop
+// episodes).", output_fields Falco's n_drops, n_evts (records of the episodes, delivered or
+// dropped) and n_drops_buffer_total (ring buffer full), and sensor.drops.episodes and
+// sensor.drops.duration_ms.
+void format_drop_alert_into(const ops::DropReport& report, uint64_t ts_ns, const AlertFormat& fmt,
+                            std::string& out);
 // Another of Falco's internal alerts (its outputs' handle_msg: metrics snapshots, timeouts
 // notifications): the rule name, priority and message given, source "internal", no tags, and
 // output_fields the JSON object text given (written as is).

@@ -6,6 +6,7 @@
 #include "record.h"
 #include "sensor/capture/probe_config.h"
 #include "sensor/events/event_types.h"
+#include "sensor/events/open_flags.h"
 #include "sensor/events/syscall_table.h"
 
 namespace sensor::policy {
@@ -164,33 +165,76 @@ PathSet walk(const FilterNode& n, bool negated, const std::vector<uint8_t>& open
     return PathSet::any();
 }
 
-}  // namespace
+// The probe's write filter judges the opens whose flags argument has one of these bits, and
+// every open of a call without one (openat2, creat): see open_filter_of in the probe.
+static_assert(SENSOR_OPEN_WRITE_FLAGS == (events::oflags::kWrOnly | events::oflags::kRdWr |
+                                          events::oflags::kCreat | events::oflags::kTrunc));
 
-capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
-    // Rules on the events whose fd fields come from the sensor's fd table are judged as if on
-    // the open: the table has a name only for an fd whose open was sent. /proc cannot stand in
-    // for it: at a close the fd is already gone, and a dup's process may have closed it or
-    // exited by the time the record is read.
-    std::vector<uint8_t> open_types(events::event_type_count(), 0);
-    for (const events::SyscallEntry& e : events::syscall_entries())
-        if (events::path_filtered(e) || events::uses_fd_table(e)) open_types[e.type] = 1;
+using Types = std::vector<uint8_t>;  // by event type
 
-    capture::OpenPathFilter out;
-    std::set<std::string> prefixes, suffixes, name, raw;
-    for (const auto& r : rules.rules) {
-        if (!r.enabled || r.source != fields::kSyscallSource || !is_open_type(open_types, r.types))
-            continue;
-        PathSet s = walk(*r.filter, false, open_types);
-        bool blank =
-            std::any_of(s.prefixes.begin(), s.prefixes.end(), [](auto& x) { return x.empty(); }) ||
-            std::any_of(s.suffixes.begin(), s.suffixes.end(), [](auto& x) { return x.empty(); }) ||
-            std::any_of(s.name.begin(), s.name.end(), [](auto& x) { return x.empty(); }) ||
-            std::any_of(s.raw.begin(), s.raw.end(), [](auto& x) { return x.empty(); });
-        if (s.all || blank) {
-            out.reason =
-                "rule '" + r.name + "' may match an open, or a later event on its fd, of any path";
-            return out;
+// Whether a check on the open's flags holds only for opens the write filter judges:
+// evt.is_open_write (O_WRONLY, O_RDWR) or evt.is_open_create (the call created the file: it
+// gave O_CREAT or O_TMPFILE) being true, or evt.arg.flags containing a write, create or
+// truncate flag.
+bool flags_check_writes(const Check& k) {
+    if (!k.lhs->is_field() || k.rhs || k.lhs->multi) return false;
+    std::string_view field = k.lhs->field.def->name;
+    if (field == "evt.is_open_write" || field == "evt.is_open_create")
+        return k.op == CmpOp::Eq && k.bools.size() == 1 && k.bools[0];
+    if (field != "evt.arg" || k.lhs->field.arg.key != "flags" || k.op != CmpOp::Contains ||
+        k.strs.empty())
+        return false;
+    return std::all_of(k.strs.begin(), k.strs.end(), [](const std::string& v) {
+        return v == "O_WRONLY" || v == "O_RDWR" || v == "O_CREAT" || v == "O_TRUNC" ||
+               v == "O_TMPFILE";
+    });
+}
+
+// Whether a type check leaves only opens the write filter judges (or none at all).
+bool types_write(const Types& mask, const Types& open_types, const Types& write_types) {
+    for (size_t t = 0; t < mask.size() && t < open_types.size(); ++t)
+        if (mask[t] && open_types[t] && !write_types[t]) return false;
+    return true;
+}
+
+// Whether a (sub)condition can hold only for opens the write filter judges (or for no open,
+// nor a later event on its fd, at all). Conservative: false when unsure.
+bool only_writes(const FilterNode& n, bool negated, const Types& open_types,
+                 const Types& write_types) {
+    auto kid = [&](const FilterNode* k) {
+        return only_writes(*k, negated, open_types, write_types);
+    };
+    switch (n.kind) {
+        case FilterNode::Kind::And:
+        case FilterNode::Kind::Or:
+            if ((n.kind == FilterNode::Kind::And) != negated)  // De Morgan
+                return std::any_of(n.kids.begin(), n.kids.end(), kid);
+            return !n.kids.empty() && std::all_of(n.kids.begin(), n.kids.end(), kid);
+        case FilterNode::Kind::Not:
+            return only_writes(*n.kids[0], !negated, open_types, write_types);
+        case FilterNode::Kind::Macro:
+            return only_writes(*n.target, negated, open_types, write_types);
+        case FilterNode::Kind::Const:
+            return n.const_value == negated;  // cannot hold
+        case FilterNode::Kind::Check: {
+            const Check& k = *n.check;
+            if (k.evt_type) {
+                Types m = k.type_mask;
+                if ((k.op == CmpOp::Ne) != negated)
+                    for (auto& b : m) b = !b;
+                return types_write(m, open_types, write_types);
+            }
+            if (engine::is_never_true(k)) return !negated;
+            return !negated && flags_check_writes(k);
         }
+    }
+    return false;
+}
+
+// Path atoms, gathered for one of the filters.
+struct Atoms {
+    std::set<std::string> prefixes, suffixes, name, raw;
+    void add(const PathSet& s) {
         for (auto& p : s.prefixes) prefixes.insert(p.substr(0, SENSOR_PATH_KEY_BYTES));
         for (auto& p : s.suffixes)
             suffixes.insert(
@@ -198,13 +242,30 @@ capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
         for (auto& p : s.name) name.insert(p);
         for (auto& p : s.raw) raw.insert(p);
     }
-    for (const auto& [field, needles] : {std::pair{"fd.name", &name}, {"fd.nameraw", &raw}}) {
-        if (needles->size() > SENSOR_RAW_NEEDLES) {
-            out.reason = std::string("the rules search ") + field + " for " +
-                         std::to_string(needles->size()) + " strings; the probe can look for " +
-                         std::to_string(SENSOR_RAW_NEEDLES);
-            return out;
-        }
+    Atoms with(const Atoms& o) const {
+        Atoms u = *this;
+        u.prefixes.insert(o.prefixes.begin(), o.prefixes.end());
+        u.suffixes.insert(o.suffixes.begin(), o.suffixes.end());
+        u.name.insert(o.name.begin(), o.name.end());
+        u.raw.insert(o.raw.begin(), o.raw.end());
+        return u;
+    }
+};
+
+bool has_blank(const PathSet& s) {
+    auto blank = [](const std::vector<std::string>& v) {
+        return std::any_of(v.begin(), v.end(), [](auto& x) { return x.empty(); });
+    };
+    return blank(s.prefixes) || blank(s.suffixes) || blank(s.name) || blank(s.raw);
+}
+
+// Why the probe cannot hold these atoms in one filter; empty when it can.
+std::string over_capacity(const Atoms& a) {
+    for (const auto& [field, needles] : {std::pair{"fd.name", &a.name}, {"fd.nameraw", &a.raw}}) {
+        if (needles->size() > SENSOR_RAW_NEEDLES)
+            return std::string("the rules search ") + field + " for " +
+                   std::to_string(needles->size()) + " strings; the probe can look for " +
+                   std::to_string(SENSOR_RAW_NEEDLES);
     }
     // The probe first compares the first and last 16 bytes against a table of each.
     auto distinct = [](const std::set<std::string>& items, bool suffix) {
@@ -212,19 +273,74 @@ capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
         for (const auto& i : items) compared.insert(capture::compared_bytes(i, suffix));
         return compared.size();
     };
-    size_t heads = distinct(prefixes, false), tails = distinct(suffixes, true);
-    if (heads > SENSOR_PATH_PATTERNS || tails > SENSOR_PATH_PATTERNS) {
-        out.reason = "the rules name paths with " + std::to_string(heads) +
-                     " different starts and " + std::to_string(tails) +
-                     " different ends; the probe can compare " +
-                     std::to_string(SENSOR_PATH_PATTERNS) + " of each";
+    size_t heads = distinct(a.prefixes, false), tails = distinct(a.suffixes, true);
+    if (heads > SENSOR_PATH_PATTERNS || tails > SENSOR_PATH_PATTERNS)
+        return "the rules name paths with " + std::to_string(heads) + " different starts and " +
+               std::to_string(tails) + " different ends; the probe can compare " +
+               std::to_string(SENSOR_PATH_PATTERNS) + " of each";
+    return {};
+}
+
+void assign(const Atoms& a, std::vector<std::string>& prefixes, std::vector<std::string>& suffixes,
+            std::vector<std::string>& name, std::vector<std::string>& raw) {
+    prefixes.assign(a.prefixes.begin(), a.prefixes.end());
+    suffixes.assign(a.suffixes.begin(), a.suffixes.end());
+    name.assign(a.name.begin(), a.name.end());
+    raw.assign(a.raw.begin(), a.raw.end());
+}
+
+// The open types (see open_path_filter) and, of them, those the write filter judges whatever
+// their flags: path-filtered opens without a flags argument.
+void filter_types(Types& open_types, Types& write_types) {
+    open_types.assign(events::event_type_count(), 0);
+    write_types.assign(events::event_type_count(), 0);
+    for (const events::SyscallEntry& e : events::syscall_entries()) {
+        if (events::path_filtered(e) || events::uses_fd_table(e)) open_types[e.type] = 1;
+        if (events::path_filtered(e) && e.args.flags == SENSOR_NO_ARG) write_types[e.type] = 1;
+    }
+}
+
+}  // namespace
+
+capture::OpenPathFilter open_path_filter(const engine::Ruleset& rules) {
+    // Rules on the events whose fd fields come from the sensor's fd table are judged as if on
+    // the open: the table has a name only for an fd whose open was sent. /proc cannot stand in
+    // for it: at a close the fd is already gone, and a dup's process may have closed it or
+    // exited by the time the record is read.
+    Types open_types, write_types;
+    filter_types(open_types, write_types);
+
+    capture::OpenPathFilter out;
+    Atoms all, writes;  // every open's; those only opens that write, create or truncate need
+    for (const auto& r : rules.rules) {
+        if (!r.enabled || r.source != fields::kSyscallSource || !is_open_type(open_types, r.types))
+            continue;
+        PathSet s = walk(*r.filter, false, open_types);
+        const bool only_write = only_writes(*r.filter, false, open_types, write_types);
+        if ((s.all || has_blank(s)) && only_write) {
+            out.write_pass_all = true;
+            out.write_reason = "rule '" + r.name + "' may match one of any path";
+        } else if (s.all || has_blank(s)) {
+            out.reason =
+                "rule '" + r.name + "' may match an open, or a later event on its fd, of any path";
+            return out;
+        }
+        (only_write ? writes : all).add(s);
+    }
+    if (std::string why = over_capacity(all); !why.empty()) {
+        out.reason = why;
         return out;
     }
+    // The write filter holds both sets; when they do not fit, it sends every such open.
+    if (std::string why = over_capacity(all.with(writes)); !why.empty() && !out.write_pass_all) {
+        out.write_pass_all = true;
+        out.write_reason = why;
+    }
     out.pass_all = false;
-    out.prefixes.assign(prefixes.begin(), prefixes.end());
-    out.suffixes.assign(suffixes.begin(), suffixes.end());
-    out.name_contains.assign(name.begin(), name.end());
-    out.raw_contains.assign(raw.begin(), raw.end());
+    assign(all, out.prefixes, out.suffixes, out.name_contains, out.raw_contains);
+    if (!out.write_pass_all)
+        assign(writes, out.write_prefixes, out.write_suffixes, out.write_name_contains,
+               out.write_raw_contains);
     return out;
 }
 

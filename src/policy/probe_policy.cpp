@@ -6,6 +6,7 @@
 #include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
 #include "sensor/policy/file_identity_policy.h"
+#include "sensor/policy/command_policy.h"
 #include "sensor/policy/open_path_policy.h"
 
 namespace sensor::policy {
@@ -104,6 +105,16 @@ bool rule_reads_data(const engine::CompiledRule& r) {
     return false;
 }
 
+// base_syscalls asks for every call, or names a call with a command argument (fcntl): the
+// user wants all of its commands.
+bool every_command(const BaseSyscalls& base) {
+    if (base.all) return true;
+    const Wanted positive = positive_set(base.custom_set);
+    for (const events::SyscallEntry& e : events::syscall_entries())
+        if (positive[e.type] && events::command_param(e)) return true;
+    return false;
+}
+
 std::vector<uint32_t> numbers(const Wanted& wanted) {
     std::vector<uint32_t> out;
     for (size_t t = 0; t < wanted.size(); ++t) {
@@ -170,6 +181,7 @@ capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_open
     c.syscalls = traced_syscalls(rules, base);
     c.data_syscalls = data_syscalls(rules);
     c.identity = file_identity(rules);
+    c.arg_predicates = command_predicates(rules, c.syscalls, every_command(base));
     if (filter_opens)
         c.open_filter = open_path_filter(rules);
     else

@@ -38,7 +38,9 @@ std::vector<std::string> unknown_syscall_names(const std::vector<std::string>& c
 // reads it (evt.buffer, evt.arg.data, evt.arg[N], evt.args). Other rules cost no copy.
 std::vector<uint32_t> data_syscalls(const engine::Ruleset& rules);
 
-// The probe configuration for a ruleset; filter_opens is capture.open_path_filter.
+// The probe configuration for a ruleset; filter_opens is capture.open_path_filter. Calls
+// with a command argument (fcntl) are sent only for the commands the state tables and the
+// rules need (policy/command_policy.h), unless base_syscalls names them or says all.
 capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_opens,
                                   const BaseSyscalls& base = {});
 

@@ -42,8 +42,10 @@ TEST(OpenPathFilter, StableRulesKeepSensitiveLogAndTraversalOpensOnly) {
     // What the stable rules alert on is sent...
     EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow"));
     EXPECT_TRUE(f.may_match("/etc/pam.d/common-auth", "common-auth"));
-    EXPECT_TRUE(f.may_match("/var/log/syslog", "/var/log/syslog"));
-    EXPECT_TRUE(f.may_match("/sys/fs/cgroup/x/release_agent", "release_agent"));
+    EXPECT_TRUE(f.may_match("/var/log/syslog", "/var/log/syslog", true));  // opened to write
+    // The release_agent rule asks for open_write: only an open that writes is sent.
+    EXPECT_TRUE(f.may_match("/sys/fs/cgroup/x/release_agent", "release_agent", true));
+    EXPECT_FALSE(f.may_match("/sys/fs/cgroup/x/release_agent", "release_agent", false));
     EXPECT_TRUE(f.may_match("/home/a/.ssh/id_rsa", "../../home/a/.ssh/id_rsa"));
     EXPECT_TRUE(f.may_match("/srv/keys/id_rsa.pub", "../../srv/keys/id_rsa.pub"));
     // ...what no stable rule can match is not.
@@ -58,7 +60,7 @@ TEST(OpenPathFilter, ProjectDefaultRulesFilter) {
     auto f = policy::open_path_filter(*r.ruleset);
     ASSERT_FALSE(f.pass_all) << f.reason;
     EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow"));
-    EXPECT_TRUE(f.may_match("/usr/bin/ls", "/usr/bin/ls"));
+    EXPECT_TRUE(f.may_match("/usr/bin/ls", "/usr/bin/ls", true));  // writing below a bin dir
     EXPECT_FALSE(f.may_match("/tmp/build/out.o", "out.o"));
 }
 
@@ -73,7 +75,9 @@ TEST(OpenPathFilter, PathChecksBecomePrefixesSuffixesAndNeedles) {
     ASSERT_FALSE(f.pass_all) << f.reason;
     for (const char* p : {"/etc", "/usr/bin", "/proc/", "/a", "/srv/data"})
         EXPECT_TRUE(has(f.prefixes, p)) << p;
-    for (const char* s : {"passwd", ".pem"}) EXPECT_TRUE(has(f.suffixes, s)) << s;
+    EXPECT_TRUE(has(f.suffixes, "passwd"));
+    // openat2's flags are not among its arguments: the probe judges it by the write filter.
+    EXPECT_TRUE(has(f.write_suffixes, ".pem"));
     EXPECT_EQ(f.raw_contains, std::vector<std::string>{"../x"});
 }
 
@@ -250,4 +254,68 @@ TEST(OpenPathFilter, AKindOfFdNoFilteredOpenHasAddsNothing) {
     ASSERT_FALSE(f.pass_all) << f.reason;
     EXPECT_EQ(f.prefixes, std::vector<std::string>{"/etc/"});
     EXPECT_FALSE(f.may_match("/tmp/x", "/tmp/x"));
+}
+
+// Rules that match only opens whose flags write, create or truncate (open_write macros,
+// evt.arg.flags contains O_CREAT, creat) put their paths in the write filter only: a read-only
+// open of such a path stays in the kernel.
+TEST(OpenPathFilter, RulesOnWritingOpensKeepOnlyWritingOpens) {
+    auto f = filter_of(
+        rule("create dev",
+             "(evt.type = creat or (evt.type in (open, openat) and evt.arg.flags contains "
+             "O_CREAT)) and fd.directory = /dev") +
+        rule("write etc", "evt.type = openat and evt.is_open_write = true and fd.name = /etc/x") +
+        rule("read etc", "evt.type = openat and fd.name startswith /etc/shadow"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_FALSE(f.write_pass_all);
+    EXPECT_EQ(f.prefixes, std::vector<std::string>{"/etc/shadow"});
+    EXPECT_TRUE(has(f.write_prefixes, "/dev"));
+    EXPECT_TRUE(has(f.write_prefixes, "/etc/x"));
+    EXPECT_FALSE(f.may_match("/dev/null", "/dev/null", false));
+    EXPECT_TRUE(f.may_match("/dev/null", "/dev/null", true));
+    EXPECT_FALSE(f.may_match("/etc/x", "/etc/x", false));
+    EXPECT_TRUE(f.may_match("/etc/x", "/etc/x", true));
+    EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow", false));
+}
+
+// When unsure, a rule's paths count for every open: a flags check that does not imply a
+// write (O_RDONLY, negated, an equality on the whole text), or a rule also on closes.
+TEST(OpenPathFilter, FlagsThatDoNotImplyAWriteKeepEveryOpen) {
+    for (const char* cond : {
+             "evt.type = openat and evt.arg.flags contains O_RDONLY and fd.name = /dev/x",
+             "evt.type = openat and not evt.is_open_write = true and fd.name = /dev/x",
+             "evt.type = openat and evt.arg.flags = O_WRONLY and fd.name = /dev/x",
+             "evt.type = openat and (evt.is_open_write = true or proc.name = a) and "
+             "fd.name = /dev/x",
+             "evt.type in (openat, close) and fd.name = /dev/x",
+         }) {
+        auto f = filter_of(rule("r", cond));
+        ASSERT_FALSE(f.pass_all) << cond;
+        EXPECT_EQ(f.prefixes, std::vector<std::string>{"/dev/x"}) << cond;
+        EXPECT_TRUE(f.write_prefixes.empty()) << cond;
+    }
+}
+
+// A rule on writing opens of any path sends every writing open, and only those.
+TEST(OpenPathFilter, AnyPathRuleOnWritingOpensSendsOnlyWritingOpens) {
+    auto f = filter_of(rule("w", "evt.type = openat and evt.is_open_write = true") +
+                       rule("etc", "evt.type = openat and fd.name startswith /etc/"));
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_TRUE(f.write_pass_all);
+    EXPECT_NE(f.write_reason.find("'w'"), std::string::npos);
+    EXPECT_FALSE(f.may_match("/tmp/a", "/tmp/a", false));
+    EXPECT_TRUE(f.may_match("/tmp/a", "/tmp/a", true));
+}
+
+// The stable rules: Clear Log Activities asks for open_write on log files, so reading a log
+// stays in the kernel while truncating one is sent.
+TEST(OpenPathFilter, StableRulesSendLogOpensOnlyWhenTheyWrite) {
+    auto r = rules::load_rules_files({std::string(SENSOR_SHARED_DIR) + "/rules/falco_rules.yaml"});
+    ASSERT_TRUE(r.ok);
+    auto f = policy::open_path_filter(*r.ruleset);
+    ASSERT_FALSE(f.pass_all) << f.reason;
+    EXPECT_FALSE(f.may_match("/var/log/syslog", "/var/log/syslog", false));
+    EXPECT_TRUE(f.may_match("/var/log/syslog", "/var/log/syslog", true));
+    EXPECT_FALSE(f.may_match("/dev/null", "/dev/null", false));
+    EXPECT_TRUE(f.may_match("/etc/shadow", "/etc/shadow", false));
 }
