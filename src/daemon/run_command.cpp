@@ -350,6 +350,9 @@ int run(const RunOptions& opts) {
         "processes tracked; peak RSS {} kB",
         st.records, st.events, alerts.alerts(), drops, drops, probe.filtered_opens(),
         probe.quiet_closes(), st.malformed, st.argv_cut, st.env_cut, procs.size(), peak_rss_kb());
+    if (st.fds_received_cut)  // counted, not silent: their fds had no entry from the probe
+        spdlog::warn("fds received past the {} the probe describes per recvmsg: {}",
+                     SENSOR_RECV_FDS, st.fds_received_cut);
     if (audit) spdlog::info("{}", audit->summary());
     alerts.log_stop_report();
     loop.log_stop_report();
