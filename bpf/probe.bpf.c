@@ -1122,6 +1122,151 @@ static __always_inline int arg_allowed(const struct sensor_syscall_conf* conf, c
     return conf->pred_other;
 }
 
+// The file behind fd, described into the record being built on this CPU: its status at
+// fs_off (a sensor_file_section), its kernel path at path_off; returns the path's length. A
+// global function: the verifier checks it once, not on every path of the exit program (which
+// the calls carrying I/O data after their file would multiply).
+__noinline int sensor_describe_fd(__u32 fs_off, __u32 path_off, long fd) {
+    struct sensor_cpu_ring* ring = this_cpu_ring();
+    struct scratch* s = get_scratch();
+    if (!ring || !s) return 0;
+    // Bound the offset where the verifier sees it (the compiler may reuse an unchecked copy).
+    asm volatile("%[o] &= 0x1fff" : [o] "+r"(fs_off));
+    asm volatile("%[o] &= 0x1fff" : [o] "+r"(path_off));
+    char* rec = &ring->data[ring->head & (ring_bytes - 1)];
+    struct sensor_file_section* fs = (void*)(rec + fs_off);
+    __builtin_memset(fs, 0, sizeof(*fs));
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
+    return describe_any_file(s, rec, &path_off, fs, fd_file(task, fd));
+}
+
+// Executable mappings of files (see exec_prot_arg in sensor_syscall_conf).
+static __always_inline int exec_file_mapping(const struct sensor_syscall_conf* conf,
+                                             const __u64* args) {
+    return (arg_at(args, conf->exec_prot_arg) & SENSOR_PROT_EXEC) &&
+           (long)(int)arg_at(args, conf->fd_arg) >= 0;
+}
+
+// Files received over SCM_RIGHTS (see recv_msg_arg in sensor_syscall_conf).
+struct sensor_cmsghdr {  // struct cmsghdr as user space lays it out
+    __u64 len;
+    __s32 level;
+    __s32 type;
+};
+#define SENSOR_SOL_SOCKET 1
+#define SENSOR_SCM_RIGHTS 1
+#define SENSOR_CMSGS 3  // control messages walked (credentials may come before the fds)
+
+// One sensor_fd_received record: fd as the task's table now holds it. Global, so the loop
+// over a message's fds costs the verifier one check of it.
+__noinline int sensor_emit_received_fd(long fd, __u32 cut, __u32 nr) {
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
+    struct sensor_fd_received* r = (void*)rec;
+    __builtin_memset(r, 0, sizeof(*r));
+    fill_header(&r->h, ring, SENSOR_REC_FD_RECEIVED, (__u16)nr);
+    r->fd = fd;
+    r->cut = cut;
+    int n = sensor_describe_fd(__builtin_offsetof(struct sensor_fd_received, file), sizeof(*r), fd);
+    r->path_len = n > 0 && n < SENSOR_STR_MAX ? (__u16)n : 0;
+    publish(ring, rec, sizeof(*r) + r->path_len);
+    return 1;
+}
+
+// The SCM_RIGHTS message among the first control messages of the msghdr at msg_ptr (after a
+// recvmsg: the kernel has set msg_controllen to what it wrote); its fd count, its fds at *at.
+static __always_inline __u32 rights_in(__u64 msg_ptr, __u64* at) {
+    struct user_msghdr msg = {};
+    if (!msg_ptr || bpf_probe_read_user(&msg, sizeof(msg), (const void*)msg_ptr) != 0) return 0;
+    __u64 pos = 0, end = msg.msg_controllen;
+    for (int i = 0; i < SENSOR_CMSGS; i++) {
+        struct sensor_cmsghdr c = {};
+        if (pos + sizeof(c) > end ||
+            bpf_probe_read_user(&c, sizeof(c), (const char*)msg.msg_control + pos) != 0)
+            return 0;
+        if (c.len < sizeof(c) || pos + c.len > end) return 0;
+        if (c.level == SENSOR_SOL_SOCKET && c.type == SENSOR_SCM_RIGHTS) {
+            *at = (__u64)msg.msg_control + pos + sizeof(c);
+            return (c.len - sizeof(c)) / sizeof(int);
+        }
+        pos += (c.len + 7) & ~7ULL;  // CMSG_ALIGN
+    }
+    return 0;
+}
+
+// A global function: the verifier checks it once, on its own.
+__noinline int sensor_emit_received_fds(__u64 msg_ptr, __u32 nr) {
+    __u64 at = 0;
+    __u32 count = rights_in(msg_ptr, &at);
+    if (count == 0) return 0;
+    __u32 n = count < SENSOR_RECV_FDS ? count : SENSOR_RECV_FDS;
+    for (int i = 0; i < SENSOR_RECV_FDS; i++) {
+        if (i >= n) break;
+        int fd = -1;
+        if (bpf_probe_read_user(&fd, sizeof(fd), (void*)(at + i * sizeof(int))) != 0) break;
+        sensor_emit_received_fd(fd, i + 1 == n ? count - n : 0, nr);
+    }
+    return n;
+}
+
+// The syscall's arguments from the task's saved user registers (what the tracepoint's regs
+// point at), for the global functions, which get no tracepoint arguments.
+static __always_inline void task_syscall_args(__u64* args) {
+    struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+    SYSCALL_ARGS(regs, args);
+}
+
+// Whether the call qualifies to be sent (see exec_prot_arg and recv_msg_arg in
+// sensor_syscall_conf); describes the files a recvmsg received, in records of their own.
+__noinline int sensor_call_qualifies(__u32 nr, long ret) {
+    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
+    if (!conf) return 1;
+    __u64 args[6];
+    task_syscall_args(args);
+    if (conf->exec_prot_arg < 6 && !exec_file_mapping(conf, args)) return 0;
+    if (conf->recv_msg_arg < 6) {
+        int received =
+            ret >= 0 ? sensor_emit_received_fds(arg_at(args, conf->recv_msg_arg), nr) : 0;
+        if (received == 0 && conf->recv_fds_only) return 0;
+    }
+    return 1;
+}
+
+// The record of a call that carries its fd argument's file (SENSOR_PAY_FD_FILE): the file
+// status, the user string at str_arg[0] if any, the kernel path, then the I/O data if asked.
+__noinline int sensor_fd_file_exit(__u32 nr, long ret) {
+    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
+    if (!conf) return 0;
+    __u64 args[6];
+    task_syscall_args(args);
+    struct sensor_cpu_ring* ring = 0;
+    char* rec = reserve(&ring);
+    if (!rec || !ring) return 0;
+    struct sensor_syscall_exit* r = (void*)rec;
+    fill_header(&r->h, ring, SENSOR_REC_SYSCALL_EXIT, (__u16)nr);
+    r->ret = ret;
+    __u8 nargs = conf->nargs > 6 ? 6 : conf->nargs;
+    r->nargs = nargs;
+    r->payload = SENSOR_PAY_FD_FILE;
+    r->str_len[0] = r->str_len[1] = 0;
+    r->data_len = 0;
+    __u64* out_args = (void*)(rec + sizeof(*r));
+    for (int i = 0; i < 6; i++)
+        if (i < nargs) out_args[i] = args[i];
+    __u32 fs_off = sizeof(*r) + nargs * sizeof(__u64);
+    __u32 off = fs_off + sizeof(struct sensor_file_section);
+    r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
+    int n = sensor_describe_fd(fs_off, off, (long)(int)arg_at(args, conf->fd_arg));
+    if (n > 0 && n < SENSOR_STR_MAX) {
+        r->str_len[1] = (__u16)n;
+        off += n;
+    }
+    off = with_data(r, off, conf, args, ret);  // a read or write that carries its file
+    publish(ring, rec, off);
+    return 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     long nr = syscall_nr(regs);
@@ -1133,11 +1278,16 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     if ((__u32)(pid_tgid >> 32) == self_tgid) return 0;
     __u64 args[6];
     SYSCALL_ARGS(regs, args);
-    struct task_struct* task = (void*)bpf_get_current_task_btf();
     if (conf->pred_arg < 6 && !arg_allowed(conf, args)) {
         count_filtered(SENSOR_FILTERED_ARG);
         return 0;
     }
+    // The fd-resolution calls run in global functions, which the verifier checks once each:
+    // this program's own paths are near its limit of instructions to check.
+    if ((conf->exec_prot_arg & conf->recv_msg_arg) < 6 && !sensor_call_qualifies((__u32)nr, ret))
+        return 0;
+    if (conf->payload == SENSOR_PAY_FD_FILE) return sensor_fd_file_exit((__u32)nr, ret);
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
     if (conf->path_filter && ret >= 0 &&
         !open_may_match(task, ret, str_arg(args, conf->str_arg[0]), open_filter_of(conf, args))) {
         count_filtered(SENSOR_FILTERED_OPEN);
@@ -1164,14 +1314,14 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
         if (i < nargs) out_args[i] = args[i];
     __u32 off = sizeof(*r) + nargs * sizeof(__u64);
 
-    if (payload == SENSOR_PAY_NEW_FILE || payload == SENSOR_PAY_FD_FILE) {
+    if (payload == SENSOR_PAY_NEW_FILE) {
         // Looked up only here: the scratch page is one more first touch per syscall.
         struct scratch* s = get_scratch();
         if (!s) return 0;
         struct sensor_file_section* fs = (void*)(rec + off);
         __builtin_memset(fs, 0, sizeof(*fs));
         off += sizeof(*fs);
-        if (payload == SENSOR_PAY_NEW_FILE) {
+        {
             __u32 given = off;
             r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
             if (ret >= 0) r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
@@ -1189,9 +1339,6 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
                     }
                 }
             }
-        } else {
-            r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
-            r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, (long)(int)args[0]));
         }
     } else if (payload == SENSOR_PAY_SOCK_ARG0 || payload == SENSOR_PAY_SOCK_RET) {
         struct sensor_sock_section* ss = (void*)(rec + off);

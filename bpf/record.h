@@ -67,6 +67,7 @@ enum sensor_record_kind {
      * the new fd it returns) is a slot of the ring's fixed file table, not an fd. */
     SENSOR_REC_URING = 5,
     SENSOR_REC_URING_FIXED = 6,
+    SENSOR_REC_FD_RECEIVED = 7,  /* an fd a recvmsg put in the task's table (sensor_fd_received) */
 };
 
 /* What the sys_exit program adds to a syscall's record beyond its raw arguments. User space
@@ -78,8 +79,9 @@ enum sensor_payload {
                                  str 1 = its path resolved in the kernel, plus file status */
     SENSOR_PAY_SOCK_ARG0 = 3, /* socket tuple of the fd in arg 0, + user string at str_arg[0] */
     SENSOR_PAY_SOCK_RET = 4,  /* socket tuple of the returned fd */
-    SENSOR_PAY_FD_FILE = 5,   /* file status and kernel path of the fd in arg 0, after the
-                                 user string at str_arg[0] if any */
+    SENSOR_PAY_FD_FILE = 5,   /* file status and kernel path of the fd in arg fd_arg (0 unless
+                                 set), after the user string at str_arg[0] if any; I/O data
+                                 after them when data_arg is set */
 };
 #define SENSOR_NO_ARG 0xff
 
@@ -120,10 +122,26 @@ struct sensor_syscall_conf {
      * the filter (SENSOR_OPEN_FILTER_WRITE when they write, create or truncate; see
      * sensor_open_filter); SENSOR_NO_ARG: always the write filter. */
     sensor_u8 flags_arg;
+    /* SENSOR_PAY_FD_FILE: the argument holding the fd whose file the record describes (0 for
+     * the calls that always carry it; read, sendfile, mmap... get the payload, and this, only
+     * when a loaded rule reads their fd fields) */
+    sensor_u8 fd_arg;
+    /* mmap: the argument holding the protection (SENSOR_NO_ARG: none). When set, only calls
+     * that ask PROT_EXEC of a file (fd_arg >= 0) are sent: every loaded rule on the call needs
+     * an executable mapping of a file (evt.is_exec_mapping). */
+    sensor_u8 exec_prot_arg;
+    /* recvmsg: the argument holding the struct msghdr whose SCM_RIGHTS fds the probe describes
+     * after the call, one sensor_fd_received record each before the call's own (SENSOR_NO_ARG:
+     * none); up to SENSOR_RECV_FDS of them, the rest counted in the last one's `cut`. */
+    sensor_u8 recv_msg_arg;
+    /* recvmsg: sent only when it received fds (every loaded rule on it needs fd.received) */
+    sensor_u8 recv_fds_only;
     sensor_u8 reserved_pred[3];
     sensor_u64 pred_low;
     sensor_u64 pred_high;
 };
+#define SENSOR_RECV_FDS 8
+#define SENSOR_PROT_EXEC 4
 
 /* How the probe finds a call's I/O data. Reads copy what the call returned (nothing when it
  * failed); writes what it wrote, or what it was asked to write when it failed, as Falco does. */
@@ -339,6 +357,17 @@ struct sensor_exec {
 };
 #define SENSOR_EXEC_ARGV_CUT 1u /* argv was longer than the record carries */
 #define SENSOR_EXEC_ENV_CUT 2u  /* the environment was longer, or found no room */
+
+/* An fd that a recvmsg received (SCM_RIGHTS), described as the receiver's fd table holds it;
+ * the kernel path (regular files and directories) follows, path_len bytes with its NUL. */
+struct sensor_fd_received {
+    struct sensor_record_header h;
+    sensor_s64 fd;
+    sensor_u32 cut; /* fds of the same message past SENSOR_RECV_FDS, not described */
+    sensor_u16 path_len;
+    sensor_u16 reserved;
+    struct sensor_file_section file;
+};
 
 /* Fork: the new task; exit: the code. */
 struct sensor_proc_event {

@@ -515,6 +515,29 @@ void set_predicates(const std::vector<ArgPredicate>& preds,
     }
 }
 
+// The file behind the fd argument, or the files received, for the traced calls whose fd
+// fields a rule reads (see fd_arg, exec_prot_arg and recv_msg_arg in bpf/record.h).
+void set_file_confs(const ProbeConfig& config, std::vector<sensor_syscall_conf>& conf) {
+    auto in = [](const std::vector<uint32_t>& v, uint32_t n) {
+        return std::binary_search(v.begin(), v.end(), n);
+    };
+    for (uint32_t n : config.file_syscalls) {
+        const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n));
+        if (n >= conf.size() || !conf[n].traced || !s) continue;
+        sensor_syscall_conf& c = conf[n];
+        bool qualified = in(config.qualified_syscalls, n);
+        if (s->has(events::sysflag::kFdFileOnDemand) && s->payload == SENSOR_PAY_ARGS) {
+            c.payload = SENSOR_PAY_FD_FILE;
+            c.fd_arg = s->args.fd;
+            if (qualified) c.exec_prot_arg = s->args.prot;
+        }
+        if (s->has(events::sysflag::kReceivesFds)) {
+            c.recv_msg_arg = s->args.data;
+            c.recv_fds_only = qualified;
+        }
+    }
+}
+
 // The two open filters and their tries (which hold both sets: a hit confirmed by a pattern of
 // the other filter only sends an open).
 struct FilterMaps {
@@ -546,6 +569,7 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
         c.payload = SENSOR_PAY_ARGS;
         c.str_arg[0] = c.str_arg[1] = c.dirfd_arg = SENSOR_NO_ARG;
         c.pred_arg = c.flags_arg = SENSOR_NO_ARG;
+        c.exec_prot_arg = c.recv_msg_arg = SENSOR_NO_ARG;
         c.nargs = 6;
         if (const events::SyscallEntry* s = events::syscall_entry(events::syscall_name(n))) {
             c.payload = s->payload;
@@ -560,6 +584,7 @@ bool BpfProbe::apply(const ProbeConfig& config, std::string& error) {
     if (!write_uring_ops(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_URING_OPS), error))
         return false;
     set_predicates(config.arg_predicates, conf);
+    set_file_confs(config, conf);
     // Filter off while its maps change, so an open is never judged by half of them.
     if (!write_confs(fd, conf, error)) return false;
     if (!write_identity(sensor_probe_map_fd(impl_->skel, SENSOR_MAP_IDENTITY_FILTER),

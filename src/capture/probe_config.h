@@ -65,6 +65,14 @@ struct ProbeConfig {
     // Traced calls sent only for some values of an argument (fcntl: the commands the state
     // tables and the loaded rules need).
     std::vector<ArgPredicate> arg_predicates;
+    // Traced calls whose records carry the file of their fd argument (events::kFdFileOnDemand)
+    // or the files they received (events::kReceivesFds): those a loaded rule reads fd fields
+    // of (fields::reads_event_fd). Sorted numbers.
+    std::vector<uint32_t> file_syscalls;
+    // Of those, the calls sent only when they qualify: mmaps only when they map a file
+    // executable, recvmsgs only when they received files, because every loaded rule on them
+    // needs that (evt.is_exec_mapping = true, fd.received). Sorted numbers.
+    std::vector<uint32_t> qualified_syscalls;
 };
 
 // The bytes of a prefix (its first) or suffix (its last) the probe compares first, in a

@@ -94,6 +94,8 @@ const fields::Event* RecordDecoder::decode(const void* record, size_t size) {
         case SENSOR_REC_URING:
         case SENSOR_REC_URING_FIXED:
             ev = decode_uring(record, size, h->kind == SENSOR_REC_URING_FIXED);
+        case SENSOR_REC_FD_RECEIVED:
+            ev = decode_fd_received(record, size);
             break;
         default:
             ++stats_.malformed;
@@ -135,6 +137,8 @@ void RecordDecoder::start_event(events::EventTypeId type, uint64_t ts_boot, Proc
     ev_.fd = nullptr;
     ev_.container = nullptr;
     ev_.is_io_uring = false;
+    ev_.received = nullptr;
+    ev_.received_count = 0;
 }
 
 std::string& RecordDecoder::add_param(std::string_view name) {
@@ -279,9 +283,11 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
         add_raw_args(v);
         return &ev_;
     }
-    // The probe describes the fd argument's file (a fixed slot's is fixed_fd_ already).
-    if (r.payload == SENSOR_PAY_FD_FILE && !fixed_slot_)
+    // The probe describes the fd argument's file (a fixed slot's is fixed_fd_ already; the
+    // fd argument's, always, or when a rule reads its fd fields).
+    if (r.payload == SENSOR_PAY_FD_FILE && !fixed_slot_ && e->args.fd < 6)
         take_kernel_file(pid, v.arg(e->args.fd), *v.file, v.kernel_path);
+    attach_received(e, tid);
     const SyscallCall call{v, *e, proc, tid, pid, r.ret};
     ev_.fd = (this->*kHandlers[static_cast<size_t>(e->handler)])(call);
     add_params(v, *e, ev_.fd);
@@ -359,6 +365,37 @@ const fields::Event* RecordDecoder::decode_exit(const void* record, size_t size)
     ev_.has_res = false;
     add_num_param("status", r.exit_code);
     return &ev_;
+}
+
+// Each fd a recvmsg received, before the call's own record: it enters the receiver's table as
+// the kernel described it, and its name is kept for the call's event (fd.received).
+const fields::Event* RecordDecoder::decode_fd_received(const void* record, size_t size) {
+    const auto* r = static_cast<const sensor_fd_received*>(record);
+    RecordStrings s;
+    if (size < sizeof(sensor_fd_received) ||
+        !(s = split_strings(record, size, sizeof *r, &r->path_len, 1)).ok) {
+        ++stats_.malformed;
+        return nullptr;
+    }
+    ++stats_.fds_received;
+    stats_.fds_received_cut += r->cut;
+    if (received_tid_ != r->h.tid) {
+        received_tid_ = r->h.tid;
+        received_count_ = 0;
+    }
+    FdInfo* fd = enter_kernel_file(r->h.pid, r->fd, r->file, s.s[0]);
+    if (fd && !fd->name.empty() && received_count_ < received_.size())
+        received_[received_count_++].assign(fd->name);
+    return nullptr;
+}
+
+void RecordDecoder::attach_received(const events::SyscallEntry* e, int64_t tid) {
+    if (received_tid_ != tid) return;
+    if (e->has(events::sysflag::kReceivesFds)) {
+        ev_.received = received_.data();
+        ev_.received_count = received_count_;
+    }
+    received_tid_ = -1;  // they belong to this record only
 }
 
 ProcessInfo* RecordDecoder::thread(int64_t tid, int64_t pid) {

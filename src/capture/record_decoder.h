@@ -45,6 +45,8 @@ struct DecoderStats {
     uint64_t argv_cut = 0;           // execs whose argv was longer than a record carries
     uint64_t env_cut = 0;            // execs whose environment was (its last variable dropped)
     uint64_t io_uring = 0;           // events of io_uring requests
+    uint64_t fds_received = 0;       // fds a recvmsg received (SCM_RIGHTS), entered in the table
+    uint64_t fds_received_cut = 0;   // received fds past what the probe describes per message
 };
 
 class RecordDecoder {
@@ -100,6 +102,9 @@ class RecordDecoder {
     const fields::Event* decode_exec(const void* record, size_t size);
     const fields::Event* decode_fork(const void* record, size_t size);
     const fields::Event* decode_exit(const void* record, size_t size);
+    const fields::Event* decode_fd_received(const void* record, size_t size);
+    // The files received just before a recvmsg's own record become its fd.received.
+    void attach_received(const events::SyscallEntry* e, int64_t tid);
 
     // Exec records (exec_record.cpp).
     state::ProcessInfo* apply_exec(const sensor_exec& r, const state::ExecInfo& info);
@@ -153,6 +158,9 @@ class RecordDecoder {
     state::FdInfo* fd_arg(int64_t pid, int64_t fd);
     void take_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
                           std::string_view kernel_path);
+    // Enters fd_num in the table as the described file (replacing what the entry held).
+    state::FdInfo* enter_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
+                                     std::string_view kernel_path);
 
     state::ProcessTable& procs_;
     state::FdTable& fds_;
@@ -179,6 +187,10 @@ class RecordDecoder {
     std::unordered_map<uint64_t, const state::ContainerInfo*> containers_by_cgroup_;
     uint64_t cache_generation_ = 0;
     Pending pending_;
+    // The fds the probe described for the thread's recvmsg under way (its own record follows).
+    int64_t received_tid_ = -1;
+    uint8_t received_count_ = 0;
+    std::array<std::string, SENSOR_RECV_FDS> received_;
     DecoderStats stats_;
 };
 

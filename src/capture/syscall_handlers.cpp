@@ -160,7 +160,7 @@ FdInfo* RecordDecoder::on_open(const SyscallCall& c) {
     int64_t dirfd = e.args.dirfd < kArgs ? c.arg(e.args.dirfd) : abi::kAtFdCwd;
     if (!c.v.kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
         fd->name.assign(c.v.kernel_path);
-    else if (c.proc)
+    else if (c.proc && !c.v.user_path.empty())  // an open by handle has no path to resolve
         resolve_path(*c.proc, c.pid, dirfd, c.v.dirfd_path, c.v.user_path, fd->name);
     else
         fd->name.assign(c.v.user_path);
@@ -342,18 +342,28 @@ void RecordDecoder::set_fs_path(FdInfo& fd, const SyscallView& v) const {
 void RecordDecoder::take_kernel_file(int64_t pid, int64_t fd_num, const sensor_file_section& file,
                                      std::string_view kernel_path) {
     if (kernel_path.empty() || (file.file_flags & SENSOR_FILE_PATH_CUT)) return;
-    auto n = static_cast<int32_t>(fd_num);
-    if (FdInfo* known = fds_.find(pid, n)) {
+    if (FdInfo* known = fds_.find(pid, static_cast<int32_t>(fd_num)))
         if (known->name == kernel_path && known->ino == file.ino && known->dev == file.dev) return;
-        fds_.close(pid, n);  // another file than the entry says: nothing of it holds
-    }
+    enter_kernel_file(pid, fd_num, file, kernel_path);
+}
+
+// A file with no usable kernel path (a socket, a pipe, a memfd, a cut path) enters with its
+// type only; /proc may name it later.
+FdInfo* RecordDecoder::enter_kernel_file(int64_t pid, int64_t fd_num,
+                                         const sensor_file_section& file,
+                                         std::string_view kernel_path) {
+    auto n = static_cast<int32_t>(fd_num);
+    if (n < 0) return nullptr;
+    fds_.close(pid, n);  // another file than the entry says: nothing of it holds
     FdInfo* fd = fds_.put(pid, n);
-    if (!fd) return;
-    fd->type = fd_type_of_mode(file.i_mode);
-    fd->name.assign(kernel_path);
+    if (!fd) return nullptr;
+    fd->type = file.file_flags & SENSOR_FILE_MEMFD ? FdType::Memfd : fd_type_of_mode(file.i_mode);
+    if (!(file.file_flags & SENSOR_FILE_PATH_CUT)) fd->name.assign(kernel_path);
+    fd->open_flags = file.f_flags;
     fd->dev = file.dev;
     fd->ino = file.ino;
     fd->refresh_derived();
+    return fd;
 }
 
 FdInfo* RecordDecoder::fd_arg(int64_t pid, int64_t fd) {

@@ -361,6 +361,9 @@ int run(const RunOptions& opts) {
     if (uint64_t lost = probe.uring_untracked())
         spdlog::warn("{} io_uring requests not recorded: the probe's in-flight table was full",
                      lost);
+    if (st.fds_received_cut)  // counted, not silent: their fds had no entry from the probe
+        spdlog::warn("fds received past the {} the probe describes per recvmsg: {}",
+                     SENSOR_RECV_FDS, st.fds_received_cut);
     if (audit) spdlog::info("{}", audit->summary());
     alerts.log_stop_report();
     loop.log_stop_report();

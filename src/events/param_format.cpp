@@ -66,6 +66,13 @@ constexpr Flag kChmodMode[] = {{01, "S_IXOTH"},    {02, "S_IWOTH"},    {04, "S_I
                                {0100, "S_IXUSR"},  {0200, "S_IWUSR"},  {0400, "S_IRUSR"},
                                {01000, "S_ISVTX"}, {02000, "S_ISGID"}, {04000, "S_ISUID"}};
 constexpr Flag kUnlinkatFlags[] = {{0x200, "AT_REMOVEDIR"}};
+constexpr Flag kMmapProt[] = {{1, "PROT_READ"},
+                              {2, "PROT_WRITE"},
+                              {4, "PROT_EXEC"},
+                              {8, "PROT_SEM"},
+                              {0x01000000, "PROT_GROWSDOWN"},
+                              {0x02000000, "PROT_GROWSUP"},
+                              {0x10, "PROT_SAT"}};
 constexpr Flag kLinkatFlags[] = {{0x400, "AT_SYMLINK_FOLLOW"}, {0x1000, "AT_EMPTY_PATH"}};
 constexpr Flag kRenameat2Flags[] = {
     {1, "RENAME_NOREPLACE"}, {2, "RENAME_EXCHANGE"}, {4, "RENAME_WHITEOUT"}};
@@ -351,6 +358,12 @@ void append_param(Fmt fmt, int64_t v, std::string& out) {
         case Fmt::UnlinkatFlags:
             append_table_flags(static_cast<uint32_t>(v), kUnlinkatFlags, out, false);
             return;
+        case Fmt::MmapProt:
+            if (v == 0)
+                out += "PROT_NONE";
+            else
+                append_table_flags(static_cast<uint32_t>(v), kMmapProt, out, false);
+            return;
         case Fmt::LinkatFlags:
             append_table_flags(static_cast<uint32_t>(v), kLinkatFlags, out, false);
             return;
@@ -403,6 +416,7 @@ std::string_view param_type_name(Fmt fmt) {
         case Fmt::Renameat2Flags:
         case Fmt::MountFlags:
         case Fmt::ModuleFlags:
+        case Fmt::MmapProt:
         case Fmt::OpenFlags:
         case Fmt::SockType:
         case Fmt::CloneFlags:

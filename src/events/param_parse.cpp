@@ -76,6 +76,7 @@ std::optional<int64_t> parse_param(Fmt fmt, std::string_view text) {
         case Fmt::LinkatFlags:
         case Fmt::Renameat2Flags:
         case Fmt::MountFlags:
+        case Fmt::MmapProt:
         case Fmt::ModuleFlags:
             v = parse_bits(fmt, text);
             if (!v) v = leading_integer(text);  // no name applied: the number

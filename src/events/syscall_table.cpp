@@ -64,29 +64,48 @@ class Builder {
 
 // Reads and writes. Parameters as Falco's exit events; the size of the vectored calls (the sum
 // of their iovec lengths) is not observed, so they have none.
+// Calls that move data between two fds: fd.* is the one read from (args.fd).
+void add_fd_to_fd(Builder& b) {
+    constexpr Category C = Category::File;
+    constexpr uint32_t kBoth = kReadsFd | kWritesFd | kFdFileOnDemand;
+    const ParamSpec res{"res", S::Ret, F::Res};
+    b.add("sendfile", C, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 1},
+          {res, {"out_fd", S::Arg0, F::Fd}, {"in_fd", S::Arg1, F::Fd}, {"size", S::Arg3, F::Uint}});
+    b.add("splice", C, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+          {res,
+           {"fd_in", S::Arg0, F::Fd},
+           {"fd_out", S::Arg2, F::Fd},
+           {"size", S::Arg4, F::Uint},
+           {"flags", S::Arg5, F::Hex}});
+    b.add("copy_file_range", C, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+          {res, {"fdin", S::Arg0, F::Fd}, {"fdout", S::Arg2, F::Fd}, {"len", S::Arg4, F::Uint}});
+}
+
 void add_file_io(Builder& b) {
     constexpr Category C = Category::File;
     constexpr uint8_t W = SENSOR_DATA_WRITES, BUF = SENSOR_DATA_BUF, IOV = SENSOR_DATA_IOV;
+    constexpr uint32_t kRd = kReadsFd | kFdFileOnDemand, kWr = kWritesFd | kFdFileOnDemand;
     const ParamSpec res{"res", S::Ret, F::Res}, data{"data", S::Data, F::Path},
         fd{"fd", S::Arg0, F::Fd}, size{"size", S::Arg2, F::Uint}, pos{"pos", S::Arg3, F::Uint};
     const A io{.fd = 0, .data = 1};
-    b.add("read", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size})
+    b.add("read", C, kRd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
+        BUF;
+    b.add("write", C, kWr, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size}).data_kind =
+        BUF | W;
+    b.add("pread64", C, kRd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
         .data_kind = BUF;
-    b.add("write", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size})
+    b.add("pwrite64", C, kWr, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
         .data_kind = BUF | W;
-    b.add("pread64", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, size, pos})
-        .data_kind = BUF;
-    b.add("pwrite64", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io,
-          {res, data, fd, size, pos})
-        .data_kind = BUF | W;
-    b.add("readv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
-        IOV;
-    b.add("writev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
+    b.add("readv", C, kRd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind = IOV;
+    b.add("writev", C, kWr, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
         IOV | W;
-    b.add("preadv", C, kReadsFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos})
-        .data_kind = IOV;
-    b.add("pwritev", C, kWritesFd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos})
-        .data_kind = IOV | W;
+    for (std::string_view name : {"preadv", "preadv2"})
+        b.add(name, C, kRd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
+            IOV;
+    for (std::string_view name : {"pwritev", "pwritev2"})
+        b.add(name, C, kWr, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
+            IOV | W;
+    add_fd_to_fd(b);
 }
 
 void add_files(Builder& b) {
@@ -113,7 +132,19 @@ void add_files(Builder& b) {
     b.add("creat", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {0, N}, A{},
           {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}})
         .implied_open_flags = oflags::kCreat | oflags::kWrOnly | oflags::kTrunc;
-    b.raw("open_by_handle_at", O, kIsOpen);
+    // The file comes from the kernel: the handle names no path.
+    b.add("open_by_handle_at", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {N, N}, A{.flags = 2},
+          {{"fd", S::Ret, F::Fd},
+           {"mountfd", S::Arg0, F::Fd},
+           {"flags", S::Arg2, F::OpenFlags},
+           {"path", S::Str1, F::Path}});
+    // A copy of another process's fd: a new file of this one, described by the kernel.
+    b.add("pidfd_getfd", Category::Process, kCreatesFd | kFdResult, H::Open, SENSOR_PAY_NEW_FILE,
+          {N, N}, A{},
+          {{"fd", S::Ret, F::Fd},
+           {"pid_fd", S::Arg0, F::Fd},
+           {"target_fd", S::Arg1, F::Fd},
+           {"flags", S::Arg2, F::Uint}});
     b.add("memfd_create", O, kCreatesFd | kFdResult, H::Memfd, SENSOR_PAY_NEW_FILE, {0, N}, A{},
           {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"flags", S::Arg1, F::MemfdFlags}});
     b.add("close", C, kClosesFd, H::Close, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
@@ -136,16 +167,25 @@ void add_files(Builder& b) {
     b.add("pipe2", O, kCreatesFd, H::None, SENSOR_PAY_ARGS, {N, N}, A{.flags = 1},
           {{"res", S::Ret, F::Res}, {"flags", S::Arg1, F::OpenFlags}});
     add_file_io(b);
-    b.raw("copy_file_range", C, kReadsFd | kWritesFd);
 }
 
 // Calls that matter only for their flags or category (evt.is_wait, evt.category "memory").
 void add_others(Builder& b) {
     for (std::string_view name : {"poll", "ppoll", "select", "epoll_wait", "nanosleep"})
         b.raw(name, Category::Other, kWaits);
-    for (std::string_view name : {"brk", "mmap", "munmap", "mprotect", "mlock", "mlock2",
-                                  "mlockall", "munlock", "munlockall"})
+    for (std::string_view name :
+         {"brk", "munmap", "mprotect", "mlock", "mlock2", "mlockall", "munlock", "munlockall"})
         b.raw(name, Category::Memory);
+    // fd.* is the mapped file (evt.is_exec_mapping); vm_size and the like are not observed.
+    b.add("mmap", Category::Memory, kFdFileOnDemand, H::None, SENSOR_PAY_ARGS, {N, N},
+          A{.fd = 4, .prot = 2},
+          {{"res", S::Ret, F::Hex},
+           {"addr", S::Arg0, F::Hex},
+           {"length", S::Arg1, F::Uint},
+           {"prot", S::Arg2, F::MmapProt},
+           {"flags", S::Arg3, F::Hex},
+           {"fd", S::Arg4, F::Fd},
+           {"offset", S::Arg5, F::Uint}});
 }
 
 void add_paths(Builder& b) {
@@ -256,8 +296,8 @@ void add_network(Builder& b) {
         SENSOR_DATA_BUF;
     b.add("sendmsg", C, kWritesFd, H::None, P, {N, N}, io, {res, data, fd, tuple}).data_kind =
         SENSOR_DATA_MSG | W;
-    b.add("recvmsg", C, kReadsFd, H::None, P, {N, N}, io, {res, data, tuple, fd}).data_kind =
-        SENSOR_DATA_MSG;
+    b.add("recvmsg", C, kReadsFd | kReceivesFds, H::None, P, {N, N}, io, {res, data, tuple, fd})
+        .data_kind = SENSOR_DATA_MSG;
     for (std::string_view name : {"shutdown", "getsockopt", "setsockopt", "socketpair"})
         b.raw(name, C);
     b.raw("sendmmsg", C, kWritesFd);
@@ -462,6 +502,15 @@ const ParamSpec* command_param(const SyscallEntry& s) {
     for (const ParamSpec& p : s.params)
         if (p.src == src) return &p;
     return nullptr;
+}
+
+bool acts_on_fd(const SyscallEntry& s) {
+    return s.args.fd != SENSOR_NO_ARG || s.has(sysflag::kFdResult);
+}
+
+bool acts_on_fd(EventTypeId type) {
+    const SyscallEntry* e = syscall_entry_by_type(type);
+    return e && acts_on_fd(*e);
 }
 
 std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntry&)) {

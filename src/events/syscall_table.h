@@ -64,6 +64,7 @@ enum class Fmt : uint8_t {
     ModuleFlags,     // finit_module: MODULE_INIT_IGNORE_MODVERSIONS...
     UpperHex,        // Falco's PF_HEX numbers: upper-case hex without 0x (mkdir's mode: 1ED)
     BpfCmd,          // BPF_PROG_LOAD
+    MmapProt,        // PROT_READ|PROT_EXEC (PROT_NONE when none)
 };
 
 struct ParamSpec {
@@ -106,6 +107,13 @@ inline constexpr uint32_t kReadsFd = 1u << 10;
 inline constexpr uint32_t kWritesFd = 1u << 11;
 // Makes the thread wait (libs' EF_WAITS: evt.is_wait).
 inline constexpr uint32_t kWaits = 1u << 12;
+// The probe can describe its fd argument's file (kernel path and status, SENSOR_PAY_FD_FILE
+// with the argument in fd_arg) when a loaded rule reads the call's fd fields: user space
+// cannot always know the file (an fd received, taken from another process, or opened before
+// the sensor started by a process gone since).
+inline constexpr uint32_t kFdFileOnDemand = 1u << 13;
+// May receive fds (SCM_RIGHTS in the msghdr at args.data): the probe describes each.
+inline constexpr uint32_t kReceivesFds = 1u << 14;
 // Whatever the rules say, the state tables need these traced to stay correct.
 inline constexpr uint32_t kState = kCreatesFd | kClosesFd | kCopiesFd | kSetsSocket |
                                    kChangesProcess | kChangesCreds | kChangesNamespace;
@@ -114,7 +122,8 @@ inline constexpr uint32_t kState = kCreatesFd | kClosesFd | kCopiesFd | kSetsSoc
 // The decoder's state handler of a syscall's exit (a small table of functions indexed by it).
 enum class Handler : uint8_t {
     None,      // no state change; the event's fd is the fd argument, or the result (kFdResult)
-    Open,      // the result is a new fd of the file at the path argument
+    Open,      // the result is a new fd of the file the record describes (an open by path or
+               // handle, an fd taken from another process)
     Memfd,     // the result is a new memfd
     Close,     // the fd argument is closed (after the event)
     Dup,       // the result copies the fd argument
@@ -142,6 +151,7 @@ struct SyscallArgs {
     uint8_t domain = SENSOR_NO_ARG;  // socket's address family
     uint8_t id = SENSOR_NO_ARG;      // set*id: the new effective id (-1: unchanged)
     uint8_t data = SENSOR_NO_ARG;    // the I/O buffer, iovec array or msghdr (data_kind)
+    uint8_t prot = SENSOR_NO_ARG;    // mmap's memory protection (PROT_*)
 };
 
 struct SyscallEntry {
@@ -192,6 +202,10 @@ bool uses_fd_table(const SyscallEntry& s);
 std::vector<int64_t> state_commands(const SyscallEntry& s);
 // The parameter that shows the command argument (fcntl's "cmd"), or nullptr.
 const ParamSpec* command_param(const SyscallEntry& s);
+// Calls whose fd fields a rule can read: they act on an fd argument or return one. Rules
+// reading fd.* on other calls only are warned about (LOAD_UNFILLABLE_FIELD).
+bool acts_on_fd(const SyscallEntry& s);
+bool acts_on_fd(EventTypeId type);
 // Names of the entries a predicate holds for, in the table's order.
 std::vector<std::string_view> syscall_names_where(bool (*pred)(const SyscallEntry&));
 

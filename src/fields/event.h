@@ -87,6 +87,10 @@ struct Event {
     const state::ProcessTable* threads = nullptr;
     const char* proc_root = nullptr;
     uint64_t first_ts = 0;  // time of the capture's first event (evt.reltime); 0 unknown
+    // The names of the files a recvmsg received over SCM_RIGHTS (fd.received), as the fd
+    // table now holds them; received_count of them.
+    const std::string* received = nullptr;
+    uint8_t received_count = 0;
 
     const EventParam* param(std::string_view pname) const {
         for (uint16_t i = 0; i < param_count; ++i)

@@ -130,6 +130,18 @@ bool evt_count_exit(const Event& ev, const FieldArg&, uint32_t, Value& out, std:
     return ev.dir == EventDir::Exit && put_u64(out, 1);
 }
 
+constexpr int64_t kProtExec = 4;  // PROT_EXEC
+
+// A mapping asking PROT_EXEC of a file (a regular file or a memfd): code loaded from it, as a
+// loader (ld.so /dev/shm/x) or dlopen() does. Missing for calls that map no memory.
+bool evt_is_exec_mapping(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&) {
+    const events::SyscallEntry* e = events::syscall_entry_by_type(ev.type);
+    if (!e || e->args.prot == SENSOR_NO_ARG) return false;
+    const EventParam* prot = ev.param("prot");
+    bool file = ev.fd && (ev.fd->type == FdType::File || ev.fd->type == FdType::Memfd);
+    return put_bool(out, file && prot && prot->has_raw && (prot->raw & kProtExec));
+}
+
 }  // namespace
 
 void add_evt_flag_fields(std::vector<FieldDef>& f) {
@@ -151,6 +163,9 @@ void add_evt_flag_fields(std::vector<FieldDef>& f) {
          evt_io_dir},
         {"evt.is_wait", FT::Bool, AK::None, "true for calls that wait (poll, select, nanosleep)",
          evt_is_wait},
+        {"evt.is_exec_mapping", FT::Bool, AK::None,
+         "mmap: true when it maps a file (regular file or memfd) executable (PROT_EXEC)",
+         evt_is_exec_mapping},
         {"evt.is_syslog", FT::Bool, AK::None, "true for writes to /dev/log", evt_is_syslog},
         {"evt.is_io_uring", FT::Bool, AK::None,
          "true for an io_uring request, reported as the event of the syscall it stands for "
@@ -184,3 +199,11 @@ void add_evt_flag_fields(std::vector<FieldDef>& f) {
 }
 
 }  // namespace sensor::fields::detail
+
+namespace sensor::fields {
+
+bool reads_event_fd(const FieldDef& def) {
+    return def.name.starts_with("fd.") || def.extract == detail::evt_is_exec_mapping;
+}
+
+}  // namespace sensor::fields

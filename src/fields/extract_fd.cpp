@@ -298,6 +298,11 @@ bool fd_uid(const Event& ev, const FieldArg&, uint32_t, Value& out, std::string&
     return put_scratch(out, scratch);
 }
 
+// The files a recvmsg received over SCM_RIGHTS, one value each.
+bool fd_received(const Event& ev, const FieldArg&, uint32_t n, Value& out, std::string&) {
+    return n < ev.received_count && put_str(out, ev.received[n]);
+}
+
 }  // namespace
 
 void add_fd_fields(std::vector<FieldDef>& f) {
@@ -335,6 +340,10 @@ void add_fd_fields(std::vector<FieldDef>& f) {
         list_of({"fd.types", FT::String, AK::IndexOpt,
                  "types of the process's fds, each once; fd.types[N] the type of fd N", fd_types}),
         {"fd.uid", FT::String, AK::None, "thread id followed by the fd number", fd_uid},
+        list_of({"fd.received", FT::Path, AK::None,
+                 "recvmsg: names of the files it received over SCM_RIGHTS, as the kernel gave "
+                 "them",
+                 fd_received}),
         unavailable(
             {"fd.is_upper_layer", FT::Bool, AK::None,
              "file in an overlayfs upper layer; not reported by the probe for fds", never_filled},

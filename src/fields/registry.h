@@ -97,6 +97,11 @@ struct FieldRef {
     }
 };
 
+// Whether a field reads the event's fd (fd.*, evt.is_exec_mapping): filled only on calls that
+// act on an fd (events::acts_on_fd), whose records then carry the file when the probe can
+// describe it.
+bool reads_event_fd(const FieldDef& def);
+
 // The syscall source's fields, and one of them by name (nullptr if none).
 const std::vector<FieldDef>& all_fields();
 const FieldDef* find_field(std::string_view name);

@@ -7,6 +7,7 @@
 #include "sensor/events/syscalls.h"
 #include "sensor/policy/file_identity_policy.h"
 #include "sensor/policy/command_policy.h"
+#include "sensor/fields/registry.h"
 #include "sensor/policy/open_path_policy.h"
 
 namespace sensor::policy {
@@ -76,32 +77,98 @@ Wanted positive_set(const std::vector<std::string>& custom) {
     return w;
 }
 
-// Whether an operand (or a transformer's argument) reads the data parameter.
-bool reads_data(const engine::Operand& op) {
+using FieldPred = bool (*)(const fields::FieldRef& f);
+
+// Whether an operand (or a transformer's argument) reads a field the predicate holds for.
+bool reads(const engine::Operand& op, FieldPred pred) {
     for (const auto& a : op.args)
-        if (reads_data(*a)) return true;
-    if (!op.field.def) return false;
-    std::string_view name = op.field.def->name;
-    if (name == "evt.buffer" || name == "evt.args") return true;
-    // evt.arg by position may name the data; by name only "data" is it.
-    bool any_arg = name == "evt.arg" || name == "evt.rawarg";
-    return any_arg && (op.field.arg.key.empty() || op.field.arg.key == "data");
+        if (reads(*a, pred)) return true;
+    return op.field.def && pred(op.field);
 }
 
-bool filter_reads_data(const engine::FilterNode& n) {
-    if (n.kind == engine::FilterNode::Kind::Macro) return filter_reads_data(*n.target);
+bool filter_reads(const engine::FilterNode& n, FieldPred pred) {
+    if (n.kind == engine::FilterNode::Kind::Macro) return filter_reads(*n.target, pred);
     for (const engine::FilterNode* k : n.kids)
-        if (filter_reads_data(*k)) return true;
+        if (filter_reads(*k, pred)) return true;
     if (n.kind != engine::FilterNode::Kind::Check) return false;
-    return reads_data(*n.check->lhs) || (n.check->rhs && reads_data(*n.check->rhs));
+    return reads(*n.check->lhs, pred) || (n.check->rhs && reads(*n.check->rhs, pred));
 }
 
-bool rule_reads_data(const engine::CompiledRule& r) {
-    if (filter_reads_data(*r.filter)) return true;
+bool rule_reads(const engine::CompiledRule& r, FieldPred pred) {
+    if (filter_reads(*r.filter, pred)) return true;
     for (const engine::OutputToken& t : r.output.tokens)
-        if (t.operand && reads_data(*t.operand)) return true;
+        if (t.operand && reads(*t.operand, pred)) return true;
     for (const auto& op : r.output.json_only)
-        if (reads_data(*op)) return true;
+        if (reads(*op, pred)) return true;
+    return false;
+}
+
+// The data parameter: evt.buffer, evt.args, and evt.arg by position (it may name the data) or
+// by the name "data".
+bool is_data_field(const fields::FieldRef& f) {
+    std::string_view name = f.def->name;
+    if (name == "evt.buffer" || name == "evt.args") return true;
+    bool any_arg = name == "evt.arg" || name == "evt.rawarg";
+    return any_arg && (f.arg.key.empty() || f.arg.key == "data");
+}
+
+bool is_event_fd_field(const fields::FieldRef& f) {
+    return fields::reads_event_fd(*f.def);
+}
+
+// The event types the enabled syscall rules that read such fields apply to.
+Wanted types_reading(const engine::Ruleset& rules, FieldPred pred) {
+    Wanted wanted(events::event_type_count(), 0);
+    for (const auto& r : rules.rules) {
+        if (!r.enabled || r.source != fields::kSyscallSource || !rule_reads(r, pred)) continue;
+        for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t) wanted[t] |= r.types[t];
+    }
+    return wanted;
+}
+
+void keep_where(Wanted& w, bool (*pred)(const events::SyscallEntry&)) {
+    for (size_t t = 0; t < w.size(); ++t) {
+        const events::SyscallEntry* e =
+            events::syscall_entry_by_type(static_cast<events::EventTypeId>(t));
+        if (!e || !pred(*e)) w[t] = 0;
+    }
+}
+
+bool carries_file_on_demand(const events::SyscallEntry& e) {
+    return e.has(events::sysflag::kFdFileOnDemand | events::sysflag::kReceivesFds);
+}
+
+// Whether a check can hold only for a qualifying call: evt.is_exec_mapping = true, or any
+// check on fd.received (missing, so false, when nothing was received).
+bool qualifying_check(const engine::Check& c) {
+    if (!c.lhs->field.def || !c.lhs->args.empty()) return false;
+    std::string_view name = c.lhs->field.def->name;
+    if (name == "fd.received") return true;
+    return name == "evt.is_exec_mapping" && c.op == engine::CmpOp::Eq && c.bools.size() == 1 &&
+           c.bools[0];
+}
+
+// Whether the condition cannot hold unless a qualifying check does.
+bool requires_qualifying(const engine::FilterNode& n) {
+    using K = engine::FilterNode::Kind;
+    switch (n.kind) {
+        case K::Macro:
+            return requires_qualifying(*n.target);
+        case K::And:
+            for (const engine::FilterNode* k : n.kids)
+                if (requires_qualifying(*k)) return true;
+            return false;
+        case K::Or:
+            for (const engine::FilterNode* k : n.kids)
+                if (!requires_qualifying(*k)) return false;
+            return !n.kids.empty();
+        case K::Check:
+            return qualifying_check(*n.check);
+        case K::Const:
+            return !n.const_value;
+        case K::Not:
+            return false;
+    }
     return false;
 }
 
@@ -131,15 +198,28 @@ std::vector<uint32_t> numbers(const Wanted& wanted) {
 }  // namespace
 
 std::vector<uint32_t> data_syscalls(const engine::Ruleset& rules) {
-    std::vector<uint8_t> wanted(events::event_type_count(), 0);
+    Wanted wanted = types_reading(rules, is_data_field);
+    keep_where(wanted, events::has_io_data);
+    return numbers(wanted);
+}
+
+std::vector<uint32_t> file_syscalls(const engine::Ruleset& rules) {
+    Wanted wanted = types_reading(rules, is_event_fd_field);
+    keep_where(wanted, carries_file_on_demand);
+    return numbers(wanted);
+}
+
+std::vector<uint32_t> qualified_syscalls(const engine::Ruleset& rules) {
+    Wanted wanted = types_reading(rules, is_event_fd_field);
+    keep_where(wanted, [](const events::SyscallEntry& e) {
+        return e.args.prot != SENSOR_NO_ARG || e.has(events::sysflag::kReceivesFds);
+    });
+    // Any enabled rule on the call that can match without qualifying keeps all of it.
     for (const auto& r : rules.rules) {
-        if (!r.enabled || r.source != fields::kSyscallSource || !rule_reads_data(r)) continue;
-        for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t) wanted[t] |= r.types[t];
-    }
-    for (size_t t = 0; t < wanted.size(); ++t) {
-        const events::SyscallEntry* e =
-            events::syscall_entry_by_type(static_cast<events::EventTypeId>(t));
-        if (!e || !events::has_io_data(*e)) wanted[t] = 0;
+        if (!r.enabled || r.source != fields::kSyscallSource || requires_qualifying(*r.filter))
+            continue;
+        for (size_t t = 0; t < r.types.size() && t < wanted.size(); ++t)
+            if (r.types[t]) wanted[t] = 0;
     }
     return numbers(wanted);
 }
@@ -182,6 +262,8 @@ capture::ProbeConfig probe_config(const engine::Ruleset& rules, bool filter_open
     c.data_syscalls = data_syscalls(rules);
     c.identity = file_identity(rules);
     c.arg_predicates = command_predicates(rules, c.syscalls, every_command(base));
+    c.file_syscalls = file_syscalls(rules);
+    c.qualified_syscalls = qualified_syscalls(rules);
     if (filter_opens)
         c.open_filter = open_path_filter(rules);
     else

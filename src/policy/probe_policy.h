@@ -38,6 +38,17 @@ std::vector<std::string> unknown_syscall_names(const std::vector<std::string>& c
 // reads it (evt.buffer, evt.arg.data, evt.arg[N], evt.args). Other rules cost no copy.
 std::vector<uint32_t> data_syscalls(const engine::Ruleset& rules);
 
+// Sorted numbers of the traced calls whose records must carry the file behind their fd
+// argument, or the files they received (ProbeConfig::file_syscalls): those with
+// events::kFdFileOnDemand or kReceivesFds that an enabled syscall rule applies to and whose
+// condition or output reads the event's fd (fields::reads_event_fd). Other rules cost nothing.
+std::vector<uint32_t> file_syscalls(const engine::Ruleset& rules);
+
+// Of file_syscalls, those every enabled rule on which cannot match unless the call qualifies
+// (ProbeConfig::qualified_syscalls): its condition requires evt.is_exec_mapping = true (an
+// mmap) or a value of fd.received (a recvmsg).
+std::vector<uint32_t> qualified_syscalls(const engine::Ruleset& rules);
+
 // The probe configuration for a ruleset; filter_opens is capture.open_path_filter. Calls
 // with a command argument (fcntl) are sent only for the commands the state tables and the
 // rules need (policy/command_policy.h), unless base_syscalls names them or says all.

@@ -57,6 +57,9 @@ constexpr CodeText kCodes[] = {
     {"LOAD_INVALID_LIST_NAME", "Invalid list name", "A list is defined with an invalid name"},
     {"LOAD_COMPILE_CONDITION", "Warning in rule condition",
      "A rule condition or output have been parsed with a warning"},
+    {"LOAD_UNFILLABLE_FIELD", "Field can never be filled",
+     "A rule reads a field of the event's file descriptor (fd.*) but none of its event types "
+     "acts on a file descriptor, so the field is never filled and checks on it never hold."},
     {"LOAD_UNKNOWN_KEY", "Unknown key in item definition",
      "An item in the rules content contains an unrecognized key. The key will be ignored. This "
      "may indicate a typo or a property placed on the wrong item type."},

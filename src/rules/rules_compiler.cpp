@@ -11,11 +11,34 @@
 #include "condition_text.h"
 #include "sensor/condition/parser.h"
 #include "sensor/events/event_types.h"
+#include "sensor/events/syscall_table.h"
+#include "sensor/fields/registry.h"
 
 namespace sensor::rules {
 namespace {
 
 namespace ast = condition::ast;
+
+// The first field of a compiled condition that reads the event's fd (fields::reads_event_fd).
+const fields::FieldDef* event_fd_field(const engine::FilterNode& n) {
+    if (n.kind == engine::FilterNode::Kind::Macro) return event_fd_field(*n.target);
+    for (const engine::FilterNode* k : n.kids)
+        if (const fields::FieldDef* f = event_fd_field(*k)) return f;
+    if (n.kind != engine::FilterNode::Kind::Check || !n.check->lhs->is_field()) return nullptr;
+    const fields::FieldDef* d = n.check->lhs->field.def;
+    return fields::reads_event_fd(*d) ? d : nullptr;
+}
+
+// The names of a rule's event types, for a message ("execve, fork").
+std::string type_names(const std::vector<uint8_t>& types) {
+    std::string out;
+    for (size_t t = 0; t < types.size(); ++t) {
+        if (!types[t]) continue;
+        if (!out.empty()) out += ", ";
+        out += events::event_type_name(static_cast<events::EventTypeId>(t));
+    }
+    return out;
+}
 using condition::parse_condition;
 using condition::ParseError;
 
@@ -261,6 +284,24 @@ class RulesCompiler {
         }
     }
 
+    // A syscall rule whose condition reads the event's fd (fd.*) although its event types all
+    // act on none (events::acts_on_fd, from the syscall table): the check can never hold. An
+    // output field prints <NA>, as in Falco (upstream rules print fd.name for execs), and is
+    // not warned about.
+    void add_unfillable_warning(const engine::CompiledRule& out, const RuleDef& r) {
+        if (out.source != fields::kSyscallSource || out.type_count == 0) return;
+        for (size_t t = 0; t < out.types.size(); ++t)
+            if (out.types[t] && events::acts_on_fd(static_cast<events::EventTypeId>(t))) return;
+        const fields::FieldDef* f = event_fd_field(*out.filter);
+        if (!f) return;
+        size_t at = r.condition.text.find(f->name);
+        warnings_.push_back(make_diag(
+            false, "LOAD_UNFILLABLE_FIELD",
+            "field '" + std::string(f->name) + "' can never be filled: the rule's event types (" +
+                type_names(out.types) + ") act on no file descriptor",
+            r.condition.locate(at == std::string::npos ? 0 : at), "rule", r.name));
+    }
+
     // Falco looks for the deprecated names anywhere in the output text.
     void add_output_deprecations(const std::string& output, const RuleDef& r) {
         for (std::string_view f : deprecated_field_names()) {
@@ -469,6 +510,7 @@ class RulesCompiler {
                 "output message.",
                 r.output.locate(0), "rule", r.name));
         add_output_deprecations(out.output_format, r);
+        add_unfillable_warning(out, r);
         out.enabled = r.enabled && r.priority <= opts_.min_priority;
         // Position is the first definition's: keep the collector's order.
         return out;
