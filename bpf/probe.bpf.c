@@ -383,13 +383,12 @@ static __always_inline void walk_begin(struct walk_state* w, struct scratch* s, 
 
 // The walk through helpers, for kernels without bpf_rdonly_cast.
 static __always_inline __u32 walk_slow(struct scratch* s, __u64 dentry, __u64 vfsmnt,
-                                       struct path_info* info) {
-    struct walk_state w;
-    walk_begin(&w, s, dentry, vfsmnt);
-    walk_to_top(s, &w);
-    if (!w.done) info->cut = 1;
-    info->fs_pos = w.fs_pos;
-    return w.pos;
+                                       struct path_info* info, struct walk_state* w) {
+    walk_begin(w, s, dentry, vfsmnt);
+    walk_to_top(s, w);
+    if (!w->done) info->cut = 1;
+    info->fs_pos = w->fs_pos;
+    return w->pos;
 }
 
 #define TMPFS_MAGIC 0x01021994
@@ -397,7 +396,7 @@ static __always_inline __u32 walk_slow(struct scratch* s, __u64 dentry, __u64 vf
 // The walk for BTF pointers (see have_rdonly_cast): plain loads; a path deeper than
 // PATH_DEPTH goes on in a bpf_loop.
 static __always_inline __u32 walk_fast(struct scratch* s, struct dentry* d, struct vfsmount* vfsmnt,
-                                       struct path_info* info) {
+                                       struct path_info* info, struct walk_state* w) {
     struct task_struct* task = bpf_get_current_task_btf();
     struct dentry* root_dentry = task->fs->root.dentry;
     struct vfsmount* root_mnt = task->fs->root.mnt;
@@ -432,16 +431,16 @@ static __always_inline __u32 walk_fast(struct scratch* s, struct dentry* d, stru
         d = parent;
     }
     if (!done && have_bpf_loop) {
-        struct walk_state w = {.d = (__u64)d,
-                               .mnt = (__u64)mnt,
-                               .root_dentry = (__u64)root_dentry,
-                               .root_mnt = (__u64)root_mnt,
-                               .pos = pos,
-                               .fs_pos = fs_pos};
-        bpf_loop(SENSOR_STR_MAX, walk_loop_step, &w, 0);
-        done = w.done;
-        pos = w.pos;
-        fs_pos = w.fs_pos;
+        *w = (struct walk_state){.d = (__u64)d,
+                                 .mnt = (__u64)mnt,
+                                 .root_dentry = (__u64)root_dentry,
+                                 .root_mnt = (__u64)root_mnt,
+                                 .pos = pos,
+                                 .fs_pos = fs_pos};
+        bpf_loop(SENSOR_STR_MAX, walk_loop_step, w, 0);
+        done = w->done;
+        pos = w->pos;
+        fs_pos = w->fs_pos;
     }
     if (!done) info->cut = 1;
     info->fs_pos = fs_pos;
@@ -462,6 +461,7 @@ __noinline __u64 sensor_walk(__u64 obj, __u32 what) {
     struct scratch* s = get_scratch();
     if (!s || !obj) return WALK_CUT;
     struct path_info info = {};
+    struct walk_state w;  // one for both walks: the stack below the exit program is bounded
     __u32 pos;
     if (have_rdonly_cast) {
         const struct path* p;
@@ -472,11 +472,11 @@ __noinline __u64 sensor_walk(__u64 obj, __u32 what) {
         else
             p = &((struct file*)bpf_rdonly_cast((void*)obj, bpf_core_type_id_kernel(struct file)))
                      ->f_path;
-        pos = walk_fast(s, p->dentry, p->mnt, &info);
+        pos = walk_fast(s, p->dentry, p->mnt, &info, &w);
     } else {
         struct path p = what == WALK_CWD ? BPF_CORE_READ((struct fs_struct*)obj, pwd)
                                          : BPF_CORE_READ((struct file*)obj, f_path);
-        pos = walk_slow(s, (__u64)p.dentry, (__u64)p.mnt, &info);
+        pos = walk_slow(s, (__u64)p.dentry, (__u64)p.mnt, &info, &w);
     }
     __u64 fs = info.fs_pos < SENSOR_STR_MAX ? info.fs_pos : 0xffff;
     return (pos & 0xffff) | (fs << 16) | (info.cut ? WALK_CUT : 0);
@@ -740,7 +740,10 @@ static __always_inline int pattern_hit(const struct sensor_path_pattern* p, __u6
 static __noinline int path_may_match(struct scratch* s, __u32 pos,
                                      const struct sensor_open_filter* f) {
     if (pos >= SENSOR_STR_MAX - 1) return 1;
-    __u32 p = pos & (SENSOR_STR_MAX - 1);
+    __u32 p = pos;
+    // Bound the register itself: the compiler may reuse an unmasked copy of pos (spilled by a
+    // caller) that the verifier cannot check.
+    asm volatile("%[p] &= 0xfff" : [p] "+r"(p));
     __u64 h0 = *(__u64*)&s->path[p];
     __u64 h1 = *(__u64*)&s->path[p + 8];
     __u32 n = f->prefix_count;
@@ -899,9 +902,11 @@ __noinline int sensor_open_verdict(__u32 pos, __u64 user_path, __u32 which) {
 }
 
 // Whether some loaded rule may match the open of file (see sensor_open_filter); which: the
-// filter that judges it (open_filter_of).
-static __always_inline int open_file_may_match(struct file* file, const void* user_path,
-                                               __u32 which) {
+// filter that judges it (open_filter_of). A global function: its state stays off the exit
+// program's stack, whose depth with the calls below it is bounded (512 bytes).
+__noinline int sensor_open_file_may_match(__u64 file_addr, __u64 user_path_addr, __u32 which) {
+    struct file* file = (struct file*)file_addr;
+    const void* user_path = (const void*)user_path_addr;
     struct scratch* s = get_scratch();
     if (!s) return 1;
     const struct sensor_open_filter* f = bpf_map_lookup_elem(&open_filter, &which);
@@ -920,7 +925,7 @@ static __always_inline int open_file_may_match(struct file* file, const void* us
 // Whether some loaded rule may match the open that returned fd.
 static __always_inline int open_may_match(struct task_struct* task, long fd, const void* user_path,
                                           __u32 which) {
-    return open_file_may_match(fd_file(task, fd), user_path, which);
+    return sensor_open_file_may_match((__u64)fd_file(task, fd), (__u64)user_path, which);
 }
 
 static __always_inline void count_filtered(__u32 what) {
@@ -1177,17 +1182,25 @@ __noinline int sensor_emit_received_fd(long fd, __u32 cut, __u32 nr) {
 // The SCM_RIGHTS message among the first control messages of the msghdr at msg_ptr (after a
 // recvmsg: the kernel has set msg_controllen to what it wrote); its fd count, its fds at *at.
 static __always_inline __u32 rights_in(__u64 msg_ptr, __u64* at) {
-    struct user_msghdr msg = {};
-    if (!msg_ptr || bpf_probe_read_user(&msg, sizeof(msg), (const void*)msg_ptr) != 0) return 0;
-    __u64 pos = 0, end = msg.msg_controllen;
+    // Only msg_control and msg_controllen, read together: the whole struct on the stack would
+    // put the calls below the exit program past the 512 bytes they may use together.
+    struct {
+        __u64 control;
+        __u64 controllen;
+    } msg = {};
+    if (!msg_ptr || bpf_probe_read_user(&msg, sizeof(msg),
+                                        (const char*)msg_ptr +
+                                            __builtin_offsetof(struct user_msghdr, msg_control)) != 0)
+        return 0;
+    __u64 pos = 0, end = msg.controllen;
     for (int i = 0; i < SENSOR_CMSGS; i++) {
         struct sensor_cmsghdr c = {};
         if (pos + sizeof(c) > end ||
-            bpf_probe_read_user(&c, sizeof(c), (const char*)msg.msg_control + pos) != 0)
+            bpf_probe_read_user(&c, sizeof(c), (const char*)msg.control + pos) != 0)
             return 0;
         if (c.len < sizeof(c) || pos + c.len > end) return 0;
         if (c.level == SENSOR_SOL_SOCKET && c.type == SENSOR_SCM_RIGHTS) {
-            *at = (__u64)msg.msg_control + pos + sizeof(c);
+            *at = msg.control + pos + sizeof(c);
             return (c.len - sizeof(c)) / sizeof(int);
         }
         pos += (c.len + 7) & ~7ULL;  // CMSG_ALIGN
@@ -1215,22 +1228,6 @@ __noinline int sensor_emit_received_fds(__u64 msg_ptr, __u32 nr) {
 static __always_inline void task_syscall_args(__u64* args) {
     struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
     SYSCALL_ARGS(regs, args);
-}
-
-// Whether the call qualifies to be sent (see exec_prot_arg and recv_msg_arg in
-// sensor_syscall_conf); describes the files a recvmsg received, in records of their own.
-__noinline int sensor_call_qualifies(__u32 nr, long ret) {
-    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
-    if (!conf) return 1;
-    __u64 args[6];
-    task_syscall_args(args);
-    if (conf->exec_prot_arg < 6 && !exec_file_mapping(conf, args)) return 0;
-    if (conf->recv_msg_arg < 6) {
-        int received =
-            ret >= 0 ? sensor_emit_received_fds(arg_at(args, conf->recv_msg_arg), nr) : 0;
-        if (received == 0 && conf->recv_fds_only) return 0;
-    }
-    return 1;
 }
 
 // The record of a call that carries its fd argument's file (SENSOR_PAY_FD_FILE): the file
@@ -1282,10 +1279,15 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
         count_filtered(SENSOR_FILTERED_ARG);
         return 0;
     }
-    // The fd-resolution calls run in global functions, which the verifier checks once each:
-    // this program's own paths are near its limit of instructions to check.
-    if ((conf->exec_prot_arg & conf->recv_msg_arg) < 6 && !sensor_call_qualifies((__u32)nr, ret))
-        return 0;
+    // Executable mappings only, when every rule on the call needs one (see exec_prot_arg).
+    if (conf->exec_prot_arg < 6 && !exec_file_mapping(conf, args)) return 0;
+    // The files a recvmsg received, in records of their own before the call's (a global
+    // function, called from here and not deeper: the stack of the calls below it is bounded).
+    if (conf->recv_msg_arg < 6) {
+        int received =
+            ret >= 0 ? sensor_emit_received_fds(arg_at(args, conf->recv_msg_arg), (__u32)nr) : 0;
+        if (received == 0 && conf->recv_fds_only) return 0;
+    }
     if (conf->payload == SENSOR_PAY_FD_FILE) return sensor_fd_file_exit((__u32)nr, ret);
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     if (conf->path_filter && ret >= 0 &&
@@ -1907,7 +1909,7 @@ __noinline int sensor_uring_emit(struct uring_call* c, __u32 tid, __u32 pid, __u
     if (!c) return 0;
     struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
     if (!conf || !conf->traced) return 0;  // no longer traced (rules reloaded)
-    if (conf->path_filter && c->ret >= 0 && c->file && !open_file_may_match(c->file, 0, open_filter_of(conf, c->args))) {
+    if (conf->path_filter && c->ret >= 0 && c->file && !sensor_open_file_may_match((__u64)c->file, 0, open_filter_of(conf, c->args))) {
         count_filtered(SENSOR_FILTERED_OPEN);
         return 0;
     }

@@ -16,9 +16,8 @@ static_assert(sizeof(sensor_record_header) == 24 && sizeof(sensor_syscall_exit) 
                   sizeof(sensor_file_section) == 40 && sizeof(sensor_sock_section) == 44 &&
                   sizeof(sensor_exec) == 168 && sizeof(sensor_proc_event) == 64,
               "bpf/record.h changed: bump capfile::kRecordLayout");
-// A record kind added after layout 1: files of layout 1 hold none, readers of it count one as
-// malformed.
-static_assert(sizeof(sensor_fd_received) == 72, "bpf/record.h changed: bump kRecordLayout");
+// Record kinds of layout 2 (fd received, io_uring requests share sensor_syscall_exit).
+static_assert(sizeof(sensor_fd_received) == 80, "bpf/record.h changed: bump kRecordLayout");
 
 namespace {
 

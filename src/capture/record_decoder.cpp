@@ -94,6 +94,7 @@ const fields::Event* RecordDecoder::decode(const void* record, size_t size) {
         case SENSOR_REC_URING:
         case SENSOR_REC_URING_FIXED:
             ev = decode_uring(record, size, h->kind == SENSOR_REC_URING_FIXED);
+            break;
         case SENSOR_REC_FD_RECEIVED:
             ev = decode_fd_received(record, size);
             break;
