@@ -1942,10 +1942,15 @@ int BPF_PROG(sensor_uring_complete, struct io_ring_ctx* ring_ctx, void* req_ptr)
     if (!found) return 0;
     struct uring_req q = *found;
     struct io_kiocb* req = req_ptr;
+    // An entry of an earlier request at this address whose completion went unseen (posted
+    // without the request) must not name this one.
+    __u32 op = BPF_CORE_READ(req, opcode);
+    __u16* nr = bpf_map_lookup_elem(&uring_ops, &op);
     struct uring_call c = {};
     c.ret = BPF_CORE_READ(req, cqe.res);
     c.args[0] = (__u64)(long)q.fd;
-    if (sensor_uring_call(key, &c)) sensor_uring_emit(&c, q.tid, q.pid, q.nr, key);
+    if (nr && *nr == q.nr && sensor_uring_call(key, &c))
+        sensor_uring_emit(&c, q.tid, q.pid, q.nr, key);
     if (BPF_CORE_READ(req, cqe.flags) & SENSOR_IORING_CQE_F_MORE) return 0;
     bpf_map_delete_elem(&uring_reqs, &key);
     if (q.has_paths) bpf_map_delete_elem(&uring_paths, &key);

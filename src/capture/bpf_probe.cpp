@@ -48,8 +48,8 @@ bool kernel_has_rdonly_cast() {
     return found;
 }
 
-// The io_uring programs attach to these tracepoints (5.19+ names; struct io_kiocb's layout is
-// read with CO-RE): without them the probe loads without io_uring.
+// The io_uring programs attach to these tracepoints (named so since about 6.0; struct
+// io_kiocb's layout is read with CO-RE): without them the probe loads without io_uring.
 bool kernel_has_uring_tracepoints() {
     struct btf* vmlinux = btf__load_vmlinux_btf();
     if (!vmlinux) return false;

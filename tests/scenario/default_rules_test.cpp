@@ -390,7 +390,7 @@ const std::vector<Case>& cases() {
          kUring,
          true,
          {},
-         {{"evt.type", "io_uring_setup"}, {"proc.exepath", "/tmp/.x/x"}, {"evt.rawres", 3}}},
+         {{"proc.exepath", "/tmp/.x/x"}, {"evt.rawres", 3}, {"proc.pname", "bash"}}},
         {322, kUring, false},
         {324, kUring, false},
     };
