@@ -82,7 +82,7 @@ class LiveFdResolution : public sensor::testing::LiveSuite<StableAndDefaultRules
 
     static PreopenedReader start_reader() {
         int p[2];
-        if (pipe(p) != 0) return {};
+        if (pipe2(p, O_CLOEXEC) != 0) return {};  // the sensor must not hold the write end
         pid_t child = fork();
         if (child == 0) {
             close(p[1]);
@@ -126,15 +126,13 @@ int read_some(int fd) {
 // could name /etc/shadow.
 TEST_F(LiveFdResolution, ShadowOpenedByHandle) {
     pid_t child = fork_child([] {
-        struct {
-            file_handle h;
-            unsigned char bytes[MAX_HANDLE_SZ];
-        } handle{};
-        handle.h.handle_bytes = MAX_HANDLE_SZ;
+        alignas(file_handle) unsigned char buf[sizeof(file_handle) + MAX_HANDLE_SZ] = {};
+        auto* handle = reinterpret_cast<file_handle*>(buf);
+        handle->handle_bytes = MAX_HANDLE_SZ;
         int mount_id = 0;
-        if (name_to_handle_at(AT_FDCWD, "/etc/shadow", &handle.h, &mount_id, 0) != 0) return 1;
+        if (name_to_handle_at(AT_FDCWD, "/etc/shadow", handle, &mount_id, 0) != 0) return 1;
         int mount_fd = open("/etc", O_RDONLY | O_DIRECTORY);
-        int fd = open_by_handle_at(mount_fd, &handle.h, O_RDONLY);
+        int fd = open_by_handle_at(mount_fd, handle, O_RDONLY);
         return fd < 0 ? 2 : read_some(fd);
     });
     ASSERT_EQ(wait_exit(child), 0);
