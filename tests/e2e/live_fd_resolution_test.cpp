@@ -82,11 +82,12 @@ class LiveFdResolution : public sensor::testing::LiveSuite<StableAndDefaultRules
 
     static PreopenedReader start_reader() {
         int p[2];
-        if (pipe2(p, O_CLOEXEC) != 0) return {};  // the sensor must not hold the write end
+        if (pipe2(p, O_CLOEXEC) != 0) return {};    // the sensor must not hold the write end
+        const std::string path = preopened_path();  // named by this process's pid
         pid_t child = fork();
         if (child == 0) {
             close(p[1]);
-            int fd = open(preopened_path().c_str(), O_RDONLY);
+            int fd = open(path.c_str(), O_RDONLY);
             char c, buf[16];
             if (fd < 0 || read(p[0], &c, 1) != 1) _exit(1);
             _exit(read(fd, buf, sizeof buf) > 0 ? 0 : 2);
@@ -227,7 +228,7 @@ TEST_F(LiveFdResolution, ShadowReceivedOverSocket) {
     Json a = expect_alert("Credential file received over a socket",
                           [&](const Json& j) { return by_pid(j, receiver); });
     EXPECT_NE(field(a, "fd.received").find("/etc/shadow"), std::string::npos) << a.dump();
-    EXPECT_EQ(field(a, "evt.type"), "recvmsg");
+    EXPECT_NE(field(a, "fd.name"), "/etc/shadow");  // fd.* is still the socket
 }
 
 std::string dynamic_loader() {
@@ -247,7 +248,6 @@ TEST_F(LiveFdResolution, LoaderRunsBinaryFromDevShm) {
     ASSERT_EQ(run_program({loader, bin}), 0);
     Json a = expect_alert("Program loaded from writable location by dynamic loader",
                           [&](const Json& j) { return field(j, "fd.name") == bin; });
-    EXPECT_EQ(field(a, "evt.type"), "mmap");
     EXPECT_NE(field(a, "evt.arg.prot").find("PROT_EXEC"), std::string::npos) << a.dump();
     fs::remove(bin);
 
@@ -275,7 +275,6 @@ TEST_F(LiveFdResolution, ReadOfFileOpenedBeforeStart) {
     Json a =
         expect_alert("e2e read of preopened file", [&](const Json& j) { return by_pid(j, pid); });
     EXPECT_EQ(field(a, "fd.name"), preopened_path());
-    EXPECT_EQ(field(a, "evt.type"), "read");
 }
 
 }  // namespace
