@@ -318,7 +318,6 @@ FdInfo* RecordDecoder::enter_kernel_file(int64_t pid, int64_t fd_num,
     if (!fd) return nullptr;
     fd->type = file.file_flags & SENSOR_FILE_MEMFD ? FdType::Memfd : fd_type_of_mode(file.i_mode);
     if (!(file.file_flags & SENSOR_FILE_PATH_CUT)) fd->name.assign(kernel_path);
-    fd->open_flags = file.f_flags;
     fd->dev = file.dev;
     fd->ino = file.ino;
     fd->refresh_derived();
