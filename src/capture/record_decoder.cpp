@@ -273,6 +273,9 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
     }
     const events::SyscallEntry* e = sc.entry;
     fd_arg_was_open_ = r.ret != -EBADF;
+    // Files received belong to the thread's next record only (its recvmsg's).
+    const bool received_before = received_tid_ == static_cast<int64_t>(r.h.tid);
+    received_tid_ = -1;
     // A successful exec is reported by its exec record; only failures come from here.
     if (e && e->handler == events::Handler::Exec && r.ret == 0) return nullptr;
 
@@ -288,7 +291,10 @@ const fields::Event* RecordDecoder::decode_syscall(const void* record, size_t si
     // fd argument's, always, or when a rule reads its fd fields).
     if (r.payload == SENSOR_PAY_FD_FILE && !fixed_slot_ && e->args.fd < 6)
         take_kernel_file(pid, v.arg(e->args.fd), *v.file, v.kernel_path);
-    attach_received(e, tid);
+    if (received_before && e->has(events::sysflag::kReceivesFds)) {
+        ev_.received = received_.data();
+        ev_.received_count = received_count_;
+    }
     const SyscallCall call{v, *e, proc, tid, pid, r.ret};
     ev_.fd = (this->*kHandlers[static_cast<size_t>(e->handler)])(call);
     add_params(v, *e, ev_.fd);
@@ -388,15 +394,6 @@ const fields::Event* RecordDecoder::decode_fd_received(const void* record, size_
     if (fd && !fd->name.empty() && received_count_ < received_.size())
         received_[received_count_++].assign(fd->name);
     return nullptr;
-}
-
-void RecordDecoder::attach_received(const events::SyscallEntry* e, int64_t tid) {
-    if (received_tid_ != tid) return;
-    if (e->has(events::sysflag::kReceivesFds)) {
-        ev_.received = received_.data();
-        ev_.received_count = received_count_;
-    }
-    received_tid_ = -1;  // they belong to this record only
 }
 
 ProcessInfo* RecordDecoder::thread(int64_t tid, int64_t pid) {

@@ -102,9 +102,9 @@ class RecordDecoder {
     const fields::Event* decode_exec(const void* record, size_t size);
     const fields::Event* decode_fork(const void* record, size_t size);
     const fields::Event* decode_exit(const void* record, size_t size);
+    // An fd a recvmsg received: entered in the table, its name kept for the recvmsg's own
+    // record, which follows (fd.received).
     const fields::Event* decode_fd_received(const void* record, size_t size);
-    // The files received just before a recvmsg's own record become its fd.received.
-    void attach_received(const events::SyscallEntry* e, int64_t tid);
 
     // Exec records (exec_record.cpp).
     state::ProcessInfo* apply_exec(const sensor_exec& r, const state::ExecInfo& info);

@@ -160,7 +160,7 @@ FdInfo* RecordDecoder::on_open(const SyscallCall& c) {
     int64_t dirfd = e.args.dirfd < kArgs ? c.arg(e.args.dirfd) : abi::kAtFdCwd;
     if (!c.v.kernel_path.empty() && !(file.file_flags & SENSOR_FILE_PATH_CUT))
         fd->name.assign(c.v.kernel_path);
-    else if (c.proc && !c.v.user_path.empty())  // an open by handle has no path to resolve
+    else if (c.proc && e.str_arg[0] != SENSOR_NO_ARG)  // an open by handle has no path
         resolve_path(*c.proc, c.pid, dirfd, c.v.dirfd_path, c.v.user_path, fd->name);
     else
         fd->name.assign(c.v.user_path);
@@ -359,7 +359,6 @@ FdInfo* RecordDecoder::enter_kernel_file(int64_t pid, int64_t fd_num,
     if (!fd) return nullptr;
     fd->type = file.file_flags & SENSOR_FILE_MEMFD ? FdType::Memfd : fd_type_of_mode(file.i_mode);
     if (!(file.file_flags & SENSOR_FILE_PATH_CUT)) fd->name.assign(kernel_path);
-    fd->open_flags = file.f_flags;
     fd->dev = file.dev;
     fd->ino = file.ino;
     fd->refresh_derived();

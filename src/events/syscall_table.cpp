@@ -64,14 +64,15 @@ class Builder {
 
 // Reads and writes. Parameters as Falco's exit events; the size of the vectored calls (the sum
 // of their iovec lengths) is not observed, so they have none.
-// Calls that move data between two fds: fd.* is the one read from (args.fd).
+// Calls that move data between two fds: fd.* is the one read from (args.fd). Categories as
+// libs gives them (sendfile and splice are "other").
 void add_fd_to_fd(Builder& b) {
-    constexpr Category C = Category::File;
+    constexpr Category C = Category::File, O = Category::Other;
     constexpr uint32_t kBoth = kReadsFd | kWritesFd | kFdFileOnDemand;
     const ParamSpec res{"res", S::Ret, F::Res};
-    b.add("sendfile", C, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 1},
+    b.add("sendfile", O, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 1},
           {res, {"out_fd", S::Arg0, F::Fd}, {"in_fd", S::Arg1, F::Fd}, {"size", S::Arg3, F::Uint}});
-    b.add("splice", C, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
+    b.add("splice", O, kBoth, H::None, SENSOR_PAY_ARGS, {N, N}, A{.fd = 0},
           {res,
            {"fd_in", S::Arg0, F::Fd},
            {"fd_out", S::Arg2, F::Fd},
@@ -99,12 +100,15 @@ void add_file_io(Builder& b) {
     b.add("readv", C, kRd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind = IOV;
     b.add("writev", C, kWr, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd}).data_kind =
         IOV | W;
+    // preadv2 and pwritev2 are "other" in libs' categories.
     for (std::string_view name : {"preadv", "preadv2"})
-        b.add(name, C, kRd, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
-            IOV;
+        b.add(name, name == "preadv" ? C : Category::Other, kRd, H::None, SENSOR_PAY_ARGS, {N, N},
+              io, {res, data, fd, pos})
+            .data_kind = IOV;
     for (std::string_view name : {"pwritev", "pwritev2"})
-        b.add(name, C, kWr, H::None, SENSOR_PAY_ARGS, {N, N}, io, {res, data, fd, pos}).data_kind =
-            IOV | W;
+        b.add(name, name == "pwritev" ? C : Category::Other, kWr, H::None, SENSOR_PAY_ARGS, {N, N},
+              io, {res, data, fd, pos})
+            .data_kind = IOV | W;
     add_fd_to_fd(b);
 }
 
@@ -133,14 +137,13 @@ void add_files(Builder& b) {
           {{"fd", S::Ret, F::Fd}, {"name", S::Str0, F::Path}, {"mode", S::Arg1, F::Oct}})
         .implied_open_flags = oflags::kCreat | oflags::kWrOnly | oflags::kTrunc;
     // The file comes from the kernel: the handle names no path.
-    b.add("open_by_handle_at", C, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {N, N}, A{.flags = 2},
+    b.add("open_by_handle_at", O, kOpen, H::Open, SENSOR_PAY_NEW_FILE, {N, N}, A{.flags = 2},
           {{"fd", S::Ret, F::Fd},
            {"mountfd", S::Arg0, F::Fd},
            {"flags", S::Arg2, F::OpenFlags},
            {"path", S::Str1, F::Path}});
     // A copy of another process's fd: a new file of this one, described by the kernel.
-    b.add("pidfd_getfd", Category::Process, kCreatesFd | kFdResult, H::Open, SENSOR_PAY_NEW_FILE,
-          {N, N}, A{},
+    b.add("pidfd_getfd", O, kCreatesFd | kFdResult, H::Open, SENSOR_PAY_NEW_FILE, {N, N}, A{},
           {{"fd", S::Ret, F::Fd},
            {"pid_fd", S::Arg0, F::Fd},
            {"target_fd", S::Arg1, F::Fd},

@@ -319,20 +319,7 @@ TEST_F(DecodeOpenTest, MemfdCreateIsAMemfdAndNoOpen) {
     EXPECT_EQ(text(ev, "fd"), "-24(EMFILE)");
 }
 
-// open_by_handle_at opens a file, but by handle: no schema, raw arguments, no open event.
-TEST_F(DecodeOpenTest, OpenByHandleAtHasRawArguments) {
-    start_process();
-    SyscallRec r;
-    r.name = "open_by_handle_at";
-    r.ret = 5;
-    r.args = {3, 0x7ffd0000, 0};
-    const fields::Event* ev = decode(build(r));
-    ASSERT_NE(ev, nullptr);
-    EXPECT_FALSE(ev->is_open_event);
-    EXPECT_EQ(ev->fd, nullptr);
-    EXPECT_EQ(text(ev, "arg0"), "0x3");
-    EXPECT_TRUE(events::is_open(type_of("open_by_handle_at")));
-}
+// open_by_handle_at and pidfd_getfd: decode_fd_file_test.cpp.
 
 }  // namespace
 }  // namespace sensor::testing

@@ -82,11 +82,12 @@ class LiveFdResolution : public sensor::testing::LiveSuite<StableAndDefaultRules
 
     static PreopenedReader start_reader() {
         int p[2];
-        if (pipe(p) != 0) return {};
+        if (pipe2(p, O_CLOEXEC) != 0) return {};    // the sensor must not hold the write end
+        const std::string path = preopened_path();  // named by this process's pid
         pid_t child = fork();
         if (child == 0) {
             close(p[1]);
-            int fd = open(preopened_path().c_str(), O_RDONLY);
+            int fd = open(path.c_str(), O_RDONLY);
             char c, buf[16];
             if (fd < 0 || read(p[0], &c, 1) != 1) _exit(1);
             _exit(read(fd, buf, sizeof buf) > 0 ? 0 : 2);
@@ -126,15 +127,13 @@ int read_some(int fd) {
 // could name /etc/shadow.
 TEST_F(LiveFdResolution, ShadowOpenedByHandle) {
     pid_t child = fork_child([] {
-        struct {
-            file_handle h;
-            unsigned char bytes[MAX_HANDLE_SZ];
-        } handle{};
-        handle.h.handle_bytes = MAX_HANDLE_SZ;
+        alignas(file_handle) unsigned char buf[sizeof(file_handle) + MAX_HANDLE_SZ] = {};
+        auto* handle = reinterpret_cast<file_handle*>(buf);
+        handle->handle_bytes = MAX_HANDLE_SZ;
         int mount_id = 0;
-        if (name_to_handle_at(AT_FDCWD, "/etc/shadow", &handle.h, &mount_id, 0) != 0) return 1;
+        if (name_to_handle_at(AT_FDCWD, "/etc/shadow", handle, &mount_id, 0) != 0) return 1;
         int mount_fd = open("/etc", O_RDONLY | O_DIRECTORY);
-        int fd = open_by_handle_at(mount_fd, &handle.h, O_RDONLY);
+        int fd = open_by_handle_at(mount_fd, handle, O_RDONLY);
         return fd < 0 ? 2 : read_some(fd);
     });
     ASSERT_EQ(wait_exit(child), 0);
@@ -229,7 +228,7 @@ TEST_F(LiveFdResolution, ShadowReceivedOverSocket) {
     Json a = expect_alert("Credential file received over a socket",
                           [&](const Json& j) { return by_pid(j, receiver); });
     EXPECT_NE(field(a, "fd.received").find("/etc/shadow"), std::string::npos) << a.dump();
-    EXPECT_EQ(field(a, "evt.type"), "recvmsg");
+    EXPECT_NE(field(a, "fd.name"), "/etc/shadow");  // fd.* is still the socket
 }
 
 std::string dynamic_loader() {
@@ -249,7 +248,6 @@ TEST_F(LiveFdResolution, LoaderRunsBinaryFromDevShm) {
     ASSERT_EQ(run_program({loader, bin}), 0);
     Json a = expect_alert("Program loaded from writable location by dynamic loader",
                           [&](const Json& j) { return field(j, "fd.name") == bin; });
-    EXPECT_EQ(field(a, "evt.type"), "mmap");
     EXPECT_NE(field(a, "evt.arg.prot").find("PROT_EXEC"), std::string::npos) << a.dump();
     fs::remove(bin);
 
@@ -277,7 +275,6 @@ TEST_F(LiveFdResolution, ReadOfFileOpenedBeforeStart) {
     Json a =
         expect_alert("e2e read of preopened file", [&](const Json& j) { return by_pid(j, pid); });
     EXPECT_EQ(field(a, "fd.name"), preopened_path());
-    EXPECT_EQ(field(a, "evt.type"), "read");
 }
 
 }  // namespace

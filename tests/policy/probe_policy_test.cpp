@@ -200,9 +200,10 @@ TEST(DataSelection, OnlyRulesReadingTheBufferAskForData) {
 TEST(DataSelection, RuleOnEveryEventAsksForAllDataCalls) {
     auto nrs = data_of("proc.name = cat and evt.buffer contains x");
     for (long nr : {SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev,
-                    SYS_preadv, SYS_pwritev, SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg})
+                    SYS_preadv, SYS_pwritev, SYS_preadv2, SYS_pwritev2, SYS_sendto, SYS_recvfrom,
+                    SYS_sendmsg, SYS_recvmsg})
         EXPECT_TRUE(has(nrs, nr)) << events::syscall_name(static_cast<uint32_t>(nr));
-    EXPECT_EQ(nrs.size(), 12u);
+    EXPECT_EQ(nrs.size(), 14u);
 }
 
 // Neither the upstream stable rules nor the project's default rules read I/O data, and

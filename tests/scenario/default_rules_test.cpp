@@ -56,6 +56,7 @@ const std::vector<std::pair<std::string, std::string>>& default_rules() {
         {"Program run from shared memory", "Warning"},
         {"Fileless program run from memfd", "Critical"},
         {"Namespace change by unexpected program", "Warning"},
+        {"Program loaded from writable location by dynamic loader", "Warning"},
         {"Credential file read by untrusted program", "Warning"},
         {"Path traversal read of sensitive file", "Warning"},
         {"Sensitive file opened through a path that does not lead to it", "Warning"},
@@ -64,6 +65,8 @@ const std::vector<std::pair<std::string, std::string>>& default_rules() {
         {"Hardlink to sensitive file created", "Warning"},
         {"File written in system binary directory", "Error"},
         {"Configuration file written below /etc", "Warning"},
+        {"Credential file opened by handle or taken from another process", "Warning"},
+        {"Credential file received over a socket", "Warning"},
         {"SSH client to non-standard port", "Notice"},
         {"Kubernetes API server contacted from container", "Notice"},
         {"Packet socket opened in container", "Notice"},
@@ -517,10 +520,20 @@ TEST_F(DefaultRules, EachEventFiresExactlyTheExpectedRules) {
     }
 }
 
+// Rules on what the fixture format cannot express (files received over SCM_RIGHTS, mmaps and
+// the files the kernel names for them): covered live instead, by
+// tests/e2e/live_fd_resolution_test.cpp, which runs each technique and its benign counterpart.
+bool covered_live_only(const std::string& rule) {
+    return rule == "Program loaded from writable location by dynamic loader" ||
+           rule == "Credential file opened by handle or taken from another process" ||
+           rule == "Credential file received over a socket";
+}
+
 TEST_F(DefaultRules, EveryRuleHasAFiringFixtureAndANearMiss) {
     std::map<std::string, int> fires, misses;
     for (const auto& c : cases()) (c.fires ? fires : misses)[c.rule]++;
     for (const auto& [name, prio] : default_rules()) {
+        if (covered_live_only(name)) continue;
         EXPECT_GE(fires[name], 1) << name << ": no firing fixture";
         EXPECT_GE(misses[name], 1) << name << ": no near-miss fixture";
     }
