@@ -346,8 +346,11 @@ static __always_inline long walk_one(struct scratch* s, struct walk_state* w) {
             return 0;
         }
     }
-    struct qstr name = BPF_CORE_READ(d, d_name);
-    if (!prepend_component(s, &w->pos, name.name, name.len)) return 1;
+    // The name's pointer and length read apart: a struct qstr on this callback's stack would
+    // put the calls below the exit program past their 512 bytes.
+    const unsigned char* name = BPF_CORE_READ(d, d_name.name);
+    __u32 len = BPF_CORE_READ(d, d_name.len);
+    if (!prepend_component(s, &w->pos, name, len)) return 1;
     w->d = (__u64)parent;
     return 0;
 }
@@ -1188,9 +1191,10 @@ static __always_inline __u32 rights_in(__u64 msg_ptr, __u64* at) {
         __u64 control;
         __u64 controllen;
     } msg = {};
-    if (!msg_ptr || bpf_probe_read_user(&msg, sizeof(msg),
-                                        (const char*)msg_ptr +
-                                            __builtin_offsetof(struct user_msghdr, msg_control)) != 0)
+    if (!msg_ptr ||
+        bpf_probe_read_user(
+            &msg, sizeof(msg),
+            (const char*)msg_ptr + __builtin_offsetof(struct user_msghdr, msg_control)) != 0)
         return 0;
     __u64 pos = 0, end = msg.controllen;
     for (int i = 0; i < SENSOR_CMSGS; i++) {
@@ -1228,6 +1232,44 @@ __noinline int sensor_emit_received_fds(__u64 msg_ptr, __u32 nr) {
 static __always_inline void task_syscall_args(__u64* args) {
     struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
     SYSCALL_ARGS(regs, args);
+}
+
+// The file section and strings of an open's record (SENSOR_PAY_NEW_FILE), appended at off to
+// the record reserve() started on this CPU; returns the record's new end, 0 on failure. A
+// global function: its state stays off the exit program's stack, whose depth together with
+// the calls below it is bounded (512 bytes).
+__noinline __u32 sensor_new_file_section(__u32 off, long ret, __u32 nr) {
+    struct sensor_cpu_ring* ring = this_cpu_ring();
+    struct scratch* s = get_scratch();
+    struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
+    if (!ring || !s || !conf) return 0;
+    asm volatile("%[o] &= 0x1fff" : [o] "+r"(off));
+    char* rec = &ring->data[ring->head & (ring_bytes - 1)];
+    struct sensor_syscall_exit* r = (void*)rec;
+    struct task_struct* task = (void*)bpf_get_current_task_btf();
+    __u64 args[6];
+    task_syscall_args(args);
+    struct sensor_file_section* fs = (void*)(rec + off);
+    __builtin_memset(fs, 0, sizeof(*fs));
+    off += sizeof(*fs);
+    __u32 given = off;
+    r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
+    if (ret >= 0) r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
+    // A relative path whose file got no kernel path: the directory it is relative to.
+    if (r->str_len[1] == 0 && r->str_len[0] > 1 &&
+        rec[given & (SENSOR_RECORD_MAX / 2 - 1)] != '/') {
+        long dirfd = (long)(int)arg_at(args, conf->dirfd_arg);
+        if (conf->dirfd_arg < 6 && dirfd != SENSOR_AT_FDCWD) {
+            __u32 cut = 0;
+            __u32 n = append_file_path(s, rec, off, fd_file(task, dirfd), &cut);
+            if (n && !cut) {
+                off += n;
+                r->str_len[1] = (__u16)n;
+                fs->file_flags |= SENSOR_FILE_DIRFD_PATH;
+            }
+        }
+    }
+    return off;
 }
 
 // The record of a call that carries its fd argument's file (SENSOR_PAY_FD_FILE): the file
@@ -1317,31 +1359,8 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     __u32 off = sizeof(*r) + nargs * sizeof(__u64);
 
     if (payload == SENSOR_PAY_NEW_FILE) {
-        // Looked up only here: the scratch page is one more first touch per syscall.
-        struct scratch* s = get_scratch();
-        if (!s) return 0;
-        struct sensor_file_section* fs = (void*)(rec + off);
-        __builtin_memset(fs, 0, sizeof(*fs));
-        off += sizeof(*fs);
-        {
-            __u32 given = off;
-            r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
-            if (ret >= 0) r->str_len[1] = describe_any_file(s, rec, &off, fs, fd_file(task, ret));
-            // A relative path whose file got no kernel path: the directory it is relative to.
-            if (r->str_len[1] == 0 && r->str_len[0] > 1 &&
-                rec[given & (SENSOR_RECORD_MAX / 2 - 1)] != '/') {
-                long dirfd = (long)(int)arg_at(args, conf->dirfd_arg);
-                if (conf->dirfd_arg < 6 && dirfd != SENSOR_AT_FDCWD) {
-                    __u32 cut = 0;
-                    __u32 n = append_file_path(s, rec, off, fd_file(task, dirfd), &cut);
-                    if (n && !cut) {
-                        off += n;
-                        r->str_len[1] = (__u16)n;
-                        fs->file_flags |= SENSOR_FILE_DIRFD_PATH;
-                    }
-                }
-            }
-        }
+        off = sensor_new_file_section(off, ret, (__u32)nr);
+        if (off == 0) return 0;
     } else if (payload == SENSOR_PAY_SOCK_ARG0 || payload == SENSOR_PAY_SOCK_RET) {
         struct sensor_sock_section* ss = (void*)(rec + off);
         __builtin_memset(ss, 0, sizeof(*ss));
@@ -1705,6 +1724,13 @@ struct uring_call {
     __u8 reserved[6];
 };
 
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct uring_call);
+} uring_call_slot SEC(".maps");
+
 static __always_inline struct file* uring_fd_file(struct io_kiocb* req, long fd) {
     if (fd < 0) return 0;
     struct task_struct* task = 0;
@@ -1909,7 +1935,8 @@ __noinline int sensor_uring_emit(struct uring_call* c, __u32 tid, __u32 pid, __u
     if (!c) return 0;
     struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
     if (!conf || !conf->traced) return 0;  // no longer traced (rules reloaded)
-    if (conf->path_filter && c->ret >= 0 && c->file && !sensor_open_file_may_match((__u64)c->file, 0, open_filter_of(conf, c->args))) {
+    if (conf->path_filter && c->ret >= 0 && c->file &&
+        !sensor_open_file_may_match((__u64)c->file, 0, open_filter_of(conf, c->args))) {
         count_filtered(SENSOR_FILTERED_OPEN);
         return 0;
     }
@@ -1940,19 +1967,26 @@ int BPF_PROG(sensor_uring_complete, struct io_ring_ctx* ring_ctx, void* req_ptr)
     __u64 key = (__u64)req_ptr;
     struct uring_req* found = key ? bpf_map_lookup_elem(&uring_reqs, &key) : 0;
     if (!found) return 0;
-    struct uring_req q = *found;
+    __u32 tid = found->tid, pid = found->pid, q_nr = found->nr, has_paths = found->has_paths;
+    __s32 q_fd = found->fd;
     struct io_kiocb* req = req_ptr;
     // An entry of an earlier request at this address whose completion went unseen (posted
     // without the request) must not name this one.
     __u32 op = BPF_CORE_READ(req, opcode);
     __u16* nr = bpf_map_lookup_elem(&uring_ops, &op);
-    struct uring_call c = {};
-    c.ret = BPF_CORE_READ(req, cqe.res);
-    c.args[0] = (__u64)(long)q.fd;
-    if (nr && *nr == q.nr && sensor_uring_call(key, &c))
-        sensor_uring_emit(&c, q.tid, q.pid, q.nr, key);
+    // The call is built in a per-CPU slot, not on this program's stack: with the calls below
+    // it (the open filter, the path walk) the stack would pass its 512 bytes.
+    __u32 zero = 0;
+    struct uring_call* c = bpf_map_lookup_elem(&uring_call_slot, &zero);
+    if (c) {
+        __builtin_memset(c, 0, sizeof(*c));
+        c->ret = BPF_CORE_READ(req, cqe.res);
+        c->args[0] = (__u64)(long)q_fd;
+        if (nr && *nr == q_nr && sensor_uring_call(key, c))
+            sensor_uring_emit(c, tid, pid, q_nr, key);
+    }
     if (BPF_CORE_READ(req, cqe.flags) & SENSOR_IORING_CQE_F_MORE) return 0;
     bpf_map_delete_elem(&uring_reqs, &key);
-    if (q.has_paths) bpf_map_delete_elem(&uring_paths, &key);
+    if (has_paths) bpf_map_delete_elem(&uring_paths, &key);
     return 0;
 }

@@ -219,7 +219,7 @@ TEST(FalcoWarnings, UpstreamAndShippedRulesLoadWithoutWarnings) {
              {{shared + "falco-incubating_rules.yaml"}, 31, 82, 54},
              {{shared + "k8s_audit_rules.yaml"}, 48, 45, 18},
              {{shared + "falco_rules.yaml", shared + "falco-incubating_rules.yaml"}, 56, 157, 83},
-             {{std::string(SENSOR_SOURCE_DIR) + "/rules"}, 39, 63, 52}}) {
+             {{std::string(SENSOR_SOURCE_DIR) + "/rules"}, 41, 65, 54}}) {
         auto r = rules::load_rules_files(c.files);
         ASSERT_TRUE(r.ok) << c.files[0];
         EXPECT_EQ(r.rule_count, c.rules) << c.files[0];
