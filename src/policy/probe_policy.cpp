@@ -5,9 +5,9 @@
 #include "sensor/events/event_types.h"
 #include "sensor/events/syscall_table.h"
 #include "sensor/events/syscalls.h"
-#include "sensor/policy/file_identity_policy.h"
-#include "sensor/policy/command_policy.h"
 #include "sensor/fields/registry.h"
+#include "sensor/policy/command_policy.h"
+#include "sensor/policy/file_identity_policy.h"
 #include "sensor/policy/open_path_policy.h"
 
 namespace sensor::policy {
