@@ -364,17 +364,17 @@ int main(int argc, char** argv) {
         else if (k == "-o")
             a.options.push_back(next());
         else {
-            std::fprintf(
-                stderr,
-                "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
-                "openclose|exec|io|uring-read|fcntl|alertburst] [--path FILE] [--exec-beside] [--threads N] "
-                "[--processes] [--seconds S] [--rounds N] [--hook-baseline] "
-                "[-o key=value]...\n");
+            std::fprintf(stderr,
+                         "usage: sensor_load [--sensor BIN] [--rules FILE]... [--workload "
+                         "openclose|exec|io|uring-read|fcntl|alertburst] [--path FILE] "
+                         "[--exec-beside] [--threads N] "
+                         "[--processes] [--seconds S] [--rounds N] [--hook-baseline] "
+                         "[-o key=value]...\n");
             return 2;
         }
     }
-    const std::vector<std::string> workloads = {"openclose", "exec", "io", "uring-read",
-                                                "fcntl", "alertburst"};
+    const std::vector<std::string> workloads = {"openclose",  "exec",  "io",
+                                                "uring-read", "fcntl", "alertburst"};
     if (std::find(workloads.begin(), workloads.end(), a.workload) == workloads.end()) {
         std::fprintf(stderr, "unknown workload %s\n", a.workload.c_str());
         return 2;
