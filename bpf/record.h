@@ -67,7 +67,7 @@ enum sensor_record_kind {
      * the new fd it returns) is a slot of the ring's fixed file table, not an fd. */
     SENSOR_REC_URING = 5,
     SENSOR_REC_URING_FIXED = 6,
-    SENSOR_REC_FD_RECEIVED = 7,  /* an fd a recvmsg put in the task's table (sensor_fd_received) */
+    SENSOR_REC_FD_RECEIVED = 7, /* an fd a recvmsg put in the task's table (sensor_fd_received) */
 };
 
 /* What the sys_exit program adds to a syscall's record beyond its raw arguments. User space
