@@ -119,6 +119,26 @@ TEST_F(LiveFileIdentity, BindMountRead) {
     EXPECT_EQ(field(b, "fd.fspath"), "/etc/hostname");
 }
 
+// A file on a filesystem mounted below / (as a container's root filesystem is, read from the
+// host through /proc/PID/root): fd.fspath is its path within that filesystem, a suffix of
+// fd.name that the probe carries as an offset.
+TEST_F(LiveFileIdentity, OwnFilesystemRoot) {
+    std::string root = dir_ + "/fsroot";
+    fs::create_directories(root);
+    ASSERT_EQ(mount("tmpfs", root.c_str(), "tmpfs", 0, "size=1m"), 0) << strerror(errno);
+    struct Unmount {
+        std::string at;
+        ~Unmount() { umount2(at.c_str(), MNT_DETACH); }
+    } unmount{root};
+    fs::create_directories(root + "/etc");
+    std::ofstream(root + "/etc/app.conf") << "x";
+    std::string cat = copy_binary("/bin/cat", "e2e-fspath");
+    ASSERT_EQ(run_program({cat, root + "/etc/app.conf"}), 0);
+    Json a = expect_alert(
+        kFspathRule, [&](const Json& j) { return field(j, "fd.name") == root + "/etc/app.conf"; });
+    EXPECT_EQ(field(a, "fd.fspath"), "/etc/app.conf");
+}
+
 // Before: inside the chroot the kernel path is /conf/shadow (the walk stops at the process's
 // root), which no rule names. Now fd.fspath is /etc/shadow.
 TEST_F(LiveFileIdentity, ChrootWithEtcAsConf) {
