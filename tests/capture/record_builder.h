@@ -69,7 +69,8 @@ struct SyscallRec {
     sensor_file_section file{};
     sensor_sock_section sock{};
     std::optional<std::string> str0, str1;
-    std::string data;  // I/O data after the strings (evt.buffer)
+    std::optional<std::string> fspath;  // the third string (file.fspath_len set from it)
+    std::string data;                   // I/O data after the strings (evt.buffer)
     uint64_t ts = 1000;
     uint8_t kind = SENSOR_REC_SYSCALL_EXIT;  // or an io_uring request's (SENSOR_REC_URING*)
 };
@@ -90,10 +91,13 @@ inline Bytes build(const SyscallRec& s) {
     r.payload = s.payload ? *s.payload : entry ? entry->payload : uint8_t{SENSOR_PAY_ARGS};
     Bytes b(sizeof r);
     for (uint64_t a : args) append(b, a);
-    if (r.payload == SENSOR_PAY_NEW_FILE || r.payload == SENSOR_PAY_FD_FILE) append(b, s.file);
+    sensor_file_section file = s.file;
+    if (s.fspath) file.fspath_len = static_cast<uint16_t>(s.fspath->size() + 1);
+    if (r.payload == SENSOR_PAY_NEW_FILE || r.payload == SENSOR_PAY_FD_FILE) append(b, file);
     if (r.payload == SENSOR_PAY_SOCK_ARG0 || r.payload == SENSOR_PAY_SOCK_RET) append(b, s.sock);
     r.str_len[0] = append_str(b, s.str0);
     r.str_len[1] = append_str(b, s.str1);
+    append_str(b, s.fspath);
     b.insert(b.end(), s.data.begin(), s.data.end());
     r.data_len = static_cast<uint16_t>(s.data.size());
     r.h.size = static_cast<uint32_t>(b.size());

@@ -279,6 +279,7 @@ namespace {
 // records, read from the raw record layout (bpf/record.h).
 struct OpenSeen {
     std::vector<std::pair<std::string, std::string>> user_and_kernel;
+    std::vector<uint32_t> file_flags;  // SENSOR_FILE_* of each
 };
 
 void collect_opens(BpfProbe& p, pid_t child, OpenSeen& seen, size_t want) {
@@ -297,6 +298,10 @@ void collect_opens(BpfProbe& p, pid_t child, OpenSeen& seen, size_t want) {
             std::string user(strs, r.str_len[0] ? r.str_len[0] - 1 : 0);
             std::string kernel(strs + r.str_len[0], r.str_len[1] ? r.str_len[1] - 1 : 0);
             seen.user_and_kernel.emplace_back(user, kernel);
+            seen.file_flags.push_back(
+                reinterpret_cast<const sensor_file_section*>(static_cast<const char*>(rec) + off -
+                                                             sizeof(sensor_file_section))
+                    ->file_flags);
         });
     }
 }
@@ -342,7 +347,54 @@ void check_kernel_paths(bool fast) {
     ASSERT_EQ(system(("rm -rf " + dir).c_str()), 0);
 }
 
+// A file 40 directories deep opened through a short symlink: its whole kernel path with the
+// bpf_loop walk; cut (SENSOR_FILE_PATH_CUT) after 32 components without it.
+void check_deep_path(bool fast, bool full_walk) {
+    BpfProbe p;
+    std::string err;
+    ProbeOptions opts;
+    opts.fast_file_access = fast;
+    opts.full_path_walk = full_walk;
+    ASSERT_TRUE(p.load(opts, err)) << err;
+    ASSERT_TRUE(p.apply(traced({SYS_openat}), err)) << err;
+    ASSERT_TRUE(p.attach(err)) << err;
+    std::string dir = "/tmp/sensor-deep-test-" + std::to_string(getpid());
+    std::string deep = dir;
+    for (int i = 0; i < 40; ++i) deep += "/d";
+    ASSERT_EQ(system(("mkdir -p " + deep + " && touch " + deep + "/f").c_str()), 0);
+    std::string link = dir + "/s";
+    ASSERT_EQ(symlink(deep.c_str(), link.c_str()), 0);
+    pid_t child = fork();
+    if (child == 0) {
+        close(open((link + "/f").c_str(), O_RDONLY));
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    OpenSeen seen;
+    collect_opens(p, child, seen, 1);
+    ASSERT_EQ(system(("rm -rf " + dir).c_str()), 0);
+    ASSERT_EQ(seen.user_and_kernel.size(), 1u);
+    EXPECT_EQ(seen.user_and_kernel[0].first, link + "/f");
+    if (full_walk) {
+        EXPECT_EQ(seen.user_and_kernel[0].second, deep + "/f");
+        EXPECT_EQ(seen.file_flags[0] & SENSOR_FILE_PATH_CUT, 0u);
+    } else {
+        EXPECT_NE(seen.file_flags[0] & SENSOR_FILE_PATH_CUT, 0u);
+    }
+}
+
 }  // namespace
+
+TEST_F(BpfProbeTest, DeepPathsWalkedInFullWithBpfLoop) {
+    check_deep_path(true, true);
+    check_deep_path(false, true);
+}
+
+TEST_F(BpfProbeTest, DeepPathsCutWithoutBpfLoop) {
+    check_deep_path(true, false);
+    check_deep_path(false, false);
+}
 
 TEST_F(BpfProbeTest, KernelPathsFastFileAccess) {
     check_kernel_paths(true);
