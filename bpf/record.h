@@ -163,7 +163,8 @@ enum sensor_data_kind {
  * suffixes are first compared on the path's first and last 16 bytes (a table in
  * sensor_open_filter); a hit on a longer one is confirmed in the LPM tries (open_prefixes;
  * open_suffixes, stored reversed). Anything the probe cannot decide (failed opens, no kernel path,
- * a cut path, a path longer than it scans for a needle) is sent. */
+ * a cut path, a path longer than it scans for a needle) is sent; a device (no kernel path) is
+ * judged by the path it was opened by when that is in normal form, as its fd.name is. */
 #define SENSOR_PATH_KEY_BYTES 64
 struct sensor_path_key {
     sensor_u32 prefixlen; /* bits, as BPF_MAP_TYPE_LPM_TRIE wants */

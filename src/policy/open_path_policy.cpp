@@ -67,8 +67,9 @@ std::string glob_head(const std::string& g) {
 PathSet path_check(const Check& k) {
     if (!k.lhs->is_field() || k.rhs || k.lhs->multi || k.strs.empty()) return PathSet::any();
     std::string_view field = k.lhs->field.def->name;
-    // The probe filters opens of regular files and directories only: a check that asks for
-    // another kind of fd (a dup of a socket) cannot hold for one of their fds.
+    // The probe filters opens of regular files, directories and devices only (a device's
+    // fd.type is file): a check that asks for another kind of fd (a dup of a socket) cannot
+    // hold for one of their fds.
     if ((field == "fd.type" || field == "fd.typechar") &&
         (k.op == CmpOp::Eq || k.op == CmpOp::In)) {
         bool file_kind = std::any_of(k.strs.begin(), k.strs.end(), [](const std::string& v) {

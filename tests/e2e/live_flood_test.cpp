@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -199,4 +200,34 @@ TEST(LiveFlood, AlertBurstIsDeliveredOrCounted) {
     EXPECT_LE(delivered, kCalls);
     EXPECT_GE(delivered + kernel_drops(log) + queue_dropped, kCalls) << log;
     std::filesystem::remove_all(dir);
+}
+
+// The stable rules' Clear Log Activities matches only opens that write (open_write, O_TRUNC):
+// the probe's write filter sends a truncating open of a log file (the rule fires), its read
+// filter leaves read-only opens of the same file in the kernel. Today's main has one filter:
+// every open below /var/log is sent, and the filtered count does not move by the reads.
+TEST(LiveFlood, LogFileReadsStayInTheKernelWhileTruncationAlerts) {
+    SENSOR_REQUIRE_ROOT("the live sensor loads the eBPF probe");
+    const std::string log_file = "/var/log/sensor-e2e-flood-" + std::to_string(getpid()) + ".log";
+    std::ofstream(log_file) << "line\n";
+    LiveSensor s;
+    std::string err;
+    ASSERT_TRUE(s.start({"-r", kStable}, err)) << err;
+    constexpr int kReads = 20000;
+    in_child("flood_logread", [&] {
+        for (int i = 0; i < kReads; ++i) close(open(log_file.c_str(), O_RDONLY));
+        close(open(log_file.c_str(), O_WRONLY | O_TRUNC));
+    });
+    auto alert = s.wait_alert(
+        [&](const auto& a) {
+            return a.value("rule", "") == "Clear Log Activities" &&
+                   a["output_fields"].value("fd.name", "") == log_file;
+        },
+        std::chrono::seconds(10));
+    ASSERT_EQ(s.stop(), 0);
+    const std::string log = s.stderr_text();
+    EXPECT_TRUE(alert.has_value()) << log;
+    EXPECT_GE(filtered_opens(log), kReads) << log;
+    EXPECT_LT(records(log), kReads) << log;
+    std::remove(log_file.c_str());
 }
