@@ -1234,6 +1234,26 @@ static __always_inline void task_syscall_args(__u64* args) {
     SYSCALL_ARGS(regs, args);
 }
 
+// The fixed part of a syscall record (sensor_syscall_exit) and its raw arguments, written at
+// rec; returns where the payload section starts. One place for the exit program, the fd-file
+// calls and io_uring requests.
+static __always_inline __u32 start_syscall_record(char* rec, struct sensor_cpu_ring* ring,
+                                                  __u16 kind, __u32 nr, long ret, __u8 payload,
+                                                  __u8 conf_nargs, const __u64* args) {
+    struct sensor_syscall_exit* r = (void*)rec;
+    fill_header(&r->h, ring, kind, (__u16)nr);
+    r->ret = ret;
+    __u8 nargs = conf_nargs > 6 ? 6 : conf_nargs;
+    r->nargs = nargs;
+    r->payload = payload;
+    r->str_len[0] = r->str_len[1] = 0;
+    r->data_len = 0;
+    __u64* out_args = (void*)(rec + sizeof(*r));
+    for (int i = 0; i < 6; i++)
+        if (i < nargs) out_args[i] = args[i];
+    return sizeof(*r) + nargs * sizeof(__u64);
+}
+
 // The file section and strings of an open's record (SENSOR_PAY_NEW_FILE), appended at off to
 // the record reserve() started on this CPU; returns the record's new end, 0 on failure. A
 // global function: its state stays off the exit program's stack, whose depth together with
@@ -1283,17 +1303,8 @@ __noinline int sensor_fd_file_exit(__u32 nr, long ret) {
     char* rec = reserve(&ring);
     if (!rec || !ring) return 0;
     struct sensor_syscall_exit* r = (void*)rec;
-    fill_header(&r->h, ring, SENSOR_REC_SYSCALL_EXIT, (__u16)nr);
-    r->ret = ret;
-    __u8 nargs = conf->nargs > 6 ? 6 : conf->nargs;
-    r->nargs = nargs;
-    r->payload = SENSOR_PAY_FD_FILE;
-    r->str_len[0] = r->str_len[1] = 0;
-    r->data_len = 0;
-    __u64* out_args = (void*)(rec + sizeof(*r));
-    for (int i = 0; i < 6; i++)
-        if (i < nargs) out_args[i] = args[i];
-    __u32 fs_off = sizeof(*r) + nargs * sizeof(__u64);
+    __u32 fs_off = start_syscall_record(rec, ring, SENSOR_REC_SYSCALL_EXIT, nr, ret,
+                                        SENSOR_PAY_FD_FILE, conf->nargs, args);
     __u32 off = fs_off + sizeof(struct sensor_file_section);
     r->str_len[0] = append_user_str(rec, &off, str_arg(args, conf->str_arg[0]));
     int n = sensor_describe_fd(fs_off, off, (long)(int)arg_at(args, conf->fd_arg));
@@ -1345,18 +1356,9 @@ int BPF_PROG(sensor_sys_exit, struct pt_regs* regs, long ret) {
     if (!rec || !ring) return 0;
 
     struct sensor_syscall_exit* r = (void*)rec;
-    fill_header(&r->h, ring, SENSOR_REC_SYSCALL_EXIT, (__u16)nr);
-    r->ret = ret;
     __u8 payload = conf->payload;
-    __u8 nargs = conf->nargs > 6 ? 6 : conf->nargs;
-    r->nargs = nargs;
-    r->payload = payload;
-    r->str_len[0] = r->str_len[1] = 0;
-    r->data_len = 0;
-    __u64* out_args = (void*)(rec + sizeof(*r));
-    for (int i = 0; i < 6; i++)
-        if (i < nargs) out_args[i] = args[i];
-    __u32 off = sizeof(*r) + nargs * sizeof(__u64);
+    __u32 off = start_syscall_record(rec, ring, SENSOR_REC_SYSCALL_EXIT, (__u32)nr, ret, payload,
+                                     conf->nargs, args);
 
     if (payload == SENSOR_PAY_NEW_FILE) {
         off = sensor_new_file_section(off, ret, (__u32)nr);
@@ -1944,20 +1946,13 @@ __noinline int sensor_uring_emit(struct uring_call* c, __u32 tid, __u32 pid, __u
     char* rec = reserve(&ring);
     if (!rec || !ring) return 0;
     struct sensor_syscall_exit* r = (void*)rec;
-    fill_header(&r->h, ring, c->fixed ? SENSOR_REC_URING_FIXED : SENSOR_REC_URING, (__u16)nr);
+    __u32 start =
+        start_syscall_record(rec, ring, c->fixed ? SENSOR_REC_URING_FIXED : SENSOR_REC_URING, nr,
+                             c->ret, c->payload, conf->nargs, c->args);
     r->h.tid = tid;
     r->h.pid = pid;
-    r->ret = c->ret;
-    __u8 nargs = conf->nargs > 6 ? 6 : conf->nargs;
-    r->nargs = nargs;
-    r->payload = c->payload;
-    r->str_len[0] = r->str_len[1] = 0;
-    r->data_len = 0;
-    __u64* out_args = (void*)(rec + sizeof(*r));
-    for (int i = 0; i < 6; i++)
-        if (i < nargs) out_args[i] = c->args[i];
     struct uring_paths_value* paths = bpf_map_lookup_elem(&uring_paths, &key);
-    __u32 off = uring_fill(rec, sizeof(*r) + nargs * sizeof(__u64), c, conf, paths);
+    __u32 off = uring_fill(rec, start, c, conf, paths);
     if (off) publish(ring, rec, off);
     return 0;
 }
