@@ -37,10 +37,11 @@ class LineageTest : public ::testing::Test {
         p->refresh_derived();
     }
     static ProcessInfo* exec(ProcessTable& table, int64_t tid, const char* name, int64_t ptid) {
-        ExecInfo ex;
+        ExecInfo ex;  // views: the strings they name must outlive on_exec
+        const std::string exepath = std::string("/usr/sbin/") + name;
         ex.name = name;
         ex.exe = name;
-        ex.exepath = std::string("/usr/sbin/") + name;
+        ex.exepath = exepath;
         ex.args = "-k";
         ex.ptid = ptid;
         return table.on_exec(tid, ex);
