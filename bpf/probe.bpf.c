@@ -194,6 +194,12 @@ static __always_inline char* reserve(struct sensor_cpu_ring** out) {
     return &ring->data[head & (ring_bytes - 1)];
 }
 
+// The record reserve() started on this CPU and publish() has not yet made visible (the head
+// moves only then), for the global functions that append to it.
+static __always_inline char* started_record(struct sensor_cpu_ring* ring) {
+    return &ring->data[ring->head & (ring_bytes - 1)];
+}
+
 static __always_inline void publish(struct sensor_cpu_ring* ring, char* rec, __u32 size) {
     ((struct sensor_record_header*)rec)->size = size;
     __u64 advance = (size + 7) & ~7U;
@@ -1072,8 +1078,7 @@ static __always_inline __u32 copy_iov_data(char* rec, __u32 off, __u64 iov, __u6
 __noinline int sensor_append_io_data(__u32 off, __u64 p, __u64 next, __u64 want, __u32 kind) {
     struct sensor_cpu_ring* ring = this_cpu_ring();
     if (!ring) return 0;
-    // The record reserve() started: the head moves only when it is published.
-    char* rec = &ring->data[ring->head & (ring_bytes - 1)];
+    char* rec = started_record(ring);
     if (kind == SENSOR_DATA_BUF) return copy_user_data(rec, off, p, want);
     if (kind == SENSOR_DATA_MSG) {
         struct user_msghdr msg = {};
@@ -1141,7 +1146,7 @@ __noinline int sensor_describe_fd(__u32 fs_off, __u32 path_off, long fd) {
     // Bound the offset where the verifier sees it (the compiler may reuse an unchecked copy).
     asm volatile("%[o] &= 0x1fff" : [o] "+r"(fs_off));
     asm volatile("%[o] &= 0x1fff" : [o] "+r"(path_off));
-    char* rec = &ring->data[ring->head & (ring_bytes - 1)];
+    char* rec = started_record(ring);
     struct sensor_file_section* fs = (void*)(rec + fs_off);
     __builtin_memset(fs, 0, sizeof(*fs));
     struct task_struct* task = (void*)bpf_get_current_task_btf();
@@ -1264,7 +1269,7 @@ __noinline __u32 sensor_new_file_section(__u32 off, long ret, __u32 nr) {
     struct sensor_syscall_conf* conf = bpf_map_lookup_elem(&syscall_filter, &nr);
     if (!ring || !s || !conf) return 0;
     asm volatile("%[o] &= 0x1fff" : [o] "+r"(off));
-    char* rec = &ring->data[ring->head & (ring_bytes - 1)];
+    char* rec = started_record(ring);
     struct sensor_syscall_exit* r = (void*)rec;
     struct task_struct* task = (void*)bpf_get_current_task_btf();
     __u64 args[6];
